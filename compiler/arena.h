@@ -1,0 +1,38 @@
+/* arena.h - bump allocation for one compiler stage.
+ *
+ * Every stage (parse, sema, IR, image) allocates from an arena and frees it
+ * whole at the end, so no pass has to track ownership of its nodes.  Arena
+ * memory is zeroed.  Allocation failure aborts: a compiler that runs out of
+ * memory on a tracing script has nothing sensible left to do.
+ */
+#ifndef EBPFQ_ARENA_H
+#define EBPFQ_ARENA_H
+
+#include <stddef.h>
+
+struct arena_chunk;
+
+struct arena {
+	struct arena_chunk *head;
+};
+
+void *arena_alloc(struct arena *a, size_t size);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Grow an arena-owned array: *items has *cap slots of elem_size; ensures room for one more. */
+void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_size);
+void arena_free(struct arena *a);
+
+#define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
+#define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (size_t)(n)))
+/* Append v to an arena vector declared as { T *items; int count, cap; } */
+#define ARENA_PUSH(a, vec, v)                                                  \
+	do {                                                                   \
+		arena_grow((a), (void **)&(vec).items, &(vec).cap, (vec).count,  \
+			   sizeof(*(vec).items));                              \
+		(vec).items[(vec).count++] = (v);                              \
+	} while (0)
+
+#endif

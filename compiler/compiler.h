@@ -1,0 +1,60 @@
+/* compiler.h - the compiler library's entry points (libebpfq-compiler.a).
+ *
+ * The library turns script text into an eq_image.  It never calls bpf(): what
+ * it needs to know about the running kernel (does it have kprobes? where is
+ * tracefs?) comes in through eq_target, filled by the caller.
+ */
+#ifndef EBPFQ_COMPILER_H
+#define EBPFQ_COMPILER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "image.h"
+
+/* What the compiler may assume about the kernel the image will run on. */
+struct eq_target {
+	bool has_kprobes;        /* kprobe attach works (else sys_ falls back to tracepoints) */
+	const char *tracefs;     /* "/sys/kernel/tracing"; NULL: do not consult tracefs */
+};
+
+enum eq_dump {
+	EQ_DUMP_AST = 1 << 0,
+	EQ_DUMP_IR = 1 << 1,
+	EQ_DUMP_BPF = 1 << 2,
+};
+
+struct eq_compile_opts {
+	const struct eq_source *src;
+	struct eq_target target;
+	int strlen;          /* string buffer size (64) */
+	unsigned dump;       /* enum eq_dump bits */
+	FILE *dump_out;      /* where -d output goes */
+	FILE *diag_out;      /* where diagnostics go */
+	int nparams;         /* positional parameters $1.. */
+	const char *const *params;
+};
+
+/* Compile; returns 0 and *out, or the number of errors (already reported). */
+int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);
+
+/* ---- back-end utilities, usable on any instruction array ------------- */
+
+/* Print one instruction in the kernel verifier-log syntax
+ * ("r1 = *(u64 *)(r10 -8)").  Returns the number of slots it used (2 for
+ * BPF_LD_IMM64).  map_names, if given, names the map of a BPF_PSEUDO_MAP_FD
+ * load by the reference table. */
+int bpf_insn_print(FILE *out, const struct bpf_insn *insns, uint32_t index, uint32_t count);
+/* Print a whole program, one instruction per line, with its index and the
+ * script line each instruction comes from. */
+void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog *prog);
+
+/* Our own check of the kernel verifier's rules over one program of the
+ * image: registers and stack read only after written, stack within 512
+ * bytes, jump targets in range, map values null-checked before use, R0 set
+ * before exit.  Returns 0, or -1 after reporting each violation as
+ * "internal error" naming the script line of the offending instruction. */
+int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct eq_diag *diag);
+
+#endif

@@ -1,0 +1,128 @@
+/* diag.c - diagnostics with the source line and a caret; see diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+size_t source_line(const struct eq_source *src, int line, char *buf, size_t size)
+{
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 1; l < line && p < end; p++)
+		if (*p == '\n')
+			l++;
+	size_t n = 0;
+	while (p + n < end && p[n] != '\n')
+		n++;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	/* Control bytes would garble the caret line (and the terminal). */
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+			buf[i] = '?';
+	return n;
+}
+
+static void excerpt(struct eq_diag *d, eq_loc loc)
+{
+	char line[512];
+	size_t n = source_line(d->src, loc.line, line, sizeof(line));
+	fprintf(d->out, "%5d | %s\n      | ", loc.line, line);
+	int col = loc.col > 0 ? loc.col : 1;
+	for (int i = 1; i < col; i++)
+		fputc(i - 1 < (int)n && line[i - 1] == '\t' ? '\t' : ' ', d->out);
+	fputc('^', d->out);
+	for (int i = 1; i < loc.len && col + i - 1 < (int)n; i++)
+		fputc('~', d->out);
+	fputc('\n', d->out);
+}
+
+static void report(struct eq_diag *d, const char *what, eq_loc loc, bool show_line,
+		   const char *fmt, va_list ap)
+{
+	if (loc.line > 0)
+		fprintf(d->out, "%s:%d:%d: %s: ", d->src->file, loc.line, loc.col, what);
+	else
+		fprintf(d->out, "%s: %s: ", d->src->file, what);
+	vfprintf(d->out, fmt, ap);
+	fputc('\n', d->out);
+	if (show_line && loc.line > 0)
+		excerpt(d, loc);
+}
+
+void diag_error(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
+{
+	int limit = d->max_errors ? d->max_errors : 20;
+	d->errors++;
+	if (d->errors > limit)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "error", loc, true, fmt, ap);
+	va_end(ap);
+	if (d->errors == limit)
+		fprintf(d->out, "%s: too many errors, stopping\n", d->src->file);
+}
+
+void diag_warning(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "warning", loc, true, fmt, ap);
+	va_end(ap);
+}
+
+void diag_hint(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
+{
+	int limit = d->max_errors ? d->max_errors : 20;
+	if (d->errors > limit)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "hint", loc, false, fmt, ap);
+	va_end(ap);
+}
+
+/* Optimal-string-alignment distance: insertions, deletions, substitutions and
+ * swaps of two neighbours (pdi -> pid) each cost one. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 31 || lb > 31)
+		return 99;
+	int d[32][32];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *diag_closest(const char *word, const char *const *candidates)
+{
+	const char *best = NULL;
+	int best_d = 99;
+	size_t wl = strlen(word);
+	int limit = wl <= 3 ? 1 : wl <= 6 ? 2 : 3;
+	for (; *candidates; candidates++) {
+		int dist = edit_distance(word, *candidates);
+		if (dist < best_d) {
+			best_d = dist;
+			best = *candidates;
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

@@ -1,0 +1,164 @@
+/* image.h - the compiled program: THE contract between compiler and runtime.
+ *
+ * Plain data, no pointers into compiler state: the compiler fills it, the
+ * runtime loads it with libbpf's low-level calls, and `-o` will write it as a
+ * BPF ELF object.  This is the only header that compiler/ and runtime/ share.
+ *
+ * Everything lives in the image's own arena and is freed by eq_image_free().
+ *
+ * Events.  Every printf(), print(), exit() and asynchronous map operation
+ * sends one record through the ring buffer map (role EQ_MAP_RINGBUF).  A
+ * record starts with a u64 output index into image.outputs; the output's
+ * kind says what the rest of the record holds and what user space does.
+ */
+#ifndef EBPFQ_IMAGE_H
+#define EBPFQ_IMAGE_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+/* ---- maps ------------------------------------------------------------- */
+
+enum eq_map_role {
+	EQ_MAP_USER,    /* a script map (@name): printed at exit */
+	EQ_MAP_RINGBUF, /* the event ring buffer */
+	EQ_MAP_DROPS,   /* array[1] of u64: events the ring buffer had no room for;
+	                   programs address its value directly (BPF_PSEUDO_MAP_VALUE) */
+	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
+};
+
+/* How one field of a key or value is stored and shown. */
+enum eq_field_kind {
+	EQ_FIELD_INT,  /* integer of `size` bytes, `is_signed` */
+	EQ_FIELD_STR,  /* NUL-padded string of `size` bytes */
+};
+
+struct eq_field {
+	enum eq_field_kind kind;
+	uint32_t offset, size;
+	bool is_signed;
+};
+
+/* What a user map's value is, which decides how it is combined across CPUs
+ * and printed. */
+enum eq_value_kind {
+	EQ_VALUE_INT,   /* plain integer (last write wins) */
+	EQ_VALUE_STR,   /* string */
+	EQ_VALUE_COUNT, /* per-CPU u64, summed */
+	EQ_VALUE_SUM,   /* per-CPU s64, summed */
+};
+
+struct eq_map {
+	const char *name;       /* "@forks", "@" for the anonymous map, or an internal name */
+	enum eq_map_role role;
+	uint32_t type;          /* BPF_MAP_TYPE_* */
+	uint32_t key_size, value_size, max_entries, flags;
+	/* For EQ_MAP_USER: */
+	struct eq_field *key_fields; /* empty for a key-less map (key is u32 0) */
+	int nkey_fields;
+	enum eq_value_kind value_kind;
+	struct eq_field value_field;
+	bool is_percpu;         /* value is per CPU: combine in user space */
+	bool has_key;           /* written @m[...]; printed with [key] */
+};
+
+/* ---- programs --------------------------------------------------------- */
+
+enum eq_attach_kind {
+	EQ_ATTACH_BEGIN,       /* run once by the runtime before the others attach */
+	EQ_ATTACH_END,         /* run once at exit */
+	EQ_ATTACH_TRACEPOINT,  /* target: "category:name" */
+	EQ_ATTACH_KPROBE,      /* target: kernel function */
+	EQ_ATTACH_KRETPROBE,
+};
+
+/* A map reference: the instruction at insn_index is a BPF_LD_IMM64 that the
+ * runtime patches with the map's fd (src_reg BPF_PSEUDO_MAP_FD) or with the
+ * fd and an offset into its value (BPF_PSEUDO_MAP_VALUE, off in imm of the
+ * second half). */
+struct eq_map_ref {
+	uint32_t insn_index;
+	uint32_t map_index;
+	bool value;    /* BPF_PSEUDO_MAP_VALUE */
+	uint32_t value_offset;
+};
+
+/* insn_off -> script position, for the kernel's line info and for mapping a
+ * verifier complaint back to the script. */
+struct eq_line {
+	uint32_t insn_off;
+	uint32_t line, col;
+};
+
+struct eq_prog {
+	const char *name;        /* BPF object name, <= 15 chars: "probe0" */
+	const char *probe_name;  /* the probe as the user wrote it: "kprobe:sys_clone" */
+	const char *attach_note; /* how it attaches, for -v: "tracepoint syscalls:sys_enter_clone (no kprobes in this kernel)" */
+	uint32_t prog_type;      /* BPF_PROG_TYPE_* */
+	enum eq_attach_kind attach;
+	const char *target;      /* attach target (see eq_attach_kind) */
+	struct bpf_insn *insns;
+	uint32_t ninsns;
+	struct eq_map_ref *refs;
+	uint32_t nrefs;
+	struct eq_line *lines;   /* sorted by insn_off */
+	uint32_t nlines;
+	uint32_t line, col;      /* where the probe is in the script */
+};
+
+/* ---- outputs (what user space does with an event) -------------------- */
+
+enum eq_output_kind {
+	EQ_OUT_PRINTF,    /* format `fmt` with `args` read from the record */
+	EQ_OUT_PRINT_MAP, /* print map `map_index` now */
+	EQ_OUT_CLEAR_MAP, /* delete every entry of map `map_index` */
+	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
+};
+
+enum eq_arg_kind {
+	EQ_ARG_INT,   /* integer of `size` bytes at `offset` in the record, `is_signed` */
+	EQ_ARG_STR,   /* NUL-padded string of `size` bytes at `offset` */
+	EQ_ARG_CONST, /* a constant string known at compile time: `text` */
+};
+
+struct eq_arg {
+	enum eq_arg_kind kind;
+	uint32_t offset, size;
+	bool is_signed;
+	const char *text;
+};
+
+struct eq_output {
+	enum eq_output_kind kind;
+	const char *fmt;     /* EQ_OUT_PRINTF: the user's format, already checked
+	                        against the arguments' types */
+	struct eq_arg *args;
+	int nargs;
+	uint32_t record_size; /* bytes of the record, header included */
+	uint32_t map_index;   /* EQ_OUT_PRINT_MAP, EQ_OUT_CLEAR_MAP */
+	uint32_t line, col;   /* the statement that produced it */
+};
+
+/* ---- the image -------------------------------------------------------- */
+
+struct eq_image {
+	struct arena arena;
+	const char *file;    /* script name for messages */
+	const char **source_lines; /* source_lines[i] is line i+1, for line info */
+	int nsource_lines;
+	struct eq_prog *progs;
+	int nprogs;
+	struct eq_map *maps;
+	int nmaps;
+	struct eq_output *outputs;
+	int noutputs;
+	int ringbuf_map;     /* index of the EQ_MAP_RINGBUF map, -1 if none */
+	int drops_map;       /* index of the EQ_MAP_DROPS map, -1 if none */
+};
+
+void eq_image_free(struct eq_image *img);
+
+#endif

@@ -1,0 +1,69 @@
+/* runtime.h - load an eq_image into the kernel, attach it, print its output.
+ *
+ * The runtime knows BPF and the kernel, not the language: it reads only
+ * image.h.  Functions return 0 or a negative errno and report what went
+ * wrong on the session's `err` stream in the user's terms.
+ */
+#ifndef EBPFQ_RUNTIME_H
+#define EBPFQ_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "image.h"
+
+enum eq_output_format { EQ_FORMAT_TEXT, EQ_FORMAT_JSON };
+
+struct eq_run_opts {
+	FILE *out;               /* script output (stdout) */
+	FILE *err;               /* messages (stderr) */
+	bool verbose;            /* -v: attach points, program sizes, verifier logs */
+	bool quiet;              /* -q: no "Attaching N probes..." */
+	enum eq_output_format format;
+	pid_t target_pid;        /* -p / -c: 0 for none */
+};
+
+struct eq_session; /* opaque: fds, links, ring buffer of one run */
+
+/* ---- tracefs / bpffs --------------------------------------------------- */
+
+/* Find tracefs, mounting it on /sys/kernel/tracing if it is missing and we
+ * have the rights; NULL if neither works.  Also mounts bpffs if missing. */
+const char *rt_tracefs_dir(void);
+/* Does this kernel support kprobes?  (Checked once, cheaply, without bpf().) */
+bool rt_kernel_has_kprobes(void);
+/* The tracepoint's id from tracefs, or a negative errno. */
+long rt_tracepoint_id(const char *tracefs, const char *category, const char *name);
+
+/* ---- a run ----------------------------------------------------------------- */
+
+/* Check privileges (root or CAP_BPF+CAP_PERFMON); on failure a clear message
+ * and -EPERM. */
+int rt_check_privileges(FILE *err);
+
+/* Create maps, load every program (the verifier judges each one).  A
+ * verifier rejection is reported with the tail of the log and the script
+ * line of the failing instruction.  Nothing is attached yet. */
+int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
+		    struct eq_session **out);
+
+/* Attach every program; on a failure detach what was attached and return
+ * the error.  Prints "Attaching N probes..." unless quiet.  Runs BEGIN. */
+int rt_session_attach(struct eq_session *s);
+
+/* Poll the ring buffer and print events until exit() in the script, a
+ * signal set `*stop`, or (if child > 0) that process exiting.  Returns 0. */
+int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
+
+/* Run END, print every non-empty map, report lost events, detach and free
+ * everything.  Safe on a session that was only loaded. */
+void rt_session_finish(struct eq_session *s, bool run_end);
+void rt_session_free(struct eq_session *s);
+
+/* ---- output formatting (format.c), usable without a kernel ------------- */
+
+/* Format one printf-kind record (the output's fmt and args, read from rec). */
+void fmt_printf(FILE *out, const struct eq_output *o, const void *rec, uint32_t rec_size);
+
+#endif
