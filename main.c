@@ -1,1 +1,352 @@
-int main(void) { return 0; }
+/* main.c - the ebpfq command: read a script, compile it, load it, attach
+ * it, print what it says, detach.  The whole pipeline reads top to bottom
+ * in main(); everything else is argument handling.
+ *
+ * Exit status: 0 success, 1 a runtime failure (load, attach, -c command),
+ * 2 a usage or compile error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "compiler.h"
+#include "runtime.h"
+
+#define EBPFQ_VERSION "0.1.0"
+
+enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	const char *program_text;  /* -e */
+	const char *script_path;   /* FILE.ebq */
+	const char *command;       /* -c */
+	unsigned dump;             /* -d */
+	bool dry_run;              /* -n */
+	bool verbose, quiet;
+	enum eq_output_format format;
+	int strlen;
+	pid_t pid;                 /* -p */
+	int nparams;
+	char **params;
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: ebpfq [OPTIONS] FILE.ebq [ARGS...]\n"
+	      "       ebpfq [OPTIONS] -e 'PROGRAM'\n"
+	      "\n"
+	      "  -e PROGRAM        the program text\n"
+	      "  -c CMD            run CMD, trace it, exit when it exits\n"
+	      "  -p PID            only this process\n"
+	      "  -d ast|ir|bpf|all print a compiler stage instead of running\n"
+	      "  -n, --dry-run     compile and load into the kernel verifier, attach nothing\n"
+	      "  -f text|json      output format\n"
+	      "  -v                verbose: attach points, program sizes, verifier logs\n"
+	      "  -q                quiet: no \"Attaching N probes...\" line\n"
+	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
+	      "  --unsafe          allow system() and signal()\n"
+	      "  -h, --help        this help\n"
+	      "  -V, --version     the version\n", out);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("ebpfq: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'ebpfq --help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_dump(const char *s, unsigned *dump)
+{
+	if (!strcmp(s, "ast"))
+		*dump |= EQ_DUMP_AST;
+	else if (!strcmp(s, "ir"))
+		*dump |= EQ_DUMP_IR;
+	else if (!strcmp(s, "bpf"))
+		*dump |= EQ_DUMP_BPF;
+	else if (!strcmp(s, "all"))
+		*dump |= EQ_DUMP_AST | EQ_DUMP_IR | EQ_DUMP_BPF;
+	else
+		return -1;
+	return 0;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct cli *cli)
+{
+	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
+		{"dry-run", no_argument, NULL, 'n'},   {"unsafe", no_argument, NULL, OPT_UNSAFE},
+		{"strlen", required_argument, NULL, OPT_STRLEN},
+		{"backend", required_argument, NULL, OPT_BACKEND},
+		{NULL, 0, NULL, 0},
+	};
+	const char *env_strlen = getenv("EBPFQ_STRLEN");
+	cli->strlen = env_strlen ? atoi(env_strlen) : 64;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::nvqhV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'e': cli->program_text = optarg; break;
+		case 'c': cli->command = optarg; break;
+		case 'p':
+			cli->pid = (pid_t)atoi(optarg);
+			if (cli->pid <= 0)
+				return usage_error("-p takes a process id, not '%s'", optarg);
+			break;
+		case 'd':
+			if (parse_dump(optarg, &cli->dump))
+				return usage_error("-d takes ast, ir, bpf or all, not '%s'", optarg);
+			break;
+		case 'n': cli->dry_run = true; break;
+		case 'v': cli->verbose = true; break;
+		case 'q': cli->quiet = true; break;
+		case 'f':
+			if (!strcmp(optarg, "json"))
+				cli->format = EQ_FORMAT_JSON;
+			else if (strcmp(optarg, "text"))
+				return usage_error("-f takes text or json, not '%s'", optarg);
+			break;
+		case OPT_STRLEN:
+			cli->strlen = atoi(optarg);
+			if (cli->strlen < 8 || cli->strlen > 200)
+				return usage_error("--strlen takes a size from 8 to 200, not '%s'", optarg);
+			break;
+		case OPT_UNSAFE: break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "native"))
+				return usage_error("this ebpfq was built with the native back end only, not '%s'",
+						   optarg);
+			break;
+		case 'l': return usage_error("%s", "-l (listing probes) is not supported yet");
+		case 'o': return usage_error("%s", "-o (writing a BPF object) is not supported yet");
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("ebpfq %s\n", EBPFQ_VERSION); return 0;
+		case ':':
+		case '?':
+			if (optopt && strchr("ecpdof", optopt))
+				return usage_error("option -%s needs an argument", (char[]){(char)optopt, 0});
+			if (optopt)
+				return usage_error("unknown option -%s", (char[]){(char)optopt, 0});
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!cli->program_text) {
+		if (optind >= argc)
+			return usage_error("%s", "no program: give a script FILE or -e 'PROGRAM'");
+		cli->script_path = argv[optind++];
+	}
+	cli->nparams = argc - optind;
+	cli->params = argv + optind;
+	return -1;
+}
+
+/* The script text, or NULL after a message. */
+static char *read_script(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "ebpfq: cannot read '%s': %s\n", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap)
+			buf = realloc(buf, cap *= 2);
+	}
+	if (!buf || ferror(f)) {
+		fprintf(stderr, "ebpfq: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* ---- -c CMD: started before attaching, held until every probe is attached --- */
+
+struct child {
+	pid_t pid;
+	int release_fd; /* write a byte: the child may exec */
+	int exec_fd;    /* the child writes errno here if exec fails */
+};
+
+static int child_start(const char *command, struct child *ch)
+{
+	int release[2], exec_err[2];
+	if (pipe2(release, O_CLOEXEC) || pipe2(exec_err, O_CLOEXEC)) {
+		perror("ebpfq: pipe");
+		return -1;
+	}
+	ch->pid = fork();
+	if (ch->pid < 0) {
+		perror("ebpfq: fork");
+		return -1;
+	}
+	if (ch->pid == 0) {
+		char *argv[64];
+		int argc = 0;
+		char *copy = strdup(command), *save = NULL;
+		for (char *w = strtok_r(copy, " \t", &save); w && argc < 63; w = strtok_r(NULL, " \t", &save))
+			argv[argc++] = w;
+		argv[argc] = NULL;
+		char go;
+		close(release[1]);
+		if (read(release[0], &go, 1) != 1)
+			_exit(127); /* ebpfq gave up before attaching */
+		if (argc)
+			execvp(argv[0], argv);
+		int err = argc ? errno : ENOENT;
+		if (write(exec_err[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(release[0]);
+	close(exec_err[1]);
+	ch->release_fd = release[1];
+	ch->exec_fd = exec_err[0];
+	return 0;
+}
+
+/* Let the child exec; 0, or -1 after a message if the exec failed. */
+static int child_release(const char *command, struct child *ch)
+{
+	char go = 1;
+	if (write(ch->release_fd, &go, 1) != 1)
+		return -1;
+	close(ch->release_fd);
+	int err = 0;
+	ssize_t n = read(ch->exec_fd, &err, sizeof(err));
+	close(ch->exec_fd);
+	if (n == (ssize_t)sizeof(err)) {
+		fprintf(stderr, "ebpfq: cannot run '%s': %s\n", command, strerror(err));
+		waitpid(ch->pid, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static void child_abandon(struct child *ch)
+{
+	if (ch->pid <= 0)
+		return;
+	close(ch->release_fd); /* the child reads EOF and exits */
+	close(ch->exec_fd);
+	waitpid(ch->pid, NULL, 0);
+}
+
+/* ---- signals ------------------------------------------------------------------------ */
+
+static volatile int stop_requested; /* the one global: signal handlers can reach nothing else */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- the pipeline ------------------------------------------------------------------- */
+
+static int run(const struct cli *cli, const struct eq_image *img)
+{
+	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
+				 .quiet = cli->quiet, .format = cli->format, .target_pid = cli->pid};
+	struct child ch = {.pid = -1};
+	struct eq_session *s = NULL;
+	if (cli->command && child_start(cli->command, &ch))
+		return EXIT_RUNTIME;
+	if (ch.pid > 0)
+		ro.target_pid = ch.pid;
+	int rc = rt_session_load(img, &ro, &s);
+	if (!rc && cli->dry_run) {
+		if (cli->verbose)
+			fprintf(stderr, "ebpfq: %d program%s passed the kernel verifier\n", img->nprogs,
+				img->nprogs == 1 ? "" : "s");
+		rt_session_free(s);
+		child_abandon(&ch);
+		return 0;
+	}
+	if (!rc)
+		rc = rt_session_attach(s);
+	if (rc) {
+		rt_session_free(s);
+		child_abandon(&ch);
+		return EXIT_RUNTIME;
+	}
+	if (ch.pid > 0 && child_release(cli->command, &ch)) {
+		rt_session_finish(s, false);
+		rt_session_free(s);
+		return EXIT_RUNTIME;
+	}
+	rt_session_run(s, &stop_requested, ch.pid);
+	rt_session_finish(s, true);
+	rt_session_free(s);
+	if (ch.pid > 0 && stop_requested)
+		waitpid(ch.pid, NULL, WNOHANG);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int rc = parse_args(argc, argv, &cli);
+	if (rc >= 0)
+		return rc;
+
+	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
+	char *script = NULL;
+	if (cli.script_path) {
+		script = read_script(cli.script_path, &src.len);
+		if (!script)
+			return EXIT_USAGE;
+		src.file = cli.script_path;
+		src.text = script;
+	} else {
+		src.len = strlen(src.text);
+	}
+
+	bool running = !cli.dump;
+	if (running && rt_check_privileges(stderr)) {
+		free(script);
+		return EXIT_RUNTIME;
+	}
+	catch_signals();
+	struct eq_compile_opts co = {
+		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
+		.diag_out = stderr, .nparams = cli.nparams, .params = (const char *const *)cli.params,
+		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir()},
+	};
+	struct eq_image *img = NULL;
+	if (eq_compile(&co, &img)) {
+		free(script);
+		return EXIT_USAGE;
+	}
+	rc = running ? run(&cli, img) : 0;
+	eq_image_free(img);
+	free(script);
+	return rc;
+}

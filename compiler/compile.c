@@ -1,1 +1,198 @@
-/* placeholder: being written */
+/* compile.c - the compiler's pipeline, top to bottom:
+ *
+ *   parse -> sema -> (per attach point) lower -> opt_fold -> regalloc
+ *         -> emit -> vcheck -> image
+ *
+ * Each stage can be printed (-d ast, -d ir, -d bpf).  The AST and IR live in
+ * arenas freed here; the image has its own arena and outlives the call.
+ */
+#include "compiler.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "front.h"
+#include "ir.h"
+#include "lower.h"
+#include "probe.h"
+#include "sema.h"
+
+enum { RINGBUF_BYTES = 256 * 1024, HASH_ENTRIES = 4096 };
+
+struct compile {
+	const struct eq_compile_opts *opts;
+	struct eq_diag diag;
+	struct arena ast_arena, ir_arena;
+	struct sema_info info;
+	struct eq_image *img;
+	struct lower_env env;
+	struct {
+		struct eq_prog *items;
+		int count, cap;
+	} progs;
+};
+
+static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
+{
+	return (struct eq_field){t->kind == TY_STR ? EQ_FIELD_STR : EQ_FIELD_INT, offset,
+				 t->kind == TY_STR ? (t->size + 7) & ~7u : 8, t->is_signed};
+}
+
+/* A script map as the kernel will hold it.  Aggregations are per CPU;
+ * key-less maps are one-entry arrays (for aggregations, which can never
+ * miss) or one-entry hashes (so an unassigned map stays empty). */
+static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
+{
+	struct arena *a = &c->img->arena;
+	bool agg = sm->value.kind == TY_COUNT || sm->value.kind == TY_SUM;
+	struct eq_map m = {
+		.name = arena_strdup(a, sm->name),
+		.role = EQ_MAP_USER,
+		.key_size = sm->key_size,
+		.value_size = (sm->value_size + 7) & ~7u,
+		.max_entries = sm->nkeys ? HASH_ENTRIES : 1,
+		.is_percpu = agg,
+		.has_key = sm->nkeys > 0,
+		.nkey_fields = sm->nkeys,
+	};
+	if (agg)
+		m.type = sm->nkeys ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_ARRAY;
+	else
+		m.type = BPF_MAP_TYPE_HASH;
+	m.key_fields = ARENA_ARRAY(a, struct eq_field, sm->nkeys + 1);
+	for (int k = 0; k < sm->nkeys; k++)
+		m.key_fields[k] = field_of(&sm->keys[k], sm->key_offsets[k]);
+	m.value_kind = sm->value.kind == TY_COUNT ? EQ_VALUE_COUNT
+		     : sm->value.kind == TY_SUM ? EQ_VALUE_SUM
+		     : sm->value.kind == TY_STR ? EQ_VALUE_STR : EQ_VALUE_INT;
+	m.value_field = field_of(&sm->value, 0);
+	return m;
+}
+
+static void build_maps(struct compile *c)
+{
+	struct eq_image *img = c->img;
+	int n = c->info.maps.count;
+	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 2);
+	for (int i = 0; i < n; i++)
+		img->maps[i] = user_map(c, &c->info.maps.items[i]);
+	img->ringbuf_map = n;
+	img->maps[n] = (struct eq_map){.name = "ebpfq_events", .role = EQ_MAP_RINGBUF,
+				       .type = BPF_MAP_TYPE_RINGBUF, .max_entries = RINGBUF_BYTES};
+	img->drops_map = n + 1;
+	img->maps[n + 1] = (struct eq_map){.name = "ebpfq_data", .role = EQ_MAP_DROPS,
+					   .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+					   .value_size = DROPS_VALUE_SIZE, .max_entries = 1};
+	img->nmaps = n + 2;
+}
+
+static void split_source_lines(struct eq_image *img, const struct eq_source *src)
+{
+	int n = 1;
+	for (size_t i = 0; i < src->len; i++)
+		n += src->text[i] == '\n';
+	img->source_lines = ARENA_ARRAY(&img->arena, const char *, n);
+	const char *p = src->text, *end = src->text + src->len;
+	for (int l = 0; l < n; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		img->source_lines[l] = arena_strndup(&img->arena, p, len);
+		p += len + (nl != NULL);
+	}
+	img->nsource_lines = n;
+}
+
+/* IR -> instructions of the image, checked against the verifier's rules. */
+static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
+		       const struct ast *probe)
+{
+	const struct eq_compile_opts *o = c->opts;
+	struct arena *a = &c->img->arena;
+	opt_fold(f);
+	if (o->dump & EQ_DUMP_IR)
+		ir_print(o->dump_out, f);
+	if (regalloc(&c->ir_arena, f) < 0) {
+		diag_error(&c->diag, probe->loc, "this probe needs more than 512 bytes of stack");
+		return -1;
+	}
+	struct emit_result r;
+	emit_func(&c->ir_arena, f, &r);
+	struct eq_prog p = {
+		.name = f->name, .probe_name = arena_strdup(a, ap->probe_name),
+		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
+		.attach = ap->attach, .target = arena_strdup(a, ap->target),
+		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
+		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
+	};
+	p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
+	memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	p.refs = ARENA_ARRAY(a, struct eq_map_ref, r.nrefs + 1);
+	for (uint32_t i = 0; i < r.nrefs; i++)
+		p.refs[i] = (struct eq_map_ref){r.refs[i].insn_index, r.refs[i].map_index,
+						r.refs[i].value, r.refs[i].value_offset};
+	p.lines = ARENA_ARRAY(a, struct eq_line, r.nlines + 1);
+	for (uint32_t i = 0; i < r.nlines; i++)
+		p.lines[i] = (struct eq_line){r.lines[i].insn_off, (uint32_t)r.lines[i].line,
+					      (uint32_t)r.lines[i].col};
+	ARENA_PUSH(a, c->progs, p);
+	struct eq_prog *prog = &c->progs.items[c->progs.count - 1];
+	c->img->progs = c->progs.items;
+	c->img->nprogs = c->progs.count;
+	if (o->dump & EQ_DUMP_BPF)
+		bpf_prog_print(o->dump_out, c->img, prog);
+	return vcheck_prog(c->img, prog, &c->diag);
+}
+
+static void compile_probes(struct compile *c, struct ast *program)
+{
+	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
+				    .diag = &c->diag, .info = &c->info,
+				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map};
+	for (int i = 0; i < program->list.count; i++) {
+		const struct ast *probe = program->list.items[i];
+		struct attach_list points = {0};
+		for (int s = 0; s < probe->list.count; s++)
+			probe_resolve(probe->list.items[s], &c->opts->target, &c->ir_arena, &c->diag,
+				      &points);
+		for (int k = 0; k < points.count && c->diag.errors == 0; k++) {
+			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
+			struct ir_func *f = lower_probe(&c->env, probe, &points.items[k], name);
+			if (f)
+				finish_prog(c, f, &points.items[k], probe);
+		}
+	}
+	c->img->outputs = c->env.outputs.items;
+	c->img->noutputs = c->env.outputs.count;
+}
+
+int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
+{
+	struct compile c = {.opts = opts};
+	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
+	*out = NULL;
+	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
+	if (program && !c.diag.errors && (opts->dump & EQ_DUMP_AST))
+		ast_print(opts->dump_out, program);
+	if (program && !c.diag.errors)
+		sema_check(program, &c.info, &c.ast_arena, &c.diag,
+			   opts->strlen > 0 ? (uint32_t)opts->strlen : 64);
+	if (program && !c.diag.errors) {
+		struct arena img_arena = {0};
+		c.img = ARENA_NEW(&img_arena, struct eq_image);
+		c.img->arena = img_arena;
+		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
+		split_source_lines(c.img, opts->src);
+		build_maps(&c);
+		compile_probes(&c, program);
+		/* The image's arena header was copied into the image before the
+		 * image's own allocations; keep the live copy. */
+	}
+	arena_free(&c.ast_arena);
+	arena_free(&c.ir_arena);
+	if (c.diag.errors) {
+		eq_image_free(c.img);
+		return c.diag.errors;
+	}
+	*out = c.img;
+	return 0;
+}

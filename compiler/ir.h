@@ -1,0 +1,157 @@
+/* ir.h - the intermediate representation: per probe, basic blocks of
+ * three-address operations on virtual registers.
+ *
+ * Not SSA: a virtual register may be assigned in several places (a value
+ * built on two paths of an `if`), liveness is computed by dataflow.  Memory
+ * the program owns lives in frame slots, allocated by lower.c; regalloc.c
+ * adds spill slots.  `-d ir` prints a function with ir_print(); ir_parse()
+ * reads that text back, so passes are tested from text to text.
+ *
+ * Sections: operands and instructions; functions; builders (ir.c);
+ * text form (ir.c, ir_parse.c); passes (opt_*.c, regalloc.c, emit.c).
+ */
+#ifndef EBPFQ_IR_H
+#define EBPFQ_IR_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "diag.h"
+
+enum ir_op {
+#define X(name, text, kind) IR_##name,
+#include "ir_ops.h"
+#undef X
+	IR_NUM_OPS
+};
+
+enum ir_kind { IRK_CONST, IRK_UNARY, IRK_BINARY, IRK_LOAD, IRK_STORE, IRK_ADDR, IRK_CALL, IRK_BRANCH };
+
+/* Conditions of IR_BR; the signed ones compare as s64. */
+enum ir_cond { IRC_EQ, IRC_NE, IRC_ULT, IRC_ULE, IRC_UGT, IRC_UGE, IRC_SLT, IRC_SLE, IRC_SGT, IRC_SGE, IRC_SET };
+
+/* An operand: nothing, a virtual register, or a 64-bit immediate. */
+enum ir_val_kind { IRV_NONE, IRV_REG, IRV_IMM };
+struct ir_val {
+	enum ir_val_kind kind;
+	int reg;
+	int64_t imm;
+};
+
+/* Where a load or store points: a virtual register, or a frame slot. */
+struct ir_addr {
+	int base;   /* vreg, or -1 for the frame */
+	int slot;   /* frame slot when base < 0 */
+	int32_t off;
+};
+
+enum { IR_MAX_ARGS = 5 };
+
+struct ir_insn {
+	enum ir_op op;
+	eq_loc loc;
+	int dst;             /* vreg defined, -1 if none */
+	struct ir_val a, b;
+	struct ir_addr mem;  /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
+	uint8_t size;        /* memory access bytes: 1, 2, 4, 8 */
+	bool is_signed;      /* LOAD: sign-extend */
+	int64_t imm;         /* CONST value; CALL helper id; MAP/MAPVAL map index */
+	struct ir_val args[IR_MAX_ARGS];
+	int nargs;
+	enum ir_cond cond;   /* BR */
+	int target[2];       /* JMP: [0]; BR: [0] when true, [1] when false */
+};
+
+struct ir_block {
+	int id;
+	struct {
+		struct ir_insn *items;
+		int count, cap;
+	} insns;
+};
+
+struct ir_slot {
+	int32_t offset;  /* from the frame pointer, negative */
+	uint32_t size;
+	bool spill;      /* made by the register allocator */
+};
+
+struct ir_func {
+	const char *name;
+	struct {
+		struct ir_block **items;
+		int count, cap;
+	} blocks;            /* in layout order; blocks.items[0] is the entry */
+	struct {
+		struct ir_slot *items;
+		int count, cap;
+	} slots;
+	int nvregs;
+	int nblock_ids;      /* ids handed out, placed or not */
+	uint32_t frame_size; /* bytes of frame in use by slots now */
+	uint32_t frame_max;  /* the most ever in use: the frame the program needs */
+	/* Filled by regalloc.c: vreg -> BPF register R0..R9 */
+	int8_t *reg_of;
+};
+
+/* ---- builders (ir.c) --------------------------------------------------- */
+struct ir_func *ir_func_new(struct arena *a, const char *name);
+/* A block is created first and placed (given its position in the layout)
+ * later, so that lowering lays out code in source order: the then-part of
+ * an `if` right after its test, the join after both parts. */
+struct ir_block *ir_block_create(struct arena *a, struct ir_func *f);
+void ir_block_place(struct arena *a, struct ir_func *f, struct ir_block *b);
+struct ir_block *ir_block_new(struct arena *a, struct ir_func *f); /* create + place */
+int ir_vreg_new(struct ir_func *f);
+/* A frame slot of `size` bytes (rounded up to 8), 8-aligned. */
+int ir_slot_new(struct arena *a, struct ir_func *f, uint32_t size, bool spill);
+struct ir_insn *ir_emit(struct arena *a, struct ir_block *b, enum ir_op op, eq_loc loc);
+struct ir_block *ir_block_by_id(const struct ir_func *f, int id);
+
+static inline struct ir_val ir_reg(int r) { return (struct ir_val){IRV_REG, r, 0}; }
+static inline struct ir_val ir_imm(int64_t v) { return (struct ir_val){IRV_IMM, -1, v}; }
+static inline struct ir_val ir_none(void) { return (struct ir_val){IRV_NONE, -1, 0}; }
+
+enum ir_kind ir_op_kind(enum ir_op op);
+const char *ir_op_name(enum ir_op op);
+const char *ir_cond_name(enum ir_cond c);
+bool ir_is_terminator(enum ir_op op);
+/* The vregs an instruction reads; returns how many (<= IR_MAX_ARGS + 3). */
+int ir_uses(const struct ir_insn *in, int *out);
+
+/* ---- text form --------------------------------------------------------- */
+void ir_print(FILE *out, const struct ir_func *f);
+/* Parse the ir_print() text of one function; NULL and a message on error. */
+struct ir_func *ir_parse(struct arena *a, const char *text, char *err, size_t errsize);
+
+/* ---- passes ------------------------------------------------------------ */
+/* opt_fold.c: constant folding, copy propagation, dead code. */
+void opt_fold(struct ir_func *f);
+/* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
+ * Returns 0, or -1 if the frame would exceed 512 bytes. */
+int regalloc(struct arena *a, struct ir_func *f);
+
+/* emit.c: BPF instructions from an allocated function. */
+struct emit_map_ref {
+	uint32_t insn_index, map_index;
+	bool value;
+	uint32_t value_offset;
+};
+struct emit_line {
+	uint32_t insn_off;
+	int line, col;
+};
+struct emit_result {
+	struct bpf_insn *insns;
+	uint32_t ninsns;
+	struct emit_map_ref *refs;
+	uint32_t nrefs;
+	struct emit_line *lines;
+	uint32_t nlines;
+};
+int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);
+
+#endif

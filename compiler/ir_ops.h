@@ -1,0 +1,41 @@
+/* ir_ops.h - the IR's operations, as an X-macro:
+ *     X(NAME, "text", KIND)
+ * KIND groups ops by operand shape, which the printer, parser, liveness and
+ * emitter share:
+ *   IRK_CONST   d = imm
+ *   IRK_UNARY   d = op a
+ *   IRK_BINARY  d = a op b          (b a register or an immediate)
+ *   IRK_LOAD    d = *(size)(base + off)
+ *   IRK_STORE   *(size)(base + off) = a
+ *   IRK_ADDR    d = address (frame slot + off, map, map value)
+ *   IRK_CALL    d = helper(args...)
+ *   IRK_BRANCH  terminators
+ */
+X(CONST,   "const",   IRK_CONST)   /* d = imm (64-bit) */
+X(MOV,     "mov",     IRK_UNARY)   /* d = a */
+X(NEG,     "neg",     IRK_UNARY)   /* d = -a */
+X(ZEXT32,  "zext32",  IRK_UNARY)   /* d = a & 0xffffffff (one 32-bit move) */
+X(CTX,     "ctx",     IRK_CONST)   /* d = the program's context argument (R1 at entry) */
+X(ADD,     "add",     IRK_BINARY)
+X(SUB,     "sub",     IRK_BINARY)
+X(MUL,     "mul",     IRK_BINARY)
+X(UDIV,    "udiv",    IRK_BINARY)  /* BPF semantics: x / 0 = 0 */
+X(SDIV,    "sdiv",    IRK_BINARY)
+X(UMOD,    "umod",    IRK_BINARY)  /* x % 0 = x */
+X(SMOD,    "smod",    IRK_BINARY)
+X(AND,     "and",     IRK_BINARY)
+X(OR,      "or",      IRK_BINARY)
+X(XOR,     "xor",     IRK_BINARY)
+X(SHL,     "shl",     IRK_BINARY)  /* shift counts are masked to 63, as BPF does */
+X(SHR,     "shr",     IRK_BINARY)
+X(SAR,     "sar",     IRK_BINARY)
+X(LOAD,    "load",    IRK_LOAD)    /* d = *(size, signed)(base + off) */
+X(STORE,   "store",   IRK_STORE)   /* *(size)(base + off) = a */
+X(ATOMIC_ADD, "atomic_add", IRK_STORE) /* lock *(size)(base + off) += a */
+X(FRAME,   "frame",   IRK_ADDR)    /* d = fp + slot offset + off */
+X(MAP,     "map",     IRK_ADDR)    /* d = &map (ld_imm64 pseudo map fd) */
+X(MAPVAL,  "mapval",  IRK_ADDR)    /* d = &map's value + off (pseudo map value) */
+X(CALL,    "call",    IRK_CALL)    /* d = helper(args) ; clobbers r0-r5 */
+X(JMP,     "jmp",     IRK_BRANCH)  /* goto target[0] */
+X(BR,      "br",      IRK_BRANCH)  /* if (a cond b) goto target[0] else target[1] */
+X(RET,     "ret",     IRK_BRANCH)  /* return a */

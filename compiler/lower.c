@@ -1,1 +1,681 @@
-/* placeholder: being written */
+/* lower.c - AST to IR: expressions, conditions, strings and statements.
+ * Events (printf, print, exit) and map updates are in lower_event.c.
+ *
+ * Conditions are never computed as values and then tested: lower_cond()
+ * sends control straight to the true or false block (Lua's lcode.c jump
+ * lists in spirit), so `if (a && b)` costs two compare-and-branches.  A
+ * comparison becomes a 0/1 value only where one is asked for.
+ */
+#define LOWER_INTERNAL
+#include "lower.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+/* ---- emitting --------------------------------------------------------------- */
+
+struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc)
+{
+	return ir_emit(L->arena, L->cur, op, loc);
+}
+
+void lower_error(struct lower *L, eq_loc loc, const char *msg)
+{
+	diag_error(L->env->diag, loc, "%s", msg);
+	L->failed = true;
+}
+
+/* BPF ALU and store immediates are 32-bit, sign-extended: a wider constant
+ * goes through a register. */
+static struct ir_val fit_imm(struct lower *L, struct ir_val v, eq_loc loc)
+{
+	if (v.kind != IRV_IMM || (v.imm >= INT32_MIN && v.imm <= INT32_MAX))
+		return v;
+	struct ir_insn *in = lower_emit(L, IR_CONST, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = v.imm;
+	return ir_reg(in->dst);
+}
+
+static struct ir_val in_reg(struct lower *L, struct ir_val v, eq_loc loc)
+{
+	if (v.kind == IRV_REG)
+		return v;
+	struct ir_insn *in = lower_emit(L, IR_CONST, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = v.imm;
+	return ir_reg(in->dst);
+}
+
+int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc)
+{
+	a = in_reg(L, a, loc);
+	b = fit_imm(L, b, loc);
+	struct ir_insn *in = lower_emit(L, op, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->a = a;
+	in->b = b;
+	return in->dst;
+}
+
+static int lower_unop(struct lower *L, enum ir_op op, struct ir_val a, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, op, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->a = in_reg(L, a, loc);
+	return in->dst;
+}
+
+int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
+{
+	struct ir_val args[IR_MAX_ARGS];
+	va_list ap;
+	va_start(ap, nargs);
+	for (int i = 0; i < nargs; i++)
+		args[i] = va_arg(ap, struct ir_val);
+	va_end(ap);
+	struct ir_insn *in = lower_emit(L, IR_CALL, loc);
+	in->imm = helper;
+	in->nargs = nargs;
+	memcpy(in->args, args, sizeof(args[0]) * (size_t)nargs);
+	in->dst = ir_vreg_new(L->f);
+	return in->dst;
+}
+
+int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_FRAME, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
+	return in->dst;
+}
+
+int lower_map_addr(struct lower *L, int map, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_MAP, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = map;
+	return in->dst;
+}
+
+void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
+{
+	v = fit_imm(L, v, loc);
+	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
+	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
+	in->size = size;
+	in->a = v;
+}
+
+static int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_signed, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
+	in->size = size;
+	in->is_signed = is_signed;
+	return in->dst;
+}
+
+static int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
+	in->size = size;
+	return in->dst;
+}
+
+struct ir_block *lower_block(struct lower *L)
+{
+	return ir_block_create(L->arena, L->f);
+}
+
+void lower_place(struct lower *L, struct ir_block *b)
+{
+	ir_block_place(L->arena, L->f, b);
+	L->cur = b;
+}
+
+void lower_jump(struct lower *L, struct ir_block *to, eq_loc loc)
+{
+	lower_emit(L, IR_JMP, loc)->target[0] = to->id;
+}
+
+void lower_branch(struct lower *L, enum ir_cond c, struct ir_val a, struct ir_val b,
+		  struct ir_block *t, struct ir_block *f, eq_loc loc)
+{
+	if (a.kind == IRV_IMM && b.kind == IRV_REG) {
+		static const enum ir_cond swapped[] = {IRC_EQ, IRC_NE, IRC_UGT, IRC_UGE, IRC_ULT,
+						       IRC_ULE, IRC_SGT, IRC_SGE, IRC_SLT, IRC_SLE, IRC_SET};
+		struct ir_val tmp = a;
+		a = b, b = tmp, c = swapped[c];
+	}
+	a = in_reg(L, a, loc);
+	b = fit_imm(L, b, loc);
+	struct ir_insn *in = lower_emit(L, IR_BR, loc);
+	in->cond = c;
+	in->a = a;
+	in->b = b;
+	in->target[0] = t->id;
+	in->target[1] = f->id;
+}
+
+/* ---- strings ----------------------------------------------------------------- */
+
+static int temp_slot(struct lower *L, uint32_t size)
+{
+	return ir_slot_new(L->arena, L->f, size, false);
+}
+
+static uint32_t round8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+/* Store constant text, zero-padded to round8(size), at slot+off: 8 bytes
+ * per store where the chunk fits a sign-extended 32-bit immediate, else two
+ * 4-byte stores. */
+static void store_const_bytes(struct lower *L, const char *text, int len, int slot, int32_t off,
+			      uint32_t size, eq_loc loc)
+{
+	for (uint32_t i = 0; i < round8(size); i += 8) {
+		unsigned char chunk[8] = {0};
+		for (uint32_t j = 0; j < 8; j++)
+			chunk[j] = (int)(i + j) < len ? (unsigned char)text[i + j] : 0;
+		int64_t v;
+		memcpy(&v, chunk, 8);
+		if (v >= INT32_MIN && v <= INT32_MAX) {
+			lower_store(L, slot, off + (int32_t)i, 8, ir_imm(v), loc);
+			continue;
+		}
+		for (uint32_t j = 0; j < 8; j += 4) {
+			int32_t w;
+			memcpy(&w, chunk + j, 4);
+			lower_store(L, slot, off + (int32_t)(i + j), 4, ir_imm(w), loc);
+		}
+	}
+}
+
+/* Copy a string between frame slots 8 bytes at a time, then zero the rest
+ * of the destination.  Every string in memory is zero-padded to a multiple
+ * of 8 bytes, so copying whole words never carries garbage. */
+static void copy_slot(struct lower *L, int dst, int32_t doff, uint32_t dst_size, int src,
+		      int32_t soff, uint32_t src_size, eq_loc loc)
+{
+	uint32_t d = round8(dst_size), n = round8(src_size) < d ? round8(src_size) : d, i;
+	for (i = 0; i < n; i += 8) {
+		int v = lower_load_slot(L, src, soff + (int32_t)i, 8, loc);
+		lower_store(L, dst, doff + (int32_t)i, 8, ir_reg(v), loc);
+	}
+	for (; i < d; i += 8)
+		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
+}
+
+static const char *const_text(const struct lower *L, const struct ast *e, int *len)
+{
+	if (e->kind == AST_STR) {
+		*len = e->str_len;
+		return e->str;
+	}
+	if (e->kind == AST_BUILTIN && !strcmp(e->name, "probe")) {
+		*len = (int)strlen(L->ap->probe_name);
+		return L->ap->probe_name;
+	}
+	if (e->kind == AST_BUILTIN && !strcmp(e->name, "func")) {
+		*len = (int)strlen(L->ap->func);
+		return L->ap->func;
+	}
+	return NULL;
+}
+
+void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	int len;
+	const char *text = const_text(L, e, &len);
+	if (text) {
+		if ((uint32_t)len >= size)
+			len = (int)size - 1; /* a probe name longer than --strlen is cut */
+		store_const_bytes(L, text, len, slot, off, size, e->loc);
+		return;
+	}
+	if (e->kind == AST_BUILTIN && !strcmp(e->name, "comm")) {
+		int addr = lower_frame_addr(L, slot, off, e->loc);
+		lower_call(L, BPF_FUNC_get_current_comm, e->loc, 2, ir_reg(addr), ir_imm(16));
+		copy_slot(L, slot, off + 16, size - 16, -1, 0, 0, e->loc); /* zero the rest */
+		return;
+	}
+	if (e->kind == AST_VAR) {
+		copy_slot(L, slot, off, size, L->var_slot[e->sema_id], 0, e->type->size, e->loc);
+		return;
+	}
+	if (e->kind == AST_MAP) {
+		lower_str_map_read(L, e, slot, off, size);
+		return;
+	}
+	if (e->kind == AST_TERNARY) {
+		struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
+		void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
+		lower_cond(L, e->a, t, f);
+		lower_place(L, t);
+		lower_str_into(L, e->b, slot, off, size);
+		lower_jump(L, join, e->loc);
+		lower_place(L, f);
+		lower_str_into(L, e->c, slot, off, size);
+		lower_place(L, join);
+		return;
+	}
+	lower_error(L, e->loc, "this string expression is not supported yet");
+}
+
+struct str_loc lower_str(struct lower *L, const struct ast *e)
+{
+	struct str_loc s = {.slot = -1};
+	s.text = const_text(L, e, &s.len);
+	if (s.text) {
+		s.size = (uint32_t)s.len + 1;
+		return s;
+	}
+	if (e->kind == AST_VAR) {
+		s.slot = L->var_slot[e->sema_id];
+		s.size = e->type->size;
+		return s;
+	}
+	s.size = e->type->size;
+	s.slot = temp_slot(L, s.size);
+	lower_str_into(L, e, s.slot, 0, s.size);
+	return s;
+}
+
+/* ---- integers ---------------------------------------------------------------- */
+
+static int ctx_load(struct lower *L, uint32_t off, uint8_t size, bool is_signed, eq_loc loc)
+{
+	return lower_load(L, L->ctx, (int32_t)off, size, is_signed, loc);
+}
+
+static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
+{
+	const char *n = e->name;
+	eq_loc loc = e->loc;
+	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
+		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		return ir_reg(n[0] == 'p' ? lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc)
+					  : lower_unop(L, IR_ZEXT32, ir_reg(v), loc));
+	}
+	if (!strcmp(n, "uid") || !strcmp(n, "gid")) {
+		int v = lower_call(L, BPF_FUNC_get_current_uid_gid, loc, 0);
+		return ir_reg(n[0] == 'g' ? lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc)
+					  : lower_unop(L, IR_ZEXT32, ir_reg(v), loc));
+	}
+	if (!strcmp(n, "nsecs"))
+		return ir_reg(lower_call(L, BPF_FUNC_ktime_get_ns, loc, 0));
+	if (!strcmp(n, "elapsed")) {
+		int now = lower_call(L, BPF_FUNC_ktime_get_ns, loc, 0);
+		struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
+		in->dst = ir_vreg_new(L->f);
+		in->imm = L->env->drops_map;
+		int start = lower_load(L, in->dst, DROPS_VALUE_START_NS, 8, false, loc);
+		return ir_reg(lower_binop(L, IR_SUB, ir_reg(now), ir_reg(start), loc));
+	}
+	if (!strcmp(n, "cpu"))
+		return ir_reg(lower_call(L, BPF_FUNC_get_smp_processor_id, loc, 0));
+	if (!strcmp(n, "rand"))
+		return ir_reg(lower_call(L, BPF_FUNC_get_prandom_u32, loc, 0));
+	if (!strcmp(n, "cgroup"))
+		return ir_reg(lower_call(L, BPF_FUNC_get_current_cgroup_id, loc, 0));
+	if (!strcmp(n, "curtask"))
+		return ir_reg(lower_call(L, BPF_FUNC_get_current_task, loc, 0));
+	uint32_t off;
+	uint8_t size;
+	if (!strncmp(n, "arg", 3)) {
+		if (!probe_ctx_arg(L->ap->ctx, n[3] - '0', &off, &size)) {
+			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,
+				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
+			L->failed = true;
+			return ir_imm(0);
+		}
+		return ir_reg(ctx_load(L, off, size, false, loc));
+	}
+	if (!strcmp(n, "retval")) {
+		if (!probe_ctx_retval(L->ap->ctx, &off, &size)) {
+			diag_error(L->env->diag, loc, "retval is not available in %s (%s)",
+				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
+			L->failed = true;
+			return ir_imm(0);
+		}
+		return ir_reg(ctx_load(L, off, size, true, loc));
+	}
+	lower_error(L, loc, "this builtin has no integer value");
+	return ir_imm(0);
+}
+
+static const enum ir_op arith_ops[] = {
+	[OP_BOR] = IR_OR, [OP_BXOR] = IR_XOR, [OP_BAND] = IR_AND, [OP_SHL] = IR_SHL,
+	[OP_ADD] = IR_ADD, [OP_SUB] = IR_SUB, [OP_MUL] = IR_MUL,
+};
+
+/* The IR operation for an arithmetic operator on operands of this signedness. */
+static enum ir_op arith_op(enum ast_op op, bool is_signed)
+{
+	switch (op) {
+	case OP_DIV: return is_signed ? IR_SDIV : IR_UDIV;
+	case OP_MOD: return is_signed ? IR_SMOD : IR_UMOD;
+	case OP_SHR: return is_signed ? IR_SAR : IR_SHR;
+	default: return arith_ops[op];
+	}
+}
+
+static bool is_cond_op(enum ast_op op)
+{
+	return (op >= OP_EQ && op <= OP_GE) || op == OP_LAND || op == OP_LOR;
+}
+
+/* A condition as a 0/1 value. */
+static struct ir_val cond_value(struct lower *L, const struct ast *e)
+{
+	void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
+	struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
+	int d = ir_vreg_new(L->f);
+	lower_cond(L, e, t, f);
+	lower_place(L, t);
+	struct ir_insn *in = lower_emit(L, IR_CONST, e->loc);
+	in->dst = d, in->imm = 1;
+	lower_jump(L, join, e->loc);
+	lower_place(L, f);
+	in = lower_emit(L, IR_CONST, e->loc);
+	in->dst = d, in->imm = 0;
+	lower_jump(L, join, e->loc);
+	lower_place(L, join);
+	return ir_reg(d);
+}
+
+/* (u8)x .. (s64)x: truncate to the width, then zero- or sign-extend. */
+static struct ir_val lower_cast(struct lower *L, const struct ast *e)
+{
+	struct ir_val v = lower_int(L, e->a);
+	uint32_t bits = e->type->size * 8;
+	if (bits == 64)
+		return v;
+	if (v.kind == IRV_IMM) {
+		uint64_t m = (uint64_t)v.imm & ((1ull << bits) - 1);
+		if (e->type->is_signed && (m >> (bits - 1)))
+			m |= ~((1ull << bits) - 1);
+		return ir_imm((int64_t)m);
+	}
+	if (!e->type->is_signed && bits == 32)
+		return ir_reg(lower_unop(L, IR_ZEXT32, v, e->loc));
+	if (!e->type->is_signed)
+		return ir_reg(lower_binop(L, IR_AND, v, ir_imm((1 << bits) - 1), e->loc));
+	int up = lower_binop(L, IR_SHL, v, ir_imm(64 - bits), e->loc);
+	return ir_reg(lower_binop(L, IR_SAR, ir_reg(up), ir_imm(64 - bits), e->loc));
+}
+
+static struct ir_val lower_ternary(struct lower *L, const struct ast *e)
+{
+	void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
+	struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
+	int d = ir_vreg_new(L->f);
+	lower_cond(L, e->a, t, f);
+	lower_place(L, t);
+	struct ir_insn *in = lower_emit(L, IR_MOV, e->loc);
+	in->dst = d, in->a = lower_int(L, e->b);
+	lower_jump(L, join, e->loc);
+	lower_place(L, f);
+	in = lower_emit(L, IR_MOV, e->loc);
+	in->dst = d, in->a = lower_int(L, e->c);
+	lower_jump(L, join, e->loc);
+	lower_place(L, join);
+	return ir_reg(d);
+}
+
+struct ir_val lower_int(struct lower *L, const struct ast *e)
+{
+	switch (e->kind) {
+	case AST_INT:
+		return ir_imm(e->ival);
+	case AST_BUILTIN:
+		return lower_builtin(L, e);
+	case AST_VAR:
+		return ir_reg(L->var_vreg[e->sema_id]);
+	case AST_MAP:
+		return lower_map_read(L, e);
+	case AST_CAST:
+		return lower_cast(L, e);
+	case AST_TERNARY:
+		return lower_ternary(L, e);
+	case AST_UNARY:
+		if (e->op == OP_NOT)
+			return cond_value(L, e);
+		if (e->op == OP_PLUS)
+			return lower_int(L, e->a);
+		{
+			struct ir_val v = lower_int(L, e->a);
+			if (v.kind == IRV_IMM)
+				return ir_imm(e->op == OP_NEG ? (int64_t)(0 - (uint64_t)v.imm) : ~v.imm);
+			if (e->op == OP_NEG)
+				return ir_reg(lower_unop(L, IR_NEG, v, e->loc));
+			return ir_reg(lower_binop(L, IR_XOR, v, ir_imm(-1), e->loc));
+		}
+	case AST_BINARY:
+		if (is_cond_op(e->op))
+			return cond_value(L, e);
+		{
+			struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
+			bool is_signed = e->a->type->is_signed && e->b->type->is_signed;
+			enum ir_op op = arith_op(e->op, is_signed);
+			if ((op == IR_SHL || op == IR_SHR || op == IR_SAR) && b.kind == IRV_IMM)
+				b.imm &= 63; /* BPF masks shift counts; the verifier rejects >= 64 */
+			return ir_reg(lower_binop(L, op, a, b, e->loc));
+		}
+	default:
+		lower_error(L, e->loc, "this expression has no integer value");
+		return ir_imm(0);
+	}
+}
+
+/* ---- conditions ----------------------------------------------------------- */
+
+/* Compare two strings in memory for equality, 8 bytes at a time over the
+ * shorter one (both are zero-padded, so the padding compares too). */
+static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	bool eq = e->op == OP_EQ;
+	struct str_loc a = lower_str(L, e->a), b = lower_str(L, e->b);
+	if (a.slot < 0 && b.slot < 0) {
+		bool same = a.len == b.len && !memcmp(a.text, b.text, (size_t)a.len);
+		lower_jump(L, same == eq ? t : f, e->loc);
+		return;
+	}
+	if (a.slot < 0) {
+		struct str_loc tmp = a;
+		a = b, b = tmp;
+	}
+	struct ir_block *yes = eq ? t : f, *no = eq ? f : t;
+	uint32_t n = round8(a.size < b.size ? a.size : b.size);
+	for (uint32_t i = 0; i < n; i += 8) {
+		int va = lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, e->loc);
+		struct ir_val vb;
+		if (b.slot >= 0) {
+			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, e->loc));
+		} else {
+			int64_t chunk = 0;
+			for (uint32_t j = 0; j < 8 && (int)(i + j) < b.len; j++)
+				chunk |= (int64_t)(uint64_t)(unsigned char)b.text[i + j] << (8 * j);
+			vb = ir_imm(chunk);
+		}
+		struct ir_block *next = lower_block(L);
+		lower_branch(L, IRC_NE, ir_reg(va), vb, no, next, e->loc);
+		lower_place(L, next);
+	}
+	lower_jump(L, yes, e->loc);
+}
+
+void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	static const enum ir_cond conds[][2] = {
+		[OP_EQ] = {IRC_EQ, IRC_EQ}, [OP_NE] = {IRC_NE, IRC_NE}, [OP_LT] = {IRC_ULT, IRC_SLT},
+		[OP_LE] = {IRC_ULE, IRC_SLE}, [OP_GT] = {IRC_UGT, IRC_SGT}, [OP_GE] = {IRC_UGE, IRC_SGE},
+	};
+	if (e->kind == AST_UNARY && e->op == OP_NOT) {
+		lower_cond(L, e->a, f, t);
+		return;
+	}
+	if (e->kind == AST_BINARY && (e->op == OP_LAND || e->op == OP_LOR)) {
+		struct ir_block *mid = lower_block(L);
+		if (e->op == OP_LAND)
+			lower_cond(L, e->a, mid, f);
+		else
+			lower_cond(L, e->a, t, mid);
+		lower_place(L, mid);
+		lower_cond(L, e->b, t, f);
+		return;
+	}
+	if (e->kind == AST_BINARY && e->op >= OP_EQ && e->op <= OP_GE) {
+		if (e->a->type->kind == TY_STR) {
+			lower_str_eq(L, e, t, f);
+			return;
+		}
+		struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
+		bool is_signed = e->a->type->is_signed && e->b->type->is_signed;
+		lower_branch(L, conds[e->op][is_signed], a, b, t, f, e->loc);
+		return;
+	}
+	struct ir_val v = lower_int(L, e);
+	if (v.kind == IRV_IMM)
+		lower_jump(L, v.imm ? t : f, e->loc);
+	else
+		lower_branch(L, IRC_NE, v, ir_imm(0), t, f, e->loc);
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static void lower_stmt(struct lower *L, const struct ast *st);
+
+static void lower_stmts(struct lower *L, const struct ast *block)
+{
+	for (int i = 0; i < block->list.count; i++) {
+		uint32_t mark = L->f->frame_size; /* temporaries live for one statement */
+		lower_stmt(L, block->list.items[i]);
+		L->f->frame_size = mark;
+	}
+}
+
+static void lower_var_assign(struct lower *L, const struct ast *st)
+{
+	const struct ast *lhs = st->a;
+	int id = lhs->sema_id;
+	if (lhs->type->kind == TY_STR) {
+		lower_str_into(L, st->b, L->var_slot[id], 0, lhs->type->size);
+		return;
+	}
+	if (L->var_vreg[id] < 0)
+		L->var_vreg[id] = ir_vreg_new(L->f);
+	int d = L->var_vreg[id];
+	if (st->kind == AST_INCDEC || st->op != OP_NONE) {
+		bool inc = st->kind == AST_INCDEC && (st->op == OP_PREINC || st->op == OP_POSTINC);
+		enum ir_op op = st->kind == AST_INCDEC ? (inc ? IR_ADD : IR_SUB)
+				: arith_op(st->op, lhs->type->is_signed && st->b->type->is_signed);
+		struct ir_val v = st->kind == AST_INCDEC ? ir_imm(1) : lower_int(L, st->b);
+		struct ir_insn *in = lower_emit(L, op, st->loc);
+		in->dst = d, in->a = ir_reg(d), in->b = fit_imm(L, v, st->loc);
+		return;
+	}
+	struct ir_val v = lower_int(L, st->b);
+	struct ir_insn *in = lower_emit(L, IR_MOV, st->loc);
+	in->dst = d, in->a = v;
+}
+
+static void lower_if(struct lower *L, const struct ast *st)
+{
+	struct ir_block *t = lower_block(L), *join = lower_block(L);
+	struct ir_block *f = st->c ? lower_block(L) : join;
+	lower_cond(L, st->a, t, f);
+	lower_place(L, t);
+	lower_stmts(L, st->b);
+	lower_jump(L, join, st->loc);
+	if (st->c) {
+		lower_place(L, f);
+		lower_stmt(L, st->c);
+		lower_jump(L, join, st->loc);
+	}
+	lower_place(L, join);
+}
+
+static void lower_stmt(struct lower *L, const struct ast *st)
+{
+	switch (st->kind) {
+	case AST_EXPR_STMT:
+		if (st->a->kind == AST_CALL)
+			lower_call_stmt(L, st->a);
+		else if (st->a->kind == AST_INCDEC)
+			lower_stmt(L, st->a);
+		else if (st->a->type->kind == TY_INT)
+			lower_int(L, st->a); /* evaluated for nothing: dead code goes later */
+		break;
+	case AST_INCDEC:
+	case AST_ASSIGN:
+		if (st->a->kind == AST_VAR)
+			lower_var_assign(L, st);
+		else
+			lower_map_assign(L, st);
+		break;
+	case AST_IF:
+		lower_if(L, st);
+		break;
+	case AST_BLOCK:
+		lower_stmts(L, st);
+		break;
+	case AST_RETURN:
+		lower_jump(L, L->exit, st->loc);
+		lower_place(L, lower_block(L)); /* unreachable: what follows is dropped */
+		break;
+	default:
+		lower_error(L, st->loc, "this statement is not supported yet");
+	}
+}
+
+/* String variables get their frame slot up front, so a statement's
+ * temporaries can be given back at its end without losing them. */
+static void give_string_vars_slots(struct lower *L, const struct ast *node)
+{
+	if (!node)
+		return;
+	if (node->kind == AST_VAR && node->type && node->type->kind == TY_STR &&
+	    L->var_slot[node->sema_id] < 0)
+		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f,
+			L->env->info->vars.items[node->sema_id].type.size, false);
+	give_string_vars_slots(L, node->a);
+	give_string_vars_slots(L, node->b);
+	give_string_vars_slots(L, node->c);
+	for (int i = 0; i < node->list.count; i++)
+		give_string_vars_slots(L, node->list.items[i]);
+}
+
+struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
+			    const struct attach_point *ap, const char *name)
+{
+	struct lower L = {.env = env, .arena = env->arena, .ap = ap};
+	int nvars = env->info->vars.count;
+	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
+	for (int i = 0; i < nvars; i++)
+		L.var_vreg[i] = L.var_slot[i] = -1;
+	L.f = ir_func_new(env->arena, name);
+	lower_place(&L, lower_block(&L));
+	L.exit = lower_block(&L);
+	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
+	ctx->dst = L.ctx = ir_vreg_new(L.f);
+	give_string_vars_slots(&L, probe->b);
+	if (probe->a) {
+		struct ir_block *body = lower_block(&L);
+		lower_cond(&L, probe->a, body, L.exit);
+		lower_place(&L, body);
+	}
+	lower_stmts(&L, probe->b);
+	lower_jump(&L, L.exit, probe->loc);
+	lower_place(&L, L.exit);
+	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);
+	L.f->frame_size = L.f->frame_max;
+	return L.failed ? NULL : L.f;
+}

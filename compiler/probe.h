@@ -1,0 +1,56 @@
+/* probe.h - probe specs to attach points, and what each probe kind's context
+ * offers the program (arg0.., retval).
+ *
+ * One table row per probe kind (probe_kinds[] in probe.c) says how a spec is
+ * written, how it attaches and how its context is read, so adding a kind
+ * touches one row and one runtime attach file.
+ */
+#ifndef EBPFQ_PROBE_H
+#define EBPFQ_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "compiler.h"
+#include "diag.h"
+
+/* How the program reads its context. */
+enum ctx_layout {
+	CTX_NONE,          /* BEGIN, END */
+	CTX_PT_REGS,       /* kprobe, kretprobe: struct pt_regs */
+	CTX_SYSCALL_ENTER, /* tracepoint syscalls:sys_enter_*: args[6] at 16 */
+	CTX_SYSCALL_EXIT,  /* tracepoint syscalls:sys_exit_*: ret at 16 */
+	CTX_TRACEPOINT,    /* other tracepoints: args->FIELD (later) */
+};
+
+/* One place a probe attaches: a probe with several specs or a wildcard
+ * expands to several, and each becomes one BPF program. */
+struct attach_point {
+	const char *probe_name;   /* as `probe` prints it: "tracepoint:syscalls:sys_enter_openat" */
+	const char *func;         /* what `func` gives: the function or event name */
+	enum eq_attach_kind attach;
+	uint32_t prog_type;
+	const char *target;       /* see eq_attach_kind */
+	const char *note;         /* for -v: how it attaches and why */
+	enum ctx_layout ctx;
+	eq_loc loc;               /* the spec in the script */
+};
+
+struct attach_list {
+	struct attach_point *items;
+	int count, cap;
+};
+
+/* Resolve one AST_SPEC into attach points (appended to list).  Returns 0 or
+ * -1 after reporting an error at the spec. */
+int probe_resolve(const struct ast *spec, const struct eq_target *target,
+		  struct arena *arena, struct eq_diag *diag, struct attach_list *list);
+
+/* Where argN / retval live in the context: offset and size in bytes.
+ * Returns false if the probe kind has no such value. */
+bool probe_ctx_arg(enum ctx_layout ctx, int n, uint32_t *offset, uint8_t *size);
+bool probe_ctx_retval(enum ctx_layout ctx, uint32_t *offset, uint8_t *size);
+const char *probe_ctx_describe(enum ctx_layout ctx);
+
+#endif

@@ -1,1 +1,372 @@
-/* placeholder: being written */
+/* regalloc.c - virtual registers to R0..R9 by linear scan.
+ *
+ * Positions: instruction k reads its operands at 2k and writes its result
+ * at 2k+1, so a value whose last use is instruction k and the value k
+ * defines may share a register (the two-address form BPF wants).  Each
+ * vreg gets one interval, the hull of the positions where it is live.
+ *
+ * Constraints, from the BPF calling convention:
+ *  - a call clobbers R0..R5: an interval live across a call gets R6..R9;
+ *  - arguments go in R1..R5 and the result comes in R0: the emitter moves
+ *    values there, and hints steer each value into its register so the
+ *    moves disappear;
+ *  - `d = a - b` is emitted as `d = a; d -= b`, so d may not take b's
+ *    register (unless the operator commutes).
+ * When no register is free the interval that ends last is spilled: its
+ * definitions store to a frame slot, its uses load into fresh short-lived
+ * vregs, and allocation starts again on the rewritten function.
+ */
+#include "ir.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { NREGS = 10 };
+
+struct interval {
+	int vreg;
+	int start, end; /* -1: never live */
+	int hint;       /* preferred register, -1 for none */
+	int same_as;    /* vreg whose register suits this one (two-address), -1 */
+	int avoid;      /* vreg whose register this one may not take, -1 */
+	bool crosses_call;
+	bool no_spill;  /* a spill reload: spilling it again would not help */
+};
+
+struct ra {
+	struct arena *arena;
+	struct ir_func *f;
+	struct interval *iv;
+	int *call_pos;  /* positions (2k) of the calls, ascending */
+	int ncalls;
+	int npos;
+	bool *no_spill; /* per vreg, survives rewrites */
+};
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		abort();
+	return p;
+}
+
+/* ---- liveness ---------------------------------------------------------------- */
+
+typedef unsigned long long word;
+enum { WBITS = 64 };
+
+static bool bit(const word *s, int i) { return s[i / WBITS] >> (i % WBITS) & 1; }
+static void set(word *s, int i) { s[i / WBITS] |= 1ull << (i % WBITS); }
+static void clr(word *s, int i) { s[i / WBITS] &= ~(1ull << (i % WBITS)); }
+
+static int successors(const struct ir_block *b, int *out)
+{
+	if (!b->insns.count)
+		return 0;
+	const struct ir_insn *t = &b->insns.items[b->insns.count - 1];
+	if (t->op == IR_JMP) {
+		out[0] = t->target[0];
+		return 1;
+	}
+	if (t->op == IR_BR) {
+		out[0] = t->target[0];
+		out[1] = t->target[1];
+		return 2;
+	}
+	return 0;
+}
+
+/* live_in/live_out per block (index in layout), by iteration to a fixed point. */
+static void liveness(const struct ir_func *f, word **live_in, word **live_out, int words)
+{
+	int n = f->blocks.count;
+	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
+	for (int i = 0; i < n; i++)
+		index_of[f->blocks.items[i]->id] = i;
+	word *tmp = xcalloc((size_t)words, sizeof(word));
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (int i = n - 1; i >= 0; i--) {
+			const struct ir_block *b = f->blocks.items[i];
+			int succ[2], ns = successors(b, succ);
+			memset(tmp, 0, sizeof(word) * (size_t)words);
+			for (int s = 0; s < ns; s++)
+				for (int w = 0; w < words; w++)
+					tmp[w] |= live_in[index_of[succ[s]]][w];
+			memcpy(live_out[i], tmp, sizeof(word) * (size_t)words);
+			for (int j = b->insns.count - 1; j >= 0; j--) {
+				const struct ir_insn *in = &b->insns.items[j];
+				int u[IR_MAX_ARGS + 3], nu = ir_uses(in, u);
+				if (in->dst >= 0)
+					clr(tmp, in->dst);
+				for (int k = 0; k < nu; k++)
+					set(tmp, u[k]);
+			}
+			if (memcmp(tmp, live_in[i], sizeof(word) * (size_t)words)) {
+				memcpy(live_in[i], tmp, sizeof(word) * (size_t)words);
+				changed = true;
+			}
+		}
+	}
+	free(tmp);
+	free(index_of);
+}
+
+static void extend(struct interval *iv, int pos)
+{
+	if (iv->start < 0 || pos < iv->start)
+		iv->start = pos;
+	if (pos > iv->end)
+		iv->end = pos;
+}
+
+static bool commutes(enum ir_op op)
+{
+	return op == IR_ADD || op == IR_MUL || op == IR_AND || op == IR_OR || op == IR_XOR;
+}
+
+/* Hints and two-address preferences, from how each vreg is defined and used. */
+static void note_preferences(struct ra *ra, const struct ir_insn *in)
+{
+	struct interval *iv = ra->iv;
+	if (in->op == IR_CALL) {
+		if (in->dst >= 0)
+			iv[in->dst].hint = 0;
+		for (int i = 0; i < in->nargs; i++)
+			if (in->args[i].kind == IRV_REG && iv[in->args[i].reg].hint < 0)
+				iv[in->args[i].reg].hint = i + 1;
+	} else if (in->op == IR_CTX) {
+		iv[in->dst].hint = 1;
+	} else if (in->op == IR_RET && in->a.kind == IRV_REG) {
+		if (iv[in->a.reg].hint < 0)
+			iv[in->a.reg].hint = 0;
+	}
+	if (in->dst >= 0 && in->a.kind == IRV_REG &&
+	    (ir_op_kind(in->op) == IRK_BINARY || ir_op_kind(in->op) == IRK_UNARY))
+		iv[in->dst].same_as = in->a.reg;
+	if (in->dst >= 0 && ir_op_kind(in->op) == IRK_BINARY && in->b.kind == IRV_REG &&
+	    !commutes(in->op))
+		iv[in->dst].avoid = in->b.reg;
+}
+
+static void build_intervals(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	int nb = f->blocks.count, words = f->nvregs / WBITS + 1;
+	word **live_in = xcalloc((size_t)nb, sizeof(word *));
+	word **live_out = xcalloc((size_t)nb, sizeof(word *));
+	for (int i = 0; i < nb; i++) {
+		live_in[i] = xcalloc((size_t)words, sizeof(word));
+		live_out[i] = xcalloc((size_t)words, sizeof(word));
+	}
+	liveness(f, live_in, live_out, words);
+	for (int v = 0; v < f->nvregs; v++)
+		ra->iv[v] = (struct interval){v, -1, -1, -1, -1, -1, false, ra->no_spill[v]};
+	int k = 0;
+	ra->ncalls = 0;
+	for (int i = 0; i < nb; i++) {
+		const struct ir_block *b = f->blocks.items[i];
+		int first = 2 * k, last = 2 * (k + b->insns.count) - 1;
+		for (int v = 0; v < f->nvregs; v++) {
+			if (bit(live_in[i], v))
+				extend(&ra->iv[v], first);
+			if (bit(live_out[i], v))
+				extend(&ra->iv[v], last);
+		}
+		for (int j = 0; j < b->insns.count; j++, k++) {
+			const struct ir_insn *in = &b->insns.items[j];
+			int u[IR_MAX_ARGS + 3], nu = ir_uses(in, u);
+			for (int x = 0; x < nu; x++)
+				extend(&ra->iv[u[x]], 2 * k);
+			if (in->dst >= 0)
+				extend(&ra->iv[in->dst], 2 * k + 1);
+			if (in->op == IR_CALL)
+				ra->call_pos[ra->ncalls++] = 2 * k;
+			note_preferences(ra, in);
+		}
+		free(live_in[i]);
+		free(live_out[i]);
+	}
+	ra->npos = 2 * k;
+	free(live_in);
+	free(live_out);
+	for (int v = 0; v < f->nvregs; v++)
+		for (int c = 0; c < ra->ncalls; c++)
+			if (ra->iv[v].start >= 0 && ra->iv[v].start <= ra->call_pos[c] &&
+			    ra->iv[v].end > ra->call_pos[c])
+				ra->iv[v].crosses_call = true;
+}
+
+/* ---- allocation ---------------------------------------------------------------- */
+
+static int by_start(const void *a, const void *b)
+{
+	const struct interval *x = *(struct interval *const *)a, *y = *(struct interval *const *)b;
+	return x->start != y->start ? x->start - y->start : x->vreg - y->vreg;
+}
+
+/* The order free registers are tried in: scratch registers that calls do
+ * not want first, R1 (the usual first argument) last among them. */
+static const int try_order[] = {0, 5, 4, 3, 2, 1, 6, 7, 8, 9};
+
+static bool allowed(const struct interval *iv, int r)
+{
+	return iv->crosses_call ? r >= 6 : true;
+}
+
+static int choose(struct ra *ra, const struct interval *iv, const bool *busy)
+{
+	int8_t *reg_of = ra->f->reg_of;
+	int avoid = iv->avoid >= 0 && iv->avoid != iv->same_as ? reg_of[iv->avoid] : -1;
+	if (iv->avoid >= 0 && iv->same_as >= 0 && reg_of[iv->avoid] == reg_of[iv->same_as])
+		avoid = -1;
+	/* Two-address first: it saves a move now; the hint may save one later. */
+	int want[2] = {iv->same_as >= 0 ? reg_of[iv->same_as] : -1, iv->hint};
+	for (int i = 0; i < 2; i++) {
+		int r = want[i];
+		if (r >= 0 && !busy[r] && allowed(iv, r) && r != avoid)
+			return r;
+	}
+	for (int i = 0; i < NREGS; i++) {
+		int r = try_order[i];
+		if (!busy[r] && allowed(iv, r) && r != avoid)
+			return r;
+	}
+	return -1;
+}
+
+/* Returns -1 on success, or the vreg to spill. */
+static int linear_scan(struct ra *ra)
+{
+	struct ir_func *f = ra->f;
+	struct interval **order = xcalloc((size_t)f->nvregs, sizeof(*order));
+	struct interval **active = xcalloc((size_t)f->nvregs, sizeof(*active));
+	int n = 0, nactive = 0, spill = -1;
+	for (int v = 0; v < f->nvregs; v++) {
+		f->reg_of[v] = -1;
+		if (ra->iv[v].start >= 0)
+			order[n++] = &ra->iv[v];
+	}
+	qsort(order, (size_t)n, sizeof(*order), by_start);
+	for (int i = 0; i < n && spill < 0; i++) {
+		struct interval *iv = order[i];
+		bool busy[NREGS] = {false};
+		int keep = 0;
+		for (int a = 0; a < nactive; a++)
+			if (active[a]->end >= iv->start) {
+				active[keep++] = active[a];
+				busy[f->reg_of[active[a]->vreg]] = true;
+			}
+		nactive = keep;
+		int r = choose(ra, iv, busy);
+		if (r < 0) {
+			/* spill whichever live interval ends last */
+			struct interval *victim = iv->no_spill ? NULL : iv;
+			for (int a = 0; a < nactive; a++)
+				if (!active[a]->no_spill && (!victim || active[a]->end > victim->end))
+					victim = active[a];
+			spill = victim ? victim->vreg : iv->vreg;
+			break;
+		}
+		f->reg_of[iv->vreg] = (int8_t)r;
+		active[nactive++] = iv;
+	}
+	free(order);
+	free(active);
+	return spill;
+}
+
+/* ---- spilling ------------------------------------------------------------------- */
+
+static int fresh(struct ra *ra)
+{
+	int v = ir_vreg_new(ra->f);
+	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)(ra->f->nvregs + 1));
+	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)(ra->f->nvregs + 1));
+	ra->f->reg_of = NULL;
+	if (!ra->no_spill || !ra->iv)
+		abort();
+	ra->no_spill[v] = true;
+	return v;
+}
+
+static void replace_use(struct ir_insn *in, int from, int to)
+{
+	if (in->a.kind == IRV_REG && in->a.reg == from)
+		in->a.reg = to;
+	if (in->b.kind == IRV_REG && in->b.reg == from)
+		in->b.reg = to;
+	if (in->mem.base == from && ir_op_kind(in->op) != IRK_ADDR)
+		in->mem.base = to;
+	for (int i = 0; i < in->nargs; i++)
+		if (in->args[i].kind == IRV_REG && in->args[i].reg == from)
+			in->args[i].reg = to;
+}
+
+/* Rewrite v to live in a frame slot: reload before each use, store after
+ * each definition. */
+static void spill_vreg(struct ra *ra, int v)
+{
+	struct ir_func *f = ra->f;
+	int slot = ir_slot_new(ra->arena, f, 8, true);
+	for (int i = 0; i < f->blocks.count; i++) {
+		struct ir_block *b = f->blocks.items[i];
+		struct ir_block copy = *b;
+		b->insns.items = NULL;
+		b->insns.count = b->insns.cap = 0;
+		for (int j = 0; j < copy.insns.count; j++) {
+			struct ir_insn in = copy.insns.items[j];
+			int u[IR_MAX_ARGS + 3], nu = ir_uses(&in, u);
+			bool used = false;
+			for (int k = 0; k < nu; k++)
+				used |= u[k] == v;
+			if (used) {
+				int t = fresh(ra);
+				struct ir_insn *ld = ir_emit(ra->arena, b, IR_LOAD, in.loc);
+				ld->dst = t;
+				ld->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
+				ld->size = 8;
+				replace_use(&in, v, t);
+			}
+			int def = in.dst == v ? fresh(ra) : -1;
+			if (def >= 0)
+				in.dst = def;
+			ARENA_PUSH(ra->arena, b->insns, in);
+			if (def >= 0) {
+				struct ir_insn *st = ir_emit(ra->arena, b, IR_STORE, in.loc);
+				st->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
+				st->size = 8;
+				st->a = ir_reg(def);
+			}
+		}
+	}
+}
+
+int regalloc(struct arena *a, struct ir_func *f)
+{
+	struct ra ra = {.arena = a, .f = f};
+	ra.no_spill = xcalloc((size_t)f->nvregs + 1, sizeof(bool));
+	ra.iv = xcalloc((size_t)f->nvregs + 1, sizeof(struct interval));
+	int rc = 0;
+	for (;;) {
+		int ninsns = 0;
+		for (int i = 0; i < f->blocks.count; i++)
+			ninsns += f->blocks.items[i]->insns.count;
+		ra.call_pos = xcalloc((size_t)ninsns + 1, sizeof(int));
+		f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
+		build_intervals(&ra);
+		int spill = linear_scan(&ra);
+		free(ra.call_pos);
+		if (spill < 0)
+			break;
+		if (ra.no_spill[spill] || f->frame_size + 8 > 512) {
+			rc = -1;
+			break;
+		}
+		spill_vreg(&ra, spill);
+	}
+	free(ra.no_spill);
+	free(ra.iv);
+	return rc;
+}

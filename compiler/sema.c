@@ -1,1 +1,688 @@
-/* placeholder: being written */
+/* sema.c - names and types.
+ *
+ * Walks the AST twice.  Maps are global and may be read in one probe before
+ * the probe that assigns them, so the first walk only learns map types
+ * (its diagnostics are discarded); the second walk checks everything with
+ * the map types known and reports errors in the user's terms.
+ */
+#include "sema.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct eq_type ty_none = {TY_NONE, 0, false};
+const struct eq_type ty_s64 = {TY_INT, 8, true};
+const struct eq_type ty_u64 = {TY_INT, 8, false};
+const struct eq_type ty_count = {TY_COUNT, 8, false};
+const struct eq_type ty_sum = {TY_SUM, 8, true};
+const struct eq_type ty_map = {TY_MAP, 0, false};
+
+struct sema {
+	struct sema_info *info;
+	struct arena *arena;
+	struct eq_diag *diag;
+	bool reporting;     /* second walk: errors are real */
+	int probe_index;    /* scratch variables are local to one probe */
+	int vars_start;     /* first var of the current probe in info->vars */
+};
+
+static void error(struct sema *s, eq_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void error(struct sema *s, eq_loc loc, const char *fmt, ...)
+{
+	if (!s->reporting)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_error(s->diag, loc, "%s", msg);
+}
+
+static void hint(struct sema *s, eq_loc loc, const char *word, const char *const *names)
+{
+	const char *close = diag_closest(word, names);
+	if (s->reporting && close)
+		diag_hint(s->diag, loc, "did you mean `%s`?", close);
+}
+
+static const struct eq_type *type_new(struct sema *s, enum ty_kind kind, uint32_t size, bool sign)
+{
+	struct eq_type *t = ARENA_NEW(s->arena, struct eq_type);
+	*t = (struct eq_type){kind, size, sign};
+	return t;
+}
+
+static const char *type_name(const struct eq_type *t)
+{
+	switch (t->kind) {
+	case TY_NONE: return "nothing";
+	case TY_INT: return "an integer";
+	case TY_STR: return "a string";
+	case TY_COUNT: return "count()";
+	case TY_SUM: return "sum()";
+	case TY_MAP: return "a map";
+	}
+	return "?";
+}
+
+uint32_t sema_key_layout(const struct eq_type *keys, int nkeys, uint32_t *offsets)
+{
+	uint32_t off = 0;
+	for (int i = 0; i < nkeys; i++) {
+		offsets[i] = off;
+		off += (keys[i].size + 7) & ~7u;
+	}
+	return off;
+}
+
+/* ---- builtins and functions ---------------------------------------------- */
+
+static const char *const builtin_names[] = {
+	"pid", "tid", "uid", "gid", "comm", "nsecs", "elapsed", "cpu", "probe", "func",
+	"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "arg6", "arg7", "arg8", "arg9",
+	"retval", "curtask", "cgroup", "rand", "kstack", "ustack", "args", "username", NULL,
+};
+/* Builtins of the language this compiler cannot generate code for yet. */
+static const char *const builtin_later[] = {"kstack", "ustack", "args", "username", NULL};
+
+static const char *const function_names[] = {
+	"printf", "print", "count", "sum", "exit", "delete", "clear",
+	"str", "buf", "ksym", "usym", "kaddr", "uaddr", "kstack", "ustack", "ntop", "time",
+	"strftime", "signal", "system", "cat", "zero", "len", "avg", "min", "max", "stats",
+	"hist", "lhist", NULL,
+};
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
+{
+	const char *n = e->name;
+	if (!in_list(n, builtin_names)) {
+		error(s, e->loc, "unknown builtin '%s'", n);
+		hint(s, e->loc, n, builtin_names);
+		return &ty_none;
+	}
+	if (in_list(n, builtin_later)) {
+		error(s, e->loc, "the builtin '%s' is not supported yet", n);
+		return &ty_none;
+	}
+	if (!strcmp(n, "comm"))
+		return type_new(s, TY_STR, 16, false);
+	if (!strcmp(n, "probe") || !strcmp(n, "func"))
+		return type_new(s, TY_STR, s->info->strlen, false);
+	if (!strcmp(n, "retval"))
+		return &ty_s64;
+	return &ty_u64;
+}
+
+/* ---- printf format checking ---------------------------------------------- */
+
+/* Walk a printf format; for each conversion call back with its letter.
+ * Returns -1 (after reporting) on a malformed conversion. */
+static int format_each(struct sema *s, const struct ast *fmt,
+		       void (*fn)(struct sema *, char, int, void *), void *arg)
+{
+	const char *p = fmt->str, *end = fmt->str + fmt->str_len;
+	int index = 0;
+	while (p < end) {
+		if (*p++ != '%')
+			continue;
+		if (p < end && *p == '%') {
+			p++;
+			continue;
+		}
+		while (p < end && strchr("-+ #0", *p))
+			p++;
+		while (p < end && (*p >= '0' && *p <= '9'))
+			p++;
+		if (p < end && *p == '.') {
+			p++;
+			while (p < end && (*p >= '0' && *p <= '9'))
+				p++;
+		}
+		while (p < end && (*p == 'l' || *p == 'h' || *p == 'z' || *p == 'j'))
+			p++;
+		if (p >= end || !strchr("diuxXocsp", *p)) {
+			if (p < end)
+				error(s, fmt->loc, "printf: unknown conversion '%%%c' in the format", *p);
+			else
+				error(s, fmt->loc, "printf: the format ends in the middle of a conversion");
+			return -1;
+		}
+		fn(s, *p++, index++, arg);
+	}
+	return index;
+}
+
+struct printf_check {
+	struct ast *call;
+};
+
+static void check_conversion(struct sema *s, char conv, int index, void *arg)
+{
+	struct ast *call = ((struct printf_check *)arg)->call;
+	if (index + 1 >= call->list.count)
+		return; /* arity is reported once, by the caller */
+	struct ast *a = call->list.items[index + 1];
+	bool wants_str = conv == 's';
+	if (a->type->kind == TY_NONE)
+		return;
+	if (wants_str && a->type->kind != TY_STR)
+		error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
+		      index + 1, type_name(a->type));
+	else if (!wants_str && a->type->kind != TY_INT)
+		error(s, a->loc, "printf: %%%c expects an integer, but argument %d is %s", conv,
+		      index + 1, type_name(a->type));
+}
+
+static void count_conversion(struct sema *s, char conv, int index, void *arg)
+{
+	(void)s, (void)conv, (void)index, (void)arg;
+}
+
+static void check_printf(struct sema *s, struct ast *call)
+{
+	if (call->list.count == 0 || call->list.items[0]->kind != AST_STR) {
+		error(s, call->loc, "printf: the first argument must be a format string literal");
+		return;
+	}
+	struct ast *fmt = call->list.items[0];
+	int nconv = format_each(s, fmt, count_conversion, NULL);
+	if (nconv < 0)
+		return;
+	int nargs = call->list.count - 1;
+	if (nconv != nargs) {
+		eq_loc at = nargs > nconv ? call->list.items[nconv + 1]->loc : call->loc;
+		error(s, at, "printf: the format has %d conversion%s but %d argument%s %s given",
+		      nconv, nconv == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s",
+		      nargs == 1 ? "is" : "are");
+	}
+	struct printf_check pc = {call};
+	format_each(s, fmt, check_conversion, &pc);
+}
+
+/* ---- maps and variables ------------------------------------------------------ */
+
+static struct sema_map *map_find(struct sema *s, const char *name, eq_loc loc)
+{
+	struct sema_info *info = s->info;
+	for (int i = 0; i < info->maps.count; i++)
+		if (!strcmp(info->maps.items[i].name, name))
+			return &info->maps.items[i];
+	struct sema_map m = {.name = name, .first = loc, .nkeys = -1};
+	ARENA_PUSH(s->arena, info->maps, m);
+	return &info->maps.items[info->maps.count - 1];
+}
+
+static const struct eq_type *check_expr(struct sema *s, struct ast *e);
+
+/* Check the keys of a map use against what the map's earlier uses said. */
+static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
+{
+	int n = m->list.count;
+	if (n > 8) {
+		error(s, m->loc, "a map key has at most 8 parts");
+		n = 8;
+	}
+	struct eq_type keys[8];
+	for (int i = 0; i < n; i++) {
+		const struct eq_type *t = check_expr(s, m->list.items[i]);
+		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_NONE)
+			error(s, m->list.items[i]->loc, "a map key must be an integer or a string, not %s",
+			      type_name(t));
+		keys[i] = *t;
+	}
+	if (sm->nkeys < 0) {
+		sm->nkeys = n;
+		memcpy(sm->keys, keys, sizeof(keys[0]) * (size_t)n);
+		return;
+	}
+	if (sm->nkeys != n) {
+		if (n == 0 || sm->nkeys == 0)
+			error(s, m->loc, "map %s is used both with and without a key", sm->name);
+		else
+			error(s, m->loc, "map %s has %d key%s here but %d elsewhere", sm->name, n,
+			      n == 1 ? "" : "s", sm->nkeys);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (keys[i].kind == TY_NONE)
+			continue;
+		if (sm->keys[i].kind == TY_NONE) {
+			sm->keys[i] = keys[i];
+		} else if (sm->keys[i].kind != keys[i].kind) {
+			error(s, m->list.items[i]->loc,
+			      "map %s key%s is %s here, but was %s where the map was first used",
+			      sm->name, n > 1 ? " part" : "", type_name(&keys[i]),
+			      type_name(&sm->keys[i]));
+		} else if (keys[i].kind == TY_STR && keys[i].size > sm->keys[i].size) {
+			sm->keys[i].size = keys[i].size;
+		}
+	}
+}
+
+static struct sema_map *check_map(struct sema *s, struct ast *m)
+{
+	struct sema_map *sm = map_find(s, m->name, m->loc);
+	m->sema_id = (int)(sm - s->info->maps.items);
+	check_map_keys(s, m, sm);
+	return sm;
+}
+
+/* The value a map will hold: the first assignment decides its kind. */
+static void map_set_value(struct sema *s, struct sema_map *sm, const struct eq_type *t, eq_loc loc)
+{
+	if (t->kind == TY_NONE)
+		return;
+	if (sm->value.kind == TY_NONE) {
+		sm->value = *t;
+		return;
+	}
+	if (sm->value.kind != t->kind) {
+		error(s, loc, "map %s holds %s, it cannot also hold %s", sm->name,
+		      type_name(&sm->value), type_name(t));
+		return;
+	}
+	if (t->kind == TY_STR && t->size > sm->value.size)
+		sm->value.size = t->size;
+}
+
+static struct sema_var *var_find(struct sema *s, const char *name)
+{
+	struct sema_info *info = s->info;
+	for (int i = s->vars_start; i < info->vars.count; i++)
+		if (!strcmp(info->vars.items[i].name, name))
+			return &info->vars.items[i];
+	return NULL;
+}
+
+static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
+{
+	if (sm->value.kind == TY_STR)
+		return type_new(s, TY_STR, sm->value.size, false);
+	if (sm->value.kind == TY_NONE)
+		error(s, m->loc, "map %s is read but never assigned", sm->name);
+	return sm->value.kind == TY_SUM ? &ty_s64 : sm->value.kind == TY_COUNT ? &ty_u64 : &ty_s64;
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+
+static bool arg_count(struct sema *s, struct ast *call, int min, int max)
+{
+	int n = call->list.count;
+	if (n >= min && n <= max)
+		return true;
+	if (min == max)
+		error(s, call->loc, "%s() takes %d argument%s, %d given", call->name, min,
+		      min == 1 ? "" : "s", n);
+	else
+		error(s, call->loc, "%s() takes %d to %d arguments, %d given", call->name, min, max, n);
+	return false;
+}
+
+/* print(@m) and clear(@m) name a whole map; delete(@m[k]) one entry. */
+static struct sema_map *check_map_arg(struct sema *s, struct ast *call, bool with_key)
+{
+	struct ast *m = call->list.items[0];
+	if (m->kind != AST_MAP) {
+		error(s, m->loc, "%s() expects a map%s", call->name, with_key ? " entry, like @m[key]" : ", like @m");
+		return NULL;
+	}
+	struct sema_map *sm = map_find(s, m->name, m->loc);
+	m->sema_id = (int)(sm - s->info->maps.items);
+	if (with_key || m->list.count > 0)
+		check_map_keys(s, m, sm);
+	m->type = &ty_map;
+	return sm;
+}
+
+static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement)
+{
+	const char *n = call->name;
+	if (!in_list(n, function_names)) {
+		error(s, call->loc, "unknown function '%s'", n);
+		hint(s, call->loc, n, function_names);
+		return &ty_none;
+	}
+	if (!strcmp(n, "count") || !strcmp(n, "sum")) {
+		bool is_sum = n[0] == 's';
+		if (arg_count(s, call, is_sum, is_sum) && is_sum &&
+		    check_expr(s, call->list.items[0])->kind != TY_INT &&
+		    call->list.items[0]->type->kind != TY_NONE)
+			error(s, call->list.items[0]->loc, "sum() adds integers, not %s",
+			      type_name(call->list.items[0]->type));
+		if (!call->d) /* d marks the value of a map assignment; see check_assign */
+			error(s, call->loc, "%s() can only be assigned to a map, as in @x = %s(%s)", n, n,
+			      is_sum ? "value" : "");
+		return is_sum ? &ty_sum : &ty_count;
+	}
+	if (!is_statement) {
+		error(s, call->loc, "%s() has no value; call it as a statement", n);
+		return &ty_none;
+	}
+	if (!strcmp(n, "printf")) {
+		for (int i = 0; i < call->list.count; i++)
+			check_expr(s, call->list.items[i]);
+		check_printf(s, call);
+	} else if (!strcmp(n, "print")) {
+		if (!arg_count(s, call, 1, 1))
+			return &ty_none;
+		struct ast *a = call->list.items[0];
+		if (a->kind == AST_MAP && a->list.count == 0)
+			check_map_arg(s, call, false);
+		else if (check_expr(s, a)->kind != TY_INT && a->type->kind != TY_STR &&
+			 a->type->kind != TY_NONE)
+			error(s, a->loc, "print() prints an integer, a string or a map, not %s",
+			      type_name(a->type));
+	} else if (!strcmp(n, "exit")) {
+		arg_count(s, call, 0, 0);
+	} else if (!strcmp(n, "delete")) {
+		if (arg_count(s, call, 1, 1))
+			check_map_arg(s, call, true);
+	} else if (!strcmp(n, "clear")) {
+		if (arg_count(s, call, 1, 1) && check_map_arg(s, call, false) &&
+		    call->list.items[0]->list.count > 0)
+			error(s, call->list.items[0]->loc, "clear() takes a whole map: clear(%s)",
+			      call->list.items[0]->name);
+	} else {
+		error(s, call->loc, "the function '%s' is not supported yet", n);
+	}
+	return &ty_none;
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+static bool is_comparison(enum ast_op op)
+{
+	return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+}
+
+static const struct eq_type *check_binary(struct sema *s, struct ast *e)
+{
+	const struct eq_type *l = check_expr(s, e->a), *r = check_expr(s, e->b);
+	if (l->kind == TY_NONE || r->kind == TY_NONE)
+		return &ty_s64;
+	if ((e->op == OP_EQ || e->op == OP_NE) && l->kind == TY_STR && r->kind == TY_STR)
+		return &ty_s64;
+	if (l->kind != TY_INT || r->kind != TY_INT) {
+		const struct ast *bad = l->kind != TY_INT ? e->a : e->b;
+		if (l->kind == TY_STR && r->kind == TY_STR)
+			error(s, e->loc, "strings can be compared with == and !=, not with '%s'",
+			      ast_op_text(e->op));
+		else
+			error(s, bad->loc, "'%s' needs integers, but this is %s", ast_op_text(e->op),
+			      type_name(bad->type));
+		return &ty_s64;
+	}
+	if (is_comparison(e->op) || e->op == OP_LAND || e->op == OP_LOR)
+		return &ty_s64;
+	return l->is_signed && r->is_signed ? &ty_s64 : &ty_u64;
+}
+
+static const struct eq_type *check_cast(struct sema *s, struct ast *e)
+{
+	const struct eq_type *t = check_expr(s, e->a);
+	const char *n = e->b->name;
+	static const char *const ints[] = {"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "int", NULL};
+	if (e->b->ival > 0 || !in_list(n, ints)) {
+		error(s, e->b->loc, "casts to '%s%s' are not supported yet", n, e->b->ival ? " *" : "");
+		return &ty_none;
+	}
+	if (t->kind != TY_INT && t->kind != TY_NONE)
+		error(s, e->a->loc, "only integers can be cast to %s, not %s", n, type_name(t));
+	uint32_t bits = !strcmp(n, "int") ? 32 : (uint32_t)atoi(n + 1);
+	/* The value is computed in 64 bits; the cast records the width it is
+	 * truncated to and how it is extended back (lower.c). */
+	return type_new(s, TY_INT, bits / 8, n[0] != 'u');
+}
+
+static const struct eq_type *check_var(struct sema *s, struct ast *e)
+{
+	struct sema_var *v = var_find(s, e->name);
+	if (!v) {
+		error(s, e->loc, "the variable %s is used before it is assigned", e->name);
+		return &ty_none;
+	}
+	e->sema_id = (int)(v - s->info->vars.items);
+	return v->type.kind == TY_STR ? type_new(s, TY_STR, v->type.size, false) : &v->type;
+}
+
+static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
+{
+	switch (e->kind) {
+	case AST_INT:
+		return (uint64_t)e->ival > INT64_MAX ? &ty_u64 : &ty_s64;
+	case AST_STR:
+		if ((uint32_t)e->str_len + 1 > s->info->strlen)
+			error(s, e->loc, "this string is %d bytes, longer than the string size %u (--strlen)",
+			      e->str_len, s->info->strlen);
+		return type_new(s, TY_STR, (uint32_t)e->str_len + 1, false);
+	case AST_BUILTIN:
+		return check_builtin(s, e);
+	case AST_VAR:
+		return check_var(s, e);
+	case AST_POSITIONAL:
+		error(s, e->loc, "positional parameters are not supported yet");
+		return &ty_none;
+	case AST_MAP:
+		return value_of_map(s, e, check_map(s, e));
+	case AST_CALL:
+		return check_call(s, e, false);
+	case AST_BINARY:
+		return check_binary(s, e);
+	case AST_UNARY: {
+		const struct eq_type *t = check_expr(s, e->a);
+		if (e->op == OP_DEREF || e->op == OP_ADDROF) {
+			error(s, e->loc, "pointer '%s' is not supported yet", ast_op_text(e->op));
+			return &ty_none;
+		}
+		if (t->kind != TY_INT && t->kind != TY_NONE)
+			error(s, e->a->loc, "'%s' needs an integer, but this is %s", ast_op_text(e->op),
+			      type_name(t));
+		return e->op == OP_NOT ? &ty_s64 : t->kind == TY_INT ? t : &ty_s64;
+	}
+	case AST_INCDEC:
+		error(s, e->loc, "'%s' is a statement here, not a value", ast_op_text(e->op));
+		return &ty_none;
+	case AST_TERNARY: {
+		const struct eq_type *c = check_expr(s, e->a), *t = check_expr(s, e->b),
+				     *f = check_expr(s, e->c);
+		if (c->kind != TY_INT && c->kind != TY_NONE)
+			error(s, e->a->loc, "a condition must be an integer, not %s", type_name(c));
+		if (t->kind != f->kind && t->kind != TY_NONE && f->kind != TY_NONE) {
+			error(s, e->loc, "the two sides of '?:' differ: %s and %s", type_name(t), type_name(f));
+			return &ty_none;
+		}
+		if (t->kind == TY_STR)
+			return type_new(s, TY_STR, t->size > f->size ? t->size : f->size, false);
+		return t->is_signed && f->is_signed ? &ty_s64 : &ty_u64;
+	}
+	case AST_CAST:
+		return check_cast(s, e);
+	case AST_FIELD:
+	case AST_INDEX:
+		check_expr(s, e->a);
+		error(s, e->loc, "%s is not supported yet",
+		      e->kind == AST_FIELD ? "field access" : "subscripting");
+		return &ty_none;
+	default:
+		error(s, e->loc, "this is not an expression");
+		return &ty_none;
+	}
+}
+
+static const struct eq_type *check_expr(struct sema *s, struct ast *e)
+{
+	e->type = check_expr_kind(s, e);
+	return e->type;
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static void check_block(struct sema *s, struct ast *block);
+
+static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
+{
+	struct sema_var *v = var_find(s, lhs->name);
+	if (!v) {
+		if (t->kind != TY_INT && t->kind != TY_STR) {
+			if (t->kind != TY_NONE)
+				error(s, lhs->loc, "%s cannot hold %s", lhs->name, type_name(t));
+			t = &ty_s64;
+		}
+		struct sema_var nv = {lhs->name, *t};
+		ARENA_PUSH(s->arena, s->info->vars, nv);
+		v = &s->info->vars.items[s->info->vars.count - 1];
+	} else if (t->kind != TY_NONE && v->type.kind != t->kind) {
+		error(s, lhs->loc, "%s holds %s, it cannot also hold %s", lhs->name,
+		      type_name(&v->type), type_name(t));
+	} else if (t->kind == TY_STR && t->size > v->type.size) {
+		v->type.size = t->size;
+	}
+	lhs->sema_id = (int)(v - s->info->vars.items);
+	lhs->type = &v->type;
+}
+
+/* lvalue = value, lvalue op= value, lvalue++ */
+static void check_assign(struct sema *s, struct ast *st)
+{
+	struct ast *lhs = st->a, *rhs = st->b;
+	bool compound = st->kind == AST_INCDEC || st->op != OP_NONE;
+	if (rhs && rhs->kind == AST_CALL && lhs->kind == AST_MAP && !compound)
+		rhs->d = rhs; /* count()/sum() allowed here */
+	const struct eq_type *t = rhs ? check_expr(s, rhs) : &ty_s64;
+	if (compound && t->kind != TY_INT && t->kind != TY_NONE)
+		error(s, rhs->loc, "'%s' needs an integer, but this is %s",
+		      ast_op_text(st->op), type_name(t));
+	if (lhs->kind == AST_VAR) {
+		if (compound) {
+			const struct eq_type *cur = check_var(s, lhs);
+			lhs->type = cur;
+			if (cur->kind == TY_STR)
+				error(s, lhs->loc, "%s holds a string; '%s' needs an integer", lhs->name,
+				      ast_op_text(st->op));
+			return;
+		}
+		assign_var(s, lhs, t);
+	} else if (lhs->kind == AST_MAP) {
+		struct sema_map *sm = check_map(s, lhs);
+		if (compound) {
+			if (sm->value.kind == TY_COUNT || sm->value.kind == TY_SUM || sm->value.kind == TY_STR)
+				error(s, lhs->loc, "map %s holds %s; '%s' needs a map of integers", sm->name,
+				      type_name(&sm->value), ast_op_text(st->op));
+			map_set_value(s, sm, &ty_s64, lhs->loc);
+		} else {
+			map_set_value(s, sm, t, rhs->loc);
+		}
+		lhs->type = &sm->value;
+	} else if (lhs->kind == AST_BUILTIN) {
+		error(s, lhs->loc, "'%s' is a builtin and cannot be assigned", lhs->name);
+	} else {
+		error(s, lhs->loc, "only a $variable or an @map can be assigned");
+	}
+}
+
+static void check_condition(struct sema *s, struct ast *c)
+{
+	const struct eq_type *t = check_expr(s, c);
+	if (t->kind != TY_INT && t->kind != TY_NONE)
+		error(s, c->loc, "a condition must be an integer, not %s", type_name(t));
+}
+
+static void check_stmt(struct sema *s, struct ast *st)
+{
+	switch (st->kind) {
+	case AST_EXPR_STMT:
+		if (st->a->kind == AST_CALL)
+			st->a->type = check_call(s, st->a, true);
+		else if (st->a->kind == AST_INCDEC)
+			check_assign(s, st->a);
+		else
+			check_expr(s, st->a);
+		break;
+	case AST_ASSIGN:
+		check_assign(s, st);
+		break;
+	case AST_IF:
+		check_condition(s, st->a);
+		check_block(s, st->b);
+		if (st->c)
+			check_stmt(s, st->c);
+		break;
+	case AST_BLOCK:
+		check_block(s, st);
+		break;
+	case AST_RETURN:
+		break;
+	case AST_WHILE:
+	case AST_UNROLL:
+	case AST_BREAK:
+	case AST_CONTINUE:
+		error(s, st->loc, "'%s' is not supported yet",
+		      st->kind == AST_WHILE ? "while" : st->kind == AST_UNROLL ? "unroll"
+		      : st->kind == AST_BREAK ? "break" : "continue");
+		break;
+	default:
+		error(s, st->loc, "this is not a statement");
+	}
+}
+
+static void check_block(struct sema *s, struct ast *block)
+{
+	for (int i = 0; i < block->list.count; i++)
+		check_stmt(s, block->list.items[i]);
+}
+
+static void check_program(struct sema *s, struct ast *program)
+{
+	s->info->vars.count = 0;
+	for (int i = 0; i < program->list.count; i++) {
+		struct ast *probe = program->list.items[i];
+		s->probe_index = i;
+		s->vars_start = s->info->vars.count;
+		if (probe->a)
+			check_condition(s, probe->a);
+		check_block(s, probe->b);
+	}
+}
+
+static void finish_maps(struct sema *s)
+{
+	for (int i = 0; i < s->info->maps.count; i++) {
+		struct sema_map *m = &s->info->maps.items[i];
+		if (m->nkeys < 0)
+			m->nkeys = 0;
+		for (int k = 0; k < m->nkeys; k++)
+			if (m->keys[k].kind == TY_NONE)
+				m->keys[k] = ty_s64;
+		m->key_size = m->nkeys ? sema_key_layout(m->keys, m->nkeys, m->key_offsets) : 4;
+		if (m->value.kind == TY_NONE) {
+			error(s, m->first, "map %s is never assigned a value", m->name);
+			m->value = ty_s64;
+		}
+		m->value_size = m->value.kind == TY_STR ? m->value.size : 8;
+	}
+}
+
+int sema_check(struct ast *program, struct sema_info *info, struct arena *arena,
+	       struct eq_diag *diag, uint32_t strlen)
+{
+	struct sema s = {.info = info, .arena = arena, .diag = diag};
+	int before = diag->errors;
+	info->strlen = strlen;
+	check_program(&s, program); /* learn map types */
+	s.reporting = true;
+	check_program(&s, program);
+	finish_maps(&s);
+	return diag->errors - before;
+}

@@ -1,0 +1,352 @@
+/* lower_event.c - AST to IR for what leaves the program: events through the
+ * ring buffer (printf, print, exit, clear) and map updates.
+ *
+ * An event record is built on the stack, [u64 output index][arguments],
+ * and sent with bpf_ringbuf_output(); if the ring buffer is full the drop
+ * counter (a u64 in the drops map, addressed directly) is incremented
+ * atomically, so no event is lost silently.  Aggregations (count, sum) go
+ * to per-CPU maps with a plain read-modify-write: no atomics on the hot
+ * path, and user space sums the CPUs.
+ */
+#define LOWER_INTERNAL
+#include "lower.h"
+
+#include <string.h>
+
+enum { RECORD_LIMIT = 320 }; /* bytes of stack an event record may take */
+
+static uint32_t round8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+static const struct sema_map *sema_map_of(const struct lower *L, const struct ast *m)
+{
+	return &L->env->info->maps.items[m->sema_id];
+}
+
+static int add_output(struct lower *L, struct eq_output o)
+{
+	ARENA_PUSH(L->env->img_arena, L->env->outputs, o);
+	L->env->uses_events = true;
+	return L->env->outputs.count - 1;
+}
+
+/* ringbuf_output(record); on failure count the loss. */
+static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
+	int addr = lower_frame_addr(L, slot, 0, loc);
+	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
+			   ir_imm(size), ir_imm(0));
+	struct ir_block *lost = lower_block(L), *cont = lower_block(L);
+	lower_branch(L, IRC_EQ, ir_reg(r), ir_imm(0), cont, lost, loc);
+	lower_place(L, lost);
+	struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = L->env->drops_map;
+	in->mem.off = DROPS_VALUE_LOST;
+	int counter = in->dst;
+	in = lower_emit(L, IR_CONST, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = 1;
+	int one = in->dst;
+	in = lower_emit(L, IR_ATOMIC_ADD, loc);
+	in->mem = (struct ir_addr){.base = counter, .slot = -1, .off = 0};
+	in->size = 8;
+	in->a = ir_reg(one);
+	lower_jump(L, cont, loc);
+	lower_place(L, cont);
+}
+
+/* An event with no arguments: print(@m), clear(@m), exit(). */
+static void send_bare_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
+{
+	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = ir_slot_new(L->arena, L->f, 8, false);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	send_record(L, slot, 8, loc);
+}
+
+static const char *const_arg_text(const struct lower *L, const struct ast *e)
+{
+	if (e->kind == AST_STR)
+		return e->str;
+	if (e->kind == AST_BUILTIN && !strcmp(e->name, "probe"))
+		return L->ap->probe_name;
+	if (e->kind == AST_BUILTIN && !strcmp(e->name, "func"))
+		return L->ap->func;
+	return NULL;
+}
+
+/* printf(fmt, args...) and print(value): one record, arguments at 8-byte
+ * aligned offsets after the output index; constant strings stay in the
+ * image and cost the program nothing. */
+static void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
+			 eq_loc loc)
+{
+	struct eq_output o = {.kind = EQ_OUT_PRINTF, .fmt = arena_strdup(L->env->img_arena, fmt),
+			      .nargs = nargs,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	o.args = ARENA_ARRAY(L->env->img_arena, struct eq_arg, nargs + 1);
+	uint32_t off = 8;
+	for (int i = 0; i < nargs; i++) {
+		const struct ast *e = args[i];
+		struct eq_arg *a = &o.args[i];
+		const char *text = const_arg_text(L, e);
+		if (text) {
+			a->kind = EQ_ARG_CONST;
+			a->text = arena_strdup(L->env->img_arena, text);
+		} else if (e->type->kind == TY_STR) {
+			*a = (struct eq_arg){EQ_ARG_STR, off, round8(e->type->size), false, NULL};
+			off += a->size;
+		} else {
+			*a = (struct eq_arg){EQ_ARG_INT, off, 8, e->type->is_signed, NULL};
+			off += 8;
+		}
+	}
+	if (off > RECORD_LIMIT) {
+		diag_error(L->env->diag, loc, "this output needs %u bytes of stack, more than the %u "
+			   "bytes it may use; print fewer or shorter strings (--strlen)", off, RECORD_LIMIT);
+		L->failed = true;
+		return;
+	}
+	o.record_size = off;
+	int id = add_output(L, o);
+	int slot = ir_slot_new(L->arena, L->f, off, false);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	for (int i = 0; i < nargs; i++) {
+		const struct eq_arg *a = &o.args[i];
+		if (a->kind == EQ_ARG_STR)
+			lower_str_into(L, args[i], slot, (int32_t)a->offset, a->size);
+		else if (a->kind == EQ_ARG_INT)
+			lower_store(L, slot, (int32_t)a->offset, 8, lower_int(L, args[i]), args[i]->loc);
+	}
+	send_record(L, slot, off, loc);
+}
+
+/* The key of a map access, built in a fresh frame slot. */
+int lower_key(struct lower *L, const struct ast *m)
+{
+	const struct sema_map *sm = sema_map_of(L, m);
+	int slot = ir_slot_new(L->arena, L->f, sm->key_size, false);
+	if (sm->nkeys == 0) {
+		lower_store(L, slot, 0, 4, ir_imm(0), m->loc);
+		return slot;
+	}
+	for (int i = 0; i < sm->nkeys; i++) {
+		const struct ast *k = m->list.items[i];
+		int32_t off = (int32_t)sm->key_offsets[i];
+		if (sm->keys[i].kind == TY_STR)
+			lower_str_into(L, k, slot, off, sm->keys[i].size);
+		else
+			lower_store(L, slot, off, 8, lower_int(L, k), k->loc);
+	}
+	return slot;
+}
+
+/* p = map_lookup_elem(map, &key); branch on NULL. */
+static int lookup(struct lower *L, const struct ast *m, int key, struct ir_block *hit,
+		  struct ir_block *miss)
+{
+	int map = lower_map_addr(L, m->sema_id, m->loc);
+	int kaddr = lower_frame_addr(L, key, 0, m->loc);
+	int p = lower_call(L, BPF_FUNC_map_lookup_elem, m->loc, 2, ir_reg(map), ir_reg(kaddr));
+	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), miss, hit, m->loc);
+	return p;
+}
+
+static void update(struct lower *L, const struct ast *m, int key, int value, eq_loc loc)
+{
+	int map = lower_map_addr(L, m->sema_id, loc);
+	int kaddr = lower_frame_addr(L, key, 0, loc);
+	int vaddr = lower_frame_addr(L, value, 0, loc);
+	lower_call(L, BPF_FUNC_map_update_elem, loc, 4, ir_reg(map), ir_reg(kaddr), ir_reg(vaddr),
+		   ir_imm(BPF_ANY));
+}
+
+static int load_from(struct lower *L, int base, int32_t off, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
+	in->size = 8;
+	return in->dst;
+}
+
+static void store_to(struct lower *L, int base, int32_t off, struct ir_val v, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
+	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
+	in->size = 8;
+	in->a = v;
+}
+
+struct ir_val lower_map_read(struct lower *L, const struct ast *m)
+{
+	int key = lower_key(L, m);
+	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
+	int p = lookup(L, m, key, hit, miss);
+	int d = ir_vreg_new(L->f);
+	lower_place(L, hit);
+	struct ir_insn *in = lower_emit(L, IR_MOV, m->loc);
+	in->dst = d, in->a = ir_reg(load_from(L, p, 0, m->loc));
+	lower_jump(L, join, m->loc);
+	lower_place(L, miss);
+	in = lower_emit(L, IR_CONST, m->loc);
+	in->dst = d, in->imm = 0;
+	lower_jump(L, join, m->loc);
+	lower_place(L, join);
+	return ir_reg(d);
+}
+
+void lower_str_map_read(struct lower *L, const struct ast *m, int slot, int32_t off, uint32_t size)
+{
+	int key = lower_key(L, m);
+	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
+	int p = lookup(L, m, key, hit, miss);
+	uint32_t have = round8(sema_map_of(L, m)->value_size), want = round8(size);
+	lower_place(L, hit);
+	for (uint32_t i = 0; i < want; i += 8)
+		lower_store(L, slot, off + (int32_t)i, 8,
+			    i < have ? ir_reg(load_from(L, p, (int32_t)i, m->loc)) : ir_imm(0), m->loc);
+	lower_jump(L, join, m->loc);
+	lower_place(L, miss);
+	for (uint32_t i = 0; i < want; i += 8)
+		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), m->loc);
+	lower_jump(L, join, m->loc);
+	lower_place(L, join);
+}
+
+/* @m[k] = count() / sum(x): add to this CPU's value, or insert it. */
+static void lower_aggregate(struct lower *L, const struct ast *m, const struct ast *call)
+{
+	int key = lower_key(L, m);
+	struct ir_val v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
+	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
+	int p = lookup(L, m, key, hit, miss);
+	lower_place(L, hit);
+	int sum = lower_binop(L, IR_ADD, ir_reg(load_from(L, p, 0, m->loc)), v, m->loc);
+	store_to(L, p, 0, ir_reg(sum), m->loc);
+	lower_jump(L, join, m->loc);
+	lower_place(L, miss);
+	if (sema_map_of(L, m)->nkeys > 0) { /* a key-less map is an array: never missing */
+		int val = ir_slot_new(L->arena, L->f, 8, false);
+		lower_store(L, val, 0, 8, v, m->loc);
+		update(L, m, key, val, m->loc);
+	}
+	lower_jump(L, join, m->loc);
+	lower_place(L, join);
+}
+
+/* What `@m[k] op= v` stores when @m[k] does not exist yet: 0 op v. */
+static struct ir_val first_value(struct lower *L, enum ir_op op, struct ir_val v, eq_loc loc)
+{
+	switch (op) {
+	case IR_ADD: case IR_OR: case IR_XOR:
+		return v;
+	case IR_SUB:
+		if (v.kind == IRV_IMM)
+			return ir_imm((int64_t)(0 - (uint64_t)v.imm));
+		return ir_reg(lower_binop(L, IR_SUB, ir_imm(0), v, loc));
+	default:
+		return ir_imm(0);
+	}
+}
+
+/* @m[k] op= v, @m[k]++: an atomic add where the operator allows it, since
+ * these maps are shared by all CPUs. */
+static void lower_map_update(struct lower *L, const struct ast *st)
+{
+	const struct ast *m = st->a;
+	bool inc = st->op == OP_PREINC || st->op == OP_POSTINC;
+	enum ir_op op;
+	if (st->kind == AST_INCDEC) {
+		op = inc ? IR_ADD : IR_SUB;
+	} else {
+		static const enum ir_op ops[] = {
+			[OP_ADD] = IR_ADD, [OP_SUB] = IR_SUB, [OP_MUL] = IR_MUL, [OP_DIV] = IR_SDIV,
+			[OP_MOD] = IR_SMOD, [OP_BAND] = IR_AND, [OP_BOR] = IR_OR, [OP_BXOR] = IR_XOR,
+			[OP_SHL] = IR_SHL, [OP_SHR] = IR_SAR,
+		};
+		op = ops[st->op];
+	}
+	int key = lower_key(L, m);
+	struct ir_val v = st->kind == AST_INCDEC ? ir_imm(1) : lower_int(L, st->b);
+	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
+	int p = lookup(L, m, key, hit, miss);
+	lower_place(L, hit);
+	if (op == IR_ADD || op == IR_SUB) {
+		struct ir_val delta = op == IR_ADD ? v : first_value(L, IR_SUB, v, st->loc);
+		if (delta.kind == IRV_IMM) { /* the atomic add takes a register */
+			struct ir_insn *c = lower_emit(L, IR_CONST, st->loc);
+			c->dst = ir_vreg_new(L->f);
+			c->imm = delta.imm;
+			delta = ir_reg(c->dst);
+		}
+		struct ir_insn *in = lower_emit(L, IR_ATOMIC_ADD, st->loc);
+		in->mem = (struct ir_addr){.base = p, .slot = -1, .off = 0};
+		in->size = 8;
+		in->a = delta;
+	} else {
+		int r = lower_binop(L, op, ir_reg(load_from(L, p, 0, st->loc)), v, st->loc);
+		store_to(L, p, 0, ir_reg(r), st->loc);
+	}
+	lower_jump(L, join, st->loc);
+	lower_place(L, miss);
+	int val = ir_slot_new(L->arena, L->f, 8, false);
+	lower_store(L, val, 0, 8, first_value(L, op, v, st->loc), st->loc);
+	update(L, m, key, val, st->loc);
+	lower_jump(L, join, st->loc);
+	lower_place(L, join);
+}
+
+void lower_map_assign(struct lower *L, const struct ast *st)
+{
+	const struct ast *m = st->a, *rhs = st->b;
+	if (st->kind == AST_INCDEC || st->op != OP_NONE) {
+		lower_map_update(L, st);
+		return;
+	}
+	if (rhs->kind == AST_CALL && (!strcmp(rhs->name, "count") || !strcmp(rhs->name, "sum"))) {
+		lower_aggregate(L, m, rhs);
+		return;
+	}
+	int key = lower_key(L, m);
+	const struct sema_map *sm = sema_map_of(L, m);
+	int val = ir_slot_new(L->arena, L->f, sm->value_size, false);
+	if (sm->value.kind == TY_STR)
+		lower_str_into(L, rhs, val, 0, sm->value_size);
+	else
+		lower_store(L, val, 0, 8, lower_int(L, rhs), rhs->loc);
+	update(L, m, key, val, st->loc);
+}
+
+void lower_call_stmt(struct lower *L, const struct ast *call)
+{
+	const char *n = call->name;
+	struct ast *const *args = call->list.items;
+	if (!strcmp(n, "printf")) {
+		lower_printf(L, args[0]->str, args + 1, call->list.count - 1, call->loc);
+	} else if (!strcmp(n, "print")) {
+		const struct ast *a = args[0];
+		if (a->type && a->type->kind == TY_MAP)
+			send_bare_event(L, EQ_OUT_PRINT_MAP, a->sema_id, call->loc);
+		else
+			lower_printf(L, a->type->kind == TY_STR ? "%s\n" : a->type->is_signed ? "%d\n" : "%u\n",
+				     args, 1, call->loc);
+	} else if (!strcmp(n, "exit")) {
+		send_bare_event(L, EQ_OUT_EXIT, 0, call->loc);
+	} else if (!strcmp(n, "clear")) {
+		send_bare_event(L, EQ_OUT_CLEAR_MAP, args[0]->sema_id, call->loc);
+	} else if (!strcmp(n, "delete")) {
+		int key = lower_key(L, args[0]);
+		int map = lower_map_addr(L, args[0]->sema_id, call->loc);
+		int kaddr = lower_frame_addr(L, key, 0, call->loc);
+		lower_call(L, BPF_FUNC_map_delete_elem, call->loc, 2, ir_reg(map), ir_reg(kaddr));
+	} else {
+		lower_error(L, call->loc, "this function is not supported yet");
+	}
+}
