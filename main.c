@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 	catch_signals();
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
-		.diag_out = stderr, .nparams = cli.nparams, .params = (const char *const *)cli.params,
+		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir()},
 	};
 	struct eq_image *img = NULL;

@@ -30,6 +30,7 @@ struct compile {
 		struct eq_prog *items;
 		int count, cap;
 	} progs;
+	struct attach_list *points; /* per probe */
 };
 
 static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
@@ -143,22 +144,49 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	return vcheck_prog(c->img, prog, &c->diag);
 }
 
+static bool reads_args(const struct ast *n)
+{
+	if (!n)
+		return false;
+	if (n->kind == AST_BUILTIN && !strcmp(n->name, "args"))
+		return true;
+	for (int i = 0; i < n->list.count; i++)
+		if (reads_args(n->list.items[i]))
+			return true;
+	return reads_args(n->a) || reads_args(n->b) || reads_args(n->c);
+}
+
+/* Specs to attach points, before sema: args->FIELD is typed from the
+ * formats of the tracepoints a probe runs on. */
+static void resolve_probes(struct compile *c, struct ast *program)
+{
+	c->points = ARENA_ARRAY(&c->ir_arena, struct attach_list, program->list.count + 1);
+	for (int i = 0; i < program->list.count; i++) {
+		const struct ast *probe = program->list.items[i];
+		struct attach_list *points = &c->points[i];
+		for (int s = 0; s < probe->list.count; s++)
+			probe_resolve(probe->list.items[s], &c->opts->target, &c->ir_arena, &c->diag,
+				      points);
+		if (reads_args(probe->a) || reads_args(probe->b))
+			for (int k = 0; k < points->count; k++)
+				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);
+	}
+}
+
 static void compile_probes(struct compile *c, struct ast *program)
 {
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
-				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map};
+				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
+				    .filter_pid = c->opts->filter_pid};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
-		struct attach_list points = {0};
-		for (int s = 0; s < probe->list.count; s++)
-			probe_resolve(probe->list.items[s], &c->opts->target, &c->ir_arena, &c->diag,
-				      &points);
-		for (int k = 0; k < points.count && c->diag.errors == 0; k++) {
+		const struct attach_list *points = &c->points[i];
+		for (int k = 0; k < points->count && c->diag.errors == 0; k++) {
 			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
-			struct ir_func *f = lower_probe(&c->env, probe, &points.items[k], name);
+			struct ir_func *f = lower_probe(&c->env, probe, &points->items[k], name);
 			if (f)
-				finish_prog(c, f, &points.items[k], probe);
+				finish_prog(c, f, &points->items[k], probe);
 		}
 	}
 	c->img->outputs = c->env.outputs.items;
@@ -173,6 +201,12 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	if (program && !c.diag.errors && (opts->dump & EQ_DUMP_AST))
 		ast_print(opts->dump_out, program);
+	c.info.nparams = opts->nparams;
+	c.info.params = opts->params;
+	if (program && !c.diag.errors) {
+		resolve_probes(&c, program);
+		c.info.points = c.points;
+	}
 	if (program && !c.diag.errors)
 		sema_check(program, &c.info, &c.ast_arena, &c.diag,
 			   opts->strlen > 0 ? (uint32_t)opts->strlen : 64);

@@ -32,6 +32,7 @@ struct eq_compile_opts {
 	unsigned dump;       /* enum eq_dump bits */
 	FILE *dump_out;      /* where -d output goes */
 	FILE *diag_out;      /* where diagnostics go */
+	int filter_pid;      /* -p: probes other than BEGIN/END fire only for this process */
 	int nparams;         /* positional parameters $1.. */
 	const char *const *params;
 };

@@ -212,6 +212,42 @@ static void copy_slot(struct lower *L, int dst, int32_t doff, uint32_t dst_size,
 		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
 }
 
+static void zero_slot(struct lower *L, int slot, int32_t off, uint32_t size, eq_loc loc)
+{
+	for (uint32_t i = 0; i < round8(size); i += 8)
+		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), loc);
+}
+
+/* A string read by a helper into a zeroed buffer (the read stops at the NUL,
+ * so zeroing first keeps the buffer zero-padded). */
+static void read_str(struct lower *L, int helper, struct ir_val src, int slot, int32_t off,
+		     uint32_t size, eq_loc loc)
+{
+	zero_slot(L, slot, off, size, loc);
+	int dst = lower_frame_addr(L, slot, off, loc);
+	lower_call(L, helper, loc, 3, ir_reg(dst), ir_imm(size), src);
+}
+
+/* args->FIELD of a string kind: char[N] in the record, or __data_loc. */
+static void args_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	const struct tp_field *f = probe_find_field(L->ap, e->name);
+	struct ir_val where;
+	if (f->kind == TPF_CHARS) {
+		where = ir_reg(lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_imm(f->offset), e->loc));
+		if (f->size < size)
+			size = f->size;
+	} else {
+		struct ir_insn *in = lower_emit(L, IR_LOAD, e->loc);
+		in->dst = ir_vreg_new(L->f);
+		in->mem = (struct ir_addr){.base = L->ctx, .slot = -1, .off = (int32_t)f->offset};
+		in->size = 4;
+		int rel = lower_binop(L, IR_AND, ir_reg(in->dst), ir_imm(0xffff), e->loc);
+		where = ir_reg(lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_reg(rel), e->loc));
+	}
+	read_str(L, BPF_FUNC_probe_read_kernel_str, where, slot, off, size, e->loc);
+}
+
 static const char *const_text(const struct lower *L, const struct ast *e, int *len)
 {
 	if (e->kind == AST_STR) {
@@ -247,6 +283,17 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 	}
 	if (e->kind == AST_VAR) {
 		copy_slot(L, slot, off, size, L->var_slot[e->sema_id], 0, e->type->size, e->loc);
+		return;
+	}
+	if (e->kind == AST_FIELD) {
+		args_str_into(L, e, slot, off, size);
+		return;
+	}
+	if (e->kind == AST_CALL && !strcmp(e->name, "str")) {
+		/* the compat helper picks user or kernel memory by address */
+		uint32_t n = e->type->size < size ? e->type->size : size;
+		read_str(L, BPF_FUNC_probe_read_str, lower_int(L, e->list.items[0]), slot, off, n, e->loc);
+		zero_slot(L, slot, off + (int32_t)round8(n), size > round8(n) ? size - round8(n) : 0, e->loc);
 		return;
 	}
 	if (e->kind == AST_MAP) {
@@ -350,6 +397,22 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 	return ir_imm(0);
 }
 
+/* args->FIELD of an integer kind: load its storage, then cut it to its C
+ * type and sign-extend where the type is signed. */
+static struct ir_val args_int(struct lower *L, const struct ast *e)
+{
+	const struct tp_field *f = probe_find_field(L->ap, e->name);
+	int v = ctx_load(L, f->offset, (uint8_t)f->size, false, e->loc);
+	if (f->is_signed && f->bits < 64) {
+		int up = lower_binop(L, IR_SHL, ir_reg(v), ir_imm(64 - f->bits), e->loc);
+		return ir_reg(lower_binop(L, IR_SAR, ir_reg(up), ir_imm(64 - f->bits), e->loc));
+	}
+	if (f->bits < f->size * 8)
+		return ir_reg(lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << f->bits) - 1)),
+					  e->loc));
+	return ir_reg(v);
+}
+
 static const enum ir_op arith_ops[] = {
 	[OP_BOR] = IR_OR, [OP_BXOR] = IR_XOR, [OP_BAND] = IR_AND, [OP_SHL] = IR_SHL,
 	[OP_ADD] = IR_ADD, [OP_SUB] = IR_SUB, [OP_MUL] = IR_MUL,
@@ -442,6 +505,8 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 		return lower_map_read(L, e);
 	case AST_CAST:
 		return lower_cast(L, e);
+	case AST_FIELD:
+		return args_int(L, e);
 	case AST_TERNARY:
 		return lower_ternary(L, e);
 	case AST_UNARY:
@@ -667,6 +732,14 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
 	ctx->dst = L.ctx = ir_vreg_new(L.f);
 	give_string_vars_slots(&L, probe->b);
+	if (env->filter_pid && ap->attach != EQ_ATTACH_BEGIN && ap->attach != EQ_ATTACH_END) {
+		/* -p PID: the probe fires for everyone, the program returns early for others */
+		struct ir_block *body = lower_block(&L);
+		int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, probe->loc, 0);
+		int pid = lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), probe->loc);
+		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(env->filter_pid), body, L.exit, probe->loc);
+		lower_place(&L, body);
+	}
 	if (probe->a) {
 		struct ir_block *body = lower_block(&L);
 		lower_cond(&L, probe->a, body, L.exit);

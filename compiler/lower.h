@@ -20,6 +20,7 @@ struct lower_env {
 		struct eq_output *items;
 		int count, cap;
 	} outputs;
+	int filter_pid;           /* -p PID, or 0 */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 };
 

@@ -253,6 +253,111 @@ int probe_resolve(const struct ast *spec, const struct eq_target *target, struct
 	return -1;
 }
 
+/* ---- tracepoint formats ------------------------------------------------------- */
+
+/* How many bits a field's C type holds, and whether it is signed: the
+ * format's own signed flag is wrong for system call arguments (an `int` is
+ * stored in 8 bytes as unsigned long), so the type name decides when it
+ * can. */
+static void c_type_info(const char *type, uint32_t size, uint8_t *bits, bool *is_signed)
+{
+	static const struct { const char *name; uint8_t bits; bool is_signed; } types[] = {
+		{"char", 8, true},   {"short", 16, true}, {"int", 32, true},  {"long", 64, true},
+		{"s8", 8, true},     {"s16", 16, true},   {"s32", 32, true},  {"s64", 64, true},
+		{"u8", 8, false},    {"u16", 16, false},  {"u32", 32, false}, {"u64", 64, false},
+		{"pid_t", 32, true}, {"umode_t", 16, false}, {"size_t", 64, false},
+		{"ssize_t", 64, true}, {"bool", 8, false}, {"loff_t", 64, true},
+		{"off_t", 64, true},   {"gfp_t", 32, false},
+	};
+	*bits = (uint8_t)(size * 8);
+	if (strchr(type, '*'))
+		return; /* a pointer: the whole unsigned word */
+	const char *t = type;
+	while (!strncmp(t, "const ", 6) || !strncmp(t, "volatile ", 9))
+		t = strchr(t, ' ') + 1;
+	bool is_unsigned = !strncmp(t, "unsigned ", 9);
+	if (is_unsigned)
+		t += 9;
+	if (!strcmp(t, "long long"))
+		t = "long";
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(t, types[i].name))
+			continue;
+		if (types[i].bits < *bits)
+			*bits = types[i].bits;
+		*is_signed = types[i].is_signed && !is_unsigned;
+		return;
+	}
+	if (is_unsigned)
+		*is_signed = false;
+}
+
+/* One "field:TYPE NAME[N];\toffset:O;\tsize:S;\tsigned:G;" line. */
+static bool parse_field(const char *line, struct arena *arena, struct tp_field *f)
+{
+	const char *decl = strstr(line, "field:");
+	const char *semi = decl ? strchr(decl, ';') : NULL;
+	unsigned off, size;
+	int sign;
+	const char *o = semi ? strstr(semi, "offset:") : NULL;
+	if (!o || sscanf(o, "offset:%u;\tsize:%u;\tsigned:%d;", &off, &size, &sign) != 3)
+		return false;
+	decl += 6;
+	const char *end = semi, *bracket = memchr(decl, '[', (size_t)(semi - decl));
+	if (bracket)
+		end = bracket;
+	while (end > decl && end[-1] == ' ')
+		end--;
+	const char *name = end;
+	while (name > decl && (name[-1] == '_' || (name[-1] >= 'a' && name[-1] <= 'z') ||
+			       (name[-1] >= 'A' && name[-1] <= 'Z') || (name[-1] >= '0' && name[-1] <= '9')))
+		name--;
+	char *type = arena_strndup(arena, decl, (size_t)(name - decl));
+	for (size_t n = strlen(type); n && type[n - 1] == ' '; n--)
+		type[n - 1] = 0;
+	*f = (struct tp_field){.name = arena_strndup(arena, name, (size_t)(end - name)),
+			       .offset = off, .size = size, .is_signed = sign != 0};
+	if (strstr(type, "__data_loc"))
+		f->kind = TPF_DATA_LOC;
+	else if (bracket && strstr(type, "char"))
+		f->kind = TPF_CHARS;
+	else
+		c_type_info(type, size, &f->bits, &f->is_signed);
+	return f->kind != TPF_INT || size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+int probe_load_format(struct attach_point *ap, const char *tracefs, struct arena *arena)
+{
+	if (ap->attach != EQ_ATTACH_TRACEPOINT || !tracefs)
+		return -1;
+	char path[512], line[1024];
+	const char *colon = strchr(ap->target, ':');
+	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tracefs, (int)(colon - ap->target),
+		 ap->target, colon + 1);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	ap->format = ARENA_NEW(arena, struct tp_format);
+	while (fgets(line, sizeof(line), f)) {
+		struct tp_field field;
+		if (strstr(line, "field:") && !strstr(line, "field:unsigned short common_type") &&
+		    parse_field(line, arena, &field) && strncmp(field.name, "common_", 7))
+			ARENA_PUSH(arena, *ap->format, field);
+	}
+	fclose(f);
+	return 0;
+}
+
+const struct tp_field *probe_find_field(const struct attach_point *ap, const char *name)
+{
+	if (!ap->format)
+		return NULL;
+	for (int i = 0; i < ap->format->count; i++)
+		if (!strcmp(ap->format->items[i].name, name))
+			return &ap->format->items[i];
+	return NULL;
+}
+
 /* ---- context layouts ----------------------------------------------------- */
 
 /* x86-64 struct pt_regs: di, si, dx, cx, r8, r9 carry the arguments, ax the

@@ -24,6 +24,27 @@ enum ctx_layout {
 	CTX_TRACEPOINT,    /* other tracepoints: args->FIELD (later) */
 };
 
+/* A tracepoint's fields, from tracefs events/CAT/NAME/format: what
+ * args->FIELD reads. */
+enum tp_field_kind {
+	TPF_INT,      /* an integer of `size` bytes holding a C value of `bits` bits */
+	TPF_CHARS,    /* char name[size] inside the record */
+	TPF_DATA_LOC, /* __data_loc char[]: u32 (len << 16 | offset) to a string in the record */
+};
+
+struct tp_field {
+	const char *name;
+	enum tp_field_kind kind;
+	uint32_t offset, size;
+	uint8_t bits;
+	bool is_signed;
+};
+
+struct tp_format {
+	struct tp_field *items;
+	int count, cap;
+};
+
 /* One place a probe attaches: a probe with several specs or a wildcard
  * expands to several, and each becomes one BPF program. */
 struct attach_point {
@@ -35,6 +56,7 @@ struct attach_point {
 	const char *note;         /* for -v: how it attaches and why */
 	enum ctx_layout ctx;
 	eq_loc loc;               /* the spec in the script */
+	struct tp_format *format; /* tracepoints, when the program reads args */
 };
 
 struct attach_list {
@@ -46,6 +68,11 @@ struct attach_list {
  * -1 after reporting an error at the spec. */
 int probe_resolve(const struct ast *spec, const struct eq_target *target,
 		  struct arena *arena, struct eq_diag *diag, struct attach_list *list);
+
+/* Read the format of the tracepoint an attach point runs on into ap->format.
+ * Returns 0, or -1 if it cannot be read (no tracefs, not a tracepoint). */
+int probe_load_format(struct attach_point *ap, const char *tracefs, struct arena *arena);
+const struct tp_field *probe_find_field(const struct attach_point *ap, const char *name);
 
 /* Where argN / retval live in the context: offset and size in bytes.
  * Returns false if the probe kind has no such value. */

@@ -7,6 +7,7 @@
  */
 #include "sema.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ static const char *const builtin_names[] = {
 	"retval", "curtask", "cgroup", "rand", "kstack", "ustack", "args", "username", NULL,
 };
 /* Builtins of the language this compiler cannot generate code for yet. */
-static const char *const builtin_later[] = {"kstack", "ustack", "args", "username", NULL};
+static const char *const builtin_later[] = {"kstack", "ustack", "username", NULL};
 
 static const char *const function_names[] = {
 	"printf", "print", "count", "sum", "exit", "delete", "clear",
@@ -118,6 +119,10 @@ static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
 	}
 	if (!strcmp(n, "comm"))
 		return type_new(s, TY_STR, 16, false);
+	if (!strcmp(n, "args")) {
+		error(s, e->loc, "args is the tracepoint's record: read a field, as in args->FIELD");
+		return &ty_none;
+	}
 	if (!strcmp(n, "probe") || !strcmp(n, "func"))
 		return type_new(s, TY_STR, s->info->strlen, false);
 	if (!strcmp(n, "retval"))
@@ -225,6 +230,8 @@ static struct sema_map *map_find(struct sema *s, const char *name, eq_loc loc)
 }
 
 static const struct eq_type *check_expr(struct sema *s, struct ast *e);
+static const struct eq_type *check_args_field(struct sema *s, struct ast *e);
+static const struct eq_type *check_str(struct sema *s, struct ast *call);
 
 /* Check the keys of a map use against what the map's earlier uses said. */
 static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
@@ -366,6 +373,8 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 			      is_sum ? "value" : "");
 		return is_sum ? &ty_sum : &ty_count;
 	}
+	if (!strcmp(n, "str"))
+		return check_str(s, call);
 	if (!is_statement) {
 		error(s, call->loc, "%s() has no value; call it as a statement", n);
 		return &ty_none;
@@ -457,6 +466,43 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 	return v->type.kind == TY_STR ? type_new(s, TY_STR, v->type.size, false) : &v->type;
 }
 
+/* $N is replaced by the script's Nth argument: a number if it reads as one,
+ * else a string; $# by how many there are. */
+static const struct eq_type *check_positional(struct sema *s, struct ast *e)
+{
+	const struct sema_info *info = s->info;
+	if (e->name && !strcmp(e->name, "$#")) {
+		e->kind = AST_INT;
+		e->ival = info->nparams;
+		return &ty_s64;
+	}
+	if (e->ival < 1 || e->ival > info->nparams) {
+		error(s, e->loc, "$%lld is not given: the script has %d argument%s", (long long)e->ival,
+		      info->nparams, info->nparams == 1 ? "" : "s");
+		return &ty_none;
+	}
+	const char *arg = info->params[e->ival - 1];
+	char *end;
+	errno = 0;
+	long long v = strtoll(arg, &end, 0);
+	if (*arg && !*end && !errno) {
+		e->kind = AST_INT;
+		e->ival = v;
+		if (v < 0) { /* literals are never negative: make it -(literal) */
+			e->a = ast_new(s->arena, AST_INT, e->loc);
+			e->a->ival = (int64_t)(0 - (uint64_t)v);
+			e->kind = AST_UNARY;
+			e->op = OP_NEG;
+			return check_expr(s, e);
+		}
+		return &ty_s64;
+	}
+	e->kind = AST_STR;
+	e->str = arena_strdup(s->arena, arg);
+	e->str_len = (int)strlen(arg);
+	return type_new(s, TY_STR, (uint32_t)e->str_len + 1, false);
+}
+
 static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 {
 	switch (e->kind) {
@@ -472,8 +518,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_VAR:
 		return check_var(s, e);
 	case AST_POSITIONAL:
-		error(s, e->loc, "positional parameters are not supported yet");
-		return &ty_none;
+		return check_positional(s, e);
 	case AST_MAP:
 		return value_of_map(s, e, check_map(s, e));
 	case AST_CALL:
@@ -510,6 +555,9 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_CAST:
 		return check_cast(s, e);
 	case AST_FIELD:
+		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
+			return check_args_field(s, e);
+		/* fall through */
 	case AST_INDEX:
 		check_expr(s, e->a);
 		error(s, e->loc, "%s is not supported yet",
@@ -525,6 +573,64 @@ static const struct eq_type *check_expr(struct sema *s, struct ast *e)
 {
 	e->type = check_expr_kind(s, e);
 	return e->type;
+}
+
+/* args->FIELD: typed from the format of every tracepoint the probe runs on,
+ * which must agree. */
+static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	const struct eq_type *t = NULL;
+	for (int i = 0; i < points->count; i++) {
+		const struct attach_point *ap = &points->items[i];
+		if (!ap->format) {
+			error(s, e->loc, "args is only available in tracepoint probes, not in %s",
+			      ap->probe_name);
+			return &ty_none;
+		}
+		const struct tp_field *f = probe_find_field(ap, e->name);
+		if (!f) {
+			error(s, e->loc, "tracepoint %s has no field '%s'", ap->target, e->name);
+			const char *names[64];
+			int n = 0;
+			for (int k = 0; k < ap->format->count && n < 63; k++)
+				names[n++] = ap->format->items[k].name;
+			names[n] = NULL;
+			hint(s, e->loc, e->name, names);
+			return &ty_none;
+		}
+		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
+			: type_new(s, TY_STR, f->kind == TPF_CHARS ? f->size : s->info->strlen, false);
+		if (t && t->kind != ft->kind) {
+			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
+			      e->name, type_name(t), type_name(ft), ap->target);
+			return &ty_none;
+		}
+		if (!t || (ft->kind == TY_STR && ft->size > t->size))
+			t = ft;
+	}
+	return t ? t : &ty_none;
+}
+
+/* str(pointer[, max]): a string read from kernel or user memory. */
+static const struct eq_type *check_str(struct sema *s, struct ast *call)
+{
+	if (!arg_count(s, call, 1, 2))
+		return &ty_none;
+	const struct eq_type *t = check_expr(s, call->list.items[0]);
+	if (t->kind != TY_INT && t->kind != TY_NONE)
+		error(s, call->list.items[0]->loc, "str() reads from an address, not from %s",
+		      type_name(t));
+	uint32_t size = s->info->strlen;
+	if (call->list.count == 2) {
+		struct ast *n = call->list.items[1];
+		if (n->kind != AST_INT || n->ival < 1) {
+			error(s, n->loc, "str()'s length must be a positive number");
+		} else if ((uint64_t)n->ival + 1 < size) {
+			size = (uint32_t)n->ival + 1; /* room for the NUL */
+		}
+	}
+	return type_new(s, TY_STR, size, false);
 }
 
 /* ---- statements ------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "image.h"
+#include "probe.h"
 
 enum ty_kind {
 	TY_NONE,  /* not a value (a statement-like call), or not known yet */
@@ -59,6 +60,9 @@ struct sema_info {
 		int count, cap;
 	} vars;
 	uint32_t strlen; /* bytes of a string value (--strlen) */
+	const struct attach_list *points; /* per probe (by index): where it attaches */
+	int nparams;     /* the script's arguments, for $1.. and $# */
+	const char *const *params;
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */
