@@ -27,6 +27,8 @@ struct cli {
 	const char *program_text;  /* -e */
 	const char *script_path;   /* FILE.ebq */
 	const char *command;       /* -c */
+	bool list;                 /* -l */
+	const char *list_pattern;
 	unsigned dump;             /* -d */
 	bool dry_run;              /* -n */
 	bool verbose, quiet;
@@ -127,7 +129,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("this ebpfq was built with the native back end only, not '%s'",
 						   optarg);
 			break;
-		case 'l': return usage_error("%s", "-l (listing probes) is not supported yet");
+		case 'l':
+			cli->list = true;
+			cli->list_pattern = optarg;
+			break;
 		case 'o': return usage_error("%s", "-o (writing a BPF object) is not supported yet");
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ebpfq %s\n", EBPFQ_VERSION); return 0;
@@ -139,6 +144,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 				return usage_error("unknown option -%s", (char[]){(char)optopt, 0});
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (cli->list) {
+		if (!cli->list_pattern && optind < argc)
+			cli->list_pattern = argv[optind++];
+		return -1;
 	}
 	if (!cli->program_text) {
 		if (optind >= argc)
@@ -316,6 +326,9 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
+
+	if (cli.list)
+		return rt_list_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;

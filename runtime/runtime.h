@@ -61,6 +61,11 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 void rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
+/* ---- -l ----------------------------------------------------------------------- */
+
+/* Print the probes matching pattern (NULL: all); returns how many. */
+int rt_list_probes(FILE *out, FILE *err, const char *pattern);
+
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 
 /* Format one printf-kind record (the output's fmt and args, read from rec). */

@@ -1,0 +1,64 @@
+/* list.c - `ebpfq -l [PATTERN]`: the probes this machine offers.
+ *
+ * Reads only what the pattern can match: tracepoints come from tracefs
+ * available_events (one line per event), software events from a table.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime.h"
+
+static const char *const software_events[] = {
+	"cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations",
+	"minor-faults", "major-faults", "alignment-faults", "emulation-faults", "dummy", NULL,
+};
+
+/* A pattern without wildcards or a kind matches as a substring. */
+static bool matches(const char *pattern, const char *name)
+{
+	if (!pattern || !*pattern)
+		return true;
+	if (!strpbrk(pattern, "*?[") && !strchr(pattern, ':'))
+		return strstr(name, pattern) != NULL;
+	return fnmatch(pattern, name, 0) == 0;
+}
+
+static bool kind_may_match(const char *pattern, const char *kind)
+{
+	if (!pattern || !strchr(pattern, ':'))
+		return true;
+	size_t n = strcspn(pattern, ":");
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)n, pattern);
+	return fnmatch(prefix, kind, 0) == 0;
+}
+
+int rt_list_probes(FILE *out, FILE *err, const char *pattern)
+{
+	int found = 0;
+	if (kind_may_match(pattern, "tracepoint")) {
+		const char *tracefs = rt_tracefs_dir();
+		char path[512], line[512], name[600];
+		snprintf(path, sizeof(path), "%s/available_events", tracefs ? tracefs : "");
+		FILE *f = tracefs ? fopen(path, "r") : NULL;
+		if (!f)
+			fprintf(err, "ebpfq: cannot list tracepoints: tracefs is not available (need root)\n");
+		while (f && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(name, sizeof(name), "tracepoint:%s", line);
+			if (matches(pattern, name) && ++found)
+				fprintf(out, "%s\n", name);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (kind_may_match(pattern, "software"))
+		for (int i = 0; software_events[i]; i++) {
+			char name[64];
+			snprintf(name, sizeof(name), "software:%s:", software_events[i]);
+			if (matches(pattern, name) && ++found)
+				fprintf(out, "%s\n", name);
+		}
+	return found;
+}
