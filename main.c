@@ -171,9 +171,9 @@ static char *read_script(const char *path, size_t *len)
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap);
 	size_t got;
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
 		n += got;
-		if (n == cap)
+		if (n == cap - 1)
 			buf = realloc(buf, cap *= 2);
 	}
 	if (!buf || ferror(f)) {
@@ -183,6 +183,7 @@ static char *read_script(const char *path, size_t *len)
 		return NULL;
 	}
 	fclose(f);
+	buf[n] = 0; /* the front end may look ahead with string functions */
 	*len = n;
 	return buf;
 }
@@ -347,7 +348,6 @@ int main(int argc, char **argv)
 		free(script);
 		return EXIT_RUNTIME;
 	}
-	catch_signals();
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
@@ -358,6 +358,7 @@ int main(int argc, char **argv)
 		free(script);
 		return EXIT_USAGE;
 	}
+	catch_signals(); /* from here on a signal ends tracing cleanly */
 	rc = running ? run(&cli, img) : 0;
 	eq_image_free(img);
 	free(script);

@@ -1,1 +1,153 @@
-/* placeholder: being written */
+/* ast.c - AST nodes and the -d ast printer; see ast.h. */
+#include "ast.h"
+
+struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc)
+{
+	struct ast *n = ARENA_NEW(a, struct ast);
+	n->kind = kind;
+	n->loc = loc;
+	n->sema_id = -1;
+	return n;
+}
+
+void ast_append(struct arena *a, struct ast *parent, struct ast *child)
+{
+	ARENA_PUSH(a, parent->list, child);
+}
+
+const char *ast_op_text(enum ast_op op)
+{
+	static const char *const text[] = {
+		[OP_NONE] = "=", [OP_LOR] = "||", [OP_LAND] = "&&", [OP_BOR] = "|",
+		[OP_BXOR] = "^", [OP_BAND] = "&", [OP_EQ] = "==", [OP_NE] = "!=",
+		[OP_LT] = "<", [OP_LE] = "<=", [OP_GT] = ">", [OP_GE] = ">=",
+		[OP_SHL] = "<<", [OP_SHR] = ">>", [OP_ADD] = "+", [OP_SUB] = "-",
+		[OP_MUL] = "*", [OP_DIV] = "/", [OP_MOD] = "%", [OP_NEG] = "-",
+		[OP_PLUS] = "+", [OP_NOT] = "!", [OP_BNOT] = "~", [OP_DEREF] = "*",
+		[OP_ADDROF] = "&", [OP_PREINC] = "++", [OP_PREDEC] = "--", [OP_POSTINC] = "++",
+		[OP_POSTDEC] = "--", [OP_ARROW] = "->", [OP_DOT] = ".",
+	};
+	return op <= OP_DOT ? text[op] : "?";
+}
+
+const char *ast_kind_name(enum ast_kind kind)
+{
+	static const char *const names[] = {
+		[AST_PROGRAM] = "program", [AST_PROBE] = "probe", [AST_SPEC] = "spec",
+		[AST_BLOCK] = "block", [AST_EXPR_STMT] = "expr", [AST_ASSIGN] = "assign",
+		[AST_IF] = "if", [AST_WHILE] = "while", [AST_UNROLL] = "unroll",
+		[AST_BREAK] = "break", [AST_CONTINUE] = "continue", [AST_RETURN] = "return",
+		[AST_INT] = "int", [AST_STR] = "str", [AST_BUILTIN] = "builtin", [AST_VAR] = "var",
+		[AST_POSITIONAL] = "positional", [AST_MAP] = "map", [AST_CALL] = "call",
+		[AST_BINARY] = "binary", [AST_UNARY] = "unary", [AST_INCDEC] = "incdec",
+		[AST_TERNARY] = "ternary", [AST_FIELD] = "field", [AST_INDEX] = "index",
+		[AST_CAST] = "cast", [AST_TYPE] = "type",
+	};
+	return kind <= AST_TYPE ? names[kind] : "?";
+}
+
+static void print_escaped(FILE *out, const char *s, int len)
+{
+	fputc('"', out);
+	for (int i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '\n': fputs("\\n", out); break;
+		case '\t': fputs("\\t", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		default:
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(out, "\\x%02x", c);
+			else
+				fputc(c, out);
+		}
+	}
+	fputc('"', out);
+}
+
+/* The node's own line: kind, then what distinguishes it. */
+static void print_details(FILE *out, const struct ast *n)
+{
+	fputs(ast_kind_name(n->kind), out);
+	switch (n->kind) {
+	case AST_SPEC:
+		fprintf(out, " \"%s\"", n->name);
+		break;
+	case AST_INT:
+		fprintf(out, " %llu", (unsigned long long)n->ival);
+		break;
+	case AST_STR:
+		fputc(' ', out);
+		print_escaped(out, n->str, n->str_len);
+		break;
+	case AST_BUILTIN: case AST_VAR: case AST_MAP: case AST_CALL:
+		fprintf(out, " %s", n->name);
+		break;
+	case AST_POSITIONAL:
+		if (n->name)
+			fprintf(out, " %s", n->name);
+		else
+			fprintf(out, " $%lld", (long long)n->ival);
+		break;
+	case AST_ASSIGN:
+		fprintf(out, " %s%s", n->op == OP_NONE ? "" : ast_op_text(n->op), "=");
+		break;
+	case AST_BINARY: case AST_UNARY:
+		fprintf(out, " %s", ast_op_text(n->op));
+		break;
+	case AST_INCDEC:
+		fprintf(out, " %s%s", ast_op_text(n->op),
+			n->op == OP_PREINC || n->op == OP_PREDEC ? " (prefix)" : " (postfix)");
+		break;
+	case AST_FIELD:
+		fprintf(out, " %s%s", ast_op_text(n->op), n->name);
+		break;
+	case AST_TYPE:
+		fprintf(out, " %s", n->name);
+		for (int64_t i = 0; i < n->ival; i++)
+			fputs(i ? "*" : " *", out);
+		break;
+	default:
+		break;
+	}
+	fprintf(out, " @%d:%d\n", n->loc.line, n->loc.col);
+}
+
+static void print_node(FILE *out, const struct ast *n, int depth)
+{
+	if (!n)
+		return;
+	fprintf(out, "%*s", 2 * depth, "");
+	print_details(out, n);
+	/* a probe's filter is labelled, so it is not mistaken for a statement */
+	if (n->kind == AST_PROBE) {
+		for (int i = 0; i < n->list.count; i++)
+			print_node(out, n->list.items[i], depth + 1);
+		if (n->a) {
+			fprintf(out, "%*sfilter\n", 2 * depth + 2, "");
+			print_node(out, n->a, depth + 2);
+		}
+		print_node(out, n->b, depth + 1);
+		return;
+	}
+	if (n->kind == AST_IF && n->c) {
+		print_node(out, n->a, depth + 1);
+		print_node(out, n->b, depth + 1);
+		fprintf(out, "%*selse\n", 2 * depth + 2, "");
+		print_node(out, n->c, depth + 2);
+		return;
+	}
+	print_node(out, n->a, depth + 1);
+	print_node(out, n->b, depth + 1);
+	print_node(out, n->c, depth + 1);
+	print_node(out, n->d, depth + 1);
+	for (int i = 0; i < n->list.count; i++)
+		print_node(out, n->list.items[i], depth + 1);
+}
+
+void ast_print(FILE *out, const struct ast *node)
+{
+	print_node(out, node, 0);
+}

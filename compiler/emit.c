@@ -136,10 +136,13 @@ static void emit_binary(struct emitter *e, const struct ir_insn *in)
 static void move_args(struct emitter *e, const struct ir_insn *in)
 {
 	struct { int src; bool pending; } mv[IR_MAX_ARGS];
-	for (int i = 0; i < in->nargs; i++)
-		mv[i].src = in->args[i].kind == IRV_REG ? reg(e, in->args[i].reg) : -1,
-		mv[i].pending = !(mv[i].src == i + 1);
-	for (int left = in->nargs; left > 0;) {
+	int left = 0;
+	for (int i = 0; i < in->nargs; i++) {
+		mv[i].src = in->args[i].kind == IRV_REG ? reg(e, in->args[i].reg) : -1;
+		mv[i].pending = mv[i].src != i + 1;
+		left += mv[i].pending;
+	}
+	while (left > 0) {
 		bool progress = false;
 		for (int i = 0; i < in->nargs; i++) {
 			if (!mv[i].pending)

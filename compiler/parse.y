@@ -1,4 +1,329 @@
+/* parse.y - the ebq grammar (LANGUAGE.md §1-2): a pure bison parser with
+ * locations, building the AST of ast.h.
+ *
+ * Error recovery happens at statement level (skip to the next `;` or end of
+ * line) and at probe level, so one run reports several errors.  Syntax
+ * errors are worded with what the user typed (see yyreport_syntax_error).
+ */
 %define api.pure full
+%define api.location.type {eq_loc}
+%define parse.error custom
+%locations
+%param {struct front *F}
+%expect 1 /* `@m [` is a map key, never a subscript of @m's value: shift */
+
+%code requires {
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "diag.h"
+
+enum { FRONT_MAX_NEST = 500 };
+
+/* One open block in the lexer: `{` or `<`, and how many ( [ are open in it. */
+struct lex_block {
+	char kind;
+	int parens;
+	eq_loc open;
+};
+
+/* The front end's context: parser and lexer share it (no globals). */
+struct front {
+	const struct eq_source *src;
+	struct arena *arena;
+	struct eq_diag *diag;
+	void *scanner;
+	struct ast *program;
+	/* lexer position */
+	size_t offset;
+	int line, col;
+	/* lexer context: which `>` closes a block, which `/` ends a filter,
+	 * which newline ends a statement */
+	struct lex_block blocks[FRONT_MAX_NEST + 1];
+	int nblocks;
+	int filter_parens;
+	int last_token;
+	bool at_line_start;
+	bool token_at_line_start; /* the current token is the first on its line */
+	bool stop;          /* a fatal error: the lexer returns end of input */
+	bool quiet_syntax;  /* the lexer reported this error already */
+	char last_text[48]; /* the last token as written, for messages */
+};
+
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                           \
+	do {                                                                  \
+		if (N)                                                        \
+			(Cur) = YYRHSLOC(Rhs, 1);                             \
+		else                                                          \
+			(Cur) = YYRHSLOC(Rhs, 0);                             \
+	} while (0)
+}
+
+%code provides {
+int front_lex(YYSTYPE *lval, YYLTYPE *lloc, struct front *F);
+}
+
+%code {
+#include <string.h>
+
+#define yylex front_lex /* lex.l: flex's scanner behind the lexer context */
+
+static struct ast *node(struct front *F, enum ast_kind kind, eq_loc loc)
+{
+	return ast_new(F->arena, kind, loc);
+}
+
+static struct ast *binary(struct front *F, enum ast_op op, struct ast *a, struct ast *b, eq_loc loc)
+{
+	struct ast *n = node(F, AST_BINARY, loc);
+	n->op = op, n->a = a, n->b = b;
+	return n;
+}
+
+static struct ast *unary(struct front *F, enum ast_op op, struct ast *a, eq_loc loc)
+{
+	struct ast *n = node(F, AST_UNARY, loc);
+	n->op = op, n->a = a;
+	return n;
+}
+
+/* lvalue = value / lvalue op= value: only $variables and @maps are assignable. */
+static struct ast *assign(struct front *F, enum ast_op op, struct ast *lhs, struct ast *rhs, eq_loc loc)
+{
+	if (lhs->kind != AST_VAR && lhs->kind != AST_MAP && lhs->kind != AST_BUILTIN)
+		diag_error(F->diag, lhs->loc, "only a $variable or an @map can be assigned");
+	struct ast *n = node(F, AST_ASSIGN, lhs->loc);
+	(void)loc;
+	n->op = op, n->a = lhs, n->b = rhs;
+	return n;
+}
+
+static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
+{
+	diag_error(F->diag, *loc, "%s", msg);
+}
+}
+
+%union {
+	struct ast *node;
+	char *text;
+	int64_t num;
+	int op;
+}
+
+%token END 0 "end of input"
+%token <text> SPEC "probe spec" IDENT "identifier" VAR "$variable" MAPNAME "@map"
+%token <node> STRING "string"
+%token <num> NUMBER "number" POSITIONAL "$N"
+%token <text> TYPE "type name"
+%token POSITIONAL_COUNT "$#"
+%token PROBE "probe" IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
+%token BREAK "break" CONTINUE "continue" RETURN "return" STRUCT "struct"
+%token NL "end of line" ANGLE_OPEN "'<'" ANGLE_CLOSE "closing '>'"
+%token FILTER_OPEN "'/'" FILTER_CLOSE "closing '/'"
+%token LOR "||" LAND "&&" EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>"
+%token INC "++" DEC "--" ARROW "->"
+%token <op> ASSIGN_OP "compound assignment"
+%token LEX_ERROR "invalid input"
+
+%type <node> probes probe specs spec opt_filter block action braced stmt_seq
+%type <node> simple_stmt compound_stmt if_stmt opt_else expr exprs opt_exprs type
+
+%right '?' ':'
+%left LOR
+%left LAND
+%left '|'
+%left '^'
+%left '&'
+%left EQ NE
+%left '<' '>' LE GE
+%left SHL SHR
+%left '+' '-'
+%left '*' '/' '%'
+%right UNARY
+%left INC DEC ARROW '.' '[' '('
+
 %%
-program: %empty ;
+
+/* program: probe* */
+program: probes { F->program = $1; }
+	;
+
+probes: %empty { $$ = node(F, AST_PROGRAM, (eq_loc){1, 1, 1}); }
+	| probes probe { $$ = $1; if ($2) ast_append(F->arena, $$, $2); }
+	| probes error action { $$ = $1; yyerrok; }
+	;
+
+/* probe: [probe] spec {, spec} [/filter/] action */
+probe: opt_probe_kw specs opt_filter action
+		{ $$ = $2; $$->a = $3; $$->b = $4; }
+	;
+
+opt_probe_kw: %empty | PROBE ;
+
+specs: spec
+		{ $$ = node(F, AST_PROBE, @1); ast_append(F->arena, $$, $1); }
+	| specs ',' spec { $$ = $1; ast_append(F->arena, $$, $3); }
+	;
+
+spec: SPEC { $$ = node(F, AST_SPEC, @1); $$->name = $1; }
+	;
+
+opt_filter: %empty { $$ = NULL; }
+	| FILTER_OPEN expr FILTER_CLOSE { $$ = $2; }
+	;
+
+/* action: { stmts } | < stmts > */
+action: braced
+	| ANGLE_OPEN block ANGLE_CLOSE { $$ = $2; $$->loc = @1; }
+	;
+
+braced: '{' block '}' { $$ = $2; $$->loc = @1; }
+	;
+
+/* block: statements separated by ; or newlines; if/while need none */
+block: stmt_seq { $$ = $1; }
+	| stmt_seq simple_stmt { $$ = $1; ast_append(F->arena, $$, $2); }
+	;
+
+stmt_seq: %empty { $$ = node(F, AST_BLOCK, @$); }
+	| stmt_seq sep { $$ = $1; }
+	| stmt_seq simple_stmt sep { $$ = $1; ast_append(F->arena, $$, $2); }
+	| stmt_seq compound_stmt { $$ = $1; ast_append(F->arena, $$, $2); }
+	| stmt_seq error sep { $$ = $1; yyerrok; }
+	;
+
+sep: ';' | NL ;
+
+simple_stmt: expr
+		{ $$ = node(F, AST_EXPR_STMT, @1); $$->a = $1; }
+	| expr '=' expr { $$ = assign(F, OP_NONE, $1, $3, @2); }
+	| expr ASSIGN_OP expr { $$ = assign(F, (enum ast_op)$2, $1, $3, @2); }
+	| RETURN { $$ = node(F, AST_RETURN, @1); }
+	| BREAK { $$ = node(F, AST_BREAK, @1); }
+	| CONTINUE { $$ = node(F, AST_CONTINUE, @1); }
+	;
+
+compound_stmt: if_stmt
+	| WHILE '(' expr ')' braced
+		{ $$ = node(F, AST_WHILE, @1); $$->a = $3; $$->b = $5; }
+	| UNROLL '(' expr ')' braced
+		{ $$ = node(F, AST_UNROLL, @1); $$->a = $3; $$->b = $5; }
+	;
+
+/* if (cond) { } [else if ... | else { }] */
+if_stmt: IF '(' expr ')' braced opt_else
+		{ $$ = node(F, AST_IF, @1); $$->a = $3; $$->b = $5; $$->c = $6; }
+	;
+
+opt_else: %empty { $$ = NULL; }
+	| ELSE braced { $$ = $2; }
+	| ELSE if_stmt { $$ = $2; }
+	;
+
+expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
+	| STRING { $$ = $1; }
+	| IDENT { $$ = node(F, AST_BUILTIN, @1); $$->name = $1; }
+	| VAR { $$ = node(F, AST_VAR, @1); $$->name = $1; }
+	| POSITIONAL { $$ = node(F, AST_POSITIONAL, @1); $$->ival = $1; }
+	| POSITIONAL_COUNT { $$ = node(F, AST_POSITIONAL, @1); $$->name = "$#"; }
+	| MAPNAME { $$ = node(F, AST_MAP, @1); $$->name = $1; }
+	| MAPNAME '[' exprs ']'
+		{ $$ = $3; $$->kind = AST_MAP; $$->name = $1; $$->loc = @1; }
+	| IDENT '(' opt_exprs ')'
+		{ $$ = $3; $$->kind = AST_CALL; $$->name = $1; $$->loc = @1; }
+	| '(' expr ')' { $$ = $2; }
+	| '(' type ')' expr %prec UNARY
+		{ $$ = node(F, AST_CAST, @1); $$->a = $4; $$->b = $2; }
+	| expr '[' expr ']' { $$ = node(F, AST_INDEX, @2); $$->a = $1; $$->b = $3; }
+	| expr ARROW IDENT
+		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_ARROW; }
+	| expr '.' IDENT
+		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_DOT; }
+	| expr INC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTINC; }
+	| expr DEC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTDEC; }
+	| INC expr %prec UNARY { $$ = node(F, AST_INCDEC, @1); $$->a = $2; $$->op = OP_PREINC; }
+	| DEC expr %prec UNARY { $$ = node(F, AST_INCDEC, @1); $$->a = $2; $$->op = OP_PREDEC; }
+	| '-' expr %prec UNARY { $$ = unary(F, OP_NEG, $2, @1); }
+	| '+' expr %prec UNARY { $$ = unary(F, OP_PLUS, $2, @1); }
+	| '!' expr %prec UNARY { $$ = unary(F, OP_NOT, $2, @1); }
+	| '~' expr %prec UNARY { $$ = unary(F, OP_BNOT, $2, @1); }
+	| '*' expr %prec UNARY { $$ = unary(F, OP_DEREF, $2, @1); }
+	| '&' expr %prec UNARY { $$ = unary(F, OP_ADDROF, $2, @1); }
+	| expr '?' expr ':' expr
+		{ $$ = node(F, AST_TERNARY, @2); $$->a = $1; $$->b = $3; $$->c = $5; }
+	| expr LOR expr { $$ = binary(F, OP_LOR, $1, $3, @2); }
+	| expr LAND expr { $$ = binary(F, OP_LAND, $1, $3, @2); }
+	| expr '|' expr { $$ = binary(F, OP_BOR, $1, $3, @2); }
+	| expr '^' expr { $$ = binary(F, OP_BXOR, $1, $3, @2); }
+	| expr '&' expr { $$ = binary(F, OP_BAND, $1, $3, @2); }
+	| expr EQ expr { $$ = binary(F, OP_EQ, $1, $3, @2); }
+	| expr NE expr { $$ = binary(F, OP_NE, $1, $3, @2); }
+	| expr '<' expr { $$ = binary(F, OP_LT, $1, $3, @2); }
+	| expr '>' expr { $$ = binary(F, OP_GT, $1, $3, @2); }
+	| expr LE expr { $$ = binary(F, OP_LE, $1, $3, @2); }
+	| expr GE expr { $$ = binary(F, OP_GE, $1, $3, @2); }
+	| expr SHL expr { $$ = binary(F, OP_SHL, $1, $3, @2); }
+	| expr SHR expr { $$ = binary(F, OP_SHR, $1, $3, @2); }
+	| expr '+' expr { $$ = binary(F, OP_ADD, $1, $3, @2); }
+	| expr '-' expr { $$ = binary(F, OP_SUB, $1, $3, @2); }
+	| expr '*' expr { $$ = binary(F, OP_MUL, $1, $3, @2); }
+	| expr '/' expr { $$ = binary(F, OP_DIV, $1, $3, @2); }
+	| expr '%' expr { $$ = binary(F, OP_MOD, $1, $3, @2); }
+	;
+
+/* type: u8..s64 | int | struct NAME, then any number of * */
+type: TYPE { $$ = node(F, AST_TYPE, @1); $$->name = $1; }
+	| STRUCT IDENT
+		{ $$ = node(F, AST_TYPE, @1); $$->name = arena_printf(F->arena, "struct %s", $2); }
+	| type '*' { $$ = $1; $$->ival++; }
+	;
+
+exprs: expr { $$ = node(F, AST_BLOCK, @1); ast_append(F->arena, $$, $1); }
+	| exprs ',' expr { $$ = $1; ast_append(F->arena, $$, $3); }
+	;
+
+opt_exprs: %empty { $$ = node(F, AST_BLOCK, @$); }
+	| exprs
+	;
+
 %%
+
+/* Token names as a user would write them: bison's aliases, unquoted. */
+static void token_name(yysymbol_kind_t sym, char *buf, size_t size)
+{
+	const char *n = yysymbol_name(sym);
+	size_t len = strlen(n);
+	if (len >= 2 && n[0] == '"' && n[len - 1] == '"')
+		snprintf(buf, size, "%.*s", (int)(len - 2), n + 1);
+	else
+		snprintf(buf, size, "%s", n);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, struct front *F)
+{
+	if (F->quiet_syntax || F->stop) {
+		F->quiet_syntax = false;
+		return 0;
+	}
+	yysymbol_kind_t got = yypcontext_token(ctx);
+	char msg[400], name[64];
+	if (got == YYSYMBOL_YYEOF || got == YYSYMBOL_NL)
+		token_name(got, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "'%s'", F->last_text);
+	int n = snprintf(msg, sizeof(msg), "syntax error: unexpected %s", name);
+	yysymbol_kind_t expected[6];
+	int count = yypcontext_expected_tokens(ctx, expected, 6);
+	if (count > 0 && count <= 5) {
+		for (int i = 0; i < count && n < (int)sizeof(msg) - 80; i++) {
+			token_name(expected[i], name, sizeof(name));
+			n += snprintf(msg + n, sizeof(msg) - (size_t)n, "%s%s",
+				      i == 0 ? ", expecting " : i == count - 1 ? " or " : ", ", name);
+		}
+	}
+	diag_error(F->diag, *yypcontext_location(ctx), "%s", msg);
+	return 0;
+}

@@ -1,1 +1,39 @@
-int main(void){return 0;}
+/* parse_test.c - the front end's test driver: parse a script and print its
+ * AST (-d ast form), or its diagnostics.  Exit 0, or 2 on errors. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "front.h"
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fputs("usage: parse_test FILE.ebq\n", stderr);
+		return 2;
+	}
+	FILE *f = fopen(argv[1], "rb");
+	if (!f) {
+		perror(argv[1]);
+		return 2;
+	}
+	size_t cap = 1 << 16, len = 0, got;
+	char *text = malloc(cap);
+	while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0)
+		if ((len += got) == cap - 1)
+			text = realloc(text, cap *= 2);
+	fclose(f);
+	if (!text)
+		return 2;
+	text[len] = 0;
+	struct eq_source src = {argv[1], text, len};
+	struct eq_diag diag = {.src = &src, .out = stderr};
+	struct arena arena = {0};
+	struct ast *program = parse_source(&src, &arena, &diag);
+	if (program && !diag.errors)
+		ast_print(stdout, program);
+	arena_free(&arena);
+	free(text);
+	return diag.errors ? 2 : 0;
+}
