@@ -4,6 +4,22 @@
 #include <stdarg.h>
 #include <string.h>
 
+static bool valid_utf8(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+			   : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (!len || i + len > n)
+			return false;
+		for (size_t k = 1; k < len; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return false;
+		i += len;
+	}
+	return true;
+}
+
 size_t source_line(const struct eq_source *src, int line, char *buf, size_t size)
 {
 	const char *p = src->text, *end = src->text + src->len;
@@ -17,10 +33,14 @@ size_t source_line(const struct eq_source *src, int line, char *buf, size_t size
 		n = size - 1;
 	memcpy(buf, p, n);
 	buf[n] = 0;
-	/* Control bytes would garble the caret line (and the terminal). */
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)buf[i] < 0x20 && buf[i] != '\t')
+	/* Control bytes, and bytes that are not UTF-8, would garble the caret
+	 * line (and the terminal): show them as '?'. */
+	bool utf8 = valid_utf8(buf, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && !utf8))
 			buf[i] = '?';
+	}
 	return n;
 }
 
