@@ -196,8 +196,42 @@ struct child {
 	int exec_fd;    /* the child writes errno here if exec fails */
 };
 
+/* The program's path as execvp would find it, found before the fork so that
+ * the traced child makes one execve, not one per $PATH entry. */
+static char *resolve_program(const char *name)
+{
+	if (strchr(name, '/'))
+		return strdup(name);
+	const char *path = getenv("PATH");
+	char *dirs = strdup(path ? path : "/usr/local/bin:/usr/bin:/bin"), *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *full;
+		if (asprintf(&full, "%s/%s", *d ? d : ".", name) < 0)
+			break;
+		if (access(full, X_OK) == 0) {
+			free(dirs);
+			return full;
+		}
+		free(full);
+	}
+	free(dirs);
+	return strdup(name);
+}
+
 static int child_start(const char *command, struct child *ch)
 {
+	/* a command that cannot run is reported before anything is attached */
+	char first[256];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(command + strspn(command, " \t"), " \t"),
+		 command + strspn(command, " \t"));
+	char *program = resolve_program(first);
+	int ok = *first && access(program, X_OK) == 0;
+	int err = errno;
+	free(program);
+	if (!ok) {
+		fprintf(stderr, "ebpfq: cannot run '%s': %s\n", command, *first ? strerror(err) : "empty command");
+		return -1;
+	}
 	int release[2], exec_err[2];
 	if (pipe2(release, O_CLOEXEC) || pipe2(exec_err, O_CLOEXEC)) {
 		perror("ebpfq: pipe");
@@ -215,12 +249,13 @@ static int child_start(const char *command, struct child *ch)
 		for (char *w = strtok_r(copy, " \t", &save); w && argc < 63; w = strtok_r(NULL, " \t", &save))
 			argv[argc++] = w;
 		argv[argc] = NULL;
+		char *program = argc ? resolve_program(argv[0]) : NULL;
 		char go;
 		close(release[1]);
 		if (read(release[0], &go, 1) != 1)
 			_exit(127); /* ebpfq gave up before attaching */
 		if (argc)
-			execvp(argv[0], argv);
+			execv(program, argv);
 		int err = argc ? errno : ENOENT;
 		if (write(exec_err[1], &err, sizeof(err)) < 0)
 			_exit(127);

@@ -47,6 +47,51 @@ static struct ir_val in_reg(struct lower *L, struct ir_val v, eq_loc loc)
 	return ir_reg(in->dst);
 }
 
+/* a op b on constants, with BPF's semantics: x / 0 = 0, x % 0 = x, shift
+ * counts modulo 64. */
+static int64_t fold(enum ir_op op, uint64_t a, uint64_t b)
+{
+	switch (op) {
+	case IR_ADD: return (int64_t)(a + b);
+	case IR_SUB: return (int64_t)(a - b);
+	case IR_MUL: return (int64_t)(a * b);
+	case IR_UDIV: return b ? (int64_t)(a / b) : 0;
+	case IR_UMOD: return b ? (int64_t)(a % b) : (int64_t)a;
+	case IR_SDIV:
+		if (!b)
+			return 0;
+		if ((int64_t)a == INT64_MIN && (int64_t)b == -1)
+			return INT64_MIN;
+		return (int64_t)a / (int64_t)b;
+	case IR_SMOD:
+		if (!b)
+			return (int64_t)a;
+		if ((int64_t)b == -1)
+			return 0;
+		return (int64_t)a % (int64_t)b;
+	case IR_AND: return (int64_t)(a & b);
+	case IR_OR: return (int64_t)(a | b);
+	case IR_XOR: return (int64_t)(a ^ b);
+	case IR_SHL: return (int64_t)(a << (b & 63));
+	case IR_SHR: return (int64_t)(a >> (b & 63));
+	case IR_SAR: return (int64_t)a >> (b & 63);
+	default: return 0;
+	}
+}
+
+/* Folds what is known at compile time, and the divisions by a constant 0
+ * that the verifier would refuse to see. */
+struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc)
+{
+	if (a.kind == IRV_IMM && b.kind == IRV_IMM)
+		return ir_imm(fold(op, (uint64_t)a.imm, (uint64_t)b.imm));
+	if (b.kind == IRV_IMM && b.imm == 0 && (op == IR_UDIV || op == IR_SDIV))
+		return ir_imm(0);
+	if (b.kind == IRV_IMM && b.imm == 0 && (op == IR_UMOD || op == IR_SMOD))
+		return a;
+	return ir_reg(lower_binop(L, op, a, b, loc));
+}
+
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc)
 {
 	a = in_reg(L, a, loc);
@@ -531,7 +576,7 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 			enum ir_op op = arith_op(e->op, is_signed);
 			if ((op == IR_SHL || op == IR_SHR || op == IR_SAR) && b.kind == IRV_IMM)
 				b.imm &= 63; /* BPF masks shift counts; the verifier rejects >= 64 */
-			return ir_reg(lower_binop(L, op, a, b, e->loc));
+			return lower_arith(L, op, a, b, e->loc);
 		}
 	default:
 		lower_error(L, e->loc, "this expression has no integer value");
@@ -642,6 +687,10 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 		enum ir_op op = st->kind == AST_INCDEC ? (inc ? IR_ADD : IR_SUB)
 				: arith_op(st->op, lhs->type->is_signed && st->b->type->is_signed);
 		struct ir_val v = st->kind == AST_INCDEC ? ir_imm(1) : lower_int(L, st->b);
+		if (v.kind == IRV_IMM && v.imm == 0 && (op == IR_UDIV || op == IR_SDIV))
+			v = ir_reg(d), op = IR_XOR; /* x /= 0 leaves 0, as BPF does */
+		else if (v.kind == IRV_IMM && v.imm == 0 && (op == IR_UMOD || op == IR_SMOD))
+			return;                     /* x %= 0 leaves x */
 		struct ir_insn *in = lower_emit(L, op, st->loc);
 		in->dst = d, in->a = ir_reg(d), in->b = fit_imm(L, v, st->loc);
 		return;

@@ -60,6 +60,7 @@ struct str_loc {
 
 struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc);
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
+struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc);
 int lower_map_addr(struct lower *L, int map, eq_loc loc);

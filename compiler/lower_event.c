@@ -291,8 +291,8 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 		in->size = 8;
 		in->a = delta;
 	} else {
-		int r = lower_binop(L, op, ir_reg(load_from(L, p, 0, st->loc)), v, st->loc);
-		store_to(L, p, 0, ir_reg(r), st->loc);
+		struct ir_val r = lower_arith(L, op, ir_reg(load_from(L, p, 0, st->loc)), v, st->loc);
+		store_to(L, p, 0, r, st->loc);
 	}
 	lower_jump(L, join, st->loc);
 	lower_place(L, miss);

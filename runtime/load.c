@@ -1,1 +1,260 @@
-/* placeholder: being written */
+/* load.c - maps and programs into the kernel, with libbpf's low-level calls.
+ *
+ * No bpf_object: the image already says everything libbpf would work out
+ * from an ELF file, and skipping that (and its feature probing) is most of
+ * why start-up takes about a millisecond.  One small BTF carries a FUNC per
+ * program and the script's lines, so the verifier log and
+ * `bpftool prog dump xlated` show the script.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+
+#include "rt_internal.h"
+
+enum { LOG_SIZE = 1 << 20, LOG_TAIL_LINES = 15 };
+
+/* BPF object names: [A-Za-z0-9_.], at most 15 characters.  "@forks" is
+ * "m_forks". */
+static void object_name(const char *name, char *out)
+{
+	size_t n = 0;
+	if (name[0] == '@') {
+		out[n++] = 'm';
+		out[n++] = '_';
+		name++;
+	}
+	for (; *name && n < BPF_OBJ_NAME_LEN - 1; name++)
+		out[n++] = (*name == '_' || *name == '.' || (*name >= 'a' && *name <= 'z') ||
+			    (*name >= 'A' && *name <= 'Z') || (*name >= '0' && *name <= '9')) ? *name : '_';
+	out[n] = 0;
+}
+
+/* The lost-events counter starts at 0; `elapsed` counts from now. */
+static int init_data_map(int fd)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	uint64_t value[2] = {0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec};
+	uint32_t key = 0;
+	return bpf_map_update_elem(fd, &key, value, BPF_ANY);
+}
+
+int session__create_maps(struct eq_session *s)
+{
+	const struct eq_image *img = s->img;
+	for (int i = 0; i < img->nmaps; i++) {
+		const struct eq_map *m = &img->maps[i];
+		char name[BPF_OBJ_NAME_LEN];
+		object_name(m->name, name);
+		LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = m->flags);
+		int fd = bpf_map_create(m->type, name, m->key_size, m->value_size, m->max_entries, &opts);
+		if (fd < 0) {
+			fprintf(s->opts.err, "ebpfq: cannot create map %s: %s\n", m->name, strerror(errno));
+			return -errno;
+		}
+		s->map_fds[i] = fd;
+		if (m->role == EQ_MAP_DROPS && init_data_map(fd)) {
+			fprintf(s->opts.err, "ebpfq: cannot set up map %s: %s\n", m->name, strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* ---- BTF: a FUNC per program, and the script's lines ---------------------- */
+
+struct prog_btf {
+	struct btf *btf;
+	int *func_ids;         /* per program */
+	int file_off;
+};
+
+static int btf_build(struct eq_session *s, struct prog_btf *pb)
+{
+	const struct eq_image *img = s->img;
+	pb->btf = btf__new_empty();
+	if (!pb->btf)
+		return -ENOMEM;
+	int int_id = btf__add_int(pb->btf, "int", 4, BTF_INT_SIGNED);
+	int ptr_id = btf__add_ptr(pb->btf, 0);
+	pb->func_ids = calloc((size_t)img->nprogs + 1, sizeof(int));
+	if (int_id < 0 || ptr_id < 0 || !pb->func_ids)
+		return -ENOMEM;
+	for (int i = 0; i < img->nprogs; i++) {
+		int proto = btf__add_func_proto(pb->btf, int_id);
+		if (proto < 0 || btf__add_func_param(pb->btf, "ctx", ptr_id) < 0)
+			return -ENOMEM;
+		pb->func_ids[i] = btf__add_func(pb->btf, img->progs[i].name, BTF_FUNC_GLOBAL, proto);
+		if (pb->func_ids[i] < 0)
+			return -ENOMEM;
+	}
+	pb->file_off = btf__add_str(pb->btf, img->file);
+	return pb->file_off < 0 ? -ENOMEM : 0;
+}
+
+static struct bpf_line_info *line_info(struct prog_btf *pb, const struct eq_image *img,
+				       const struct eq_prog *p)
+{
+	struct bpf_line_info *li = calloc(p->nlines + 1, sizeof(*li));
+	for (uint32_t i = 0; li && i < p->nlines; i++) {
+		const struct eq_line *l = &p->lines[i];
+		const char *text = l->line >= 1 && (int)l->line <= img->nsource_lines
+				 ? img->source_lines[l->line - 1] : "";
+		int off = btf__add_str(pb->btf, text);
+		li[i] = (struct bpf_line_info){.insn_off = l->insn_off, .file_name_off = (uint32_t)pb->file_off,
+					       .line_off = off < 0 ? 0 : (uint32_t)off,
+					       .line_col = l->line << 10 | (l->col & 0x3ff)};
+	}
+	return li;
+}
+
+/* ---- verifier rejections, told against the script ------------------------ */
+
+/* The instruction the verifier stopped at: the last "N: (" line of the log. */
+static long failing_insn(const char *log)
+{
+	long insn = -1;
+	for (const char *p = log; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		char *end;
+		long n = strtol(p, &end, 10);
+		if (end != p && end[0] == ':' && end[1] == ' ' && end[2] == '(')
+			insn = n;
+	}
+	return insn;
+}
+
+static void report_rejection(struct eq_session *s, const struct eq_prog *p, const char *log)
+{
+	FILE *err = s->opts.err;
+	fprintf(err, "ebpfq: the kernel verifier rejected probe '%s'\n", p->probe_name);
+	const char *lines[LOG_TAIL_LINES] = {0};
+	int n = 0;
+	const char *last = "";
+	for (const char *q = log; *q;) {
+		const char *nl = strchr(q, '\n');
+		size_t len = nl ? (size_t)(nl - q) : strlen(q);
+		if (len) {
+			lines[n++ % LOG_TAIL_LINES] = q;
+			if (strncmp(q, "processed ", 10) && strncmp(q, "verification time", 17))
+				last = q;
+		}
+		q += len + (nl != NULL);
+	}
+	for (int i = n > LOG_TAIL_LINES ? n - LOG_TAIL_LINES : 0; i < n; i++) {
+		const char *l = lines[i % LOG_TAIL_LINES];
+		fprintf(err, "    %.*s\n", (int)strcspn(l, "\n"), l);
+	}
+	long insn = failing_insn(log);
+	const struct eq_line *where = NULL;
+	for (uint32_t i = 0; i < p->nlines && insn >= 0; i++)
+		if (p->lines[i].insn_off <= (uint32_t)insn)
+			where = &p->lines[i];
+	if (!where)
+		return;
+	const struct eq_image *img = s->img;
+	fprintf(err, "%s:%u:%u: error: the kernel verifier rejected this: %.*s\n", img->file,
+		where->line, where->col, (int)strcspn(last, "\n"), last);
+	if ((int)where->line <= img->nsource_lines) {
+		const char *text = img->source_lines[where->line - 1];
+		fprintf(err, "%5u | %s\n      | ", where->line, text);
+		for (uint32_t c = 1; c < where->col; c++)
+			fputc(text[c - 1] == '\t' ? '\t' : ' ', err);
+		fputs("^\n", err);
+	}
+}
+
+/* ---- programs ------------------------------------------------------------ */
+
+/* The image's instructions with map references turned into fds. */
+static struct bpf_insn *patched_insns(struct eq_session *s, const struct eq_prog *p)
+{
+	struct bpf_insn *insns = malloc(sizeof(*insns) * (p->ninsns + 1));
+	if (!insns)
+		return NULL;
+	memcpy(insns, p->insns, sizeof(*insns) * p->ninsns);
+	for (uint32_t i = 0; i < p->nrefs; i++) {
+		const struct eq_map_ref *r = &p->refs[i];
+		struct bpf_insn *in = &insns[r->insn_index];
+		in->src_reg = r->value ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
+		in->imm = s->map_fds[r->map_index];
+		in[1].imm = r->value ? (int32_t)r->value_offset : 0;
+	}
+	return insns;
+}
+
+static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
+{
+	const struct eq_prog *p = &s->img->progs[i];
+	struct bpf_insn *insns = patched_insns(s, p);
+	struct bpf_line_info *lines = line_info(pb, s->img, p);
+	struct bpf_func_info func = {.insn_off = 0, .type_id = (uint32_t)pb->func_ids[i]};
+	char name[BPF_OBJ_NAME_LEN];
+	object_name(p->name, name);
+	int fd = -ENOMEM;
+	for (int attempt = 0; insns && lines && attempt < 2; attempt++) {
+		/* first without a log (fast), then with one to explain a rejection */
+		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = (uint32_t)attempt,
+			    .log_buf = attempt ? log : NULL, .log_size = attempt ? LOG_SIZE : 0);
+		if (s->btf_fd >= 0) {
+			opts.prog_btf_fd = (uint32_t)s->btf_fd;
+			opts.func_info = &func;
+			opts.func_info_rec_size = sizeof(func);
+			opts.func_info_cnt = 1;
+			opts.line_info = lines;
+			opts.line_info_rec_size = sizeof(*lines);
+			opts.line_info_cnt = p->nlines;
+		}
+		if (attempt)
+			log[0] = 0;
+		fd = bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
+		if (fd >= 0)
+			break;
+		fd = -errno;
+	}
+	if (fd < 0 && insns && lines)
+		report_rejection(s, p, log);
+	free(insns);
+	free(lines);
+	return fd;
+}
+
+int session__load_progs(struct eq_session *s)
+{
+	const struct eq_image *img = s->img;
+	struct prog_btf pb = {0};
+	int rc = btf_build(s, &pb);
+	char *log = malloc(LOG_SIZE);
+	s->btf_fd = -1;
+	if (!rc) {
+		/* line strings go in before the load, so add them for every program now */
+		for (int i = 0; i < img->nprogs; i++)
+			free(line_info(&pb, img, &img->progs[i]));
+		if (btf__load_into_kernel(pb.btf) == 0)
+			s->btf_fd = btf__fd(pb.btf);
+		else if (s->opts.verbose)
+			fprintf(s->opts.err, "ebpfq: the kernel refused the line info; loading without it\n");
+	}
+	for (int i = 0; i < img->nprogs && log && !rc; i++) {
+		int fd = load_one(s, &pb, i, log);
+		if (fd < 0) {
+			rc = -EINVAL;
+			break;
+		}
+		s->prog_fds[i] = fd;
+		if (s->opts.verbose)
+			fprintf(s->opts.err, "ebpfq: %s (%s): %u instructions, attaches to %s\n",
+				img->progs[i].name, img->progs[i].probe_name, img->progs[i].ninsns,
+				img->progs[i].attach_note);
+	}
+	if (s->btf_fd >= 0)
+		s->btf_fd = dup(s->btf_fd); /* keep it past btf__free */
+	btf__free(pb.btf);
+	free(pb.func_ids);
+	free(log);
+	return rc;
+}

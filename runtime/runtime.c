@@ -1,1 +1,196 @@
-/* placeholder: being written */
+/* runtime.c - one run of an image: load, attach, poll, finish, detach.
+ *
+ * Everything the kernel holds for us is a file descriptor in the session,
+ * so detaching is closing them: whatever way ebpfq ends (even SIGKILL), the
+ * kernel drops the programs, links and perf events with the last fd.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+int rt_check_privileges(FILE *err)
+{
+	if (geteuid() == 0)
+		return 0;
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+	if (syscall(SYS_capget, &hdr, data) == 0 &&
+	    (data[CAP_BPF / 32].effective >> (CAP_BPF % 32) & 1) &&
+	    (data[CAP_PERFMON / 32].effective >> (CAP_PERFMON % 32) & 1))
+		return 0;
+	fputs("ebpfq: need root (or CAP_BPF and CAP_PERFMON) to load BPF programs\n", err);
+	return -EPERM;
+}
+
+int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
+		    struct eq_session **out)
+{
+	struct eq_session *s = calloc(1, sizeof(*s));
+	*out = s;
+	if (!s)
+		return -ENOMEM;
+	s->img = img;
+	s->opts = *opts;
+	s->btf_fd = -1;
+	s->map_fds = malloc(sizeof(int) * ((size_t)img->nmaps + 1));
+	s->prog_fds = malloc(sizeof(int) * ((size_t)img->nprogs + 1));
+	s->links = calloc((size_t)img->nprogs + 1, sizeof(*s->links));
+	if (!s->map_fds || !s->prog_fds || !s->links)
+		return -ENOMEM;
+	for (int i = 0; i < img->nmaps; i++)
+		s->map_fds[i] = -1;
+	for (int i = 0; i < img->nprogs; i++)
+		s->prog_fds[i] = -1;
+	if (!opts->verbose)
+		libbpf_set_print(silent);
+	s->ncpus = libbpf_num_possible_cpus();
+	if (s->ncpus <= 0)
+		s->ncpus = 1;
+	int rc = session__create_maps(s);
+	if (!rc)
+		rc = session__load_progs(s);
+	return rc;
+}
+
+static bool is_special(const struct eq_prog *p)
+{
+	return p->attach == EQ_ATTACH_BEGIN || p->attach == EQ_ATTACH_END;
+}
+
+static void detach_all(struct eq_session *s)
+{
+	for (int i = 0; i < s->nlinks; i++) {
+		if (s->links[i].link_fd >= 0)
+			close(s->links[i].link_fd);
+		if (s->links[i].perf_fd >= 0)
+			close(s->links[i].perf_fd);
+	}
+	s->nlinks = 0;
+}
+
+int rt_session_attach(struct eq_session *s)
+{
+	const struct eq_image *img = s->img;
+	int rc = events__open(s);
+	for (int i = 0; i < img->nprogs && !rc; i++) {
+		const struct eq_prog *p = &img->progs[i];
+		if (is_special(p))
+			continue;
+		struct rt_link *link = &s->links[s->nlinks];
+		if (p->attach == EQ_ATTACH_TRACEPOINT)
+			rc = attach__tracepoint(s, i, link);
+		else
+			rc = attach__kprobe(s, i, link);
+		if (!rc)
+			s->nlinks++;
+		else if (s->opts.verbose)
+			fprintf(s->opts.err, "ebpfq: detaching the %d probe%s already attached\n",
+				s->nlinks, s->nlinks == 1 ? "" : "s");
+	}
+	if (rc) {
+		detach_all(s);
+		return rc;
+	}
+	if (!s->opts.quiet) {
+		fprintf(s->opts.out, "Attaching %d probe%s...\n", img->nprogs, img->nprogs == 1 ? "" : "s");
+		fflush(s->opts.out);
+	}
+	s->began = true;
+	for (int i = 0; i < img->nprogs; i++)
+		if (img->progs[i].attach == EQ_ATTACH_BEGIN && special__run(s, i))
+			return -EINVAL;
+	return 0;
+}
+
+/* Has the -c child exited?  It is reaped here. */
+static bool child_done(pid_t child)
+{
+	if (child <= 0)
+		return false;
+	int status;
+	pid_t r = waitpid(child, &status, WNOHANG);
+	return r == child || (r < 0 && errno == ECHILD);
+}
+
+int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child)
+{
+	events__drain(s); /* what BEGIN said */
+	while (!*stop && !s->exit_requested) {
+		if (child_done(child))
+			break;
+		if (s->rb) {
+			int n = ring_buffer__poll(s->rb, 100);
+			if (n < 0 && n != -EINTR)
+				break;
+		} else {
+			usleep(100000);
+		}
+		fflush(s->opts.out);
+	}
+	events__drain(s);
+	return 0;
+}
+
+void rt_session_finish(struct eq_session *s, bool run_end)
+{
+	if (!s)
+		return;
+	const struct eq_image *img = s->img;
+	detach_all(s); /* nothing new arrives while the maps are printed */
+	if (run_end && s->began)
+		for (int i = 0; i < img->nprogs; i++)
+			if (img->progs[i].attach == EQ_ATTACH_END)
+				special__run(s, i);
+	events__drain(s);
+	if (s->began)
+		maps__print_all(s);
+	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {
+		uint32_t key = 0;
+		uint64_t value[2] = {0, 0};
+		if (!bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value) && value[0])
+			fprintf(s->opts.err, "ebpfq: %llu event%s lost: the ring buffer was full\n",
+				(unsigned long long)value[0], value[0] == 1 ? "" : "s");
+	}
+	if (s->malformed && s->opts.verbose)
+		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
+	fflush(s->opts.out);
+}
+
+void rt_session_free(struct eq_session *s)
+{
+	if (!s)
+		return;
+	detach_all(s);
+	ring_buffer__free(s->rb);
+	for (int i = 0; s->prog_fds && i < s->img->nprogs; i++)
+		if (s->prog_fds[i] >= 0)
+			close(s->prog_fds[i]);
+	for (int i = 0; s->map_fds && i < s->img->nmaps; i++)
+		if (s->map_fds[i] >= 0)
+			close(s->map_fds[i]);
+	if (s->btf_fd >= 0)
+		close(s->btf_fd);
+	free(s->map_fds);
+	free(s->prog_fds);
+	free(s->links);
+	free(s);
+}
