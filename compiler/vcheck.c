@@ -153,7 +153,7 @@ static bool need_init(struct vcheck *v, uint32_t i, const struct vstate *s, int 
 {
 	if (s->r[reg].kind != K_UNINIT)
 		return true;
-	fail(v, i, reg >= 1 && reg <= 5 ? "reads a register a helper call clobbered, or that was never written"
+	fail(v, i, reg >= 1 && reg <= 5 ? "reads a register before it is written, or after a helper call clobbered it"
 					: "reads a register before it is written");
 	return false;
 }

@@ -1,2 +1,3 @@
 #!/bin/sh
-echo "0 passed, 0 failed"
+# tests/vcheck.sh - the verifier-rule checker and the disassembler, from tables.
+exec "${EBPFQ_BUILDDIR:-.}/tests/vcheck/vcheck_test"
