@@ -46,10 +46,26 @@ size_t source_line(const struct eq_source *src, int line, char *buf, size_t size
 
 static void excerpt(struct eq_diag *d, eq_loc loc)
 {
-	char line[512];
-	size_t n = source_line(d->src, loc.line, line, sizeof(line));
-	fprintf(d->out, "%5d | %s\n      | ", loc.line, line);
+	char buf[512];
+	size_t n = source_line(d->src, loc.line, buf, sizeof(buf));
+	const char *line = buf;
 	int col = loc.col > 0 ? loc.col : 1;
+	/* A very long line is shown as a window around the spot. */
+	enum { WINDOW = 60 };
+	if (n > 2 * WINDOW && col > WINDOW) {
+		int skip = col - WINDOW / 2;
+		if ((size_t)skip > n)
+			skip = (int)n;
+		line += skip - 3;
+		memcpy((char *)line, "...", 3);
+		n -= (size_t)skip - 3;
+		col -= skip - 3;
+	}
+	if (n > 2 * WINDOW) {
+		memcpy(buf + (line - buf) + 2 * WINDOW - 3, "...", 4);
+		n = 2 * WINDOW;
+	}
+	fprintf(d->out, "%5d | %s\n      | ", loc.line, line);
 	for (int i = 1; i < col; i++)
 		fputc(i - 1 < (int)n && line[i - 1] == '\t' ? '\t' : ' ', d->out);
 	fputc('^', d->out);

@@ -314,6 +314,9 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct front *F)
 		token_name(got, name, sizeof(name));
 	else
 		snprintf(name, sizeof(name), "'%s'", F->last_text);
+	for (char *c = name; *c; c++) /* raw bytes would garble the message */
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
 	int n = snprintf(msg, sizeof(msg), "syntax error: unexpected %s", name);
 	yysymbol_kind_t expected[6];
 	int count = yypcontext_expected_tokens(ctx, expected, 6);

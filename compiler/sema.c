@@ -375,6 +375,11 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 	}
 	if (!strcmp(n, "str"))
 		return check_str(s, call);
+	static const char *const implemented[] = {"printf", "print", "exit", "delete", "clear", NULL};
+	if (!in_list(n, implemented)) {
+		error(s, call->loc, "the function '%s' is not supported yet", n);
+		return &ty_none;
+	}
 	if (!is_statement) {
 		error(s, call->loc, "%s() has no value; call it as a statement", n);
 		return &ty_none;
@@ -642,7 +647,7 @@ static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 	struct sema_var *v = var_find(s, lhs->name);
 	if (!v) {
 		if (t->kind != TY_INT && t->kind != TY_STR) {
-			if (t->kind != TY_NONE)
+			if (t->kind == TY_MAP) /* count()/sum() were reported where they stand */
 				error(s, lhs->loc, "%s cannot hold %s", lhs->name, type_name(t));
 			t = &ty_s64;
 		}
@@ -773,7 +778,8 @@ static void finish_maps(struct sema *s)
 				m->keys[k] = ty_s64;
 		m->key_size = m->nkeys ? sema_key_layout(m->keys, m->nkeys, m->key_offsets) : 4;
 		if (m->value.kind == TY_NONE) {
-			error(s, m->first, "map %s is never assigned a value", m->name);
+			if (!s->diag->errors) /* else an earlier error is why */
+				error(s, m->first, "map %s is never assigned a value", m->name);
 			m->value = ty_s64;
 		}
 		m->value_size = m->value.kind == TY_STR ? m->value.size : 8;

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { pid = 1; }'
+status: 2

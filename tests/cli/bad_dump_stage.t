@@ -1,0 +1,2 @@
+args: -d bogus -e 'BEGIN{}'
+status: 2

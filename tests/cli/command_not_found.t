@@ -1,0 +1,3 @@
+args: -c nosuchcommand -e 'BEGIN { exit() }'
+status: 1
+root: yes

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $x = count(); }'
+status: 2

@@ -1,0 +1,3 @@
+args: -d ast -e 'BEGIN { exit() }'
+status: 0
+stdout: call exit @1:9

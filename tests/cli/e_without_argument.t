@@ -1,0 +1,2 @@
+args: -e
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { exit(1); }'
+status: 2

@@ -1,0 +1,3 @@
+args: --help
+status: 0
+stdout: usage: ebpfq

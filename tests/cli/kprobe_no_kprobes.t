@@ -1,0 +1,3 @@
+args: -e 'kprobe:do_nanosleep { exit() }'
+status: 1
+root: yes

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { @m = 1; @m = "a"; }'
+status: 2

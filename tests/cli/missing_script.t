@@ -1,0 +1,2 @@
+args: nosuch.ebq
+status: 2

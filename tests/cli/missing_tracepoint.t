@@ -1,0 +1,3 @@
+args: -e 'tracepoint:nosuch:thing { exit() }'
+status: 2
+root: yes

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { @h = hist(1); }'
+status: 2

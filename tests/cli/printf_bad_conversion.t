@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("%q\n", pid); }'
+status: 2

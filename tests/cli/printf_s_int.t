@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("%s\n", pid); }'
+status: 2

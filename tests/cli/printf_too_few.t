@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("%d %d\n", 1); }'
+status: 2

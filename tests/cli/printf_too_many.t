@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("%d\n", 1, 2); }'
+status: 2

@@ -1,0 +1,2 @@
+args: bad_script.ebq
+status: 2

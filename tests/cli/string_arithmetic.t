@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $x = "a" + 1; }'
+status: 2

@@ -1,0 +1,2 @@
+args: --strlen 3 -e 'BEGIN{}'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $x = 1 +; $y = ); exit() }'
+status: 2

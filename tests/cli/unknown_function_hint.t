@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printff("hi"); }'
+status: 2

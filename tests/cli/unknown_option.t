@@ -1,0 +1,2 @@
+args: --bogus -e 'BEGIN{}'
+status: 2

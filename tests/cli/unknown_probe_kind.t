@@ -1,0 +1,2 @@
+args: -e 'kprob:sys_clone { exit() }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'probe kprobe:sys_clone < print("Hello World!")'
+status: 2

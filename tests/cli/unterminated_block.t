@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("hi\n");'
+status: 2

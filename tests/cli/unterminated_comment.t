@@ -1,0 +1,2 @@
+args: -e 'BEGIN { exit() } /* no end'
+status: 2

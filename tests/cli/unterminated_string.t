@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("hello) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'uprobe:/bin/true:main { exit() }'
+status: 2

@@ -1,0 +1,3 @@
+args: --version
+status: 0
+stdout: ebpfq 0.1.0
