@@ -124,8 +124,6 @@ int ir_uses(const struct ir_insn *in, int *out);
 
 /* ---- text form --------------------------------------------------------- */
 void ir_print(FILE *out, const struct ir_func *f);
-/* Parse the ir_print() text of one function; NULL and a message on error. */
-struct ir_func *ir_parse(struct arena *a, const char *text, char *err, size_t errsize);
 
 /* ---- passes ------------------------------------------------------------ */
 /* opt_fold.c: constant folding, copy propagation, dead code. */

@@ -62,10 +62,10 @@ static bool has_wildcard(const char *s)
 
 static bool tracepoint_exists(const char *tracefs, const char *cat, const char *name)
 {
-	char path[512];
+	char path[1024];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/events/%s/%s/id", tracefs, cat, name);
-	return stat(path, &st) == 0;
+	int n = snprintf(path, sizeof(path), "%s/events/%s/%s/id", tracefs, cat, name);
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0;
 }
 
 static void add_tracepoint(struct resolve_ctx *r, const char *cat, const char *name)
@@ -303,7 +303,12 @@ static bool parse_field(const char *line, struct arena *arena, struct tp_field *
 	if (!o || sscanf(o, "offset:%u;\tsize:%u;\tsigned:%d;", &off, &size, &sign) != 3)
 		return false;
 	decl += 6;
-	const char *end = semi, *bracket = memchr(decl, '[', (size_t)(semi - decl));
+	/* an array suffix (`comm[16]`) follows the name; `char[]` inside a
+	 * __data_loc type precedes it */
+	const char *end = semi, *bracket = NULL;
+	if (semi[-1] == ']')
+		for (bracket = semi - 1; bracket > decl && *bracket != '['; bracket--)
+			;
 	if (bracket)
 		end = bracket;
 	while (end > decl && end[-1] == ' ')

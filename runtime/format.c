@@ -15,7 +15,7 @@ static int64_t read_int(const void *rec, uint32_t offset, uint32_t size, bool is
 	switch (size) {
 	case 1: { uint8_t v; memcpy(&v, p, 1); return is_signed ? (int8_t)v : v; }
 	case 2: { uint16_t v; memcpy(&v, p, 2); return is_signed ? (int16_t)v : v; }
-	case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int32_t)v : v; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); return is_signed ? (int64_t)(int32_t)v : (int64_t)v; }
 	default: { int64_t v; memcpy(&v, p, 8); return v; }
 	}
 }
@@ -303,9 +303,23 @@ void map__clear(struct eq_session *s, int map)
 	free(key);
 }
 
+static int by_name(const void *a, const void *b, void *arg)
+{
+	const struct eq_map *maps = arg;
+	return strcmp(maps[*(const int *)a].name, maps[*(const int *)b].name);
+}
+
+/* At exit, maps print in name order, as bpftrace prints them. */
 void maps__print_all(struct eq_session *s)
 {
-	for (int i = 0; i < s->img->nmaps; i++)
-		if (s->img->maps[i].role == EQ_MAP_USER)
-			map__print(s, i);
+	const struct eq_image *img = s->img;
+	int *order = malloc(sizeof(int) * ((size_t)img->nmaps + 1)), n = 0;
+	for (int i = 0; order && i < img->nmaps; i++)
+		if (img->maps[i].role == EQ_MAP_USER)
+			order[n++] = i;
+	if (order)
+		qsort_r(order, (size_t)n, sizeof(int), by_name, (void *)img->maps);
+	for (int i = 0; i < n; i++)
+		map__print(s, order[i]);
+	free(order);
 }

@@ -1,2 +1,66 @@
 #!/bin/sh
-echo "0 passed, 0 failed"
+# tests/runtime.sh - real probes on real workloads, as root.  Each
+# tests/runtime/NAME.t says
+#   args: ARGUMENTS        (shell words for ebpfq; $WORK holds the workloads)
+#   status: N              (default 0)
+#   run: COMMAND           (optional, instead of args: a shell command, for
+#                           cases that signal ebpfq; $EBPFQ is the binary)
+# and NAME.expect holds one extended regex per line that stdout lines must
+# match in order; a line `!REGEX` must match no line of stdout.  After each
+# case no BPF program of ebpfq's may be left loaded.
+. "$(dirname "$0")/lib.sh"
+SRC=$srcdir/tests/runtime
+WORK=$TMP/work
+mkdir -p "$WORK"
+export EBPFQ WORK
+
+field() { sed -n "s/^$1: //p" "$2" | head -1; }
+
+# Does stdout match the expectations, in order?
+matches() { # expect-file output-file
+	awk -v expect="$1" '
+		BEGIN { next_w = 1; while ((getline line < expect) > 0) {
+				if (line ~ /^!/) forbid[++nf] = substr(line, 2); else want[++nw] = line } }
+		{ for (i = 1; i <= nf; i++) if ($0 ~ forbid[i]) { print "unwanted line: " $0; bad = 1 }
+		  if (next_w <= nw && next_w > 0 && $0 ~ want[next_w]) next_w++ }
+		
+		END { if (next_w <= nw) { print "no line matched: " want[next_w]; bad = 1 }; exit bad }
+	' "$2"
+}
+
+our_progs() { bpftool prog list 2>/dev/null | grep -c 'name probe[0-9]'; }
+
+if ! have_bpf; then
+	for t in "$SRC"/*.t; do no_bpf "$(basename "$t" .t)"; done
+	finish
+fi
+for w in forker openers getppid_loop; do
+	${CC:-cc} -O1 -o "$WORK/$w" "$SRC/$w.c" || fail "building workload $w"
+done
+
+for t in "$SRC"/*.t; do
+	name=$(basename "$t" .t)
+	want=$(field status "$t")
+	before=$(our_progs)
+	run=$(field run "$t")
+	if [ -n "$run" ]; then
+		(cd "$SRC" && eval "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
+	else
+		args=$(field args "$t")
+		(cd "$SRC" && eval "set -- $args" && exec timeout -s KILL 30 "$EBPFQ" "$@") \
+			>"$TMP/out" 2>"$TMP/err" </dev/null
+	fi
+	status=$?
+	problem=""
+	[ "$status" = "${want:-0}" ] || problem="exit status $status, want ${want:-0}"
+	[ -z "$problem" ] && ! matches "$SRC/$name.expect" "$TMP/out" >"$TMP/why" && problem=$(cat "$TMP/why")
+	after=$(our_progs)
+	[ -z "$problem" ] && [ "$after" -gt "$before" ] && problem="$((after - before)) BPF program(s) left loaded"
+	if [ -z "$problem" ]; then
+		pass "$name"
+	else
+		fail "$name: $problem"
+		echo "--- stdout:"; head -20 "$TMP/out"; echo "--- stderr:"; head -20 "$TMP/err"
+	fi
+done
+finish

@@ -1,0 +1,1 @@
+args: -q -c /bin/true -e 'tracepoint:sched:sched_process_exec { printf("%s %d\n", args->filename, args->pid == pid); exit() }'

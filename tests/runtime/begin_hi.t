@@ -1,0 +1,1 @@
+args: -e 'BEGIN { printf("hi\n"); exit(); }'

@@ -1,0 +1,1 @@
+args: -n -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'

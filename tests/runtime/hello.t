@@ -1,0 +1,1 @@
+args: -c $WORK/forker -e 'probe kprobe:sys_clone < print("Hello World!") >'

@@ -1,0 +1,1 @@
+args: -c $WORK/forker ../../lang-examples/hello.ebq

@@ -1,0 +1,1 @@
+args: -q -e 'BEGIN { $a = 10; if ($a > 5) { printf("big\n") } else { printf("small\n") } if ($a < 5) { printf("big\n") } else if ($a == 10 && $a != 3) { printf("small\n") } $x = $a > 5 ? 2 : 3; printf("x=%d\n", $x); exit(); }'

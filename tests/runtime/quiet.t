@@ -1,0 +1,1 @@
+args: -q -e 'BEGIN { printf("hi\n"); exit(); }'
