@@ -196,7 +196,8 @@ static int view_read(struct eq_session *s, int map, struct map_view *v)
 	free(key);
 	free(next);
 	free(value);
-	qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_value, (void *)m);
+	if (v->count)
+		qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_value, (void *)m);
 	return v->count;
 }
 
@@ -317,7 +318,7 @@ void maps__print_all(struct eq_session *s)
 	for (int i = 0; order && i < img->nmaps; i++)
 		if (img->maps[i].role == EQ_MAP_USER)
 			order[n++] = i;
-	if (order)
+	if (order && n)
 		qsort_r(order, (size_t)n, sizeof(int), by_name, (void *)img->maps);
 	for (int i = 0; i < n; i++)
 		map__print(s, order[i]);
