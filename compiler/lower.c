@@ -182,6 +182,17 @@ void lower_place(struct lower *L, struct ir_block *b)
 	L->cur = b;
 }
 
+/* d = v, on the current path: how a value is given on each side of a branch */
+void lower_mov(struct lower *L, int d, struct ir_val v, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, v.kind == IRV_IMM ? IR_CONST : IR_MOV, loc);
+	in->dst = d;
+	if (v.kind == IRV_IMM)
+		in->imm = v.imm;
+	else
+		in->a = v;
+}
+
 void lower_jump(struct lower *L, struct ir_block *to, eq_loc loc)
 {
 	lower_emit(L, IR_JMP, loc)->target[0] = to->id;
@@ -487,12 +498,10 @@ static struct ir_val cond_value(struct lower *L, const struct ast *e)
 	int d = ir_vreg_new(L->f);
 	lower_cond(L, e, t, f);
 	lower_place(L, t);
-	struct ir_insn *in = lower_emit(L, IR_CONST, e->loc);
-	in->dst = d, in->imm = 1;
+	lower_mov(L, d, ir_imm(1), e->loc);
 	lower_jump(L, join, e->loc);
 	lower_place(L, f);
-	in = lower_emit(L, IR_CONST, e->loc);
-	in->dst = d, in->imm = 0;
+	lower_mov(L, d, ir_imm(0), e->loc);
 	lower_jump(L, join, e->loc);
 	lower_place(L, join);
 	return ir_reg(d);
@@ -526,12 +535,10 @@ static struct ir_val lower_ternary(struct lower *L, const struct ast *e)
 	int d = ir_vreg_new(L->f);
 	lower_cond(L, e->a, t, f);
 	lower_place(L, t);
-	struct ir_insn *in = lower_emit(L, IR_MOV, e->loc);
-	in->dst = d, in->a = lower_int(L, e->b);
+	lower_mov(L, d, lower_int(L, e->b), e->loc);
 	lower_jump(L, join, e->loc);
 	lower_place(L, f);
-	in = lower_emit(L, IR_MOV, e->loc);
-	in->dst = d, in->a = lower_int(L, e->c);
+	lower_mov(L, d, lower_int(L, e->c), e->loc);
 	lower_jump(L, join, e->loc);
 	lower_place(L, join);
 	return ir_reg(d);
@@ -695,9 +702,7 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 		in->dst = d, in->a = ir_reg(d), in->b = fit_imm(L, v, st->loc);
 		return;
 	}
-	struct ir_val v = lower_int(L, st->b);
-	struct ir_insn *in = lower_emit(L, IR_MOV, st->loc);
-	in->dst = d, in->a = v;
+	lower_mov(L, d, lower_int(L, st->b), st->loc);
 }
 
 static void lower_if(struct lower *L, const struct ast *st)

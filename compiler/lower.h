@@ -68,6 +68,7 @@ void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir
 void lower_branch(struct lower *L, enum ir_cond c, struct ir_val a, struct ir_val b,
 		  struct ir_block *t, struct ir_block *f, eq_loc loc);
 void lower_jump(struct lower *L, struct ir_block *to, eq_loc loc);
+void lower_mov(struct lower *L, int d, struct ir_val v, eq_loc loc);
 void lower_place(struct lower *L, struct ir_block *b);
 struct ir_block *lower_block(struct lower *L);
 struct ir_val lower_int(struct lower *L, const struct ast *e);

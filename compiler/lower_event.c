@@ -191,12 +191,10 @@ struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 	int p = lookup(L, m, key, hit, miss);
 	int d = ir_vreg_new(L->f);
 	lower_place(L, hit);
-	struct ir_insn *in = lower_emit(L, IR_MOV, m->loc);
-	in->dst = d, in->a = ir_reg(load_from(L, p, 0, m->loc));
+	lower_mov(L, d, ir_reg(load_from(L, p, 0, m->loc)), m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, miss);
-	in = lower_emit(L, IR_CONST, m->loc);
-	in->dst = d, in->imm = 0;
+	lower_mov(L, d, ir_imm(0), m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, join);
 	return ir_reg(d);
