@@ -5,6 +5,7 @@
 #   setup: COMMAND           (optional: makes files in $TMP first)
 #   root: yes                (optional: needs root and BPF)
 #   stdout: TEXT             (optional: a line stdout must contain)
+#   prefix: COMMAND          (optional: run ebpfq under it, e.g. setpriv)
 # and NAME.stderr holds the exact stderr wanted ($TMP shown as TMP).
 # EBPFQ_UPDATE_GOLDEN=1 rewrites the .stderr goldens: review the diff.
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +23,11 @@ for t in "$SRC"/*.t; do
 	[ -n "$setup" ] && (cd "$TMP" && eval "$setup")
 	args=$(field args "$t")
 	want=$(field status "$t")
-	(cd "$SRC" && eval "set -- $args" && exec timeout 20 "$EBPFQ" "$@") \
+	prefix=$(field prefix "$t") bin=$EBPFQ
+	if [ -n "$prefix" ]; then # another user must be able to reach the binary
+		chmod 755 "$TMP" && cp "$EBPFQ" "$TMP/ebpfq" && bin=$TMP/ebpfq
+	fi
+	(cd "$SRC" && eval "set -- $args" && exec timeout 20 $prefix "$bin" "$@") \
 		>"$TMP/out" 2>"$TMP/err" </dev/null
 	status=$?
 	sed "s#$TMP#TMP#g" "$TMP/err" >"$TMP/err.norm"
