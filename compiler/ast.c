@@ -1,4 +1,12 @@
-/* ast.c - AST nodes and the -d ast printer; see ast.h. */
+/* ast.c - AST nodes and the -d ast printer; see ast.h.
+ *
+ * The printed form is one node per line, `kind details @LINE:COL`, children
+ * indented by two spaces in field order (a, b, c, d, then the list).  Two
+ * children get a label line so they are not mistaken for statements: a
+ * probe's `filter` and an if's `else`.  A cast shows its type on its own
+ * line, `cast (struct task_struct *)`, so its only child is the operand. */
+#include <string.h>
+
 #include "ast.h"
 
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc)
@@ -67,13 +75,26 @@ static void print_escaped(FILE *out, const char *s, int len)
 	fputc('"', out);
 }
 
+/* `u32`, `struct task_struct *`, `char **`: the type as a user writes it. */
+static void print_type(FILE *out, const struct ast *type)
+{
+	if (!type) {
+		fputc('?', out);
+		return;
+	}
+	fputs(type->name, out);
+	for (int64_t i = 0; i < type->ival; i++)
+		fputs(i ? "*" : " *", out);
+}
+
 /* The node's own line: kind, then what distinguishes it. */
 static void print_details(FILE *out, const struct ast *n)
 {
 	fputs(ast_kind_name(n->kind), out);
 	switch (n->kind) {
 	case AST_SPEC:
-		fprintf(out, " \"%s\"", n->name);
+		fputc(' ', out);
+		print_escaped(out, n->name, (int)strlen(n->name));
 		break;
 	case AST_INT:
 		fprintf(out, " %llu", (unsigned long long)n->ival);
@@ -105,9 +126,13 @@ static void print_details(FILE *out, const struct ast *n)
 		fprintf(out, " %s%s", ast_op_text(n->op), n->name);
 		break;
 	case AST_TYPE:
-		fprintf(out, " %s", n->name);
-		for (int64_t i = 0; i < n->ival; i++)
-			fputs(i ? "*" : " *", out);
+		fputc(' ', out);
+		print_type(out, n);
+		break;
+	case AST_CAST:
+		fputs(" (", out);
+		print_type(out, n->b);
+		fputc(')', out);
 		break;
 	default:
 		break;
@@ -130,6 +155,10 @@ static void print_node(FILE *out, const struct ast *n, int depth)
 			print_node(out, n->a, depth + 2);
 		}
 		print_node(out, n->b, depth + 1);
+		return;
+	}
+	if (n->kind == AST_CAST) { /* the type is on the cast's own line */
+		print_node(out, n->a, depth + 1);
 		return;
 	}
 	if (n->kind == AST_IF && n->c) {

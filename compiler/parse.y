@@ -2,12 +2,22 @@
  * locations, building the AST of ast.h.
  *
  * Error recovery happens at statement level (skip to the next `;` or end of
- * line) and at probe level, so one run reports several errors.  Syntax
- * errors are worded with what the user typed (see yyreport_syntax_error).
+ * line, or to the block's end) and at probe level (skip to the next action),
+ * so one run reports several errors.  Syntax errors are worded with what the
+ * user typed (see yyreport_syntax_error).  LAC (lookahead correction) makes
+ * the parser notice an error before any default reduction: the statement in
+ * error is still on the stack, so statement-level recovery applies, and the
+ * "expecting" list is exact.
+ *
+ * Locations: a node's loc is the token that names it: its first token for
+ * statements, literals, names, calls, prefix operators and casts; the
+ * operator for binary, ternary (`?`), postfix `++`/`--` and subscript
+ * (`[`); the field name for `a->b`.  Diagnostics underline that token.
  */
 %define api.pure full
 %define api.location.type {eq_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %param {struct front *F}
 %expect 1 /* `@m [` is a map key, never a subscript of @m's value: shift */
@@ -20,7 +30,10 @@
 #include "ast.h"
 #include "diag.h"
 
-enum { FRONT_MAX_NEST = 500 };
+/* Deepest nesting of blocks, parentheses and brackets the lexer accepts,
+ * and deepest syntax tree the parser hands on (a long chain of operators
+ * nests without parentheses): later passes recurse over the tree. */
+enum { FRONT_MAX_NEST = 500, FRONT_MAX_DEPTH = 2000 };
 
 /* One open block in the lexer: `{` or `<`, and how many ( [ are open in it. */
 struct lex_block {
@@ -44,10 +57,13 @@ struct front {
 	struct lex_block blocks[FRONT_MAX_NEST + 1];
 	int nblocks;
 	int filter_parens;
+	eq_loc filter_open; /* the '/' that opened the filter being read */
+	int garbage_line;   /* the last line with an invalid byte reported */
 	int last_token;
 	bool at_line_start;
 	bool token_at_line_start; /* the current token is the first on its line */
 	bool stop;          /* a fatal error: the lexer returns end of input */
+	bool eof;           /* flex has reached the end of input */
 	bool quiet_syntax;  /* the lexer reported this error already */
 	char last_text[48]; /* the last token as written, for messages */
 };
@@ -63,9 +79,12 @@ struct front {
 
 %code provides {
 int front_lex(YYSTYPE *lval, YYLTYPE *lloc, struct front *F);
+/* An error at the first node deeper than FRONT_MAX_DEPTH, if any. */
+void front_check_depth(struct front *F, struct ast *root);
 }
 
 %code {
+#include <stdlib.h>
 #include <string.h>
 
 #define yylex front_lex /* lex.l: flex's scanner behind the lexer context */
@@ -89,7 +108,9 @@ static struct ast *unary(struct front *F, enum ast_op op, struct ast *a, eq_loc 
 	return n;
 }
 
-/* lvalue = value / lvalue op= value: only $variables and @maps are assignable. */
+/* lvalue = value / lvalue op= value: only $variables and @maps are
+ * assignable.  A bare name (`pid = 1`) is let through: sema knows it is a
+ * builtin and says so, which is a better message than this one. */
 static struct ast *assign(struct front *F, enum ast_op op, struct ast *lhs, struct ast *rhs, eq_loc loc)
 {
 	if (lhs->kind != AST_VAR && lhs->kind != AST_MAP && lhs->kind != AST_BUILTIN)
@@ -100,9 +121,16 @@ static struct ast *assign(struct front *F, enum ast_op op, struct ast *lhs, stru
 	return n;
 }
 
+#define TOO_DEEP "expression too deep: split it into several statements with $variables"
+
+/* With parse.error custom, bison calls this only when its stack is full
+ * ("memory exhausted"): a run of thousands of prefix operators or `?:`. */
 static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 {
-	diag_error(F->diag, *loc, "%s", msg);
+	(void)msg;
+	if (!F->stop)
+		diag_error(F->diag, *loc, TOO_DEEP);
+	F->stop = true;
 }
 }
 
@@ -130,6 +158,7 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 
 %type <node> probes probe specs spec opt_filter block action braced stmt_seq
 %type <node> simple_stmt compound_stmt if_stmt opt_else expr exprs opt_exprs type
+%type <text> field_name
 
 %right '?' ':'
 %left LOR
@@ -151,26 +180,30 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 program: probes { F->program = $1; }
 	;
 
-probes: %empty { $$ = node(F, AST_PROGRAM, (eq_loc){1, 1, 1}); }
+/* probes: probe* ; a probe in error is skipped up to the next action */
+probes: %empty { $$ = F->program = node(F, AST_PROGRAM, (eq_loc){1, 1, 1}); }
 	| probes probe { $$ = $1; if ($2) ast_append(F->arena, $$, $2); }
 	| probes error action { $$ = $1; yyerrok; }
 	;
 
 /* probe: [probe] spec {, spec} [/filter/] action */
-probe: opt_probe_kw specs opt_filter action
-		{ $$ = $2; $$->a = $3; $$->b = $4; }
+probe: specs opt_filter action
+		{ $$ = $1; $$->a = $2; $$->b = $3; }
+	| PROBE specs opt_filter action
+		{ $$ = $2; $$->loc = @1; $$->a = $3; $$->b = $4; }
 	;
 
-opt_probe_kw: %empty | PROBE ;
-
+/* specs: spec {, spec} ; the AST_PROBE is made here, its loc the first spec */
 specs: spec
 		{ $$ = node(F, AST_PROBE, @1); ast_append(F->arena, $$, $1); }
 	| specs ',' spec { $$ = $1; ast_append(F->arena, $$, $3); }
 	;
 
+/* spec: the text as written (the lexer decides where it ends) */
 spec: SPEC { $$ = node(F, AST_SPEC, @1); $$->name = $1; }
 	;
 
+/* opt_filter: [/ expr /] */
 opt_filter: %empty { $$ = NULL; }
 	| FILTER_OPEN expr FILTER_CLOSE { $$ = $2; }
 	;
@@ -180,23 +213,33 @@ action: braced
 	| ANGLE_OPEN block ANGLE_CLOSE { $$ = $2; $$->loc = @1; }
 	;
 
+/* braced: { stmts } ; the only block form inside statements */
 braced: '{' block '}' { $$ = $2; $$->loc = @1; }
 	;
 
-/* block: statements separated by ; or newlines; if/while need none */
+/* block: statements separated by ; or newlines; if/while need none.
+ * An error skips to the next separator, or to the end of the block. */
 block: stmt_seq { $$ = $1; }
 	| stmt_seq simple_stmt { $$ = $1; ast_append(F->arena, $$, $2); }
+	| stmt_seq error { $$ = $1; }
 	;
 
+/* stmt_seq: {stmt sep | compound_stmt | sep} ; empty statements are fine */
 stmt_seq: %empty { $$ = node(F, AST_BLOCK, @$); }
 	| stmt_seq sep { $$ = $1; }
 	| stmt_seq simple_stmt sep { $$ = $1; ast_append(F->arena, $$, $2); }
 	| stmt_seq compound_stmt { $$ = $1; ast_append(F->arena, $$, $2); }
 	| stmt_seq error sep { $$ = $1; yyerrok; }
+	/* `if (a b) { ... }`: the skipped tokens end in a block; read it, so
+	 * that its own errors are found and its '}' is not mistaken for the
+	 * end of the enclosing block */
+	| stmt_seq error braced { $$ = $1; yyerrok; }
 	;
 
+/* sep: ; | newline (the lexer sends NL only where a statement can end) */
 sep: ';' | NL ;
 
+/* simple_stmt: expr | lvalue = expr | lvalue op= expr | return | break | continue */
 simple_stmt: expr
 		{ $$ = node(F, AST_EXPR_STMT, @1); $$->a = $1; }
 	| expr '=' expr { $$ = assign(F, OP_NONE, $1, $3, @2); }
@@ -206,6 +249,7 @@ simple_stmt: expr
 	| CONTINUE { $$ = node(F, AST_CONTINUE, @1); }
 	;
 
+/* compound_stmt: if | while (c) { } | unroll (n) { } ; no separator needed after */
 compound_stmt: if_stmt
 	| WHILE '(' expr ')' braced
 		{ $$ = node(F, AST_WHILE, @1); $$->a = $3; $$->b = $5; }
@@ -218,11 +262,15 @@ if_stmt: IF '(' expr ')' braced opt_else
 		{ $$ = node(F, AST_IF, @1); $$->a = $3; $$->b = $5; $$->c = $6; }
 	;
 
+/* opt_else: [else { } | else if ...] */
 opt_else: %empty { $$ = NULL; }
 	| ELSE braced { $$ = $2; }
 	| ELSE if_stmt { $$ = $2; }
 	;
 
+/* expr: C's expressions, precedence from the %left/%right table above:
+ * literals, names, @map[keys], call(args), (expr), (type) casts, postfix
+ * [i] -> . ++ --, prefix - + ! ~ * & ++ --, binary operators, ?: */
 expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 	| STRING { $$ = $1; }
 	| IDENT { $$ = node(F, AST_BUILTIN, @1); $$->name = $1; }
@@ -238,9 +286,9 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 	| '(' type ')' expr %prec UNARY
 		{ $$ = node(F, AST_CAST, @1); $$->a = $4; $$->b = $2; }
 	| expr '[' expr ']' { $$ = node(F, AST_INDEX, @2); $$->a = $1; $$->b = $3; }
-	| expr ARROW IDENT
+	| expr ARROW field_name
 		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_ARROW; }
-	| expr '.' IDENT
+	| expr '.' field_name
 		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_DOT; }
 	| expr INC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTINC; }
 	| expr DEC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTDEC; }
@@ -274,13 +322,17 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 	| expr '%' expr { $$ = binary(F, OP_MOD, $1, $3, @2); }
 	;
 
-/* type: u8..s64 | int | struct NAME, then any number of * */
+/* field_name: a struct member may be called `char`, `int`... */
+field_name: IDENT | TYPE ;
+
+/* type: u8..s64 | int | char | void | bool | struct NAME, then any number of * */
 type: TYPE { $$ = node(F, AST_TYPE, @1); $$->name = $1; }
 	| STRUCT IDENT
 		{ $$ = node(F, AST_TYPE, @1); $$->name = arena_printf(F->arena, "struct %s", $2); }
 	| type '*' { $$ = $1; $$->ival++; }
 	;
 
+/* exprs: expr {, expr} ; gathered in a scratch node whose kind the user sets */
 exprs: expr { $$ = node(F, AST_BLOCK, @1); ast_append(F->arena, $$, $1); }
 	| exprs ',' expr { $$ = $1; ast_append(F->arena, $$, $3); }
 	;
@@ -304,10 +356,8 @@ static void token_name(yysymbol_kind_t sym, char *buf, size_t size)
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct front *F)
 {
-	if (F->quiet_syntax || F->stop) {
-		F->quiet_syntax = false;
-		return 0;
-	}
+	if (F->quiet_syntax || F->stop)
+		return 0; /* the lexer has reported this token already */
 	yysymbol_kind_t got = yypcontext_token(ctx);
 	char msg[400], name[64];
 	if (got == YYSYMBOL_YYEOF || got == YYSYMBOL_NL)
@@ -329,4 +379,41 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct front *F)
 	}
 	diag_error(F->diag, *yypcontext_location(ctx), "%s", msg);
 	return 0;
+}
+
+/* Iterative, with its own stack on the heap: the tree it checks may be
+ * deeper than the C stack allows to recurse. */
+void front_check_depth(struct front *F, struct ast *root)
+{
+	struct item {
+		struct ast *node;
+		int depth;
+	};
+	size_t count = 0, cap = 256;
+	struct item *stack = malloc(cap * sizeof(*stack));
+	if (!stack)
+		abort();
+	stack[count++] = (struct item){root, 1};
+	while (count > 0) {
+		struct item it = stack[--count];
+		if (it.depth > FRONT_MAX_DEPTH) {
+			diag_error(F->diag, it.node->loc, TOO_DEEP);
+			break;
+		}
+		struct ast *kids[4] = {it.node->a, it.node->b, it.node->c, it.node->d};
+		size_t need = count + 4 + (size_t)it.node->list.count;
+		if (need > cap) {
+			while (cap < need)
+				cap *= 2;
+			stack = realloc(stack, cap * sizeof(*stack));
+			if (!stack)
+				abort();
+		}
+		for (int i = 0; i < 4; i++)
+			if (kids[i])
+				stack[count++] = (struct item){kids[i], it.depth + 1};
+		for (int i = 0; i < it.node->list.count; i++)
+			stack[count++] = (struct item){it.node->list.items[i], it.depth + 1};
+	}
+	free(stack);
 }
