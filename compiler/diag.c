@@ -20,7 +20,8 @@ static bool valid_utf8(const char *s, size_t n)
 	return true;
 }
 
-size_t source_line(const struct eq_source *src, int line, char *buf, size_t size)
+/* Where line `line` starts in the text, and its length. */
+static const char *find_line(const struct eq_source *src, int line, size_t *len)
 {
 	const char *p = src->text, *end = src->text + src->len;
 	for (int l = 1; l < line && p < end; p++)
@@ -29,47 +30,53 @@ size_t source_line(const struct eq_source *src, int line, char *buf, size_t size
 	size_t n = 0;
 	while (p + n < end && p[n] != '\n')
 		n++;
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, p, n);
+	*len = n;
+	return p;
+}
+
+/* Copy n bytes of source into buf for display: control bytes, and bytes
+ * that are not UTF-8, would garble the caret line (and the terminal). */
+static void clean_copy(char *buf, const char *text, size_t n)
+{
+	memcpy(buf, text, n);
 	buf[n] = 0;
-	/* Control bytes, and bytes that are not UTF-8, would garble the caret
-	 * line (and the terminal): show them as '?'. */
 	bool utf8 = valid_utf8(buf, n);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && !utf8))
 			buf[i] = '?';
 	}
+}
+
+size_t source_line(const struct eq_source *src, int line, char *buf, size_t size)
+{
+	size_t n;
+	const char *text = find_line(src, line, &n);
+	if (n >= size)
+		n = size - 1;
+	clean_copy(buf, text, n);
 	return n;
 }
 
+/* The source line with a caret under the spot; a very long line is shown
+ * as a window around the spot, marked with "...". */
 static void excerpt(struct eq_diag *d, eq_loc loc)
 {
-	char buf[512];
-	size_t n = source_line(d->src, loc.line, buf, sizeof(buf));
-	const char *line = buf;
-	int col = loc.col > 0 ? loc.col : 1;
-	/* A very long line is shown as a window around the spot. */
 	enum { WINDOW = 60 };
-	if (n > 2 * WINDOW && col > WINDOW) {
-		int skip = col - WINDOW / 2;
-		if ((size_t)skip > n)
-			skip = (int)n;
-		line += skip - 3;
-		memcpy((char *)line, "...", 3);
-		n -= (size_t)skip - 3;
-		col -= skip - 3;
-	}
-	if (n > 2 * WINDOW) {
-		memcpy(buf + (line - buf) + 2 * WINDOW - 3, "...", 4);
-		n = 2 * WINDOW;
-	}
-	fprintf(d->out, "%5d | %s\n      | ", loc.line, line);
-	for (int i = 1; i < col; i++)
-		fputc(i - 1 < (int)n && line[i - 1] == '\t' ? '\t' : ' ', d->out);
+	size_t n;
+	const char *text = find_line(d->src, loc.line, &n);
+	size_t col = loc.col > 0 ? (size_t)loc.col : 1, from = 0;
+	if (n > 2 * WINDOW && col > WINDOW)
+		from = col - WINDOW / 2 < n ? col - WINDOW / 2 : n;
+	size_t shown = n - from < 2 * WINDOW ? n - from : 2 * WINDOW;
+	char buf[2 * WINDOW + 1];
+	clean_copy(buf, text + from, shown);
+	fprintf(d->out, "%5d | %s%s%s\n      | %s", loc.line, from ? "..." : "", buf,
+		from + shown < n ? "..." : "", from ? "   " : "");
+	for (size_t i = from + 1; i < col && i - from <= shown; i++)
+		fputc(buf[i - from - 1] == '\t' ? '\t' : ' ', d->out);
 	fputc('^', d->out);
-	for (int i = 1; i < loc.len && col + i - 1 < (int)n; i++)
+	for (int i = 1; i < loc.len && col + (size_t)i - 1 < from + shown; i++)
 		fputc('~', d->out);
 	fputc('\n', d->out);
 }
