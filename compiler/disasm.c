@@ -1,18 +1,39 @@
 /* disasm.c - BPF instructions in the kernel verifier log's syntax
  * (`r1 = *(u64 *)(r10 -8)`, `if r0 == 0x0 goto pc+4`), so what -d bpf
- * prints reads like what the kernel prints when it complains. */
+ * prints reads like what the kernel prints when it complains.
+ *
+ * The syntax is the kernel's print_bpf_insn() (kernel/bpf/disasm.c) without
+ * its "(code)" column, with these choices where the kernel has nothing to
+ * say or says it in a way that does not help here:
+ *   - a 64-bit constant load ends in " ll" (`r1 = 0x1234 ll`), as in
+ *     llvm-objdump, to show that it takes two slots;
+ *   - a map load names the map by the image's reference table: `r1 = map[@forks]`,
+ *     `r0 = map[ebpfq_data][0]+8` for a BPF_PSEUDO_MAP_VALUE address (the
+ *     shape bpftool prints as `map[id:5][0]+8`); without the image (plain
+ *     bpf_insn_print) it is `map[fd:N]` with the instruction's imm;
+ *   - a helper we do not know is `call unknown#N`, as the kernel prints an id
+ *     it does not know.
+ * These strings are held exactly by tests/vcheck and the tests/ir goldens.
+ */
 #include <inttypes.h>
 #include <string.h>
 
 #include "compiler.h"
 #include "helpers.h"
 
-enum { MODE_MEMSX = 0x80 };
+#ifndef BPF_MEMSX
+#define BPF_MEMSX 0x80 /* sign-extending load (Linux 6.6); not in 6.1's headers */
+#endif
 
 static const char *const alu_ops[16] = {
 	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=", [BPF_DIV >> 4] = "/=",
 	[BPF_OR >> 4] = "|=", [BPF_AND >> 4] = "&=", [BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=",
 	[BPF_MOD >> 4] = "%=", [BPF_XOR >> 4] = "^=", [BPF_MOV >> 4] = "=", [BPF_ARSH >> 4] = "s>>=",
+};
+
+/* The operations an atomic instruction may carry in imm (without BPF_FETCH). */
+static const char *const atomic_ops[16] = {
+	[BPF_ADD >> 4] = "add", [BPF_AND >> 4] = "and", [BPF_OR >> 4] = "or", [BPF_XOR >> 4] = "xor",
 };
 
 static const char *const jmp_ops[16] = {
@@ -31,61 +52,102 @@ static const char *size_name(int size_code, bool sign)
 	}
 }
 
+static const char *or_q(const char *s)
+{
+	return s ? s : "?";
+}
+
 static void print_alu(FILE *out, const struct bpf_insn *in)
 {
 	char r = BPF_CLASS(in->code) == BPF_ALU64 ? 'r' : 'w';
-	int op = BPF_OP(in->code);
+	int op = BPF_OP(in->code), d = in->dst_reg;
 	bool x = BPF_SRC(in->code) == BPF_X;
-	if (op == BPF_NEG) {
-		fprintf(out, "%c%d = -%c%d", r, in->dst_reg, r, in->dst_reg);
-		return;
-	}
 	if (op == BPF_END) {
-		fprintf(out, "%c%d = %s%d %c%d", r, in->dst_reg, x ? "be" : "le", in->imm, r, in->dst_reg);
+		/* byte swaps always name the whole register, as the kernel does */
+		if (BPF_CLASS(in->code) == BPF_ALU64)
+			fprintf(out, "r%d = bswap%d r%d", d, in->imm, d);
+		else
+			fprintf(out, "r%d = %s%d r%d", d, x ? "be" : "le", in->imm, d);
 		return;
 	}
-	const char *name = alu_ops[op >> 4] ? alu_ops[op >> 4] : "?=";
+	if (op == BPF_NEG) {
+		fprintf(out, "%c%d = -%c%d", r, d, r, d);
+		return;
+	}
+	const char *name = or_q(alu_ops[op >> 4]);
 	if ((op == BPF_DIV || op == BPF_MOD) && in->off == 1)
 		name = op == BPF_DIV ? "s/=" : "s%=";
-	if (op == BPF_MOV && x && in->off) { /* sign-extending move */
-		fprintf(out, "%c%d = (s%d)%c%d", r, in->dst_reg, in->off, r, in->src_reg);
+	if (!x) {
+		fprintf(out, "%c%d %s %d", r, d, name, in->imm);
 		return;
 	}
-	if (x)
-		fprintf(out, "%c%d %s %c%d", r, in->dst_reg, name, r, in->src_reg);
+	/* a move with off 8/16/32 sign-extends from that many bits */
+	bool movsx = op == BPF_MOV && (in->off == 8 || in->off == 16 || in->off == 32);
+	if (movsx)
+		fprintf(out, "%c%d = (s%d)%c%d", r, d, in->off, r, in->src_reg);
 	else
-		fprintf(out, "%c%d %s %d", r, in->dst_reg, name, in->imm);
+		fprintf(out, "%c%d %s %c%d", r, d, name, r, in->src_reg);
+}
+
+static void print_call(FILE *out, const struct bpf_insn *in)
+{
+	if (in->src_reg == BPF_PSEUDO_CALL) {
+		fprintf(out, "call pc%+d", in->imm);
+	} else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+		fprintf(out, "call kernel-function#%d", in->imm);
+	} else {
+		const struct bpf_helper_info *h = bpf_helper(in->imm);
+		fprintf(out, "call %s%s#%d", h ? "bpf_" : "unknown", h ? h->name : "", in->imm);
+	}
 }
 
 static void print_jmp(FILE *out, const struct bpf_insn *in)
 {
 	int op = BPF_OP(in->code);
-	char r = BPF_CLASS(in->code) == BPF_JMP32 ? 'w' : 'r';
-	if (op == BPF_CALL) {
-		const struct bpf_helper_info *h = bpf_helper(in->imm);
-		fprintf(out, "call %s%s#%d", h ? "bpf_" : "", h ? h->name : "", in->imm);
-	} else if (op == BPF_EXIT) {
+	bool j32 = BPF_CLASS(in->code) == BPF_JMP32;
+	char r = j32 ? 'w' : 'r';
+	if (op == BPF_CALL)
+		print_call(out, in);
+	else if (op == BPF_EXIT)
 		fputs("exit", out);
-	} else if (op == BPF_JA) {
+	else if (op == BPF_JA && j32)
+		fprintf(out, "gotol pc%+d", in->imm); /* the long jump keeps its offset in imm */
+	else if (op == BPF_JA)
 		fprintf(out, "goto pc%+d", in->off);
-	} else if (BPF_SRC(in->code) == BPF_X) {
-		fprintf(out, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg,
-			jmp_ops[op >> 4] ? jmp_ops[op >> 4] : "?", r, in->src_reg, in->off);
-	} else {
-		fprintf(out, "if %c%d %s 0x%x goto pc%+d", r, in->dst_reg,
-			jmp_ops[op >> 4] ? jmp_ops[op >> 4] : "?", (uint32_t)in->imm, in->off);
-	}
+	else if (BPF_SRC(in->code) == BPF_X)
+		fprintf(out, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]), r,
+			in->src_reg, in->off);
+	else
+		fprintf(out, "if %c%d %s 0x%x goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]),
+			(uint32_t)in->imm, in->off);
+}
+
+static void print_atomic(FILE *out, const struct bpf_insn *in)
+{
+	const char *sz = size_name(BPF_SIZE(in->code), false);
+	const char *bits = BPF_SIZE(in->code) == BPF_DW ? "64" : "";
+	const char *op = atomic_ops[(in->imm & 0xf0) >> 4];
+	int d = in->dst_reg, s = in->src_reg, off = in->off;
+	if (in->imm == BPF_CMPXCHG)
+		fprintf(out, "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)", bits, sz, d, off, s);
+	else if (in->imm == BPF_XCHG)
+		fprintf(out, "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", s, bits, sz, d, off, s);
+	else if (op && in->imm == (in->imm & 0xf0))
+		fprintf(out, "lock *(%s *)(r%d %+d) %s r%d", sz, d, off, alu_ops[in->imm >> 4], s);
+	else if (op && in->imm == ((in->imm & 0xf0) | BPF_FETCH))
+		fprintf(out, "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", s, bits, op, sz, d, off, s);
+	else
+		fprintf(out, "(%02x) unknown atomic operation 0x%x", in->code, (uint32_t)in->imm);
 }
 
 static void print_mem(FILE *out, const struct bpf_insn *in)
 {
 	int cls = BPF_CLASS(in->code), mode = BPF_MODE(in->code), sz = BPF_SIZE(in->code);
 	if (cls == BPF_LDX)
-		fprintf(out, "r%d = *(%s *)(r%d %+d)", in->dst_reg, size_name(sz, mode == MODE_MEMSX),
+		fprintf(out, "r%d = *(%s *)(r%d %+d)", in->dst_reg, size_name(sz, mode == BPF_MEMSX),
 			in->src_reg, in->off);
 	else if (cls == BPF_STX && mode == BPF_ATOMIC)
-		fprintf(out, "lock *(%s *)(r%d %+d) += r%d", size_name(sz, false), in->dst_reg, in->off,
-			in->src_reg);
+		print_atomic(out, in);
 	else if (cls == BPF_STX)
 		fprintf(out, "*(%s *)(r%d %+d) = r%d", size_name(sz, false), in->dst_reg, in->off,
 			in->src_reg);
@@ -93,20 +155,33 @@ static void print_mem(FILE *out, const struct bpf_insn *in)
 		fprintf(out, "*(%s *)(r%d %+d) = %d", size_name(sz, false), in->dst_reg, in->off, in->imm);
 }
 
-/* A 64-bit immediate load: a map, a map's value, or a plain constant. */
+/* A 64-bit immediate load: a map, an address in a map's value, or a plain
+ * constant.  map_name is the image's name of the map, NULL if unknown. */
 static void print_ld_imm64(FILE *out, const struct bpf_insn *in, const char *map_name)
 {
 	uint64_t v = (uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32;
-	if (in->src_reg == BPF_PSEUDO_MAP_FD && map_name)
-		fprintf(out, "r%d = map[%s]", in->dst_reg, map_name);
-	else if (in->src_reg == BPF_PSEUDO_MAP_FD)
-		fprintf(out, "r%d = map[fd:%d]", in->dst_reg, in->imm);
-	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE && map_name)
-		fprintf(out, "r%d = map[%s][0]+%d", in->dst_reg, map_name, in[1].imm);
+	char fd[32];
+	snprintf(fd, sizeof(fd), "fd:%d", in->imm);
+	const char *map = map_name ? map_name : fd;
+	if (in->src_reg == BPF_PSEUDO_MAP_FD)
+		fprintf(out, "r%d = map[%s]", in->dst_reg, map);
 	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
-		fprintf(out, "r%d = map[fd:%d][0]+%d", in->dst_reg, in->imm, in[1].imm);
+		fprintf(out, "r%d = map[%s][0]+%u", in->dst_reg, map, (uint32_t)in[1].imm);
 	else
 		fprintf(out, "r%d = 0x%" PRIx64 " ll", in->dst_reg, v);
+}
+
+/* The legacy packet loads: only socket filters have them, but printing
+ * them keeps a dump of foreign code readable. */
+static void print_ld(FILE *out, const struct bpf_insn *in)
+{
+	const char *sz = size_name(BPF_SIZE(in->code), false);
+	if (BPF_MODE(in->code) == BPF_ABS)
+		fprintf(out, "r0 = *(%s *)skb[%d]", sz, in->imm);
+	else if (BPF_MODE(in->code) == BPF_IND)
+		fprintf(out, "r0 = *(%s *)skb[r%d + %d]", sz, in->src_reg, in->imm);
+	else
+		fprintf(out, "(%02x) unknown instruction", in->code);
 }
 
 static int print_one(FILE *out, const struct bpf_insn *insns, uint32_t i, uint32_t count,
@@ -127,14 +202,12 @@ static int print_one(FILE *out, const struct bpf_insn *insns, uint32_t i, uint32
 	case BPF_ST:
 		print_mem(out, in);
 		return 1;
-	case BPF_LD:
+	default: /* BPF_LD */
 		if (in->code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < count) {
 			print_ld_imm64(out, in, map_name);
 			return 2;
 		}
-		/* fall through */
-	default:
-		fprintf(out, "(%02x) unknown instruction", in->code);
+		print_ld(out, in);
 		return 1;
 	}
 }
@@ -152,6 +225,18 @@ static const char *map_name_at(const struct eq_image *img, const struct eq_prog 
 	return NULL;
 }
 
+/* "; <script line> @ FILE:LINE" before the first instruction of each line. */
+static void print_source_line(FILE *out, const struct eq_image *img, uint32_t line)
+{
+	const char *file = img->file ? img->file : "<script>";
+	if (line >= 1 && (int)line <= img->nsource_lines && img->source_lines[line - 1]) {
+		const char *text = img->source_lines[line - 1];
+		fprintf(out, "; %s @ %s:%u\n", text + strspn(text, " \t"), file, line);
+	} else if (line >= 1) {
+		fprintf(out, "; @ %s:%u\n", file, line);
+	}
+}
+
 void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog *p)
 {
 	fprintf(out, "%s: %s (%u instructions)\n", p->name, p->probe_name, p->ninsns);
@@ -159,10 +244,8 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 	for (uint32_t i = 0; i < p->ninsns;) {
 		while (next_line < p->nlines && p->lines[next_line].insn_off <= i) {
 			uint32_t l = p->lines[next_line++].line;
-			if (l != line && l >= 1 && (int)l <= img->nsource_lines) {
-				const char *text = img->source_lines[l - 1];
-				fprintf(out, "; %s @ %s:%u\n", text + strspn(text, " \t"), img->file, l);
-			}
+			if (l != line)
+				print_source_line(out, img, l);
 			line = l;
 		}
 		fprintf(out, "%4u: ", i);

@@ -1,166 +1,638 @@
 /* vcheck.c - our own check of the kernel verifier's main rules, run over
  * every program the compiler emits, before any kernel sees it.
  *
- * An abstract interpretation: each register holds a kind (uninitialised,
- * scalar, context, frame pointer + offset, map, map value, map value or
- * NULL, ...), each stack byte is written or not, and a worklist follows
- * both sides of every branch, merging states where paths meet.  A rule
- * broken here is a compiler bug: it is reported as an internal error at
- * the script line the instruction came from, so the user can report it and
- * nobody has to read a verifier log.
+ * Two passes, as the kernel's check_cfg() and do_check():
+ *
+ *  1. Structure: every opcode is one we know, every jump lands inside the
+ *     program and not in the middle of a 64-bit load, nothing falls off the
+ *     end, and every instruction is reachable (the kernel refuses dead code).
+ *
+ *  2. An abstract interpretation: each register holds a kind (uninitialised,
+ *     scalar, context, frame pointer + offset, map, map value, map value or
+ *     NULL, ...), each stack byte is written or not, and a forward pass
+ *     follows both sides of every branch.  Where paths meet, states are
+ *     merged conservatively (written on one path only: unwritten; different
+ *     kinds: K_MIXED, which nothing may dereference).  The kernel instead
+ *     explores paths apart, so we may refuse what it would take - never the
+ *     other way round, which is the direction that matters.  Programs are
+ *     swept in instruction order until no state changes: a loop-free
+ *     program settles in one sweep, a back edge in a few (the lattice is
+ *     finite), and MAX_SWEEPS turns anything else into an internal error.
+ *
+ * A rule broken here is a compiler bug: it is reported as an internal error
+ * at the script line the instruction came from, naming the instruction, so
+ * the user can report it and nobody has to read a verifier log.  Each
+ * instruction is reported once; a path stops at its first error.
  */
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
 #include "helpers.h"
 
-enum { STACK = 512, MAX_VISITS = 64, MODE_MEMSX = 0x80 };
+#ifndef BPF_MEMSX
+#define BPF_MEMSX 0x80 /* sign-extending load (Linux 6.6); not in 6.1's headers */
+#endif
+
+enum {
+	STACK = 512,       /* bytes of stack a program has */
+	SLOTS = STACK / 8, /* 8-byte slots a register can be spilled to */
+	MAX_SWEEPS = 32,   /* passes over a program with back edges before giving up */
+	MAX_OPEN = 8,      /* ring buffer reservations outstanding at once */
+};
 
 enum kind {
-	K_UNINIT, K_SCALAR, K_CTX, K_FP, K_MAP, K_VALUE, K_VALUE_OR_NULL, K_RB, K_RB_OR_NULL,
-	K_PTR_UNKNOWN, /* a pointer plus an unknown scalar: fine for helpers, not to dereference */
-	K_MIXED,       /* different kinds on different paths */
+	K_UNINIT,        /* never written, or clobbered by a call */
+	K_SCALAR,        /* a number; `off` is its value when `known` */
+	K_CTX,           /* the program's context (r1 at entry) + off */
+	K_FP,            /* the frame pointer r10 + off */
+	K_MAP,           /* a map (ld_imm64 of a map fd): only helpers take it */
+	K_VALUE,         /* a map value + off */
+	K_VALUE_OR_NULL, /* map_lookup_elem's result before the NULL check */
+	K_RB,            /* ring buffer memory from ringbuf_reserve + off */
+	K_RB_OR_NULL,    /* ringbuf_reserve's result before the NULL check */
+	K_MIXED,         /* different kinds on different paths */
 };
 
 struct vreg {
 	enum kind kind;
-	int64_t off;   /* pointers: offset from the start; scalars: the value if known */
 	bool known;    /* off is exact */
-	int map;       /* K_MAP, K_VALUE*: which map */
+	int map;       /* K_MAP, K_VALUE*: index into the image's maps; else -1 */
+	uint32_t id;   /* K_*_OR_NULL, K_RB: 1 + index of the call that returned it,
+	                  so a NULL check or ringbuf_submit reaches every copy;
+	                  K_UNINIT: 1 + index of the call that clobbered it, or 0 */
+	uint32_t size; /* K_RB*: bytes reserved */
+	int64_t off;
 };
 
 struct vstate {
 	struct vreg r[11];
-	struct vreg slot[STACK / 8]; /* what an 8-byte aligned spill holds */
-	uint8_t init[STACK];         /* stack byte written */
+	struct vreg slot[SLOTS];   /* what a spilled register left in each 8-byte slot */
+	uint64_t init[STACK / 64]; /* bit b: byte fp-512+b has been written */
+	uint32_t open[MAX_OPEN];   /* ids of reservations not yet submitted or discarded */
+	int nopen;
 };
 
 struct vcheck {
 	const struct eq_image *img;
 	const struct eq_prog *p;
 	struct eq_diag *diag;
-	struct vstate *at;   /* merged state at each instruction's entry */
-	bool *seen;
-	int *visits;
-	int *work;
-	int nwork;
+	struct vstate *at; /* merged state at each instruction's entry */
+	bool *seen;        /* at[i] holds a state */
+	bool *pending;     /* at[i] changed since instruction i was last followed */
+	bool *reported;    /* instruction i already has its error */
+	bool *second;      /* instruction i is the second half of a 64-bit load */
 	int errors;
 };
 
-static void fail(struct vcheck *v, uint32_t i, const char *rule)
+static const struct vreg uninit = {K_UNINIT, false, -1, 0, 0, 0};
+
+static struct vreg scalar(bool known, int64_t value)
 {
-	const struct eq_prog *p = v->p;
+	return (struct vreg){K_SCALAR, known, -1, 0, 0, value};
+}
+
+/* ---- reporting ------------------------------------------------------------- */
+
+static eq_loc loc_of(const struct eq_prog *p, uint32_t i)
+{
 	eq_loc loc = {(int)p->line, (int)p->col, 1};
-	for (uint32_t k = 0; k < p->nlines; k++)
-		if (p->lines[k].insn_off <= i)
-			loc = (eq_loc){(int)p->lines[k].line, (int)p->lines[k].col, 1};
-	char text[128] = "";
+	for (uint32_t k = 0; k < p->nlines && p->lines[k].insn_off <= i; k++)
+		loc = (eq_loc){(int)p->lines[k].line, (int)p->lines[k].col, 1};
+	return loc;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void fail(struct vcheck *v, uint32_t i, const char *fmt, ...)
+{
+	v->errors++;
+	if (v->reported[i])
+		return;
+	v->reported[i] = true;
+	char text[128] = "", rule[256];
 	FILE *mem = fmemopen(text, sizeof(text) - 1, "w");
 	if (mem) {
-		bpf_insn_print(mem, p->insns, i, p->ninsns);
+		bpf_insn_print(mem, v->p->insns, i, v->p->ninsns);
 		fclose(mem);
 	}
-	diag_error(v->diag, loc, "internal error: instruction %u (%s) %s", i, text, rule);
-	v->errors++;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rule, sizeof(rule), fmt, ap);
+	va_end(ap);
+	diag_error(v->diag, loc_of(v->p, i), "internal error: instruction %u (%s) %s", i, text, rule);
 }
 
-static bool is_pointer(enum kind k)
+static bool readable(struct vcheck *v, uint32_t i, const struct vstate *s, int reg)
 {
-	return k == K_CTX || k == K_FP || k == K_VALUE || k == K_RB || k == K_PTR_UNKNOWN;
+	const struct vreg *r = &s->r[reg];
+	if (r->kind != K_UNINIT)
+		return true;
+	if (r->id)
+		fail(v, i, "reads r%d after the helper call at instruction %u clobbered it", reg, r->id - 1);
+	else
+		fail(v, i, "reads r%d before it is written", reg);
+	return false;
 }
 
-/* ---- memory ----------------------------------------------------------------- */
+static bool writable(struct vcheck *v, uint32_t i, int reg)
+{
+	if (reg != BPF_REG_10)
+		return true;
+	fail(v, i, "writes to the read-only frame pointer r10");
+	return false;
+}
 
-static bool stack_range(struct vcheck *v, uint32_t i, const struct vreg *base, int32_t off,
-			int size, int64_t *start)
+/* ---- pass 1: structure --------------------------------------------------------- */
+
+static bool valid_jmp_op(int op, bool j32)
+{
+	switch (op) {
+	case BPF_JEQ: case BPF_JGT: case BPF_JGE: case BPF_JSET: case BPF_JNE:
+	case BPF_JSGT: case BPF_JSGE: case BPF_JLT: case BPF_JLE: case BPF_JSLT: case BPF_JSLE:
+	case BPF_JA:
+		return true;
+	case BPF_CALL:
+	case BPF_EXIT:
+		return !j32;
+	default:
+		return false;
+	}
+}
+
+/* The fields an instruction does not use must be zero, or the kernel
+ * refuses it ("BPF_ALU uses reserved fields"). */
+static bool reserved_zero(const struct bpf_insn *in)
+{
+	int op = BPF_OP(in->code), cls = BPF_CLASS(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_NEG)
+			return !in->src_reg && !in->off && !in->imm;
+		if (op == BPF_END)
+			return !in->src_reg && !in->off && (in->imm == 16 || in->imm == 32 || in->imm == 64);
+		if ((op == BPF_DIV || op == BPF_MOD) && in->off == 1)
+			return x ? !in->imm : !in->src_reg;
+		if (op == BPF_MOV && x && (in->off == 8 || in->off == 16 || (in->off == 32 && cls == BPF_ALU64)))
+			return !in->imm;
+		return !in->off && (x ? !in->imm : !in->src_reg);
+	case BPF_LDX:
+		return !in->imm;
+	case BPF_ST:
+		return !in->src_reg;
+	case BPF_STX:
+		return BPF_MODE(in->code) == BPF_ATOMIC || !in->imm;
+	case BPF_LD:
+		return !in->off;
+	default:
+		if (op == BPF_EXIT)
+			return !in->dst_reg && !in->src_reg && !in->off && !in->imm;
+		if (op == BPF_CALL)
+			return !in->dst_reg && !in->off;
+		if (op == BPF_JA)
+			return !in->dst_reg && !in->src_reg && (cls == BPF_JMP ? !in->imm : !in->off);
+		return x ? !in->imm : !in->src_reg;
+	}
+}
+
+/* Is this an instruction the kernel knows and we model?  (Packet loads,
+ * BPF_NOSPEC and the like are not.) */
+static bool valid_insn(const struct bpf_insn *in)
+{
+	int mode = BPF_MODE(in->code), op = BPF_OP(in->code), sz = BPF_SIZE(in->code);
+	if (in->dst_reg > 10 || (in->src_reg > 10 && BPF_CLASS(in->code) != BPF_LD &&
+				 BPF_OP(in->code) != BPF_CALL))
+		return false;
+	switch (BPF_CLASS(in->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		return op <= BPF_END;
+	case BPF_LDX:
+		return mode == BPF_MEM || (mode == BPF_MEMSX && sz != BPF_DW);
+	case BPF_ST:
+		return mode == BPF_MEM;
+	case BPF_STX:
+		return mode == BPF_MEM || (mode == BPF_ATOMIC && (sz == BPF_W || sz == BPF_DW));
+	case BPF_LD:
+		return in->code == (BPF_LD | BPF_DW | BPF_IMM);
+	default:
+		return valid_jmp_op(op, BPF_CLASS(in->code) == BPF_JMP32);
+	}
+}
+
+/* Where control goes after instruction i: returns how many places (0-2);
+ * next[0] is the fall-through when there is one. */
+static int successors(const struct bpf_insn *in, uint32_t i, int64_t next[2], bool *falls)
+{
+	int op = BPF_OP(in->code);
+	bool jmp = BPF_CLASS(in->code) == BPF_JMP || BPF_CLASS(in->code) == BPF_JMP32;
+	*falls = true;
+	if (in->code == (BPF_LD | BPF_DW | BPF_IMM)) {
+		next[0] = (int64_t)i + 2;
+		return 1;
+	}
+	if (!jmp || op == BPF_CALL) {
+		next[0] = (int64_t)i + 1;
+		return 1;
+	}
+	if (op == BPF_EXIT)
+		return 0;
+	if (op == BPF_JA) {
+		*falls = false;
+		/* gotol (JMP32 | JA) keeps its offset in imm */
+		next[0] = (int64_t)i + 1 + (BPF_CLASS(in->code) == BPF_JMP32 ? in->imm : in->off);
+		return 1;
+	}
+	next[0] = (int64_t)i + 1;
+	next[1] = (int64_t)i + 1 + in->off;
+	return 2;
+}
+
+static void check_edge(struct vcheck *v, uint32_t i, int64_t to, bool falls)
+{
+	uint32_t n = v->p->ninsns;
+	if (falls && to == (int64_t)n)
+		fail(v, i, "falls off the end of the program: the last instruction must be exit or goto");
+	else if (to < 0 || to >= (int64_t)n)
+		fail(v, i, "jumps to instruction %" PRId64 ", outside the program's %u instructions", to, n);
+	else if (v->second[to])
+		fail(v, i, "jumps into the middle of the 64-bit load at instruction %" PRId64, to - 1);
+}
+
+/* Opcodes, jump targets and 64-bit loads of every instruction, then
+ * reachability from the first. */
+static void check_structure(struct vcheck *v, uint32_t *stack)
+{
+	const struct bpf_insn *insns = v->p->insns;
+	uint32_t n = v->p->ninsns;
+	for (uint32_t i = 0; i < n; i++) {
+		if (!valid_insn(&insns[i]))
+			fail(v, i, "is not an instruction this compiler emits (opcode 0x%02x)", insns[i].code);
+		else if (!reserved_zero(&insns[i]))
+			fail(v, i, "has a field that its opcode does not use set: the kernel wants it 0");
+		else if (insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 >= n)
+			fail(v, i, "is a 64-bit load cut off by the end of the program");
+		else if (insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) && (insns[i + 1].code ||
+			 insns[i + 1].dst_reg || insns[i + 1].src_reg || insns[i + 1].off))
+			fail(v, i, "is a 64-bit load whose second half is not empty");
+		else if (insns[i].code == (BPF_LD | BPF_DW | BPF_IMM))
+			v->second[++i] = true;
+	}
+	if (v->errors)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t next[2];
+		bool falls;
+		int k = v->second[i] ? 0 : successors(&insns[i], i, next, &falls);
+		for (int e = 0; e < k; e++)
+			check_edge(v, i, next[e], falls && e == 0);
+	}
+	if (v->errors)
+		return;
+	/* depth first over the edges, both sides of every branch */
+	uint32_t top = 0;
+	stack[top++] = 0;
+	v->seen[0] = true;
+	while (top > 0) {
+		uint32_t i = stack[--top];
+		int64_t next[2];
+		bool falls;
+		int k = successors(&insns[i], i, next, &falls);
+		for (int e = 0; e < k; e++)
+			if (!v->seen[next[e]]) {
+				v->seen[next[e]] = true;
+				stack[top++] = (uint32_t)next[e];
+			}
+	}
+	bool dead = false; /* report the first instruction of each unreachable run */
+	for (uint32_t i = 0; i < n; i++) {
+		if (v->second[i])
+			continue;
+		if (!v->seen[i] && !dead)
+			fail(v, i, "can never run: the kernel refuses unreachable instructions");
+		dead = !v->seen[i];
+	}
+	memset(v->seen, 0, n * sizeof(*v->seen));
+}
+
+/* ---- the stack --------------------------------------------------------------- */
+
+static bool byte_written(const struct vstate *s, int64_t fp_off)
+{
+	int64_t b = STACK + fp_off;
+	return s->init[b / 64] >> (b % 64) & 1;
+}
+
+/* Range only, for helpers' memory: the kernel wants no alignment there. */
+static bool stack_range(struct vcheck *v, uint32_t i, const struct vreg *base, int64_t off,
+			int64_t size, int64_t *start)
 {
 	if (!base->known) {
-		fail(v, i, "uses the stack at an unknown offset");
+		fail(v, i, "uses the stack at an offset that is not known");
 		return false;
 	}
 	*start = base->off + off;
 	if (*start < -STACK || *start + size > 0) {
-		fail(v, i, "accesses the stack outside its 512 bytes");
+		fail(v, i, "accesses the stack at fp%+" PRId64 ", outside its 512 bytes", *start);
 		return false;
 	}
 	return true;
 }
 
-static bool stack_initialized(const struct vstate *s, int64_t start, int size)
+static bool stack_written(struct vcheck *v, uint32_t i, const struct vstate *s, int64_t start,
+			  int64_t size, const char *what)
 {
-	for (int b = 0; b < size; b++)
-		if (!s->init[STACK + start + b])
+	for (int64_t b = start; b < start + size; b++)
+		if (!byte_written(s, b)) {
+			fail(v, i, "%s stack byte fp%+" PRId64 " before it is written", what, b);
 			return false;
+		}
 	return true;
 }
 
-static void stack_write(struct vstate *s, int64_t start, int size, const struct vreg *value)
+/* Mark bytes written; a spill of a whole register to an aligned slot keeps
+ * what the register held, anything else leaves a number. */
+static void stack_store(struct vstate *s, int64_t start, int64_t size, const struct vreg *value)
 {
-	for (int b = 0; b < size; b++)
-		s->init[STACK + start + b] = 1;
-	int first = (int)((STACK + start) / 8), last = (int)((STACK + start + size - 1) / 8);
-	for (int k = first; k <= last; k++)
-		s->slot[k] = (struct vreg){K_SCALAR, 0, false, -1};
+	for (int64_t b = STACK + start; b < STACK + start + size; b++)
+		s->init[b / 64] |= 1ull << (b % 64);
+	int64_t first = (STACK + start) / 8, last = (STACK + start + size - 1) / 8;
+	for (int64_t k = first; k <= last; k++)
+		s->slot[k] = scalar(false, 0);
 	if (value && size == 8 && (STACK + start) % 8 == 0)
-		s->slot[first] = *value; /* a spilled register keeps its kind */
+		s->slot[first] = *value;
 }
 
-/* Can `size` bytes at base+off be read (or written)?  Returns the stack
- * start through *start for K_FP. */
+/* ---- memory access ------------------------------------------------------------- */
+
+enum access { ACC_READ, ACC_WRITE, ACC_ATOMIC };
+
+static const char *region_name(enum kind k)
+{
+	return k == K_VALUE ? "a map value" : "ring buffer memory";
+}
+
+/* A map value or ring buffer memory: within the bytes it has. */
+static bool region_access(struct vcheck *v, uint32_t i, const struct vreg *b, int64_t off,
+			  int64_t size)
+{
+	uint32_t limit = b->kind == K_VALUE ? v->img->maps[b->map].value_size : b->size;
+	if (!b->known) {
+		fail(v, i, "accesses %s at an offset that is not known", region_name(b->kind));
+		return false;
+	}
+	int64_t at = b->off + off;
+	if (at < 0 || at + size > limit) {
+		fail(v, i, "accesses %s outside its %u bytes (bytes %" PRId64 "..%" PRId64 ")",
+		     region_name(b->kind), limit, at, at + size - 1);
+		return false;
+	}
+	return true;
+}
+
+/* The context's readable bytes by program type, as the kernel's
+ * *_is_valid_access() allow them: a tracepoint's record starts with 8 bytes
+ * of common fields that programs may not read and ends by 2048 bytes
+ * (PERF_MAX_TRACE_SIZE); a raw tracepoint has up to 12 u64 arguments;
+ * x86-64's struct pt_regs is 168 bytes.  Other types: any offset. */
+static bool ctx_bytes_ok(uint32_t prog_type, int64_t at, int size)
+{
+	switch (prog_type) {
+	case BPF_PROG_TYPE_TRACEPOINT:
+		return at >= 8 && at + size <= 2048;
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+		return size == 8 && at + size <= 12 * 8;
+	case BPF_PROG_TYPE_KPROBE:
+		return at + size <= 168;
+	default:
+		return true;
+	}
+}
+
+static bool ctx_access(struct vcheck *v, uint32_t i, const struct vreg *b, int32_t off, int size,
+		       enum access how)
+{
+	if (how != ACC_READ) {
+		fail(v, i, "writes to the read-only context");
+		return false;
+	}
+	int64_t at = b->off + off;
+	if (!b->known || at < 0 || at % size || !ctx_bytes_ok(v->p->prog_type, at, size)) {
+		fail(v, i, "reads %d bytes of the context at an offset (%" PRId64 ") that its program "
+		     "type does not allow, or that is not known", size, b->known ? at : 0);
+		return false;
+	}
+	return true;
+}
+
+/* Can `size` bytes at reg+off be accessed?  For the stack, *start gets the
+ * offset from the frame pointer. */
 static bool check_access(struct vcheck *v, uint32_t i, const struct vstate *s, int reg, int32_t off,
-			 int size, bool write, int64_t *start)
+			 int size, enum access how, int64_t *start)
 {
 	const struct vreg *b = &s->r[reg];
 	switch (b->kind) {
 	case K_FP:
 		if (!stack_range(v, i, b, off, size, start))
 			return false;
-		if ((STACK + *start) % size) {
-			fail(v, i, "accesses the stack misaligned");
+		if (*start % size) {
+			fail(v, i, "accesses the stack at fp%+" PRId64 ", misaligned for %d bytes", *start, size);
 			return false;
 		}
 		return true;
 	case K_CTX:
-		if (write)
-			fail(v, i, "writes to the read-only context");
-		return !write;
+		return ctx_access(v, i, b, off, size, how);
 	case K_VALUE:
-	case K_RB: {
-		uint32_t vsize = b->kind == K_VALUE && b->map >= 0 ? v->img->maps[b->map].value_size : 0;
-		if (b->known && b->kind == K_VALUE && (b->off + off < 0 || b->off + off + size > vsize)) {
-			fail(v, i, "accesses a map value outside its bytes");
+	case K_RB:
+		if (!region_access(v, i, b, off, size))
+			return false;
+		if (how == ACC_ATOMIC && (b->off + off) % size) { /* strict even on x86 */
+			fail(v, i, "changes %s atomically at a misaligned offset", region_name(b->kind));
 			return false;
 		}
 		return true;
-	}
 	case K_VALUE_OR_NULL:
-	case K_RB_OR_NULL:
-		fail(v, i, "dereferences a map value that may be NULL: it must be compared with 0 first");
+		fail(v, i, "dereferences a map value that may be NULL: compare it with 0 first");
 		return false;
-	case K_UNINIT:
-		fail(v, i, "uses a register before it is written");
+	case K_RB_OR_NULL:
+		fail(v, i, "dereferences ring buffer memory that may be NULL: compare it with 0 first");
+		return false;
+	case K_MAP:
+		fail(v, i, "dereferences r%d, which holds a map that only helpers may take", reg);
+		return false;
+	case K_SCALAR:
+		fail(v, i, "dereferences r%d, which holds a number, not a pointer", reg);
+		return false;
+	case K_MIXED:
+		fail(v, i, "dereferences r%d, which holds different kinds of value on different paths", reg);
 		return false;
 	default:
-		fail(v, i, "dereferences something that is not a valid pointer");
-		return false;
+		return readable(v, i, s, reg);
 	}
 }
 
-/* ---- instructions ------------------------------------------------------------ */
-
-static bool need_init(struct vcheck *v, uint32_t i, const struct vstate *s, int reg)
+static int access_size(const struct bpf_insn *in)
 {
-	if (s->r[reg].kind != K_UNINIT)
-		return true;
-	fail(v, i, reg >= 1 && reg <= 5 ? "reads a register before it is written, or after a helper call clobbered it"
-					: "reads a register before it is written");
-	return false;
+	static const int bytes[4] = {[BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1, [BPF_DW >> 3] = 8};
+	return bytes[BPF_SIZE(in->code) >> 3];
 }
 
-static struct vreg scalar(bool known, int64_t value)
+/* ---- instruction classes: loads and stores ----------------------------------------- */
+
+static bool load(struct vcheck *v, uint32_t i, struct vstate *s)
 {
-	return (struct vreg){K_SCALAR, value, known, -1};
+	const struct bpf_insn *in = &v->p->insns[i];
+	int size = access_size(in);
+	int64_t start = 0;
+	if (!readable(v, i, s, in->src_reg) ||
+	    !check_access(v, i, s, in->src_reg, in->off, size, ACC_READ, &start) ||
+	    !writable(v, i, in->dst_reg))
+		return false;
+	struct vreg got = scalar(false, 0);
+	if (s->r[in->src_reg].kind == K_FP) {
+		if (!stack_written(v, i, s, start, size, "reads"))
+			return false;
+		const struct vreg *slot = &s->slot[(STACK + start) / 8];
+		if (size == 8 && BPF_MODE(in->code) == BPF_MEM) {
+			got = *slot;
+		} else if (slot->kind != K_SCALAR) {
+			fail(v, i, "reads part of a spilled pointer");
+			return false;
+		}
+	}
+	s->r[in->dst_reg] = got;
+	return true;
+}
+
+static bool store(struct vcheck *v, uint32_t i, struct vstate *s)
+{
+	const struct bpf_insn *in = &v->p->insns[i];
+	int size = access_size(in);
+	int64_t start = 0;
+	bool reg = BPF_CLASS(in->code) == BPF_STX;
+	if (!readable(v, i, s, in->dst_reg) || (reg && !readable(v, i, s, in->src_reg)) ||
+	    !check_access(v, i, s, in->dst_reg, in->off, size, ACC_WRITE, &start))
+		return false;
+	/* a stored immediate is left unknown: older kernels do not track it */
+	if (s->r[in->dst_reg].kind == K_FP)
+		stack_store(s, start, size, reg ? &s->r[in->src_reg] : NULL);
+	return true;
+}
+
+/* lock *(u64 *)(rD +off) += rS and the fetch/xchg/cmpxchg forms. */
+static bool atomic(struct vcheck *v, uint32_t i, struct vstate *s)
+{
+	const struct bpf_insn *in = &v->p->insns[i];
+	int op = in->imm & ~BPF_FETCH, size = access_size(in);
+	int64_t start = 0;
+	bool known_op = in->imm == BPF_XCHG || in->imm == BPF_CMPXCHG ||
+		op == BPF_ADD || op == BPF_AND || op == BPF_OR || op == BPF_XOR;
+	if (!known_op) {
+		fail(v, i, "is an atomic operation (0x%x) the kernel does not know", (uint32_t)in->imm);
+		return false;
+	}
+	if (!readable(v, i, s, in->dst_reg) || !readable(v, i, s, in->src_reg) ||
+	    (in->imm == BPF_CMPXCHG && !readable(v, i, s, BPF_REG_0)))
+		return false;
+	if (s->r[in->dst_reg].kind == K_CTX) {
+		fail(v, i, "changes the context atomically");
+		return false;
+	}
+	if (!check_access(v, i, s, in->dst_reg, in->off, size, ACC_ATOMIC, &start))
+		return false;
+	if (s->r[in->dst_reg].kind == K_FP) {
+		if (!stack_written(v, i, s, start, size, "atomically changes"))
+			return false;
+		stack_store(s, start, size, NULL);
+	}
+	if (in->imm == BPF_CMPXCHG)
+		s->r[BPF_REG_0] = scalar(false, 0);
+	else if (in->imm & BPF_FETCH)
+		s->r[in->src_reg] = scalar(false, 0);
+	return true;
+}
+
+/* ---- instruction classes: arithmetic ---------------------------------------------- */
+
+/* The value of a scalar operation on known operands, for the operations
+ * whose constants the kernel tracks too (tnum arithmetic).  We must never
+ * know more than the kernel: a branch we prune as impossible, it follows.
+ * Division, modulo, negation, byte swaps and sign-extending moves give an
+ * unknown number (false). */
+static bool eval(const struct bpf_insn *in, uint64_t a, uint64_t b, bool is64, uint64_t *out)
+{
+	int bits = is64 ? 64 : 32;
+	if (!is64)
+		a = (uint32_t)a, b = (uint32_t)b;
+	int64_t sa = is64 ? (int64_t)a : (int32_t)a;
+	switch (BPF_OP(in->code)) {
+	case BPF_ADD: *out = a + b; break;
+	case BPF_SUB: *out = a - b; break;
+	case BPF_MUL: *out = a * b; break;
+	case BPF_OR: *out = a | b; break;
+	case BPF_AND: *out = a & b; break;
+	case BPF_XOR: *out = a ^ b; break;
+	case BPF_LSH: *out = a << (b & (bits - 1)); break;
+	case BPF_RSH: *out = a >> (b & (bits - 1)); break;
+	case BPF_ARSH: *out = (uint64_t)(sa >> (b & (bits - 1))); break;
+	case BPF_MOV: *out = b; if (in->off) return false; break;
+	default: return false;
+	}
+	if (!is64)
+		*out = (uint32_t)*out;
+	return true;
+}
+
+static bool is_pointer(enum kind k)
+{
+	return k == K_CTX || k == K_FP || k == K_VALUE || k == K_RB;
+}
+
+/* rD += / -= a number, or rD = rS + ... where one side is a pointer. */
+static bool pointer_alu(struct vcheck *v, uint32_t i, struct vstate *s, struct vreg src, bool is64)
+{
+	int op = BPF_OP(v->p->insns[i].code), d = v->p->insns[i].dst_reg;
+	struct vreg *dst = &s->r[d];
+	if (!is64) {
+		fail(v, i, "does 32-bit arithmetic on a pointer");
+		return false;
+	}
+	if (is_pointer(dst->kind) && is_pointer(src.kind) && op == BPF_SUB) {
+		*dst = scalar(false, 0); /* the distance between two pointers */
+		return true;
+	}
+	bool dst_ptr = is_pointer(dst->kind);
+	struct vreg ptr = dst_ptr ? *dst : src, n = dst_ptr ? src : *dst;
+	if ((op != BPF_ADD && !(op == BPF_SUB && dst_ptr)) || n.kind != K_SCALAR) {
+		fail(v, i, "does arithmetic on a pointer that the verifier refuses");
+		return false;
+	}
+	ptr.known = ptr.known && n.known;
+	ptr.off += op == BPF_ADD ? n.off : -n.off;
+	*dst = ptr;
+	return true;
+}
+
+static bool alu_operands_ok(struct vcheck *v, uint32_t i, const struct vreg *dst, const struct vreg *src)
+{
+	const struct vreg *r[2] = {dst, src};
+	for (int k = 0; k < 2; k++) {
+		if (!r[k])
+			continue;
+		if (r[k]->kind == K_VALUE_OR_NULL || r[k]->kind == K_RB_OR_NULL)
+			fail(v, i, "does arithmetic on a pointer that may be NULL: compare it with 0 first");
+		else if (r[k]->kind == K_MAP)
+			fail(v, i, "does arithmetic on a map, which only helpers may take");
+		else if (r[k]->kind == K_MIXED)
+			fail(v, i, "does arithmetic on a register holding different kinds of value on different paths");
+		else
+			continue;
+		return false;
+	}
+	return true;
 }
 
 static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -168,250 +640,469 @@ static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
 	const struct bpf_insn *in = &v->p->insns[i];
 	int op = BPF_OP(in->code), d = in->dst_reg;
 	bool x = BPF_SRC(in->code) == BPF_X, is64 = BPF_CLASS(in->code) == BPF_ALU64;
-	if (d == BPF_REG_10) {
-		fail(v, i, "writes to the read-only frame pointer r10");
+	bool unary = op == BPF_NEG || op == BPF_END;
+	if (!writable(v, i, d) || (x && !unary && !readable(v, i, s, in->src_reg)) ||
+	    (op != BPF_MOV && !readable(v, i, s, d)))
+		return false;
+	if (!x && (op == BPF_DIV || op == BPF_MOD) && in->imm == 0) {
+		fail(v, i, "divides by the constant 0");
 		return false;
 	}
-	if (x && !need_init(v, i, s, in->src_reg))
+	if (!x && (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+	    (in->imm < 0 || in->imm >= (is64 ? 64 : 32))) {
+		fail(v, i, "shifts by %d, more than the register has bits", in->imm);
 		return false;
-	struct vreg src = x ? s->r[in->src_reg] : scalar(true, in->imm);
-	if (op == BPF_MOV) {
-		s->r[d] = is64 && !in->off ? src : scalar(false, 0);
+	}
+	struct vreg src = x && !unary ? s->r[in->src_reg] : scalar(true, in->imm);
+	if (op == BPF_MOV && is64 && !in->off) {
+		s->r[d] = src; /* a copy keeps the kind: pointers stay pointers */
 		return true;
 	}
-	if (!need_init(v, i, s, d))
-		return false;
 	struct vreg *dst = &s->r[d];
-	if (is_pointer(dst->kind) || is_pointer(src.kind)) {
-		if (!is64 || (op != BPF_ADD && op != BPF_SUB) || (is_pointer(dst->kind) && is_pointer(src.kind))) {
-			fail(v, i, "does arithmetic on a pointer that the verifier refuses");
-			return false;
-		}
-		struct vreg ptr = is_pointer(dst->kind) ? *dst : src, n = is_pointer(dst->kind) ? src : *dst;
-		if (n.known && ptr.known)
-			ptr.off += op == BPF_ADD ? n.off : -n.off;
-		else if (ptr.kind != K_FP)
-			ptr.kind = K_PTR_UNKNOWN;
-		else
-			ptr.known = false;
-		*dst = ptr;
+	if (!alu_operands_ok(v, i, op == BPF_MOV ? NULL : dst, &src))
+		return false;
+	if (op != BPF_MOV && (is_pointer(dst->kind) || (!unary && is_pointer(src.kind))))
+		return pointer_alu(v, i, s, src, is64);
+	if (op == BPF_MOV && is_pointer(src.kind)) {
+		*dst = scalar(false, 0); /* a 32-bit or sign-extending copy of a pointer */
 		return true;
 	}
-	bool known = dst->known && src.known;
-	int64_t a = dst->off, b = src.off;
-	int64_t r = op == BPF_ADD ? a + b : op == BPF_SUB ? a - b : op == BPF_AND ? (a & b)
-		  : op == BPF_OR ? (a | b) : op == BPF_LSH ? (int64_t)((uint64_t)a << (b & 63)) : 0;
-	*dst = scalar(known && (op == BPF_ADD || op == BPF_SUB || op == BPF_AND || op == BPF_OR ||
-				op == BPF_LSH) && is64, r);
+	uint64_t value = 0;
+	bool known = src.known && (op == BPF_MOV || dst->known) &&
+		     eval(in, (uint64_t)dst->off, (uint64_t)src.off, is64, &value);
+	*dst = scalar(known, known ? (int64_t)value : 0);
 	return true;
 }
 
-static bool load_store(struct vcheck *v, uint32_t i, struct vstate *s)
-{
-	const struct bpf_insn *in = &v->p->insns[i];
-	int cls = BPF_CLASS(in->code);
-	int size = BPF_SIZE(in->code) == BPF_DW ? 8 : BPF_SIZE(in->code) == BPF_W ? 4
-	     : BPF_SIZE(in->code) == BPF_H ? 2 : 1;
-	int base = cls == BPF_LDX ? in->src_reg : in->dst_reg;
-	int64_t start = 0;
-	if (!need_init(v, i, s, base))
-		return false;
-	if (cls == BPF_STX && !need_init(v, i, s, in->src_reg))
-		return false;
-	bool write = cls != BPF_LDX;
-	if (!check_access(v, i, s, base, in->off, size, write, &start))
-		return false;
-	bool on_stack = s->r[base].kind == K_FP;
-	if (cls == BPF_LDX) {
-		if (on_stack && !stack_initialized(s, start, size)) {
-			fail(v, i, "reads stack bytes before they are written");
-			return false;
-		}
-		struct vreg got = scalar(false, 0);
-		if (on_stack && size == 8 && BPF_MODE(in->code) != MODE_MEMSX)
-			got = s->slot[(STACK + start) / 8];
-		if (in->dst_reg == BPF_REG_10) {
-			fail(v, i, "writes to the read-only frame pointer r10");
-			return false;
-		}
-		s->r[in->dst_reg] = got;
-		return true;
-	}
-	if (BPF_MODE(in->code) == BPF_ATOMIC && on_stack && !stack_initialized(s, start, size)) {
-		fail(v, i, "adds atomically to stack bytes that were never written");
-		return false;
-	}
-	if (on_stack)
-		stack_write(s, start, size, cls == BPF_STX ? &s->r[in->src_reg] : NULL);
-	return true;
-}
+/* ---- instruction classes: 64-bit loads -------------------------------------------- */
 
-static int map_of_ref(const struct vcheck *v, uint32_t i)
+static const struct eq_map_ref *ref_at(const struct vcheck *v, uint32_t i)
 {
 	for (uint32_t r = 0; r < v->p->nrefs; r++)
 		if (v->p->refs[r].insn_index == i)
-			return (int)v->p->refs[r].map_index;
-	return -1;
+			return &v->p->refs[r];
+	return NULL;
 }
 
 static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 {
 	const struct bpf_insn *in = &v->p->insns[i];
-	if (i + 1 >= v->p->ninsns) {
-		fail(v, i, "is a 64-bit load cut off by the end of the program");
+	if (!writable(v, i, in->dst_reg))
+		return false;
+	if (in->src_reg == 0) {
+		s->r[in->dst_reg] = scalar(true, (int64_t)((uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32));
+		return true;
+	}
+	bool value = in->src_reg == BPF_PSEUDO_MAP_VALUE;
+	if (!value && in->src_reg != BPF_PSEUDO_MAP_FD) {
+		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
 		return false;
 	}
-	int map = map_of_ref(v, i);
-	if (in->src_reg == BPF_PSEUDO_MAP_FD)
-		s->r[in->dst_reg] = (struct vreg){K_MAP, 0, true, map};
-	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
-		s->r[in->dst_reg] = (struct vreg){K_VALUE, in[1].imm, true, map};
-	else
-		s->r[in->dst_reg] = scalar(true, (int64_t)((uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));
-	if ((in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE) &&
-	    (map < 0 || map >= v->img->nmaps)) {
-		fail(v, i, "loads a map that the program's map references do not name");
+	const struct eq_map_ref *ref = ref_at(v, i);
+	if (!ref || (int)ref->map_index >= v->img->nmaps || ref->value != value) {
+		fail(v, i, "loads a map that the program's map references do not name as such");
 		return false;
 	}
+	const struct eq_map *m = &v->img->maps[ref->map_index];
+	uint32_t off = (uint32_t)in[1].imm;
+	if (value && (m->type != BPF_MAP_TYPE_ARRAY || off >= m->value_size)) {
+		fail(v, i, "takes an address %u bytes into a value of %s, which is not an array of "
+		     "values that long", off, m->name);
+		return false;
+	}
+	s->r[in->dst_reg] = (struct vreg){value ? K_VALUE : K_MAP, true, (int)ref->map_index, 0, 0,
+					 value ? off : 0};
 	return true;
 }
 
-/* A helper argument of memory: where it is and whether it may be read. */
-static bool mem_arg(struct vcheck *v, uint32_t i, struct vstate *s, int reg, int64_t size, bool write)
+/* ---- instruction classes: helper calls --------------------------------------------- */
+
+static bool set_has(const struct vstate *s, uint32_t id)
+{
+	for (int k = 0; k < s->nopen; k++)
+		if (s->open[k] == id)
+			return true;
+	return false;
+}
+
+static void invalidate(struct vreg *r, uint32_t id, uint32_t by_call)
+{
+	if ((r->kind == K_RB || r->kind == K_RB_OR_NULL) && r->id == id)
+		*r = (struct vreg){K_UNINIT, false, -1, by_call, 0, 0};
+}
+
+/* The reservation `id` is submitted, discarded or NULL: no copy of it may
+ * be used again (the kernel's release_reference).  Copies become
+ * unreadable, blamed on the call that released them. */
+static void release(struct vstate *s, uint32_t id, uint32_t by_call)
+{
+	int k = 0;
+	for (int j = 0; j < s->nopen; j++)
+		if (s->open[j] != id)
+			s->open[k++] = s->open[j];
+	s->nopen = k;
+	for (int r = 0; r < 11; r++)
+		invalidate(&s->r[r], id, by_call);
+	for (int j = 0; j < SLOTS; j++)
+		invalidate(&s->slot[j], id, by_call);
+}
+
+static bool mem_arg(struct vcheck *v, uint32_t i, struct vstate *s, const char *fn, int reg,
+		    int64_t size, bool write)
 {
 	const struct vreg *r = &s->r[reg];
-	if (r->kind == K_VALUE || r->kind == K_RB)
-		return true;
-	if (r->kind != K_FP) {
-		fail(v, i, "passes a helper memory argument that is not a pointer to the stack or a map value");
+	int64_t start;
+	if (size <= 0 || size > (int64_t)1 << 30) {
+		fail(v, i, "passes bpf_%s a size of %" PRId64 " for r%d", fn, size, reg);
 		return false;
 	}
-	int64_t start;
-	if (size <= 0 || !stack_range(v, i, r, 0, (int)size, &start))
-		return size > 0 || (fail(v, i, "passes a helper an unknown or empty size"), false);
-	if (write) {
-		stack_write(s, start, (int)size, NULL);
-		return true;
+	switch (r->kind) {
+	case K_VALUE:
+	case K_RB:
+		return region_access(v, i, r, 0, size);
+	case K_FP:
+		if (!stack_range(v, i, r, 0, size, &start))
+			return false;
+		if (write)
+			stack_store(s, start, size, NULL); /* the helper fills it */
+		return write || stack_written(v, i, s, start, size, "passes the helper");
+	case K_VALUE_OR_NULL:
+	case K_RB_OR_NULL:
+		fail(v, i, "passes bpf_%s r%d, memory that may be NULL", fn, reg);
+		return false;
+	default:
+		fail(v, i, "passes bpf_%s r%d, which is not a pointer to the stack or a map value", fn, reg);
+		return false;
 	}
-	if (!stack_initialized(s, start, (int)size)) {
-		fail(v, i, "passes a helper stack bytes that were never written");
+}
+
+static bool known_size(struct vcheck *v, uint32_t i, const struct vstate *s, const char *fn, int reg)
+{
+	if (reg <= 5 && s->r[reg].kind == K_SCALAR && s->r[reg].known)
+		return true;
+	fail(v, i, "passes bpf_%s a size in r%d that is not a known constant", fn, reg);
+	return false;
+}
+
+static bool map_arg(struct vcheck *v, uint32_t i, const struct vreg *r, const struct bpf_helper_info *h)
+{
+	if (r->kind != K_MAP) {
+		fail(v, i, "passes bpf_%s an argument of the wrong kind: not a map", h->name);
+		return false;
+	}
+	const struct eq_map *m = &v->img->maps[r->map];
+	bool special = m->type == BPF_MAP_TYPE_RINGBUF || m->type == BPF_MAP_TYPE_STACK_TRACE;
+	if (h->map_type ? m->type != h->map_type : special) {
+		fail(v, i, "passes bpf_%s map %s, a type of map the helper does not take", h->name, m->name);
 		return false;
 	}
 	return true;
 }
 
-static int64_t map_size(const struct vcheck *v, const struct vstate *s, bool value)
+/* One argument of a helper, in register a+1.  *map is the map argument
+ * seen so far, for key and value sizes and the return value. */
+static bool call_arg(struct vcheck *v, uint32_t i, struct vstate *s, const struct bpf_helper_info *h,
+		     int a, int *map)
 {
-	int map = s->r[1].map;
-	if (s->r[1].kind != K_MAP || map < 0)
-		return -1;
-	return value ? v->img->maps[map].value_size : v->img->maps[map].key_size;
+	int reg = a + 1;
+	const struct vreg *r = &s->r[reg];
+	switch (h->args[a]) {
+	case HA_MAP:
+		*map = r->map;
+		return map_arg(v, i, r, h);
+	case HA_KEY:
+	case HA_VALUE:
+		if (*map < 0) { /* a table error: the map argument comes first */
+			fail(v, i, "passes bpf_%s a key or value of no map", h->name);
+			return false;
+		}
+		return mem_arg(v, i, s, h->name, reg, h->args[a] == HA_KEY ? v->img->maps[*map].key_size
+			       : v->img->maps[*map].value_size, false);
+	case HA_READ_NEXT:
+	case HA_WRITE_NEXT:
+		return known_size(v, i, s, h->name, reg + 1) &&
+		       mem_arg(v, i, s, h->name, reg, s->r[reg + 1].off, h->args[a] == HA_WRITE_NEXT);
+	case HA_ALLOC_SIZE:
+		if (!known_size(v, i, s, h->name, reg))
+			return false;
+		if (r->off > 0 && r->off <= UINT32_MAX)
+			return true;
+		fail(v, i, "asks bpf_%s for %" PRId64 " bytes", h->name, r->off);
+		return false;
+	case HA_CTX:
+		if (r->kind == K_CTX && r->known && r->off == 0)
+			return true;
+		fail(v, i, "passes bpf_%s r%d, which is not the unmodified context", h->name, reg);
+		return false;
+	case HA_RINGBUF_MEM:
+		if (r->kind == K_RB && r->known && r->off == 0)
+			return true;
+		fail(v, i, "passes bpf_%s r%d, which is not the start of memory from bpf_ringbuf_reserve "
+		     "checked against NULL", h->name, reg);
+		return false;
+	default: /* HA_ANY, HA_SIZE (checked with its memory) */
+		return true;
+	}
 }
 
 static bool call(struct vcheck *v, uint32_t i, struct vstate *s)
 {
 	const struct bpf_insn *in = &v->p->insns[i];
 	const struct bpf_helper_info *h = bpf_helper(in->imm);
-	if (!h) {
-		fail(v, i, "calls a helper this compiler does not know");
+	if (in->src_reg != 0) {
+		fail(v, i, "calls a BPF function or kernel function: this compiler never emits those");
 		return false;
 	}
-	for (int a = 0; a < 5 && h->args[a] != HA_NONE; a++) {
-		int reg = a + 1;
-		if (!need_init(v, i, s, reg))
-			return false;
-		bool ok = true;
-		switch (h->args[a]) {
-		case HA_MAP: ok = s->r[reg].kind == K_MAP; break;
-		case HA_CTX: ok = s->r[reg].kind == K_CTX; break;
-		case HA_RINGBUF_MEM: ok = s->r[reg].kind == K_RB; break;
-		case HA_KEY: ok = mem_arg(v, i, s, reg, map_size(v, s, false), false); break;
-		case HA_VALUE: ok = mem_arg(v, i, s, reg, map_size(v, s, true), false); break;
-		case HA_READ_NEXT:
-		case HA_WRITE_NEXT:
-			if (s->r[reg + 1].kind != K_SCALAR || !s->r[reg + 1].known) {
-				fail(v, i, "passes a helper a size that is not a known constant");
-				return false;
-			}
-			ok = mem_arg(v, i, s, reg, s->r[reg + 1].off, h->args[a] == HA_WRITE_NEXT);
-			break;
-		default: break;
-		}
-		if (!ok) {
-			if (v->errors == 0)
-				fail(v, i, "passes a helper an argument of the wrong kind");
-			return false;
-		}
+	if (!h) {
+		fail(v, i, "calls helper #%d, which this compiler does not know", in->imm);
+		return false;
 	}
-	int map = s->r[1].map;
+	int map = -1;
+	for (int a = 0; a < 5 && h->args[a] != HA_NONE; a++)
+		if (!readable(v, i, s, a + 1) || !call_arg(v, i, s, h, a, &map))
+			return false;
+	if (h->args[0] == HA_RINGBUF_MEM)
+		release(s, s->r[1].id, i + 1);
+	if (h->ret == HR_RINGBUF_MEM_OR_NULL && s->nopen == MAX_OPEN) {
+		fail(v, i, "holds more than %d ring buffer reservations at once", MAX_OPEN);
+		return false;
+	}
+	uint32_t reserved = h->ret == HR_RINGBUF_MEM_OR_NULL ? (uint32_t)s->r[2].off : 0;
 	for (int r = 1; r <= 5; r++)
-		s->r[r] = (struct vreg){K_UNINIT, 0, false, -1};
-	s->r[0] = h->ret == HR_MAP_VALUE_OR_NULL ? (struct vreg){K_VALUE_OR_NULL, 0, true, map}
-		: h->ret == HR_RINGBUF_MEM_OR_NULL ? (struct vreg){K_RB_OR_NULL, 0, true, -1}
-		: scalar(false, 0);
+		s->r[r] = (struct vreg){K_UNINIT, false, -1, i + 1, 0, 0};
+	switch (h->ret) {
+	case HR_MAP_VALUE_OR_NULL:
+		s->r[0] = (struct vreg){K_VALUE_OR_NULL, true, map, i + 1, 0, 0};
+		break;
+	case HR_RINGBUF_MEM_OR_NULL:
+		s->r[0] = (struct vreg){K_RB_OR_NULL, true, -1, i + 1, reserved, 0};
+		if (!set_has(s, i + 1))
+			s->open[s->nopen++] = i + 1;
+		break;
+	case HR_VOID:
+		s->r[0] = (struct vreg){K_UNINIT, false, -1, i + 1, 0, 0};
+		break;
+	default:
+		s->r[0] = scalar(false, 0);
+		break;
+	}
 	return true;
 }
 
-/* ---- control flow -------------------------------------------------------------- */
+/* ---- instruction classes: jumps ------------------------------------------------- */
 
-static void merge_reg(struct vreg *into, const struct vreg *from)
+static bool compare(int op, uint64_t a, uint64_t b, bool j32)
 {
-	if (into->kind == K_UNINIT || from->kind == K_UNINIT) {
-		into->kind = K_UNINIT;
-	} else if (into->kind != from->kind || into->map != from->map) {
-		into->kind = K_MIXED;
-	} else if (into->off != from->off || !from->known) {
-		into->known = false;
+	if (j32)
+		a = (uint32_t)a, b = (uint32_t)b;
+	int64_t sa = j32 ? (int32_t)a : (int64_t)a, sb = j32 ? (int32_t)b : (int64_t)b;
+	switch (op) {
+	case BPF_JEQ: return a == b;
+	case BPF_JNE: return a != b;
+	case BPF_JGT: return a > b;
+	case BPF_JGE: return a >= b;
+	case BPF_JLT: return a < b;
+	case BPF_JLE: return a <= b;
+	case BPF_JSET: return a & b;
+	case BPF_JSGT: return sa > sb;
+	case BPF_JSGE: return sa >= sb;
+	case BPF_JSLT: return sa < sb;
+	default: return sa <= sb; /* BPF_JSLE */
 	}
 }
 
-/* Merge `s` into the state at instruction `to`; queue it if that changed it. */
-static void flow(struct vcheck *v, uint32_t from, uint32_t to, const struct vstate *s)
+/* 1: the branch is always taken, 0: never, -1: either.  The kernel prunes
+ * the side that cannot happen, so we must not check it either. */
+static int outcome(const struct bpf_insn *in, const struct vreg *d, const struct vreg *src)
 {
-	if (to >= v->p->ninsns) {
-		fail(v, from, "jumps or falls past the end of the program");
-		return;
-	}
-	struct vstate *at = &v->at[to];
-	if (!v->seen[to]) {
-		*at = *s;
-		v->seen[to] = true;
-	} else {
-		struct vstate before = *at;
-		for (int r = 0; r < 11; r++)
-			merge_reg(&at->r[r], &s->r[r]);
-		for (int k = 0; k < STACK / 8; k++)
-			merge_reg(&at->slot[k], &s->slot[k]);
-		for (int b = 0; b < STACK; b++)
-			at->init[b] &= s->init[b];
-		if (!memcmp(&before, at, sizeof(before)))
-			return;
-	}
-	if (++v->visits[to] > MAX_VISITS) {
-		if (v->visits[to] == MAX_VISITS + 1)
-			fail(v, to, "is reached by more paths than the checker follows");
-		return;
-	}
-	v->work[v->nwork++] = (int)to;
+	int op = BPF_OP(in->code);
+	bool j32 = BPF_CLASS(in->code) == BPF_JMP32;
+	if (d->kind == K_SCALAR && src->kind == K_SCALAR && d->known && src->known)
+		return compare(op, (uint64_t)d->off, (uint64_t)src->off, j32);
+	/* of our pointers, only a map value is "not NULL" to the kernel
+	 * (reg_type_not_null); it follows both sides for the others */
+	if (d->kind == K_VALUE && !j32 && src->kind == K_SCALAR && src->known && src->off == 0 &&
+	    (op == BPF_JEQ || op == BPF_JNE))
+		return op == BPF_JNE;
+	return -1;
 }
 
-/* if rX == 0 / != 0 on a maybe-NULL pointer: each side knows which it is. */
+static void refine(struct vreg *x, const struct vreg *tested, bool is_null)
+{
+	if (x->kind != tested->kind || x->id != tested->id)
+		return;
+	if (is_null)
+		*x = scalar(true, 0);
+	else
+		x->kind = x->kind == K_VALUE_OR_NULL ? K_VALUE : K_RB;
+}
+
+/* After `if rX == 0`: on one side rX, and every copy of it, is NULL; on
+ * the other a usable pointer (the kernel's mark_ptr_or_null_regs). */
+static void null_check(struct vstate *s, int reg, bool is_null)
+{
+	struct vreg tested = s->r[reg];
+	if (tested.id == 0) { /* paths merged two lookups: only this register is known */
+		refine(&s->r[reg], &tested, is_null);
+		return;
+	}
+	for (int r = 0; r < 11; r++)
+		refine(&s->r[r], &tested, is_null);
+	for (int k = 0; k < SLOTS; k++)
+		refine(&s->slot[k], &tested, is_null);
+	if (is_null && tested.kind == K_RB_OR_NULL)
+		release(s, tested.id, 0); /* nothing was reserved: nothing to submit */
+}
+
+static void flow(struct vcheck *v, uint32_t to, const struct vstate *s);
+
 static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 {
 	const struct bpf_insn *in = &v->p->insns[i];
-	int op = BPF_OP(in->code);
-	struct vstate taken = *s;
-	struct vreg *r = &s->r[in->dst_reg], *tr = &taken.r[in->dst_reg];
-	bool nullable = r->kind == K_VALUE_OR_NULL || r->kind == K_RB_OR_NULL;
-	if (nullable && BPF_SRC(in->code) == BPF_K && in->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
-		enum kind sure = r->kind == K_VALUE_OR_NULL ? K_VALUE : K_RB;
-		struct vreg null = scalar(true, 0);
-		*(op == BPF_JEQ ? tr : r) = null;
-		(op == BPF_JEQ ? r : tr)->kind = sure;
+	int op = BPF_OP(in->code), d = in->dst_reg;
+	bool x = BPF_SRC(in->code) == BPF_X, j64 = BPF_CLASS(in->code) == BPF_JMP;
+	if (!readable(v, i, s, d) || (x && !readable(v, i, s, in->src_reg)))
+		return;
+	struct vreg src = x ? s->r[in->src_reg] : scalar(true, in->imm);
+	int taken = outcome(in, &s->r[d], &src);
+	struct vstate jumped = *s;
+	enum kind k = s->r[d].kind;
+	bool eq_test = !x && j64 && (op == BPF_JEQ || op == BPF_JNE);
+	if (eq_test && in->imm == 0 && (k == K_VALUE_OR_NULL || k == K_RB_OR_NULL)) {
+		null_check(&jumped, d, op == BPF_JEQ);
+		null_check(s, d, op == BPF_JNE);
+	} else if (eq_test && k == K_SCALAR) {
+		/* where they are equal, the register holds the constant */
+		(op == BPF_JEQ ? &jumped : s)->r[d] = scalar(true, in->imm);
 	}
-	flow(v, i, (uint32_t)((int64_t)i + 1 + in->off), &taken);
-	flow(v, i, i + 1, s);
+	if (taken != 0)
+		flow(v, (uint32_t)((int64_t)i + 1 + in->off), &jumped);
+	if (taken != 1)
+		flow(v, i + 1, s);
 }
+
+static void exit_check(struct vcheck *v, uint32_t i, const struct vstate *s)
+{
+	const struct vreg *r0 = &s->r[BPF_REG_0];
+	if (r0->kind == K_UNINIT && r0->id)
+		fail(v, i, "exits with r0 unreadable after the helper call at instruction %u", r0->id - 1);
+	else if (r0->kind == K_UNINIT)
+		fail(v, i, "exits before r0 is written");
+	else if (r0->kind != K_SCALAR)
+		fail(v, i, "exits with a pointer in r0, not a number");
+	else if (s->nopen)
+		fail(v, i, "exits while the ring buffer memory reserved at instruction %u is neither "
+		     "submitted nor discarded", s->open[0] - 1);
+}
+
+static void jump(struct vcheck *v, uint32_t i, struct vstate *s)
+{
+	const struct bpf_insn *in = &v->p->insns[i];
+	switch (BPF_OP(in->code)) {
+	case BPF_EXIT:
+		exit_check(v, i, s);
+		return;
+	case BPF_CALL:
+		if (call(v, i, s))
+			flow(v, i + 1, s);
+		return;
+	case BPF_JA:
+		flow(v, (uint32_t)((int64_t)i + 1 + (BPF_CLASS(in->code) == BPF_JMP32 ? in->imm : in->off)), s);
+		return;
+	default:
+		branch(v, i, s);
+		return;
+	}
+}
+
+/* ---- merging paths ------------------------------------------------------------- */
+
+static bool nullable(enum kind k)
+{
+	return k == K_VALUE || k == K_VALUE_OR_NULL || k == K_RB || k == K_RB_OR_NULL;
+}
+
+static enum kind or_null(enum kind k)
+{
+	return k == K_VALUE || k == K_VALUE_OR_NULL ? K_VALUE_OR_NULL : K_RB_OR_NULL;
+}
+
+static bool is_zero(const struct vreg *r)
+{
+	return r->kind == K_SCALAR && r->known && r->off == 0;
+}
+
+/* What a register holds where two paths meet: the least both guarantee. */
+static struct vreg merge_reg(struct vreg a, const struct vreg *b)
+{
+	const struct vreg mixed = {K_MIXED, false, -1, 0, 0, 0};
+	if (a.kind == K_UNINIT || b->kind == K_UNINIT) { /* keep the call to blame, if only one */
+		uint32_t id = a.kind != K_UNINIT ? b->id : b->kind != K_UNINIT || a.id == b->id ? a.id : 0;
+		return (struct vreg){K_UNINIT, false, -1, id, 0, 0};
+	}
+	/* NULL on one path, a pointer on the other: a pointer that may be NULL,
+	 * which a later check sorts out as it does for a lookup */
+	if (is_zero(&a) && nullable(b->kind))
+		a = *b, a.kind = or_null(b->kind);
+	else if (is_zero(b) && nullable(a.kind))
+		a.kind = or_null(a.kind);
+	else if (nullable(a.kind) && or_null(a.kind) == or_null(b->kind) && a.kind != b->kind)
+		a.kind = or_null(a.kind); /* checked on one path, not on the other */
+	else if (a.kind != b->kind)
+		return mixed;
+	if (a.map != b->map && !is_zero(b))
+		return mixed;
+	if ((a.kind == K_RB || a.kind == K_RB_OR_NULL) && a.id != b->id && !is_zero(b))
+		return mixed; /* which reservation would a submit release? */
+	if (a.id != b->id && !is_zero(b))
+		a.id = 0;
+	if (!is_zero(b) && (a.off != b->off || !b->known))
+		a.known = false;
+	if (!is_zero(b) && b->size < a.size)
+		a.size = b->size;
+	return a;
+}
+
+static bool same_reg(const struct vreg *a, const struct vreg *b)
+{
+	return a->kind == b->kind && a->known == b->known && a->map == b->map && a->id == b->id &&
+	       a->size == b->size && (!a->known || a->off == b->off);
+}
+
+/* Merge `s` into `into`; true if that changed it. */
+static bool merge_state(struct vstate *into, const struct vstate *s)
+{
+	bool changed = false;
+	for (int r = 0; r < 11 + SLOTS; r++) {
+		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
+		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
+		struct vreg m = merge_reg(*x, y);
+		changed |= !same_reg(&m, x);
+		*x = m;
+	}
+	for (int w = 0; w < STACK / 64; w++) {
+		changed |= (into->init[w] & s->init[w]) != into->init[w];
+		into->init[w] &= s->init[w];
+	}
+	for (int k = 0; k < s->nopen; k++)
+		if (!set_has(into, s->open[k]) && into->nopen < MAX_OPEN) {
+			into->open[into->nopen++] = s->open[k];
+			changed = true;
+		}
+	return changed;
+}
+
+static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
+{
+	if (!v->seen[to]) {
+		v->at[to] = *s;
+		v->seen[to] = v->pending[to] = true;
+	} else if (merge_state(&v->at[to], s)) {
+		v->pending[to] = true;
+	}
+}
+
+/* ---- pass 2: the interpretation --------------------------------------------------- */
 
 static void step(struct vcheck *v, uint32_t i)
 {
@@ -421,67 +1112,83 @@ static void step(struct vcheck *v, uint32_t i)
 	case BPF_ALU:
 	case BPF_ALU64:
 		if (alu(v, i, &s))
-			flow(v, i, i + 1, &s);
+			flow(v, i + 1, &s);
 		return;
 	case BPF_LDX:
-	case BPF_STX:
+		if (load(v, i, &s))
+			flow(v, i + 1, &s);
+		return;
 	case BPF_ST:
-		if (load_store(v, i, &s))
-			flow(v, i, i + 1, &s);
+	case BPF_STX:
+		if (BPF_MODE(in->code) == BPF_ATOMIC ? atomic(v, i, &s) : store(v, i, &s))
+			flow(v, i + 1, &s);
 		return;
 	case BPF_LD:
-		if (in->code == (BPF_LD | BPF_DW | BPF_IMM) && ld_imm64(v, i, &s))
-			flow(v, i, i + 2, &s);
-		else if (in->code != (BPF_LD | BPF_DW | BPF_IMM))
-			fail(v, i, "is an instruction this compiler never emits");
+		if (ld_imm64(v, i, &s))
+			flow(v, i + 2, &s);
 		return;
-	case BPF_JMP:
-	case BPF_JMP32:
-		break;
 	default:
-		fail(v, i, "is an instruction this compiler never emits");
+		jump(v, i, &s);
 		return;
 	}
-	int op = BPF_OP(in->code);
-	if (op == BPF_EXIT) {
-		if (s.r[0].kind != K_SCALAR)
-			fail(v, i, "exits without a number in r0");
-	} else if (op == BPF_CALL) {
-		if (call(v, i, &s))
-			flow(v, i, i + 1, &s);
-	} else if (op == BPF_JA) {
-		flow(v, i, (uint32_t)((int64_t)i + 1 + in->off), &s);
-	} else if (need_init(v, i, &s, in->dst_reg) &&
-		   (BPF_SRC(in->code) == BPF_K || need_init(v, i, &s, in->src_reg))) {
-		branch(v, i, &s);
+}
+
+static void interpret(struct vcheck *v)
+{
+	uint32_t n = v->p->ninsns;
+	struct vstate entry;
+	memset(&entry, 0, sizeof(entry));
+	for (int r = 0; r < 11; r++)
+		entry.r[r] = uninit;
+	for (int k = 0; k < SLOTS; k++)
+		entry.slot[k] = scalar(false, 0); /* unreadable anyway until written */
+	entry.r[BPF_REG_1] = (struct vreg){K_CTX, true, -1, 0, 0, 0};
+	entry.r[BPF_REG_10] = (struct vreg){K_FP, true, -1, 0, 0, 0};
+	flow(v, 0, &entry);
+	/* in instruction order, so that a loop-free program settles in one sweep */
+	for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+		bool any = false;
+		for (uint32_t i = 0; i < n; i++)
+			if (v->pending[i]) {
+				v->pending[i] = false;
+				any = true;
+				step(v, i);
+			}
+		if (!any)
+			return;
 	}
+	for (uint32_t i = 0; i < n; i++)
+		if (v->pending[i]) {
+			fail(v, i, "is in a loop whose state does not settle in %d passes", MAX_SWEEPS);
+			return;
+		}
 }
 
 int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct eq_diag *diag)
 {
 	uint32_t n = prog->ninsns;
-	struct vcheck v = {.img = img, .p = prog, .diag = diag};
-	v.at = calloc(n + 1, sizeof(*v.at));
-	v.seen = calloc(n + 1, sizeof(*v.seen));
-	v.visits = calloc(n + 1, sizeof(*v.visits));
-	v.work = calloc((size_t)(n + 1) * (MAX_VISITS + 2), sizeof(*v.work));
-	if (!v.at || !v.seen || !v.visits || !v.work)
-		abort();
 	if (n == 0) {
 		eq_loc loc = {(int)prog->line, (int)prog->col, 1};
 		diag_error(diag, loc, "internal error: the program for %s is empty", prog->probe_name);
-		v.errors++;
-	} else {
-		struct vstate entry = {0};
-		entry.r[1] = (struct vreg){K_CTX, 0, true, -1};
-		entry.r[10] = (struct vreg){K_FP, 0, true, -1};
-		flow(&v, 0, 0, &entry);
+		return -1;
 	}
-	while (v.nwork > 0 && v.errors == 0)
-		step(&v, (uint32_t)v.work[--v.nwork]);
+	struct vcheck v = {.img = img, .p = prog, .diag = diag};
+	v.at = calloc(n, sizeof(*v.at));
+	v.seen = calloc(n, sizeof(*v.seen));
+	v.pending = calloc(n, sizeof(*v.pending));
+	v.reported = calloc(n, sizeof(*v.reported));
+	v.second = calloc(n, sizeof(*v.second));
+	uint32_t *stack = calloc(n, sizeof(*stack));
+	if (!v.at || !v.seen || !v.pending || !v.reported || !v.second || !stack)
+		abort();
+	check_structure(&v, stack);
+	if (!v.errors)
+		interpret(&v);
 	free(v.at);
 	free(v.seen);
-	free(v.visits);
-	free(v.work);
+	free(v.pending);
+	free(v.reported);
+	free(v.second);
+	free(stack);
 	return v.errors ? -1 : 0;
 }
