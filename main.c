@@ -35,6 +35,7 @@ struct cli {
 	enum eq_output_format format;
 	int strlen;
 	pid_t pid;                 /* -p */
+	bool unsafe;               /* --unsafe */
 	int nparams;
 	char **params;
 };
@@ -53,7 +54,7 @@ static void usage(FILE *out)
 	      "  -v                verbose: attach points, program sizes, verifier logs\n"
 	      "  -q                quiet: no \"Attaching N probes...\" line\n"
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
-	      "  --unsafe          allow system() and signal()\n"
+	      "  --unsafe          allow system(), signal() and uprobes at FUNC+OFFSET\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     the version\n", out);
 }
@@ -123,7 +124,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			if (cli->strlen < 8 || cli->strlen > 200)
 				return usage_error("--strlen takes a size from 8 to 200, not '%s'", optarg);
 			break;
-		case OPT_UNSAFE: break;
+		case OPT_UNSAFE: cli->unsafe = true; break;
 		case OPT_BACKEND:
 			if (strcmp(optarg, "native"))
 				return usage_error("this ebpfq was built with the native back end only, not '%s'",
@@ -317,14 +318,14 @@ static void catch_signals(void)
 
 /* ---- the pipeline ------------------------------------------------------------------- */
 
-static int run(const struct cli *cli, const struct eq_image *img)
+/* Load, attach, run and finish; the -c child (ch->pid > 0) was started,
+ * held, before compiling, so that its user probes could filter on its pid. */
+static int run(const struct cli *cli, const struct eq_image *img, struct child *chp)
 {
 	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
 				 .quiet = cli->quiet, .format = cli->format, .target_pid = cli->pid};
-	struct child ch = {.pid = -1};
+	struct child ch = *chp;
 	struct eq_session *s = NULL;
-	if (cli->command && child_start(cli->command, &ch))
-		return EXIT_RUNTIME;
 	if (ch.pid > 0)
 		ro.target_pid = ch.pid;
 	int rc = rt_session_load(img, &ro, &s);
@@ -383,18 +384,26 @@ int main(int argc, char **argv)
 		free(script);
 		return EXIT_RUNTIME;
 	}
+	struct child ch = {.pid = -1};
+	if (running && cli.command && child_start(cli.command, &ch)) {
+		free(script);
+		return EXIT_RUNTIME;
+	}
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
-		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir()},
+		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
+			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
+			   .unsafe = cli.unsafe},
 	};
 	struct eq_image *img = NULL;
 	if (eq_compile(&co, &img)) {
+		child_abandon(&ch);
 		free(script);
 		return EXIT_USAGE;
 	}
 	catch_signals(); /* from here on a signal ends tracing cleanly */
-	rc = running ? run(&cli, img) : 0;
+	rc = running ? run(&cli, img, &ch) : 0;
 	eq_image_free(img);
 	free(script);
 	return rc;

@@ -122,6 +122,8 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.name = f->name, .probe_name = arena_strdup(a, ap->probe_name),
 		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
+		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
+		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
 	};
@@ -178,7 +180,8 @@ static void compile_probes(struct compile *c, struct ast *program)
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
-				    .filter_pid = c->opts->filter_pid};
+				    .filter_pid = c->opts->filter_pid,
+				    .child_pid = c->opts->target.child_pid};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];

@@ -17,6 +17,9 @@
 struct eq_target {
 	bool has_kprobes;        /* kprobe attach works (else sys_ falls back to tracepoints) */
 	const char *tracefs;     /* "/sys/kernel/tracing"; NULL: do not consult tracefs */
+	const char *kernel_btf;  /* "/sys/kernel/btf/vmlinux" for fentry/fexit; NULL: none */
+	int child_pid;           /* -c: user probes fire only in this process; 0: none */
+	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
 };
 
 enum eq_dump {

@@ -73,6 +73,23 @@ enum eq_attach_kind {
 	EQ_ATTACH_TRACEPOINT,  /* target: "category:name" */
 	EQ_ATTACH_KPROBE,      /* target: kernel function */
 	EQ_ATTACH_KRETPROBE,
+	EQ_ATTACH_UPROBE,      /* target: absolute path of the binary, at target_offset;
+	                          usdt probes too, with their semaphore at ref_ctr_offset */
+	EQ_ATTACH_URETPROBE,
+	EQ_ATTACH_RAW_TRACEPOINT, /* target: the tracepoint's name ("sched_switch") */
+	EQ_ATTACH_PERF_EVENT,  /* interval, profile, software, hardware: see eq_perf */
+	EQ_ATTACH_FENTRY,      /* target: kernel function, with target_btf_id */
+	EQ_ATTACH_FEXIT,
+};
+
+/* A sampling perf event (perf_event_open's type, config, period). */
+struct eq_perf {
+	uint32_t type;      /* PERF_TYPE_SOFTWARE, PERF_TYPE_HARDWARE */
+	uint64_t config;    /* PERF_COUNT_SW_*, PERF_COUNT_HW_* */
+	uint64_t period;    /* events (or ns for the clocks) between two runs; or with
+	                       freq, runs per second */
+	bool freq;
+	bool every_cpu;     /* one event per CPU (profile, software); else CPU 0 only */
 };
 
 /* A map reference: the instruction at insn_index is a BPF_LD_IMM64 that the
@@ -100,6 +117,10 @@ struct eq_prog {
 	uint32_t prog_type;      /* BPF_PROG_TYPE_* */
 	enum eq_attach_kind attach;
 	const char *target;      /* attach target (see eq_attach_kind) */
+	uint64_t target_offset;  /* uprobes: file offset of the probed instruction */
+	uint64_t ref_ctr_offset; /* usdt: file offset of the probe's semaphore, or 0 */
+	uint32_t target_btf_id;  /* fentry, fexit: the function's id in vmlinux BTF */
+	struct eq_perf perf;     /* EQ_ATTACH_PERF_EVENT */
 	struct bpf_insn *insns;
 	uint32_t ninsns;
 	struct eq_map_ref *refs;

@@ -397,6 +397,45 @@ static int ctx_load(struct lower *L, uint32_t off, uint8_t size, bool is_signed,
 	return lower_load(L, L->ctx, (int32_t)off, size, is_signed, loc);
 }
 
+/* Cut a 64-bit value to its C type of `bits` bits, sign-extending where the
+ * type is signed. */
+static struct ir_val cut_to_type(struct lower *L, int v, uint8_t bits, bool is_signed, eq_loc loc)
+{
+	if (bits >= 64)
+		return ir_reg(v);
+	if (is_signed) {
+		int up = lower_binop(L, IR_SHL, ir_reg(v), ir_imm(64 - bits), loc);
+		return ir_reg(lower_binop(L, IR_SAR, ir_reg(up), ir_imm(64 - bits), loc));
+	}
+	return ir_reg(lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << bits) - 1)), loc));
+}
+
+/* argN of a USDT probe, where its note says: a register, memory at a
+ * register plus a displacement (read from the traced process), or a
+ * constant. */
+static struct ir_val usdt_arg(struct lower *L, int n, eq_loc loc)
+{
+	if (n >= L->ap->nusdt_args) {
+		diag_error(L->env->diag, loc, "arg%d is not available: USDT probe %s has %d argument%s", n,
+			   L->ap->probe_name, L->ap->nusdt_args, L->ap->nusdt_args == 1 ? "" : "s");
+		L->failed = true;
+		return ir_imm(0);
+	}
+	const struct usdt_arg *a = &L->ap->usdt_args[n];
+	if (a->kind == USDT_ARG_CONST)
+		return ir_imm(a->value);
+	int v = ctx_load(L, a->reg_offset, 8, false, loc);
+	if (a->kind == USDT_ARG_MEM) {
+		int slot = temp_slot(L, 8);
+		lower_store(L, slot, 0, 8, ir_imm(0), loc);
+		int addr = lower_binop(L, IR_ADD, ir_reg(v), ir_imm(a->value), loc);
+		lower_call(L, BPF_FUNC_probe_read_user, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)),
+			   ir_imm(a->size), ir_reg(addr));
+		v = lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+	}
+	return cut_to_type(L, v, (uint8_t)(a->size * 8), a->is_signed, loc);
+}
+
 static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 {
 	const char *n = e->name;
@@ -431,6 +470,12 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 		return ir_reg(lower_call(L, BPF_FUNC_get_current_task, loc, 0));
 	uint32_t off;
 	uint8_t size;
+	if (!strncmp(n, "arg", 3) && L->ap->ctx == CTX_USDT)
+		return usdt_arg(L, n[3] - '0', loc);
+	if (!strcmp(n, "retval") && L->ap->ctx == CTX_FEXIT && L->ap->retval) {
+		const struct tp_field *f = L->ap->retval;
+		return cut_to_type(L, ctx_load(L, f->offset, 8, false, loc), f->bits, f->is_signed, loc);
+	}
 	if (!strncmp(n, "arg", 3)) {
 		if (!probe_ctx_arg(L->ap->ctx, n[3] - '0', &off, &size)) {
 			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,
@@ -459,14 +504,9 @@ static struct ir_val args_int(struct lower *L, const struct ast *e)
 {
 	const struct tp_field *f = probe_find_field(L->ap, e->name);
 	int v = ctx_load(L, f->offset, (uint8_t)f->size, false, e->loc);
-	if (f->is_signed && f->bits < 64) {
-		int up = lower_binop(L, IR_SHL, ir_reg(v), ir_imm(64 - f->bits), e->loc);
-		return ir_reg(lower_binop(L, IR_SAR, ir_reg(up), ir_imm(64 - f->bits), e->loc));
-	}
-	if (f->bits < f->size * 8)
-		return ir_reg(lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << f->bits) - 1)),
-					  e->loc));
-	return ir_reg(v);
+	if (!f->is_signed && f->bits >= f->size * 8)
+		return ir_reg(v); /* the load already zero-extended it */
+	return cut_to_type(L, v, f->bits, f->is_signed, e->loc);
 }
 
 static const enum ir_op arith_ops[] = {
@@ -786,12 +826,15 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
 	ctx->dst = L.ctx = ir_vreg_new(L.f);
 	give_string_vars_slots(&L, probe->b);
-	if (env->filter_pid && ap->attach != EQ_ATTACH_BEGIN && ap->attach != EQ_ATTACH_END) {
-		/* -p PID: the probe fires for everyone, the program returns early for others */
+	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
+			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
+	if (filter_pid) {
+		/* -p PID, or -c for user probes: the probe fires for everyone, the
+		 * program returns early for other processes */
 		struct ir_block *body = lower_block(&L);
 		int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, probe->loc, 0);
 		int pid = lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), probe->loc);
-		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(env->filter_pid), body, L.exit, probe->loc);
+		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L.exit, probe->loc);
 		lower_place(&L, body);
 	}
 	if (probe->a) {

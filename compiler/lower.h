@@ -21,6 +21,7 @@ struct lower_env {
 		int count, cap;
 	} outputs;
 	int filter_pid;           /* -p PID, or 0 */
+	int child_pid;            /* -c: user probes filter on it, or 0 */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 };
 

@@ -7,32 +7,46 @@
  */
 #include "probe.h"
 
+#include <bpf/btf.h>
+
+#include "elf_symbols.h"
+
 #include <dirent.h>
+#include <errno.h>
 #include <fnmatch.h>
+#include <linux/perf_event.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
-enum spec_kind { SK_BEGIN, SK_END, SK_TRACEPOINT, SK_KPROBE, SK_KRETPROBE, SK_LATER };
+enum spec_kind {
+	SK_BEGIN, SK_END, SK_TRACEPOINT, SK_KPROBE, SK_KRETPROBE, SK_UPROBE, SK_URETPROBE,
+	SK_USDT, SK_RAWTRACEPOINT, SK_INTERVAL, SK_PROFILE, SK_SOFTWARE, SK_HARDWARE,
+	SK_FENTRY, SK_FEXIT,
+};
 
 struct kind_row {
 	const char *name;
 	enum spec_kind kind;
 };
 
-/* Every probe kind the language has.  SK_LATER kinds parse but are not
- * compiled yet: they get an error naming them, never a silent miscompile. */
+/* Every probe kind the language has, with bpftrace's short aliases. */
 static const struct kind_row kind_rows[] = {
-	{"BEGIN", SK_BEGIN},          {"END", SK_END},
-	{"tracepoint", SK_TRACEPOINT}, {"t", SK_TRACEPOINT},
-	{"kprobe", SK_KPROBE},        {"k", SK_KPROBE},
-	{"kretprobe", SK_KRETPROBE},  {"kr", SK_KRETPROBE},
-	{"uprobe", SK_LATER},         {"uretprobe", SK_LATER},
-	{"rawtracepoint", SK_LATER},  {"fentry", SK_LATER},
-	{"fexit", SK_LATER},          {"kfunc", SK_LATER},
-	{"kretfunc", SK_LATER},       {"usdt", SK_LATER},
-	{"interval", SK_LATER},       {"profile", SK_LATER},
-	{"software", SK_LATER},       {"hardware", SK_LATER},
+	{"BEGIN", SK_BEGIN},             {"END", SK_END},
+	{"tracepoint", SK_TRACEPOINT},   {"t", SK_TRACEPOINT},
+	{"kprobe", SK_KPROBE},           {"k", SK_KPROBE},
+	{"kretprobe", SK_KRETPROBE},     {"kr", SK_KRETPROBE},
+	{"uprobe", SK_UPROBE},           {"u", SK_UPROBE},
+	{"uretprobe", SK_URETPROBE},     {"ur", SK_URETPROBE},
+	{"usdt", SK_USDT},               {"U", SK_USDT},
+	{"rawtracepoint", SK_RAWTRACEPOINT}, {"rt", SK_RAWTRACEPOINT},
+	{"interval", SK_INTERVAL},       {"i", SK_INTERVAL},
+	{"profile", SK_PROFILE},         {"p", SK_PROFILE},
+	{"software", SK_SOFTWARE},       {"s", SK_SOFTWARE},
+	{"hardware", SK_HARDWARE},       {"h", SK_HARDWARE},
+	{"fentry", SK_FENTRY},           {"kfunc", SK_FENTRY},   {"f", SK_FENTRY},
+	{"fexit", SK_FEXIT},             {"kretfunc", SK_FEXIT}, {"fr", SK_FEXIT},
 };
 
 static const char *const kind_names[] = {
@@ -86,8 +100,9 @@ static void add_tracepoint(struct resolve_ctx *r, const char *cat, const char *n
 	add_point(r, p);
 }
 
-/* Every tracepoint under tracefs matching the category and name patterns. */
-static int expand_tracepoints(struct resolve_ctx *r, const char *cat_pat, const char *name_pat)
+/* Every tracepoint under tracefs matching the category and name patterns:
+ * added as attach points, or only counted. */
+static int scan_tracepoints(struct resolve_ctx *r, const char *cat_pat, const char *name_pat, bool add)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/events", r->target->tracefs);
@@ -108,7 +123,8 @@ static int expand_tracepoints(struct resolve_ctx *r, const char *cat_pat, const 
 			if (e->d_name[0] == '.' || fnmatch(name_pat, e->d_name, 0) ||
 			    !tracepoint_exists(r->target->tracefs, c->d_name, e->d_name))
 				continue;
-			add_tracepoint(r, c->d_name, e->d_name);
+			if (add)
+				add_tracepoint(r, c->d_name, e->d_name);
 			found++;
 		}
 		closedir(events);
@@ -137,7 +153,7 @@ static int resolve_tracepoint(struct resolve_ctx *r, const char *rest)
 		return 0;
 	}
 	if (has_wildcard(cat) || has_wildcard(name)) {
-		if (expand_tracepoints(r, cat, name) == 0) {
+		if (scan_tracepoints(r, cat, name, true) == 0) {
 			diag_error(r->diag, r->spec->loc, "no tracepoint matches '%s'", r->spec->name);
 			return -1;
 		}
@@ -151,6 +167,44 @@ static int resolve_tracepoint(struct resolve_ctx *r, const char *rest)
 	}
 	add_tracepoint(r, cat, name);
 	return 0;
+}
+
+/* One kprobe on FUNC or FUNC+OFFSET. */
+static void add_kprobe(struct resolve_ctx *r, const char *func, bool ret)
+{
+	const char *kind = ret ? "kretprobe" : "kprobe";
+	const char *plus = strchr(func, '+');
+	struct attach_point p = {
+		.probe_name = arena_printf(r->arena, "%s:%s", kind, func),
+		.func = func,
+		.attach = ret ? EQ_ATTACH_KRETPROBE : EQ_ATTACH_KPROBE,
+		.prog_type = BPF_PROG_TYPE_KPROBE,
+		.target = plus ? arena_strndup(r->arena, func, (size_t)(plus - func)) : func,
+		.target_offset = plus ? strtoull(plus + 1, NULL, 0) : 0,
+		.ctx = ret ? CTX_PT_REGS_RETURN : CTX_PT_REGS_ENTRY,
+	};
+	p.note = arena_printf(r->arena, "%s %s", kind, func);
+	add_point(r, p);
+}
+
+/* Every kernel function the kprobes can reach (tracefs
+ * available_filter_functions: "name" or "name [module]") matching pattern. */
+static int expand_kernel_functions(struct resolve_ctx *r, const char *pattern, bool ret)
+{
+	char path[512], line[512];
+	snprintf(path, sizeof(path), "%s/available_filter_functions", r->target->tracefs);
+	FILE *f = fopen(path, "r");
+	int found = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \n")] = 0;
+		if (*line && !fnmatch(pattern, line, 0)) {
+			add_kprobe(r, arena_strdup(r->arena, line), ret);
+			found++;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
 }
 
 /* kprobe:FUNC / kretprobe:FUNC.  kprobe:sys_NAME is the system call NAME:
@@ -183,21 +237,612 @@ static int resolve_kprobe(struct resolve_ctx *r, const char *func, bool ret)
 		add_point(r, p);
 		return 0;
 	}
+	if (has_wildcard(func) && r->target->has_kprobes && r->target->tracefs) {
+		if (expand_kernel_functions(r, func, ret) == 0) {
+			diag_error(r->diag, r->spec->loc, "no kernel function matches '%s'", func);
+			return -1;
+		}
+		return 0;
+	}
+	/* without kprobes a wildcard stays one probe, whose attach says why it cannot */
+	add_kprobe(r, func, ret);
+	return 0;
+}
+
+/* ---- registers: pt_regs and USDT operands ------------------------------------------ */
+
+#if defined(__aarch64__)
+/* arm64 struct user_pt_regs: x0..x7 carry the arguments, x0 the return value. */
+static const uint32_t pt_regs_args[] = {0, 8, 16, 24, 32, 40};
+enum { PT_REGS_RET = 0 };
+#else
+/* x86-64 struct pt_regs: di, si, dx, cx, r8, r9 carry the arguments, ax the
+ * return value. */
+static const uint32_t pt_regs_args[] = {112, 104, 96, 88, 72, 64};
+enum { PT_REGS_RET = 80 };
+#endif
+
+/* x86-64 register names as USDT argument specs write them, by pt_regs offset. */
+static const struct { const char *names[4]; uint32_t offset; } x86_registers[] = {
+	{{"rax", "eax", "ax", "al"}, 80},   {{"rbx", "ebx", "bx", "bl"}, 40},
+	{{"rcx", "ecx", "cx", "cl"}, 88},   {{"rdx", "edx", "dx", "dl"}, 96},
+	{{"rsi", "esi", "si", "sil"}, 104}, {{"rdi", "edi", "di", "dil"}, 112},
+	{{"rbp", "ebp", "bp", "bpl"}, 32},  {{"rsp", "esp", "sp", "spl"}, 152},
+	{{"r8", "r8d", "r8w", "r8b"}, 72},  {{"r9", "r9d", "r9w", "r9b"}, 64},
+	{{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
+	{{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
+	{{"r14", "r14d", "r14w", "r14b"}, 8},  {{"r15", "r15d", "r15w", "r15b"}, 0},
+	{{"rip", "eip", "ip", NULL}, 128},
+};
+
+static bool x86_register(const char *name, size_t len, uint32_t *offset)
+{
+	for (size_t i = 0; i < sizeof(x86_registers) / sizeof(x86_registers[0]); i++)
+		for (int k = 0; k < 4; k++) {
+			const char *n = x86_registers[i].names[k];
+			if (n && strlen(n) == len && !strncmp(n, name, len)) {
+				*offset = x86_registers[i].offset;
+				return true;
+			}
+		}
+	return false;
+}
+
+/* One x86-64 spec: SIZE@OPERAND with OPERAND %REG, $CONST or DISP(%REG). */
+static bool usdt_parse_one(const char *spec, size_t len, struct usdt_arg *a)
+{
+	char buf[64];
+	if (len >= sizeof(buf))
+		return false;
+	memcpy(buf, spec, len);
+	buf[len] = 0;
+	char *at = strchr(buf, '@'), *end;
+	if (!at)
+		return false;
+	long size = strtol(buf, &end, 10);
+	if (end != at || !size || labs(size) > 8 || (labs(size) & (labs(size) - 1)))
+		return false;
+	a->size = (uint8_t)labs(size);
+	a->is_signed = size < 0;
+	const char *op = at + 1;
+	if (*op == '$') {
+		a->kind = USDT_ARG_CONST;
+		a->value = strtoll(op + 1, &end, 0);
+		return !*end && op[1];
+	}
+	if (*op == '%') {
+		a->kind = USDT_ARG_REG;
+		return x86_register(op + 1, strlen(op + 1), &a->reg_offset);
+	}
+	a->kind = USDT_ARG_MEM;
+	a->value = strtoll(op, &end, 0);
+	const char *close = strchr(end, ')');
+	return *end == '(' && end[1] == '%' && close && !close[1] &&
+	       x86_register(end + 2, (size_t)(close - end - 2), &a->reg_offset);
+}
+
+/* A probe's argument specs, space separated, into ap->usdt_args. */
+static int usdt_parse_args(struct resolve_ctx *r, const char *specs, struct attach_point *ap)
+{
+	struct usdt_arg *args = ARENA_ARRAY(r->arena, struct usdt_arg, 12);
+	int n = 0;
+	for (const char *p = specs; *p;) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " ");
+		if (!len)
+			break;
+#if defined(__x86_64__)
+		bool ok = n < 12 && usdt_parse_one(p, len, &args[n]);
+#else
+		bool ok = false; /* arm64's operand syntax ([sp, 8], x0) is not read yet */
+#endif
+		if (!ok) {
+			diag_error(r->diag, r->spec->loc, "cannot read argument %d of USDT probe %s: '%.*s'",
+				   n, ap->probe_name, (int)len, p);
+			return -1;
+		}
+		n++;
+		p += len;
+	}
+	ap->usdt_args = args;
+	ap->nusdt_args = n;
+	return 0;
+}
+
+/* ---- user probes -------------------------------------------------------------- */
+
+/* Split "PATH:REST" at the first ':'; reports and returns NULL if either part is empty. */
+static const char *split_path(struct resolve_ctx *r, const char *rest, const char *usage, char **path)
+{
+	const char *colon = strchr(rest, ':');
+	if (!colon || colon == rest || !colon[1]) {
+		diag_error(r->diag, r->spec->loc, "a probe of this kind is written %s", usage);
+		return NULL;
+	}
+	*path = arena_strndup(r->arena, rest, (size_t)(colon - rest));
+	return colon + 1;
+}
+
+/* The file a user probe's PATH names, or NULL after an error at the spec. */
+static const char *find_binary(struct resolve_ctx *r, const char *path)
+{
+	char found[4096];
+	int rc = elf_find_binary(path, found, sizeof(found));
+	if (rc == 0)
+		return arena_strdup(r->arena, found);
+	if (strchr(path, '/'))
+		diag_error(r->diag, r->spec->loc, "cannot read '%s': %s", path, strerror(-rc));
+	else
+		diag_error(r->diag, r->spec->loc, "no program or library '%s': not on $PATH, "
+			   "and the dynamic loader knows no lib%s.so", path,
+			   strncmp(path, "lib", 3) ? path : path + 3);
+	return NULL;
+}
+
+/* Is this a Go program?  Its functions run on goroutine stacks, which Go
+ * moves; a uretprobe rewrites the return address on that stack. */
+static bool is_go_binary(const char *path)
+{
+	return elf_for_each_func(path, "runtime.goexit*", NULL, NULL) > 0;
+}
+
+struct uprobe_expand {
+	struct resolve_ctx *r;
+	const char *path, *user_path, *kind;
+	bool ret;
+	uint64_t add;       /* SYM+OFF */
+	const char **names; /* for did-you-mean: every function */
+	int nnames, cap;
+};
+
+static void add_uprobe(struct uprobe_expand *u, const char *func, uint64_t offset)
+{
+	struct resolve_ctx *r = u->r;
+	struct attach_point p = {
+		.probe_name = arena_printf(r->arena, "%s:%s:%s", u->kind, u->user_path, func),
+		.func = arena_strdup(r->arena, func),
+		.attach = u->ret ? EQ_ATTACH_URETPROBE : EQ_ATTACH_UPROBE,
+		.prog_type = BPF_PROG_TYPE_KPROBE,
+		.target = u->path,
+		.target_offset = offset,
+		.ctx = u->ret ? CTX_PT_REGS_RETURN : CTX_PT_REGS_ENTRY,
+		.user = true,
+	};
+	p.note = arena_printf(r->arena, "%s %s at file offset 0x%llx", u->kind, u->path,
+			      (unsigned long long)offset);
+	add_point(r, p);
+}
+
+static int add_matching_func(const struct elf_func *fn, void *arg)
+{
+	struct uprobe_expand *u = arg;
+	if (u->add && u->add >= fn->size) {
+		diag_error(u->r->diag, u->r->spec->loc, "offset %llu is past the end of %s (%llu bytes)",
+			   (unsigned long long)u->add, fn->name, (unsigned long long)fn->size);
+		return 1;
+	}
+	const char *func = u->add ? arena_printf(u->r->arena, "%s+%llu", fn->name,
+						 (unsigned long long)u->add)
+				  : fn->name;
+	add_uprobe(u, func, fn->offset + u->add);
+	return 0;
+}
+
+static int remember_name(const struct elf_func *fn, void *arg)
+{
+	struct uprobe_expand *u = arg;
+	arena_grow(u->r->arena, (void **)&u->names, &u->cap, u->nnames, sizeof(*u->names));
+	u->names[u->nnames++] = arena_strdup(u->r->arena, fn->name);
+	return 0;
+}
+
+/* uprobe:PATH:SYM / uretprobe:PATH:SYM.  SYM is a function name (Go's
+ * main.main and C++'s mangled names included), a wildcard, NAME+OFF, or an
+ * address 0xADDR. */
+static int resolve_uprobe(struct resolve_ctx *r, const char *rest, bool ret)
+{
+	const char *kind = ret ? "uretprobe" : "uprobe";
+	char *user_path;
+	const char *sym = split_path(r, rest, ret ? "uretprobe:PATH:FUNCTION" : "uprobe:PATH:FUNCTION",
+				     &user_path);
+	if (!sym)
+		return -1;
+	struct uprobe_expand u = {.r = r, .user_path = user_path, .kind = kind, .ret = ret};
+	if (!(u.path = find_binary(r, user_path)))
+		return -1;
+	if (ret && is_go_binary(u.path))
+		diag_warning(r->diag, r->spec->loc,
+			     "a uretprobe on a Go function may crash the program if Go moves or "
+			     "unwinds its goroutine's stack meanwhile (main.main is usually safe); see "
+			     "doc/probes.md");
+	int before = r->list->count;
+	if (!strncmp(sym, "0x", 2)) {
+		char *end;
+		uint64_t addr = strtoull(sym, &end, 16);
+		uint64_t offset;
+		if (*end || end == sym + 2) {
+			diag_error(r->diag, r->spec->loc, "'%s' is not an address", sym);
+			return -1;
+		}
+		if (elf_addr_to_offset(u.path, addr, &offset)) {
+			diag_error(r->diag, r->spec->loc, "address %s is not in the code of %s", sym, u.path);
+			return -1;
+		}
+		add_uprobe(&u, sym, offset);
+		return 0;
+	}
+	const char *plus = strchr(sym, '+');
+	char *name = arena_strdup(r->arena, sym);
+	if (plus) {
+		char *end;
+		name[plus - sym] = 0;
+		u.add = strtoull(plus + 1, &end, 0);
+		if (*end || !plus[1] || !u.add) {
+			diag_error(r->diag, r->spec->loc, "'%s' is not FUNCTION+OFFSET", sym);
+			return -1;
+		}
+		/* A breakpoint inside an instruction corrupts the traced program, and
+		 * without a disassembler we cannot tell the boundaries on x86. */
+		if (!r->target->unsafe) {
+			diag_error(r->diag, r->spec->loc, "a uprobe at FUNCTION+OFFSET breaks the program "
+				   "unless the offset starts an instruction, which ebpfq cannot check");
+			diag_hint(r->diag, r->spec->loc, "check it (objdump -d --disassemble=%s %s), then "
+				  "run with --unsafe", name, u.path);
+			return -1;
+		}
+	}
+	int n = elf_for_each_func(u.path, name, add_matching_func, &u);
+	if (n < 0) {
+		diag_error(r->diag, r->spec->loc, "cannot read symbols of %s: %s", u.path,
+			   n == -ENOEXEC ? "not an ELF file" : strerror(-n));
+		return -1;
+	}
+	if (r->diag->errors)
+		return -1;
+	if (r->list->count == before) {
+		diag_error(r->diag, r->spec->loc, "no function %s '%s' in %s",
+			   has_wildcard(name) ? "matches" : "named", name, u.path);
+		const char *close = NULL;
+		if (!has_wildcard(name)) {
+			elf_for_each_func(u.path, "*", remember_name, &u);
+			arena_grow(r->arena, (void **)&u.names, &u.cap, u.nnames, sizeof(*u.names));
+			u.names[u.nnames] = NULL; /* diag_closest's list ends in NULL */
+			close = diag_closest(name, u.names);
+		}
+		if (close)
+			diag_hint(r->diag, r->spec->loc, "did you mean `%s`?", close);
+		else
+			diag_hint(r->diag, r->spec->loc, "`ebpfq -l 'uprobe:%s:*'` lists its functions",
+				  user_path);
+		return -1;
+	}
+	return 0;
+}
+
+struct usdt_expand {
+	struct resolve_ctx *r;
+	const char *path, *user_path, *provider, *name;
+	int found;
+};
+
+static int add_matching_usdt(const struct elf_usdt *probe, void *arg)
+{
+	struct usdt_expand *u = arg;
+	struct resolve_ctx *r = u->r;
+	if ((u->provider && fnmatch(u->provider, probe->provider, 0)) || fnmatch(u->name, probe->name, 0))
+		return 0;
+	struct attach_point p = {
+		.probe_name = arena_printf(r->arena, "usdt:%s:%s:%s", u->user_path, probe->provider,
+					   probe->name),
+		.func = arena_strdup(r->arena, probe->name),
+		.attach = EQ_ATTACH_UPROBE,
+		.prog_type = BPF_PROG_TYPE_KPROBE,
+		.target = u->path,
+		.target_offset = probe->offset,
+		.ref_ctr_offset = probe->semaphore_offset,
+		.ctx = CTX_USDT,
+		.user = true,
+	};
+	p.note = arena_printf(r->arena, "usdt %s:%s in %s at file offset 0x%llx%s", probe->provider,
+			      probe->name, u->path, (unsigned long long)probe->offset,
+			      probe->semaphore_offset ? " (with semaphore)" : "");
+	if (usdt_parse_args(r, probe->args, &p))
+		return 1;
+	add_point(r, p);
+	u->found++;
+	return 0;
+}
+
+/* usdt:PATH:[PROVIDER:]NAME */
+static int resolve_usdt(struct resolve_ctx *r, const char *rest)
+{
+	char *user_path;
+	const char *what = split_path(r, rest, "usdt:PATH:[PROVIDER:]NAME", &user_path);
+	if (!what)
+		return -1;
+	struct usdt_expand u = {.r = r, .user_path = user_path, .name = what};
+	const char *colon = strchr(what, ':');
+	if (colon) {
+		u.provider = arena_strndup(r->arena, what, (size_t)(colon - what));
+		u.name = colon + 1;
+	}
+	if (!(u.path = find_binary(r, user_path)))
+		return -1;
+	int n = elf_for_each_usdt(u.path, add_matching_usdt, &u);
+	if (r->diag->errors)
+		return -1;
+	if (n < 0 || !u.found) {
+		diag_error(r->diag, r->spec->loc, "no USDT probe %s%s%s in %s", u.provider ? u.provider : "",
+			   u.provider ? ":" : "", u.name, u.path);
+		diag_hint(r->diag, r->spec->loc, "`ebpfq -l 'usdt:%s:*'` lists its probes", user_path);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- fentry / fexit ------------------------------------------------------------- */
+
+/* A BTF type with typedefs and qualifiers peeled off. */
+static const struct btf_type *btf_resolve(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t) ||
+		     btf_is_type_tag(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+/* A parameter or return value as a context field: every one takes a u64
+ * slot of the trampoline's context; integers keep their width and sign,
+ * pointers and enums are unsigned words.  False for what fits no register
+ * (a struct passed by value). */
+static bool btf_field(const struct btf *btf, uint32_t type_id, struct tp_field *f)
+{
+	const struct btf_type *t = btf_resolve(btf, type_id);
+	f->kind = TPF_INT;
+	f->size = 8;
+	f->bits = 64;
+	f->is_signed = false;
+	if (!t)
+		return false;
+	if (btf_is_ptr(t))
+		return true;
+	if (btf_is_enum(t) || btf_is_enum64(t)) {
+		f->bits = (uint8_t)(t->size * 8);
+		return true;
+	}
+	if (btf_is_int(t) && t->size <= 8) {
+		f->bits = (uint8_t)(t->size * 8);
+		f->is_signed = (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;
+		return true;
+	}
+	return false;
+}
+
+static int resolve_fentry(struct resolve_ctx *r, const char *func, bool ret)
+{
+	const char *kind = ret ? "fexit" : "fentry";
+	if (!*func || strchr(func, ':') || has_wildcard(func)) {
+		diag_error(r->diag, r->spec->loc, "a %s probe is written %s:FUNCTION%s", kind, kind,
+			   has_wildcard(func) ? " (no wildcards yet)" : "");
+		return -1;
+	}
+	const char *path = r->target->kernel_btf;
+	struct btf *btf = path ? btf__parse(path, NULL) : NULL;
+	if (!btf) {
+		diag_error(r->diag, r->spec->loc, "%s probes need the kernel's BTF, and %s cannot be read",
+			   kind, path ? path : "/sys/kernel/btf/vmlinux");
+		return -1;
+	}
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	const struct btf_type *proto = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, (uint32_t)id)->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto)) {
+		diag_error(r->diag, r->spec->loc, "no kernel function '%s' in the kernel's BTF", func);
+		btf__free(btf);
+		return -1;
+	}
 	struct attach_point p = {
 		.probe_name = arena_printf(r->arena, "%s:%s", kind, func),
 		.func = func,
-		.attach = ret ? EQ_ATTACH_KRETPROBE : EQ_ATTACH_KPROBE,
-		.prog_type = BPF_PROG_TYPE_KPROBE,
+		.attach = ret ? EQ_ATTACH_FEXIT : EQ_ATTACH_FENTRY,
+		.prog_type = BPF_PROG_TYPE_TRACING,
 		.target = func,
-		.ctx = CTX_PT_REGS,
+		.target_btf_id = (uint32_t)id,
+		.ctx = ret ? CTX_FEXIT : CTX_FENTRY,
+		.format = ARENA_NEW(r->arena, struct tp_format),
 	};
-	p.note = arena_printf(r->arena, "%s %s", kind, func);
-	if (has_wildcard(func)) {
-		diag_error(r->diag, r->spec->loc, "kprobe wildcards are not supported yet");
-		return -1;
+	p.note = arena_printf(r->arena, "%s trampoline on %s (BTF id %d)", kind, func, id);
+	/* the context is u64 args[nargs] and, for fexit, the return value after them */
+	const struct btf_param *params = btf_params(proto);
+	int nargs = btf_vlen(proto);
+	for (int i = 0; i < nargs; i++) {
+		struct tp_field f = {.name = arena_strdup(r->arena, btf__name_by_offset(btf, params[i].name_off)),
+				     .offset = 8 * (uint32_t)i};
+		if (btf_field(btf, params[i].type, &f) && *f.name)
+			ARENA_PUSH(r->arena, *p.format, f);
 	}
+	p.nargs = nargs;
+	struct tp_field rv = {.name = "$retval", .offset = 8 * (uint32_t)nargs};
+	if (ret && proto->type && btf_field(btf, proto->type, &rv))
+		p.retval = ARENA_NEW(r->arena, struct tp_field), *p.retval = rv;
+	btf__free(btf);
 	add_point(r, p);
 	return 0;
+}
+
+/* ---- raw tracepoints and perf events ------------------------------------------------ */
+
+/* rawtracepoint:NAME or rawtracepoint:CATEGORY:NAME: the kernel attaches by
+ * name alone. */
+static int resolve_raw_tracepoint(struct resolve_ctx *r, const char *rest)
+{
+	const char *name = strrchr(rest, ':') ? strrchr(rest, ':') + 1 : rest;
+	if (!*name || has_wildcard(rest)) {
+		diag_error(r->diag, r->spec->loc, "a raw tracepoint is written rawtracepoint:NAME%s",
+			   *name ? " (no wildcards)" : "");
+		return -1;
+	}
+	if (r->target->tracefs && name == rest && scan_tracepoints(r, "*", name, false) == 0) {
+		diag_error(r->diag, r->spec->loc, "no such tracepoint: %s", name);
+		diag_hint(r->diag, r->spec->loc, "`ebpfq -l 'tracepoint:*:%s*'` lists what this kernel offers",
+			  name);
+		return -1;
+	}
+	if (r->target->tracefs && name != rest) {
+		char *cat = arena_strndup(r->arena, rest, (size_t)(name - 1 - rest));
+		if (!tracepoint_exists(r->target->tracefs, cat, name)) {
+			diag_error(r->diag, r->spec->loc, "no such tracepoint: %s:%s", cat, name);
+			return -1;
+		}
+	}
+	struct attach_point p = {
+		.probe_name = arena_printf(r->arena, "rawtracepoint:%s", rest),
+		.func = name,
+		.attach = EQ_ATTACH_RAW_TRACEPOINT,
+		.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+		.target = name,
+		.ctx = CTX_RAW_TRACEPOINT,
+	};
+	p.note = arena_printf(r->arena, "raw tracepoint %s", name);
+	add_point(r, p);
+	return 0;
+}
+
+struct perf_event_name {
+	const char *name, *alias;
+	uint64_t config;
+	uint64_t default_period;
+};
+
+static const struct perf_event_name software_events[] = {
+	{"cpu-clock", "cpu", PERF_COUNT_SW_CPU_CLOCK, 1000000},
+	{"task-clock", NULL, PERF_COUNT_SW_TASK_CLOCK, 1000000},
+	{"page-faults", "faults", PERF_COUNT_SW_PAGE_FAULTS, 100},
+	{"context-switches", "cs", PERF_COUNT_SW_CONTEXT_SWITCHES, 1000},
+	{"cpu-migrations", NULL, PERF_COUNT_SW_CPU_MIGRATIONS, 1},
+	{"minor-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MIN, 100},
+	{"major-faults", NULL, PERF_COUNT_SW_PAGE_FAULTS_MAJ, 1},
+	{"alignment-faults", NULL, PERF_COUNT_SW_ALIGNMENT_FAULTS, 1},
+	{"emulation-faults", NULL, PERF_COUNT_SW_EMULATION_FAULTS, 1},
+	{"dummy", NULL, PERF_COUNT_SW_DUMMY, 1},
+	{NULL, NULL, 0, 0},
+};
+
+static const struct perf_event_name hardware_events[] = {
+	{"cpu-cycles", "cycles", PERF_COUNT_HW_CPU_CYCLES, 1000000},
+	{"instructions", NULL, PERF_COUNT_HW_INSTRUCTIONS, 1000000},
+	{"cache-references", NULL, PERF_COUNT_HW_CACHE_REFERENCES, 1000000},
+	{"cache-misses", NULL, PERF_COUNT_HW_CACHE_MISSES, 1000000},
+	{"branch-instructions", "branches", PERF_COUNT_HW_BRANCH_INSTRUCTIONS, 100000},
+	{"branch-misses", NULL, PERF_COUNT_HW_BRANCH_MISSES, 100000},
+	{"bus-cycles", NULL, PERF_COUNT_HW_BUS_CYCLES, 100000},
+	{"frontend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, 1000000},
+	{"backend-stalls", NULL, PERF_COUNT_HW_STALLED_CYCLES_BACKEND, 1000000},
+	{"ref-cycles", NULL, PERF_COUNT_HW_REF_CPU_CYCLES, 1000000},
+	{NULL, NULL, 0, 0},
+};
+
+static const char *const *probe_perf_event_names(bool hardware)
+{
+	static const char *names[2][16];
+	const struct perf_event_name *t = hardware ? hardware_events : software_events;
+	if (!names[hardware][0])
+		for (int i = 0; t[i].name; i++)
+			names[hardware][i] = t[i].name;
+	return names[hardware];
+}
+
+/* A positive count; reports and returns 0 if text is not one. */
+static uint64_t parse_count(struct resolve_ctx *r, const char *text, const char *what)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (!*text || *end || errno || v == 0 || *text == '-') {
+		diag_error(r->diag, r->spec->loc, "%s must be a positive whole number, not '%s'", what, text);
+		return 0;
+	}
+	return v;
+}
+
+static void add_perf_point(struct resolve_ctx *r, const char *kind, const char *rest, struct eq_perf perf)
+{
+	struct attach_point p = {
+		.probe_name = arena_printf(r->arena, "%s:%s", kind, rest),
+		.func = arena_strdup(r->arena, rest),
+		.attach = EQ_ATTACH_PERF_EVENT,
+		.prog_type = BPF_PROG_TYPE_PERF_EVENT,
+		.target = arena_printf(r->arena, "%s:%s", kind, rest),
+		.ctx = CTX_PERF_EVENT,
+		.perf = perf,
+	};
+	p.note = arena_printf(r->arena, "perf event type %u config %llu, %s %llu%s", perf.type,
+			      (unsigned long long)perf.config, perf.freq ? "frequency" : "period",
+			      (unsigned long long)perf.period, perf.every_cpu ? ", every CPU" : ", CPU 0");
+	add_point(r, p);
+}
+
+/* interval:UNIT:N (one CPU) and profile:UNIT:N (every CPU); UNIT s, ms, us
+ * or hz.  Both run on the cpu-clock software event. */
+static int resolve_timer(struct resolve_ctx *r, const char *rest, bool every_cpu)
+{
+	const char *kind = every_cpu ? "profile" : "interval";
+	const char *colon = strchr(rest, ':');
+	char unit[8] = "";
+	if (colon && (size_t)(colon - rest) < sizeof(unit))
+		snprintf(unit, sizeof(unit), "%.*s", (int)(colon - rest), rest);
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{"s", 1000000000ull}, {"ms", 1000000}, {"us", 1000}, {"hz", 0},
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(unit, units[i].unit))
+			continue;
+		uint64_t n = parse_count(r, colon + 1, units[i].ns ? "the period" : "the rate");
+		if (!n)
+			return -1;
+		struct eq_perf perf = {.type = PERF_TYPE_SOFTWARE, .config = PERF_COUNT_SW_CPU_CLOCK,
+				       .every_cpu = every_cpu};
+		if (!units[i].ns && every_cpu) {
+			perf.freq = true; /* the kernel spreads samples over each second */
+			perf.period = n;
+		} else {
+			perf.period = units[i].ns ? n * units[i].ns : 1000000000ull / n;
+			if (!perf.period)
+				perf.period = 1;
+		}
+		add_perf_point(r, kind, rest, perf);
+		return 0;
+	}
+	diag_error(r->diag, r->spec->loc, "%s %s probe is written %s:s|ms|us|hz:N", every_cpu ? "a" : "an", kind, kind);
+	return -1;
+}
+
+/* software:EVENT[:PERIOD] and hardware:EVENT[:PERIOD], on every CPU. */
+static int resolve_counter(struct resolve_ctx *r, const char *rest, bool hardware)
+{
+	const char *kind = hardware ? "hardware" : "software";
+	const struct perf_event_name *table = hardware ? hardware_events : software_events;
+	const char *colon = strchr(rest, ':');
+	char *event = arena_strndup(r->arena, rest, colon ? (size_t)(colon - rest) : strlen(rest));
+	for (int i = 0; table[i].name; i++) {
+		if (strcmp(event, table[i].name) && (!table[i].alias || strcmp(event, table[i].alias)))
+			continue;
+		uint64_t period = colon && colon[1] ? parse_count(r, colon + 1, "the period")
+						    : table[i].default_period;
+		if (!period)
+			return -1;
+		struct eq_perf perf = {.type = hardware ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE,
+				       .config = table[i].config, .period = period, .every_cpu = true};
+		add_perf_point(r, kind, rest, perf);
+		return 0;
+	}
+	diag_error(r->diag, r->spec->loc, "unknown %s event '%s'", kind, event);
+	const char *close = diag_closest(event, probe_perf_event_names(hardware));
+	if (close)
+		diag_hint(r->diag, r->spec->loc, "did you mean `%s`?", close);
+	else
+		diag_hint(r->diag, r->spec->loc, "`ebpfq -l '%s:*'` lists them", kind);
+	return -1;
 }
 
 static int resolve_special(struct resolve_ctx *r, enum spec_kind kind, const char *name)
@@ -240,9 +885,22 @@ int probe_resolve(const struct ast *spec, const struct eq_target *target, struct
 		case SK_KPROBE:
 		case SK_KRETPROBE:
 			return resolve_kprobe(&r, rest, row->kind == SK_KRETPROBE);
-		case SK_LATER:
-			diag_error(diag, spec->loc, "%s probes are not supported yet", row->name);
-			return -1;
+		case SK_UPROBE:
+		case SK_URETPROBE:
+			return resolve_uprobe(&r, rest, row->kind == SK_URETPROBE);
+		case SK_USDT:
+			return resolve_usdt(&r, rest);
+		case SK_RAWTRACEPOINT:
+			return resolve_raw_tracepoint(&r, rest);
+		case SK_INTERVAL:
+		case SK_PROFILE:
+			return resolve_timer(&r, rest, row->kind == SK_PROFILE);
+		case SK_SOFTWARE:
+		case SK_HARDWARE:
+			return resolve_counter(&r, rest, row->kind == SK_HARDWARE);
+		case SK_FENTRY:
+		case SK_FEXIT:
+			return resolve_fentry(&r, rest, row->kind == SK_FEXIT);
 		}
 	}
 	char *kind = arena_strndup(arena, text, kind_len);
@@ -365,10 +1023,6 @@ const struct tp_field *probe_find_field(const struct attach_point *ap, const cha
 
 /* ---- context layouts ----------------------------------------------------- */
 
-/* x86-64 struct pt_regs: di, si, dx, cx, r8, r9 carry the arguments, ax the
- * return value. */
-static const uint32_t pt_regs_args[] = {112, 104, 96, 88, 72, 64};
-enum { PT_REGS_AX = 80 };
 /* struct trace_event_raw_sys_enter: 8 bytes of common fields, the syscall
  * number (long), then unsigned long args[6]; sys_exit: then long ret. */
 enum { SYSCALL_ARGS_OFFSET = 16, SYSCALL_RET_OFFSET = 16 };
@@ -376,22 +1030,30 @@ enum { SYSCALL_ARGS_OFFSET = 16, SYSCALL_RET_OFFSET = 16 };
 bool probe_ctx_arg(enum ctx_layout ctx, int n, uint32_t *offset, uint8_t *size)
 {
 	*size = 8;
-	if (ctx == CTX_PT_REGS && n >= 0 && n < 6) {
-		*offset = pt_regs_args[n];
-		return true;
-	}
-	if (ctx == CTX_SYSCALL_ENTER && n >= 0 && n < 6) {
+	if (n < 0)
+		return false;
+	switch (ctx) {
+	case CTX_PT_REGS_ENTRY:
+		*offset = n < 6 ? pt_regs_args[n] : 0;
+		return n < 6;
+	case CTX_SYSCALL_ENTER:
 		*offset = SYSCALL_ARGS_OFFSET + 8 * (uint32_t)n;
-		return true;
+		return n < 6;
+	case CTX_FENTRY:
+	case CTX_FEXIT:
+	case CTX_RAW_TRACEPOINT: /* struct bpf_raw_tracepoint_args: u64 args[] */
+		*offset = 8 * (uint32_t)n;
+		return n < 12;
+	default:
+		return false;
 	}
-	return false;
 }
 
 bool probe_ctx_retval(enum ctx_layout ctx, uint32_t *offset, uint8_t *size)
 {
 	*size = 8;
-	if (ctx == CTX_PT_REGS) {
-		*offset = PT_REGS_AX;
+	if (ctx == CTX_PT_REGS_RETURN) {
+		*offset = PT_REGS_RET;
 		return true;
 	}
 	if (ctx == CTX_SYSCALL_EXIT) {
@@ -405,7 +1067,13 @@ const char *probe_ctx_describe(enum ctx_layout ctx)
 {
 	switch (ctx) {
 	case CTX_NONE: return "BEGIN and END probes";
-	case CTX_PT_REGS: return "kprobes";
+	case CTX_PT_REGS_ENTRY: return "kprobes and uprobes";
+	case CTX_PT_REGS_RETURN: return "return probes";
+	case CTX_USDT: return "USDT probes";
+	case CTX_RAW_TRACEPOINT: return "raw tracepoints";
+	case CTX_FENTRY: return "fentry probes";
+	case CTX_FEXIT: return "fexit probes";
+	case CTX_PERF_EVENT: return "interval, profile, software and hardware probes";
 	case CTX_SYSCALL_ENTER: return "system call entry probes";
 	case CTX_SYSCALL_EXIT: return "system call return probes";
 	case CTX_TRACEPOINT: return "tracepoints";

@@ -18,7 +18,13 @@
 /* How the program reads its context. */
 enum ctx_layout {
 	CTX_NONE,          /* BEGIN, END */
-	CTX_PT_REGS,       /* kprobe, kretprobe: struct pt_regs */
+	CTX_PT_REGS_ENTRY,  /* kprobe, uprobe: struct pt_regs, arguments */
+	CTX_PT_REGS_RETURN, /* kretprobe, uretprobe: struct pt_regs, return value */
+	CTX_USDT,           /* usdt: struct pt_regs, arguments by the note's specs */
+	CTX_RAW_TRACEPOINT, /* rawtracepoint: u64 args[] */
+	CTX_PERF_EVENT,     /* interval, profile, software, hardware */
+	CTX_FENTRY,         /* fentry: u64 args[], typed from BTF (args->NAME) */
+	CTX_FEXIT,          /* fexit: u64 args[], then the return value */
 	CTX_SYSCALL_ENTER, /* tracepoint syscalls:sys_enter_*: args[6] at 16 */
 	CTX_SYSCALL_EXIT,  /* tracepoint syscalls:sys_exit_*: ret at 16 */
 	CTX_TRACEPOINT,    /* other tracepoints: args->FIELD (later) */
@@ -45,6 +51,18 @@ struct tp_format {
 	int count, cap;
 };
 
+/* Where one USDT argument is, from its note spec ("-4@%edi", "8@-16(%rbp)",
+ * "4@$5"): a register, memory at a register plus an offset, or a constant;
+ * `size` bytes, sign-extended if is_signed. */
+enum usdt_arg_kind { USDT_ARG_REG, USDT_ARG_MEM, USDT_ARG_CONST };
+struct usdt_arg {
+	enum usdt_arg_kind kind;
+	uint32_t reg_offset; /* the register's offset in struct pt_regs */
+	int64_t value;       /* USDT_ARG_MEM: the displacement; USDT_ARG_CONST: the value */
+	uint8_t size;
+	bool is_signed;
+};
+
 /* One place a probe attaches: a probe with several specs or a wildcard
  * expands to several, and each becomes one BPF program. */
 struct attach_point {
@@ -57,6 +75,15 @@ struct attach_point {
 	enum ctx_layout ctx;
 	eq_loc loc;               /* the spec in the script */
 	struct tp_format *format; /* tracepoints, when the program reads args */
+	uint64_t target_offset;   /* uprobes: see eq_prog */
+	uint64_t ref_ctr_offset;
+	struct eq_perf perf;      /* perf events */
+	uint32_t target_btf_id;   /* fentry, fexit: the function's BTF id */
+	int nargs;                /* fentry, fexit: how many arguments it takes */
+	struct tp_field *retval;  /* fexit: the return value's type, NULL for void */
+	bool user;                /* runs in a user process: -c filters on its pid */
+	const struct usdt_arg *usdt_args; /* usdt: arg0.. */
+	int nusdt_args;
 };
 
 struct attach_list {

@@ -2,6 +2,7 @@
  * tracepoint's id, and a BPF link from the program to it. */
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -9,26 +10,70 @@
 
 #include "rt_internal.h"
 
-int perf_event__open(struct perf_event_attr *attr, int cpu)
+int perf_event__open(struct perf_event_attr *attr, int pid, int cpu)
 {
 	attr->size = sizeof(*attr);
-	long fd = syscall(SYS_perf_event_open, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	long fd = syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	return fd < 0 ? -errno : (int)fd;
 }
 
 /* Link the program to an open perf event; older kernels need the ioctls. */
-int perf_event__attach_prog(int perf_fd, int prog_fd, struct rt_link *link)
+int perf_event__attach_prog(struct eq_session *s, int perf_fd, int prog)
 {
-	link->perf_fd = perf_fd;
-	link->link_fd = bpf_link_create(prog_fd, perf_fd, BPF_PERF_EVENT, NULL);
-	if (link->link_fd >= 0)
-		return 0;
-	if (ioctl(perf_fd, PERF_EVENT_IOC_SET_BPF, prog_fd) || ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0))
-		return -errno;
-	return 0;
+	int prog_fd = s->prog_fds[prog];
+	int link_fd = bpf_link_create(prog_fd, perf_fd, BPF_PERF_EVENT, NULL);
+	if (link_fd < 0 &&
+	    (ioctl(perf_fd, PERF_EVENT_IOC_SET_BPF, prog_fd) || ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0))) {
+		int rc = -errno;
+		close(perf_fd);
+		return rc;
+	}
+	return session__add_link(s, perf_fd, link_fd);
 }
 
-int attach__tracepoint(struct eq_session *s, int prog, struct rt_link *link)
+int pmu__type(const char *pmu)
+{
+	char path[256];
+	int type = -ENOENT;
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/type", pmu);
+	FILE *f = fopen(path, "r");
+	if (f && fscanf(f, "%d", &type) != 1)
+		type = -EINVAL;
+	if (f)
+		fclose(f);
+	return type;
+}
+
+int pmu__format_bit(const char *pmu, const char *field)
+{
+	char path[256], buf[64] = "";
+	snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/format/%s", pmu, field);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	char *ok = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	const char *colon = ok ? strchr(buf, ':') : NULL; /* "config:0" or "config:32-63" */
+	return colon ? atoi(colon + 1) : -EINVAL;
+}
+
+/* Raw tracepoints attach by name, with no perf event. */
+int attach__raw_tracepoint(struct eq_session *s, int prog)
+{
+	const struct eq_prog *p = &s->img->progs[prog];
+	int fd = bpf_raw_tracepoint_open(p->target, s->prog_fds[prog]);
+	if (fd < 0) {
+		int rc = -errno;
+		fprintf(s->opts.err, "ebpfq: cannot attach probe '%s': %s\n", p->probe_name,
+			rc == -ENOENT ? "no such tracepoint"
+			: rc == -EINVAL ? "the program reads more arguments than this tracepoint has"
+					: strerror(-rc));
+		return rc;
+	}
+	return session__add_link(s, -1, fd);
+}
+
+int attach__tracepoint(struct eq_session *s, int prog)
 {
 	const struct eq_prog *p = &s->img->progs[prog];
 	const char *tracefs = rt_tracefs_dir();
@@ -43,13 +88,9 @@ int attach__tracepoint(struct eq_session *s, int prog, struct rt_link *link)
 	}
 	struct perf_event_attr attr = {.type = PERF_TYPE_TRACEPOINT, .config = (uint64_t)id,
 				       .sample_period = 1, .wakeup_events = 1};
-	int pfd = perf_event__open(&attr, 0);
-	int rc = pfd < 0 ? pfd : perf_event__attach_prog(pfd, s->prog_fds[prog], link);
-	if (rc < 0) {
+	int pfd = perf_event__open(&attr, -1, 0);
+	int rc = pfd < 0 ? pfd : perf_event__attach_prog(s, pfd, prog);
+	if (rc < 0)
 		fprintf(s->opts.err, "ebpfq: cannot attach probe '%s': %s\n", p->probe_name, strerror(-rc));
-		if (pfd >= 0)
-			close(pfd);
-		link->perf_fd = link->link_fd = -1;
-	}
 	return rc;
 }

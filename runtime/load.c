@@ -168,6 +168,29 @@ static void report_rejection(struct eq_session *s, const struct eq_prog *p, cons
 	}
 }
 
+/* A kernel that refuses BTF trampolines (no CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS,
+ * a lockdown, a security module): not the program's fault, so no verifier
+ * excerpt, but what to use instead. */
+static void report_no_trampolines(struct eq_session *s, const struct eq_prog *p, int rc, const char *log)
+{
+	FILE *err = s->opts.err;
+	fprintf(err, "ebpfq: cannot load probe '%s': this kernel refuses fentry/fexit programs (%s)\n",
+		p->probe_name, strerror(-rc));
+	if (s->opts.verbose && *log)
+		fprintf(err, "%s", log);
+	const char *fn = p->target;
+	if (!strncmp(fn, "__x64_sys_", 10) || !strncmp(fn, "__se_sys_", 9) || !strncmp(fn, "sys_", 4)) {
+		const char *name = strstr(fn, "sys_") + 4;
+		fprintf(err, "ebpfq: hint: for this system call, use tracepoint:syscalls:sys_%s_%s (or "
+			     "k%sprobe:sys_%s, which runs on it)\n",
+			p->attach == EQ_ATTACH_FEXIT ? "exit" : "enter", name,
+			p->attach == EQ_ATTACH_FEXIT ? "ret" : "", name);
+	} else {
+		fprintf(err, "ebpfq: hint: this kernel offers tracepoints (ebpfq -l 'tracepoint:*'), raw "
+			     "tracepoints, uprobes and perf events\n");
+	}
+}
+
 /* ---- programs ------------------------------------------------------------ */
 
 /* The image's instructions with map references turned into fds. */
@@ -209,6 +232,11 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 			opts.line_info_rec_size = sizeof(*lines);
 			opts.line_info_cnt = p->nlines;
 		}
+		if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT) {
+			opts.expected_attach_type = p->attach == EQ_ATTACH_FEXIT ? BPF_TRACE_FEXIT
+										: BPF_TRACE_FENTRY;
+			opts.attach_btf_id = p->target_btf_id;
+		}
 		if (attempt)
 			log[0] = 0;
 		fd = bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
@@ -216,7 +244,11 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 			break;
 		fd = -errno;
 	}
-	if (fd < 0 && insns && lines)
+	/* EPERM as root, or ENOTSUPP (524): the kernel's refusal, not the verifier's */
+	if (fd < 0 && insns && lines && (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT) &&
+	    (fd == -EPERM || fd == -524 || fd == -EOPNOTSUPP))
+		report_no_trampolines(s, p, fd, log);
+	else if (fd < 0 && insns && lines)
 		report_rejection(s, p, log);
 	free(insns);
 	free(lines);

@@ -7,7 +7,9 @@
 
 #include "runtime.h"
 
-/* One attached program: a perf event and the BPF link on it. */
+/* One attachment of a program: a perf event and the BPF link on it (either
+ * may be -1: a raw tracepoint or fentry link has no perf event).  A program
+ * has several: profile runs on every CPU. */
 struct rt_link {
 	int perf_fd;
 	int link_fd;
@@ -20,7 +22,7 @@ struct eq_session {
 	int *prog_fds;           /* by image program index */
 	int btf_fd;
 	struct rt_link *links;
-	int nlinks;
+	int nlinks, links_cap;
 	struct ring_buffer *rb;
 	int ncpus;               /* possible CPUs: per-CPU values come in this many slots */
 	bool exit_requested;     /* exit() in the script */
@@ -31,13 +33,23 @@ struct eq_session {
 /* load.c */
 int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
+/* runtime.c: record an attachment, closed at detach (takes the fds) */
+int session__add_link(struct eq_session *s, int perf_fd, int link_fd);
 /* attach_tracepoint.c: perf events, shared by the attach files */
 struct perf_event_attr;
-int perf_event__open(struct perf_event_attr *attr, int cpu);
-int perf_event__attach_prog(int perf_fd, int prog_fd, struct rt_link *link);
-/* attach_*.c: attach one program, filling link; negative errno after a message */
-int attach__tracepoint(struct eq_session *s, int prog, struct rt_link *link);
-int attach__kprobe(struct eq_session *s, int prog, struct rt_link *link);
+int perf_event__open(struct perf_event_attr *attr, int pid, int cpu);
+/* Link prog to an open perf event and record both; closes perf_fd on failure. */
+int perf_event__attach_prog(struct eq_session *s, int perf_fd, int prog);
+/* A PMU's type number and a config bit from /sys/bus/event_source/devices/PMU. */
+int pmu__type(const char *pmu);
+int pmu__format_bit(const char *pmu, const char *field);
+/* attach_*.c: attach one program; negative errno after a message */
+int attach__tracepoint(struct eq_session *s, int prog);
+int attach__raw_tracepoint(struct eq_session *s, int prog);
+int attach__kprobe(struct eq_session *s, int prog);
+int attach__fentry(struct eq_session *s, int prog);
+int attach__uprobe(struct eq_session *s, int prog);
+int attach__perf_event(struct eq_session *s, int prog);
 int special__run(struct eq_session *s, int prog);
 /* events.c */
 int events__open(struct eq_session *s);

@@ -53,8 +53,7 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 	s->btf_fd = -1;
 	s->map_fds = malloc(sizeof(int) * ((size_t)img->nmaps + 1));
 	s->prog_fds = malloc(sizeof(int) * ((size_t)img->nprogs + 1));
-	s->links = calloc((size_t)img->nprogs + 1, sizeof(*s->links));
-	if (!s->map_fds || !s->prog_fds || !s->links)
+	if (!s->map_fds || !s->prog_fds)
 		return -ENOMEM;
 	for (int i = 0; i < img->nmaps; i++)
 		s->map_fds[i] = -1;
@@ -76,6 +75,44 @@ static bool is_special(const struct eq_prog *p)
 	return p->attach == EQ_ATTACH_BEGIN || p->attach == EQ_ATTACH_END;
 }
 
+int session__add_link(struct eq_session *s, int perf_fd, int link_fd)
+{
+	if (s->nlinks == s->links_cap) {
+		int cap = s->links_cap ? 2 * s->links_cap : 16;
+		struct rt_link *links = realloc(s->links, sizeof(*links) * (size_t)cap);
+		if (!links) {
+			if (link_fd >= 0)
+				close(link_fd);
+			if (perf_fd >= 0)
+				close(perf_fd);
+			return -ENOMEM;
+		}
+		s->links = links;
+		s->links_cap = cap;
+	}
+	s->links[s->nlinks++] = (struct rt_link){perf_fd, link_fd};
+	return 0;
+}
+
+/* How each kind of program attaches. */
+static int attach_prog(struct eq_session *s, int prog)
+{
+	switch (s->img->progs[prog].attach) {
+	case EQ_ATTACH_TRACEPOINT: return attach__tracepoint(s, prog);
+	case EQ_ATTACH_RAW_TRACEPOINT: return attach__raw_tracepoint(s, prog);
+	case EQ_ATTACH_KPROBE:
+	case EQ_ATTACH_KRETPROBE: return attach__kprobe(s, prog);
+	case EQ_ATTACH_FENTRY:
+	case EQ_ATTACH_FEXIT: return attach__fentry(s, prog);
+	case EQ_ATTACH_UPROBE:
+	case EQ_ATTACH_URETPROBE: return attach__uprobe(s, prog);
+	case EQ_ATTACH_PERF_EVENT: return attach__perf_event(s, prog);
+	case EQ_ATTACH_BEGIN:
+	case EQ_ATTACH_END: break;
+	}
+	return 0;
+}
+
 static void detach_all(struct eq_session *s)
 {
 	for (int i = 0; i < s->nlinks; i++) {
@@ -95,14 +132,8 @@ int rt_session_attach(struct eq_session *s)
 		const struct eq_prog *p = &img->progs[i];
 		if (is_special(p))
 			continue;
-		struct rt_link *link = &s->links[s->nlinks];
-		if (p->attach == EQ_ATTACH_TRACEPOINT)
-			rc = attach__tracepoint(s, i, link);
-		else
-			rc = attach__kprobe(s, i, link);
-		if (!rc)
-			s->nlinks++;
-		else if (s->opts.verbose)
+		rc = attach_prog(s, i);
+		if (rc && s->opts.verbose)
 			fprintf(s->opts.err, "ebpfq: detaching the %d probe%s already attached\n",
 				s->nlinks, s->nlinks == 1 ? "" : "s");
 	}
