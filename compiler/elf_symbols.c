@@ -366,3 +366,43 @@ int elf_for_each_usdt(const char *path, elf_usdt_cb cb, void *arg)
 	elf_file_close(&ef);
 	return count;
 }
+
+/* ---- Go return sites ---------------------------------------------------------- */
+
+/* Go's amd64 compiler ends a function with a frame by restoring BP, popping
+ * the frame and returning:
+ *     mov OFF(%rsp),%rbp   48 8b 6c 24 XX  |  48 8b ac 24 XX XX XX XX
+ *     add $N,%rsp          48 83 c4 XX     |  48 81 c4 XX XX XX XX
+ *     ret                  c3
+ * Ten or more bytes in that order do not occur by chance inside other
+ * instructions, so finding them needs no disassembler. */
+static bool go_epilogue_before(const unsigned char *code, size_t at)
+{
+	if (at >= 5 && code[at - 5] == 0x48 && code[at - 4] == 0x8b && code[at - 3] == 0x6c &&
+	    code[at - 2] == 0x24)
+		return true;
+	return at >= 8 && code[at - 8] == 0x48 && code[at - 7] == 0x8b && code[at - 6] == 0xac &&
+	       code[at - 5] == 0x24;
+}
+
+int elf_go_return_sites(const char *path, const struct elf_func *fn, uint64_t *offsets, int max)
+{
+	if (!fn->size || fn->size > (1u << 20))
+		return 0;
+	unsigned char *code = malloc(fn->size);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int n = 0;
+	if (code && fd >= 0 && pread(fd, code, fn->size, (off_t)fn->offset) == (ssize_t)fn->size) {
+		for (size_t i = 0; i + 4 < fn->size && n < max; i++) {
+			if (code[i] != 0x48 || code[i + 2] != 0xc4 || !go_epilogue_before(code, i))
+				continue;
+			size_t ret = code[i + 1] == 0x83 ? i + 4 : code[i + 1] == 0x81 ? i + 7 : 0;
+			if (ret && ret < fn->size && code[ret] == 0xc3)
+				offsets[n++] = fn->offset + ret;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	free(code);
+	return n;
+}

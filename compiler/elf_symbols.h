@@ -43,6 +43,11 @@ int elf_for_each_func(const char *path, const char *pattern, elf_func_cb cb, voi
  * Returns 0, or -ENOENT if no segment holds it. */
 int elf_addr_to_offset(const char *path, uint64_t addr, uint64_t *offset);
 
+/* The file offsets of the `ret` instructions that end a Go function (amd64),
+ * found by the epilogue Go's compiler writes; at most max.  Returns how
+ * many; 0 if none was recognised (a function without a frame). */
+int elf_go_return_sites(const char *path, const struct elf_func *fn, uint64_t *offsets, int max);
+
 /* One USDT probe, from a .note.stapsdt note. */
 struct elf_usdt {
 	const char *provider, *name;

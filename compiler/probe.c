@@ -390,6 +390,7 @@ struct uprobe_expand {
 	struct resolve_ctx *r;
 	const char *path, *user_path, *kind;
 	bool ret;
+	bool go;            /* a Go program: return probes go on its ret instructions */
 	uint64_t add;       /* SYM+OFF */
 	const char **names; /* for did-you-mean: every function */
 	int nnames, cap;
@@ -424,6 +425,29 @@ static int add_matching_func(const struct elf_func *fn, void *arg)
 	const char *func = u->add ? arena_printf(u->r->arena, "%s+%llu", fn->name,
 						 (unsigned long long)u->add)
 				  : fn->name;
+#if defined(__x86_64__)
+	/* A goroutine may return on another OS thread than it was called on,
+	 * and the kernel keeps uretprobe state per thread: it kills the
+	 * program (SIGILL) when the return is not where it expects.  A plain
+	 * uprobe on each `ret` has no such state. */
+	uint64_t sites[32];
+	int nsites = u->go && u->ret && !u->add ? elf_go_return_sites(u->path, fn, sites, 32) : 0;
+	for (int i = 0; i < nsites; i++) {
+		add_uprobe(u, func, sites[i]);
+		struct attach_point *p = &u->r->list->items[u->r->list->count - 1];
+		p->attach = EQ_ATTACH_UPROBE;
+		p->note = arena_printf(u->r->arena, "uprobe on return %d of %d of Go function %s at file "
+				       "offset 0x%llx (a uretprobe fails when a goroutine changes thread)",
+				       i + 1, nsites, func, (unsigned long long)sites[i]);
+	}
+	if (nsites)
+		return 0;
+	if (u->go && u->ret)
+		diag_warning(u->r->diag, u->r->spec->loc,
+			     "cannot find the returns of Go function %s: using a uretprobe, which kills "
+			     "the program if the goroutine returns on another thread; see doc/probes.md",
+			     func);
+#endif
 	add_uprobe(u, func, fn->offset + u->add);
 	return 0;
 }
@@ -450,11 +474,7 @@ static int resolve_uprobe(struct resolve_ctx *r, const char *rest, bool ret)
 	struct uprobe_expand u = {.r = r, .user_path = user_path, .kind = kind, .ret = ret};
 	if (!(u.path = find_binary(r, user_path)))
 		return -1;
-	if (ret && is_go_binary(u.path))
-		diag_warning(r->diag, r->spec->loc,
-			     "a uretprobe on a Go function may crash the program if Go moves or "
-			     "unwinds its goroutine's stack meanwhile (main.main is usually safe); see "
-			     "doc/probes.md");
+	u.go = ret && is_go_binary(u.path);
 	int before = r->list->count;
 	if (!strncmp(sym, "0x", 2)) {
 		char *end;
@@ -1067,8 +1087,8 @@ const char *probe_ctx_describe(enum ctx_layout ctx)
 {
 	switch (ctx) {
 	case CTX_NONE: return "BEGIN and END probes";
-	case CTX_PT_REGS_ENTRY: return "kprobes and uprobes";
-	case CTX_PT_REGS_RETURN: return "return probes";
+	case CTX_PT_REGS_ENTRY: return "function entry probes";
+	case CTX_PT_REGS_RETURN: return "function return probes";
 	case CTX_USDT: return "USDT probes";
 	case CTX_RAW_TRACEPOINT: return "raw tracepoints";
 	case CTX_FENTRY: return "fentry probes";

@@ -34,9 +34,17 @@ if ! have_bpf; then
 	for t in "$SRC"/*.t; do no_bpf "$(basename "$t" .t)"; done
 	finish
 fi
-for w in forker openers getppid_loop; do
+for w in forker openers getppid_loop usertarget; do
 	${CC:-cc} -O1 -o "$WORK/$w" "$SRC/$w.c" || fail "building workload $w"
 done
+# user probes on a position-dependent executable too
+${CC:-cc} -O1 -no-pie -fno-pie -o "$WORK/usertarget-nopie" "$SRC/usertarget.c" ||
+	fail "building workload usertarget-nopie"
+# the seed's Go program (golang-go); the cases using it fail if it is missing
+if command -v go >/dev/null; then
+	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \
+		go build -o "$WORK/hello-bpf" "$SRC/hello-bpf.go") || fail "building workload hello-bpf"
+fi
 
 for t in "$SRC"/*.t; do
 	name=$(basename "$t" .t)

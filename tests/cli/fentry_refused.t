@@ -1,0 +1,3 @@
+args: -e 'fentry:vfs_read { exit() }'
+status: 1
+root: yes

@@ -1,0 +1,2 @@
+args: -e 'fentry:no_such_kernel_function { exit() }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'hardware:cycle { exit() }'
+status: 2

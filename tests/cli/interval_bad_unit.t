@@ -1,0 +1,2 @@
+args: -e 'interval:min:1 { exit() }'
+status: 2

@@ -1,0 +1,3 @@
+args: -e 'kprobe:vfs_rea* { exit() }'
+status: 1
+root: yes

@@ -1,0 +1,2 @@
+args: -e 'profile:hz:0 { exit() }'
+status: 2

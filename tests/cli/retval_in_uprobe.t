@@ -1,0 +1,2 @@
+args: -e 'uprobe:libc:malloc { printf("%d\n", retval) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'software:cpu-clocks:1000 { exit() }'
+status: 2

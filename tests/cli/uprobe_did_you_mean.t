@@ -1,0 +1,2 @@
+args: -e 'uprobe:libc:mallocc { exit() }'
+status: 2

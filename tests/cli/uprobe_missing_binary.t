@@ -1,0 +1,2 @@
+args: -e 'uprobe:/no/such/program:main { exit() }'
+status: 2

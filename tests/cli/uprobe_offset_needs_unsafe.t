@@ -1,0 +1,2 @@
+args: -e 'uprobe:libc:malloc+4 { exit() }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'uprobe:libnosuchlibrary:f { exit() }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'usdt:/bin/true:nosuchprobe { exit() }'
+status: 2

@@ -1,0 +1,1 @@
+run: ex=$(pwd)/../../lang-examples/go-main-duration.ebq; cd $WORK && $EBPFQ -c ./hello-bpf "$ex"

@@ -1,0 +1,1 @@
+run: if [ -d /sys/bus/event_source/devices/cpu ]; then $EBPFQ -e 'hardware:instructions:100000 { @ = count(); } interval:ms:300 { exit(); }'; else $EBPFQ -e 'hardware:cycles { exit(); }' 2>&1; echo status $?; fi

@@ -1,0 +1,1 @@
+run: $EBPFQ -e 'profile:hz:199 { @[cpu] = count(); } interval:ms:700 { exit(); }' | sort

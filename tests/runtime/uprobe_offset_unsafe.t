@@ -1,0 +1,1 @@
+run: off=$(objdump -d --disassemble=square $WORK/usertarget | awk -F'[ :]+' '/^ +[0-9a-f]+:/ { n++; if (n == 2) print $2 }'); start=$(nm $WORK/usertarget | awk '$3 == "square" { print $1 }'); $EBPFQ --unsafe -c "$WORK/usertarget 3" -e "uprobe:$WORK/usertarget:square+$((0x$off - 0x$start)) { @at = count(); }"
