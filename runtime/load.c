@@ -179,7 +179,8 @@ static void report_no_trampolines(struct eq_session *s, const struct eq_prog *p,
 	if (s->opts.verbose && *log)
 		fprintf(err, "%s", log);
 	const char *fn = p->target;
-	if (!strncmp(fn, "__x64_sys_", 10) || !strncmp(fn, "__se_sys_", 9) || !strncmp(fn, "sys_", 4)) {
+	if (!strncmp(fn, "__x64_sys_", 10) || !strncmp(fn, "__se_sys_", 9) || !strncmp(fn, "__do_sys_", 9) ||
+	    !strncmp(fn, "sys_", 4)) {
 		const char *name = strstr(fn, "sys_") + 4;
 		fprintf(err, "ebpfq: hint: for this system call, use tracepoint:syscalls:sys_%s_%s (or "
 			     "k%sprobe:sys_%s, which runs on it)\n",
