@@ -364,6 +364,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
+	if (cli.list && cli.list_pattern && EQ_LIST_IS_USER(cli.list_pattern))
+		return eq_list_user_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
 	if (cli.list)
 		return rt_list_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
 

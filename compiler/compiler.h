@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
 #include "image.h"
@@ -42,6 +43,13 @@ struct eq_compile_opts {
 
 /* Compile; returns 0 and *out, or the number of errors (already reported). */
 int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);
+
+/* `-l 'uprobe:PATH:PATTERN'`, `-l 'usdt:PATH:PATTERN'`: print the functions
+ * or USDT probes of a binary.  Returns how many, or -1 after a message. */
+int eq_list_user_probes(FILE *out, FILE *err, const char *spec);
+/* Is this -l pattern about a binary's user probes? */
+#define EQ_LIST_IS_USER(p) (!strncmp((p), "uprobe:", 7) || !strncmp((p), "uretprobe:", 10) || \
+			    !strncmp((p), "usdt:", 5))
 
 /* ---- back-end utilities, usable on any instruction array ------------- */
 

@@ -1100,3 +1100,55 @@ const char *probe_ctx_describe(enum ctx_layout ctx)
 	}
 	return "this probe";
 }
+
+/* ---- -l for user probes --------------------------------------------------------- */
+
+struct list_ctx {
+	FILE *out;
+	const char *kind, *user_path, *pattern;
+	int found;
+};
+
+static int list_func(const struct elf_func *fn, void *arg)
+{
+	struct list_ctx *l = arg;
+	fprintf(l->out, "%s:%s:%s\n", l->kind, l->user_path, fn->name);
+	l->found++;
+	return 0;
+}
+
+static int list_usdt(const struct elf_usdt *probe, void *arg)
+{
+	struct list_ctx *l = arg;
+	char name[512];
+	snprintf(name, sizeof(name), "%s:%s", probe->provider, probe->name);
+	if (!fnmatch(l->pattern, name, 0) || !fnmatch(l->pattern, probe->name, 0)) {
+		fprintf(l->out, "usdt:%s:%s\n", l->user_path, name);
+		l->found++;
+	}
+	return 0;
+}
+
+int eq_list_user_probes(FILE *out, FILE *err, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	const char *rest = colon ? colon + 1 : "";
+	const char *sep = strchr(rest, ':');
+	char kind[16], user_path[4096], path[4096];
+	snprintf(kind, sizeof(kind), "%.*s", colon ? (int)(colon - spec) : 0, spec);
+	snprintf(user_path, sizeof(user_path), "%.*s", sep ? (int)(sep - rest) : (int)strlen(rest), rest);
+	struct list_ctx l = {.out = out, .kind = kind, .user_path = user_path,
+			     .pattern = sep && sep[1] ? sep + 1 : "*"};
+	int rc = elf_find_binary(user_path, path, sizeof(path));
+	if (rc) {
+		fprintf(err, "ebpfq: cannot find '%s': %s\n", user_path, strerror(-rc));
+		return -1;
+	}
+	rc = strcmp(kind, "usdt") ? elf_for_each_func(path, l.pattern, list_func, &l)
+				  : elf_for_each_usdt(path, list_usdt, &l);
+	if (rc < 0) {
+		fprintf(err, "ebpfq: cannot read %s: %s\n", path, rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+		return -1;
+	}
+	return l.found;
+}

@@ -14,6 +14,11 @@ static const char *const software_events[] = {
 	"minor-faults", "major-faults", "alignment-faults", "emulation-faults", "dummy", NULL,
 };
 
+static const char *const hardware_events[] = {
+	"cpu-cycles", "instructions", "cache-references", "cache-misses", "branch-instructions",
+	"branch-misses", "bus-cycles", "frontend-stalls", "backend-stalls", "ref-cycles", NULL,
+};
+
 /* A pattern without wildcards or a kind matches as a substring. */
 static bool matches(const char *pattern, const char *name)
 {
@@ -22,6 +27,18 @@ static bool matches(const char *pattern, const char *name)
 	if (!strpbrk(pattern, "*?[") && !strchr(pattern, ':'))
 		return strstr(name, pattern) != NULL;
 	return fnmatch(pattern, name, 0) == 0;
+}
+
+static int list_events(FILE *out, const char *pattern, const char *kind, const char *const *events)
+{
+	int found = 0;
+	for (int i = 0; events[i]; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s:%s:", kind, events[i]);
+		if (matches(pattern, name) && ++found)
+			fprintf(out, "%s\n", name);
+	}
+	return found;
 }
 
 static bool kind_may_match(const char *pattern, const char *kind)
@@ -54,11 +71,9 @@ int rt_list_probes(FILE *out, FILE *err, const char *pattern)
 			fclose(f);
 	}
 	if (kind_may_match(pattern, "software"))
-		for (int i = 0; software_events[i]; i++) {
-			char name[64];
-			snprintf(name, sizeof(name), "software:%s:", software_events[i]);
-			if (matches(pattern, name) && ++found)
-				fprintf(out, "%s\n", name);
-		}
+		found += list_events(out, pattern, "software", software_events);
+	/* listed whether or not this machine has a PMU, as bpftrace does */
+	if (kind_may_match(pattern, "hardware"))
+		found += list_events(out, pattern, "hardware", hardware_events);
 	return found;
 }

@@ -1,0 +1,3 @@
+args: -l 'software:*'
+status: 0
+stdout: software:page-faults:

@@ -1,0 +1,2 @@
+args: -l 'usdt:/no/such/binary:*'
+status: 1
