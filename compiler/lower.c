@@ -734,12 +734,18 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 		enum ir_op op = st->kind == AST_INCDEC ? (inc ? IR_ADD : IR_SUB)
 				: arith_op(st->op, lhs->type->is_signed && st->b->type->is_signed);
 		struct ir_val v = st->kind == AST_INCDEC ? ir_imm(1) : lower_int(L, st->b);
+		if ((op == IR_SHL || op == IR_SHR || op == IR_SAR) && v.kind == IRV_IMM)
+			v.imm &= 63; /* as in lower_int: BPF masks counts, the verifier rejects >= 64 */
 		if (v.kind == IRV_IMM && v.imm == 0 && (op == IR_UDIV || op == IR_SDIV))
 			v = ir_reg(d), op = IR_XOR; /* x /= 0 leaves 0, as BPF does */
 		else if (v.kind == IRV_IMM && v.imm == 0 && (op == IR_UMOD || op == IR_SMOD))
 			return;                     /* x %= 0 leaves x */
+		/* A wide immediate needs its own CONST, which must come before
+		 * the instruction that reads it (and emitting it may move the
+		 * block's instructions, so no pointer is held across it). */
+		struct ir_val b = fit_imm(L, v, st->loc);
 		struct ir_insn *in = lower_emit(L, op, st->loc);
-		in->dst = d, in->a = ir_reg(d), in->b = fit_imm(L, v, st->loc);
+		in->dst = d, in->a = ir_reg(d), in->b = b;
 		return;
 	}
 	lower_mov(L, d, lower_int(L, st->b), st->loc);

@@ -270,9 +270,15 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 			[OP_SHL] = IR_SHL, [OP_SHR] = IR_SAR,
 		};
 		op = ops[st->op];
+		/* `@m[k] op= v` is `@m[k] = @m[k] op v`: a map value reads as
+		 * signed, so the operation is signed only when v is too. */
+		if (!st->b->type->is_signed)
+			op = op == IR_SDIV ? IR_UDIV : op == IR_SMOD ? IR_UMOD : op == IR_SAR ? IR_SHR : op;
 	}
 	int key = lower_key(L, m);
 	struct ir_val v = st->kind == AST_INCDEC ? ir_imm(1) : lower_int(L, st->b);
+	if ((op == IR_SHL || op == IR_SHR || op == IR_SAR) && v.kind == IRV_IMM)
+		v.imm &= 63; /* as in lower_int: BPF masks counts, the verifier rejects >= 64 */
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lookup(L, m, key, hit, miss);
 	lower_place(L, hit);
