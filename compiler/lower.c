@@ -656,10 +656,12 @@ static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *
 		if (b.slot >= 0) {
 			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, e->loc));
 		} else {
-			int64_t chunk = 0;
+			/* assembled unsigned: a byte >= 0x80 shifted into the top
+			 * of a signed int64_t would be undefined behaviour */
+			uint64_t chunk = 0;
 			for (uint32_t j = 0; j < 8 && (int)(i + j) < b.len; j++)
-				chunk |= (int64_t)(uint64_t)(unsigned char)b.text[i + j] << (8 * j);
-			vb = ir_imm(chunk);
+				chunk |= (uint64_t)(unsigned char)b.text[i + j] << (8 * j);
+			vb = ir_imm((int64_t)chunk);
 		}
 		struct ir_block *next = lower_block(L);
 		lower_branch(L, IRC_NE, ir_reg(va), vb, no, next, e->loc);
