@@ -282,7 +282,8 @@ int elf_for_each_func(const char *path, const char *pattern, elf_func_cb cb, voi
 		}
 	}
 	/* one probe per address: aliases (malloc, __libc_malloc) are one function */
-	qsort(funcs.items, funcs.count, sizeof(*funcs.items), by_addr);
+	if (funcs.count) /* qsort's pointer may not be NULL, even for nothing */
+		qsort(funcs.items, funcs.count, sizeof(*funcs.items), by_addr);
 	size_t kept = 0;
 	for (size_t i = 0; i < funcs.count; i++) {
 		if (kept && funcs.items[kept - 1].addr == funcs.items[i].addr)
@@ -291,7 +292,8 @@ int elf_for_each_func(const char *path, const char *pattern, elf_func_cb cb, voi
 			continue;
 		funcs.items[kept++] = funcs.items[i];
 	}
-	qsort(funcs.items, kept, sizeof(*funcs.items), by_name);
+	if (kept)
+		qsort(funcs.items, kept, sizeof(*funcs.items), by_name);
 	for (size_t i = 0; i < kept; i++)
 		if (cb && cb(&funcs.items[i], arg))
 			break;

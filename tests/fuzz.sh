@@ -52,7 +52,7 @@ fuzzer=$TMP/fuzz_compile
 # fuzzer would count it as a pass.
 if ! $cc -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-D_GNU_SOURCE -I"$srcdir/compiler" -I"$builddir/compiler" \
-	-o "$fuzzer" "$srcdir/tests/fuzz/fuzz_compile.c" $sources >"$TMP/build.log" 2>&1; then
+	-o "$fuzzer" "$srcdir/tests/fuzz/fuzz_compile.c" $sources -lbpf -lelf -lz >"$TMP/build.log" 2>&1; then
 	fail "building fuzz_compile with $cc"
 	head -40 "$TMP/build.log"
 	finish
