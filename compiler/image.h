@@ -25,8 +25,10 @@
 enum eq_map_role {
 	EQ_MAP_USER,    /* a script map (@name): printed at exit */
 	EQ_MAP_RINGBUF, /* the event ring buffer */
-	EQ_MAP_DROPS,   /* array[1] of u64: events the ring buffer had no room for;
-	                   programs address its value directly (BPF_PSEUDO_MAP_VALUE) */
+	EQ_MAP_DROPS,   /* array[1] of u64[3]: events the ring buffer had no room for,
+	                   the start time (CLOCK_MONOTONIC ns, set by the runtime),
+	                   map updates the kernel refused (a full map); programs
+	                   address its value directly (BPF_PSEUDO_MAP_VALUE) */
 	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
 };
 

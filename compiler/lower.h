@@ -25,8 +25,10 @@ struct lower_env {
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 };
 
-/* Offset of the program start time in the drops map's value (elapsed). */
-enum { DROPS_VALUE_LOST = 0, DROPS_VALUE_START_NS = 8, DROPS_VALUE_SIZE = 16 };
+/* The drops map's value: events lost to a full ring buffer, the program
+ * start time (for elapsed), map updates the kernel refused (a full map). */
+enum { DROPS_VALUE_LOST = 0, DROPS_VALUE_START_NS = 8, DROPS_VALUE_MAP_FULL = 16,
+       DROPS_VALUE_SIZE = 24 };
 
 /* Lower one probe's filter and body for one attach point.  NULL after
  * reporting an error the type checker could not see (a record too big). */

@@ -4,7 +4,8 @@
  * An event record is built on the stack, [u64 output index][arguments],
  * and sent with bpf_ringbuf_output(); if the ring buffer is full the drop
  * counter (a u64 in the drops map, addressed directly) is incremented
- * atomically, so no event is lost silently.  Aggregations (count, sum) go
+ * atomically, so no event is lost silently; a map update the kernel refuses
+ * (a full map) is counted the same way, in the next u64 of that value.  Aggregations (count, sum) go
  * to per-CPU maps with a plain read-modify-write: no atomics on the hot
  * path, and user space sums the CPUs.
  */
@@ -32,20 +33,18 @@ static int add_output(struct lower *L, struct eq_output o)
 	return L->env->outputs.count - 1;
 }
 
-/* ringbuf_output(record); on failure count the loss. */
-static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+/* If the helper call that returned `ret` failed (non-zero), add one to the
+ * u64 counter at `counter_off` in the drops map's value, atomically: the
+ * runtime reports these counters at exit, so nothing fails silently. */
+static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc loc)
 {
-	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
-	int addr = lower_frame_addr(L, slot, 0, loc);
-	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
-			   ir_imm(size), ir_imm(0));
-	struct ir_block *lost = lower_block(L), *cont = lower_block(L);
-	lower_branch(L, IRC_EQ, ir_reg(r), ir_imm(0), cont, lost, loc);
-	lower_place(L, lost);
+	struct ir_block *failed = lower_block(L), *cont = lower_block(L);
+	lower_branch(L, IRC_EQ, ir_reg(ret), ir_imm(0), cont, failed, loc);
+	lower_place(L, failed);
 	struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->imm = L->env->drops_map;
-	in->mem.off = DROPS_VALUE_LOST;
+	in->mem.off = counter_off;
 	int counter = in->dst;
 	in = lower_emit(L, IR_CONST, loc);
 	in->dst = ir_vreg_new(L->f);
@@ -57,6 +56,16 @@ static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 	in->a = ir_reg(one);
 	lower_jump(L, cont, loc);
 	lower_place(L, cont);
+}
+
+/* ringbuf_output(record); on failure count the loss. */
+static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
+	int addr = lower_frame_addr(L, slot, 0, loc);
+	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
+			   ir_imm(size), ir_imm(0));
+	count_failure(L, r, DROPS_VALUE_LOST, loc);
 }
 
 /* An event with no arguments: print(@m), clear(@m), exit(). */
@@ -163,8 +172,10 @@ static void update(struct lower *L, const struct ast *m, int key, int value, eq_
 	int map = lower_map_addr(L, m->sema_id, loc);
 	int kaddr = lower_frame_addr(L, key, 0, loc);
 	int vaddr = lower_frame_addr(L, value, 0, loc);
-	lower_call(L, BPF_FUNC_map_update_elem, loc, 4, ir_reg(map), ir_reg(kaddr), ir_reg(vaddr),
-		   ir_imm(BPF_ANY));
+	int r = lower_call(L, BPF_FUNC_map_update_elem, loc, 4, ir_reg(map), ir_reg(kaddr),
+			   ir_reg(vaddr), ir_imm(BPF_ANY));
+	/* a full map (-E2BIG) refuses new keys: count it, as a lost event is */
+	count_failure(L, r, DROPS_VALUE_MAP_FULL, loc);
 }
 
 static int load_from(struct lower *L, int base, int32_t off, eq_loc loc)

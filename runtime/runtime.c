@@ -181,6 +181,17 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child)
 	return 0;
 }
 
+/* The most keys a user map of the image can hold, for the message about
+ * refused map updates. */
+static uint32_t max_map_keys(const struct eq_image *img)
+{
+	uint32_t most = 0;
+	for (int i = 0; i < img->nmaps; i++)
+		if (img->maps[i].role == EQ_MAP_USER && img->maps[i].max_entries > most)
+			most = img->maps[i].max_entries;
+	return most;
+}
+
 void rt_session_finish(struct eq_session *s, bool run_end)
 {
 	if (!s)
@@ -194,12 +205,18 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 	events__drain(s);
 	if (s->began)
 		maps__print_all(s);
+	fflush(s->opts.out); /* the maps first, then what went wrong, even on one terminal */
 	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {
 		uint32_t key = 0;
-		uint64_t value[2] = {0, 0};
-		if (!bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value) && value[0])
+		uint64_t value[3] = {0, 0, 0}; /* see EQ_MAP_DROPS */
+		bool read = !bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value);
+		if (read && value[0])
 			fprintf(s->opts.err, "ebpfq: %llu event%s lost: the ring buffer was full\n",
 				(unsigned long long)value[0], value[0] == 1 ? "" : "s");
+		if (read && value[2])
+			fprintf(s->opts.err, "ebpfq: %llu map update%s failed: a map was full "
+				"(a map holds at most %u keys)\n", (unsigned long long)value[2],
+				value[2] == 1 ? "" : "s", max_map_keys(img));
 	}
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
