@@ -228,6 +228,13 @@ static int child_start(const char *command, struct child *ch)
 	char *program = resolve_program(first);
 	int ok = *first && access(program, X_OK) == 0;
 	int err = errno;
+	/* access() lets root "execute" a directory or a device, which execve()
+	 * refuses only once every probe is attached: refuse them here */
+	struct stat st;
+	if (ok && (stat(program, &st) || !S_ISREG(st.st_mode))) {
+		ok = 0;
+		err = EACCES;
+	}
 	free(program);
 	if (!ok) {
 		fprintf(stderr, "ebpfq: cannot run '%s': %s\n", command, *first ? strerror(err) : "empty command");

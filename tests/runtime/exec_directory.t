@@ -1,0 +1,2 @@
+run: $EBPFQ -c /tmp -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' 2>&1
+status: 1
