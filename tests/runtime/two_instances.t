@@ -1,0 +1,1 @@
+run: sh two_instances.sh
