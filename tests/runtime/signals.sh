@@ -5,19 +5,25 @@
 # loaded nothing) or after (it detaches, prints its maps and exits 0).
 # Either way no program of ours may stay loaded.  The delays sweep the
 # stages of a start that takes a few milliseconds.
-our_progs() { bpftool prog list 2>/dev/null | grep -c 'name probe[0-9]'; }
-# the kernel frees a closed program's memory after an RCU grace period
-settled() { # count
+# Programs of ours (probe0, probe1...) that no process holds an fd of: a
+# program ebpfq left behind.  (Counting all of them would also count those
+# of another ebpfq running on the machine meanwhile.)
+orphans() {
+	held=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
+	bpftool prog list 2>/dev/null | sed -n 's/^\([0-9]*\): .* name probe[0-9].*/\1/p' |
+		while read -r id; do echo "$held" | grep -qx "$id" || echo "$id"; done | wc -l
+}
+# the kernel frees a closed program after an RCU grace period
+settled() {
 	i=0
-	while [ "$(our_progs)" -gt "$1" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-	[ "$(our_progs)" -le "$1" ]
+	while [ "$(orphans)" -gt 0 ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
+	[ "$(orphans)" -eq 0 ]
 }
 binary=$(readlink -f "$EBPFQ")
 bad=0 runs=0 died=0 finished=0
 for sig in INT TERM HUP; do
 	case $sig in INT) num=2 ;; TERM) num=15 ;; HUP) num=1 ;; esac
 	for delay in 0 0.001 0.002 0.005 0.01 0.02 0.05 0.1 0.3 1; do
-		before=$(our_progs)
 		# a non-interactive shell starts background jobs with SIGINT ignored:
 		# give ebpfq the default action, as a terminal would
 		env --default-signal=INT "$EBPFQ" -e 'BEGIN { @b = 1 } tracepoint:syscalls:sys_enter_getp* { @[probe] = count(); } END { @e = 2 }' \
@@ -43,8 +49,8 @@ for sig in INT TERM HUP; do
 		*) echo "SIG$sig after ${delay}s: exit status $status"; cat "$WORK/sig.err"
 		   bad=$((bad + 1)) ;;
 		esac
-		if ! settled "$before"; then
-			echo "SIG$sig after ${delay}s: $(($(our_progs) - before)) program(s) left loaded"
+		if ! settled; then
+			echo "SIG$sig after ${delay}s: $(orphans) program(s) left loaded"
 			bad=$((bad + 1))
 		fi
 	done
