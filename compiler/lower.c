@@ -365,6 +365,9 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 		lower_jump(L, join, e->loc);
 		lower_place(L, f);
 		lower_str_into(L, e->c, slot, off, size);
+		/* explicit: when the condition is a constant, the false side is
+		 * not laid out just before join, and fell off the program's end */
+		lower_jump(L, join, e->loc);
 		lower_place(L, join);
 		return;
 	}
@@ -802,21 +805,57 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 	}
 }
 
+/* Which variables may be read before they are assigned: sema lets
+ * `if (c) { $x = 1 } print($x)` through, and the path that skips the
+ * assignment would read a register or stack bytes never written, which
+ * the verifier refuses.  Those variables start as 0 or the empty string.
+ * A variable is safe once a plain assignment to it runs unconditionally:
+ * a statement of the probe's own block (top_level), not one inside an if. */
+static void find_early_reads(const struct ast *node, bool top_level, bool *assigned,
+			     bool *early)
+{
+	if (!node)
+		return;
+	if (node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
+	    node->op == OP_NONE) {
+		find_early_reads(node->b, false, assigned, early);
+		if (top_level)
+			assigned[node->a->sema_id] = true;
+		return; /* the variable assigned is not read */
+	}
+	if (node->kind == AST_VAR && !assigned[node->sema_id])
+		early[node->sema_id] = true;
+	find_early_reads(node->a, false, assigned, early);
+	find_early_reads(node->b, false, assigned, early);
+	find_early_reads(node->c, false, assigned, early);
+	bool block = node->kind == AST_BLOCK && top_level;
+	for (int i = 0; i < node->list.count; i++)
+		find_early_reads(node->list.items[i], block, assigned, early);
+}
+
 /* String variables get their frame slot up front, so a statement's
- * temporaries can be given back at its end without losing them. */
-static void give_string_vars_slots(struct lower *L, const struct ast *node)
+ * temporaries can be given back at its end without losing them; a
+ * variable that may be read early (above) starts as 0 or "". */
+static void set_up_vars(struct lower *L, const struct ast *node, const bool *early)
 {
 	if (!node)
 		return;
 	if (node->kind == AST_VAR && node->type && node->type->kind == TY_STR &&
-	    L->var_slot[node->sema_id] < 0)
-		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f,
-			L->env->info->vars.items[node->sema_id].type.size, false);
-	give_string_vars_slots(L, node->a);
-	give_string_vars_slots(L, node->b);
-	give_string_vars_slots(L, node->c);
+	    L->var_slot[node->sema_id] < 0) {
+		uint32_t size = L->env->info->vars.items[node->sema_id].type.size;
+		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
+		if (early[node->sema_id])
+			zero_slot(L, L->var_slot[node->sema_id], 0, size, node->loc);
+	} else if (node->kind == AST_VAR && node->type && node->type->kind == TY_INT &&
+		   early[node->sema_id] && L->var_vreg[node->sema_id] < 0) {
+		L->var_vreg[node->sema_id] = ir_vreg_new(L->f);
+		lower_mov(L, L->var_vreg[node->sema_id], ir_imm(0), node->loc);
+	}
+	set_up_vars(L, node->a, early);
+	set_up_vars(L, node->b, early);
+	set_up_vars(L, node->c, early);
 	for (int i = 0; i < node->list.count; i++)
-		give_string_vars_slots(L, node->list.items[i]);
+		set_up_vars(L, node->list.items[i], early);
 }
 
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
@@ -833,7 +872,10 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	L.exit = lower_block(&L);
 	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
 	ctx->dst = L.ctx = ir_vreg_new(L.f);
-	give_string_vars_slots(&L, probe->b);
+	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	find_early_reads(probe->b, true, assigned, early);
+	set_up_vars(&L, probe->b, early);
 	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
 			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
 	if (filter_pid) {
