@@ -1,0 +1,1 @@
+run: sh random_programs.sh
