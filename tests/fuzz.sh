@@ -9,7 +9,8 @@
 #                   BUILDDIR/tests/fuzz-crashes); replay one with
 #                   `fuzz_compile FILE`, then make it a tests/front or
 #                   tests/cli regression case.
-# The seed corpus is every program text the other suites hold, and
+# The seed corpus is every program text the other suites hold plus random
+# well-typed programs (tests/runtime/random_programs.awk), and
 # tests/fuzz/ebq.dict gives the mutator the language's words.  Without
 # clang the suite is skipped, but fails under EBPFQ_TEST_REQUIRE_BPF=1 (CI
 # installs clang-14 and libclang-rt-14-dev for it).
@@ -74,6 +75,9 @@ for t in "$srcdir"/tests/cli/*.t "$srcdir"/tests/runtime/*.t; do
 		[ "$1" = -e ] && { printf '%s' "$2"; break; }; shift; done)
 	[ -n "$prog" ] && n=$((n + 1)) && printf '%s' "$prog" >"$corpus/seed$n"
 done
+# and well-typed random programs, which reach deep into lowering at once
+awk -v seed=1 -v count=100 -v prefix="$corpus/random" -f "$srcdir/tests/runtime/random_programs.awk"
+n=$((n + 100))
 echo "seed corpus: $n programs; fuzzing for $seconds s"
 
 mkdir -p "$artifacts"
