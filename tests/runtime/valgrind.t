@@ -1,1 +1,1 @@
-run: valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all --error-exitcode=9 --suppressions=valgrind.supp $EBPFQ -c $WORK/openers -e 'tracepoint:syscalls:sys_enter_openat /comm == "openers"/ { printf("%s %s\n", comm, str(args->filename)); @[comm] = count(); @s[pid] = sum(2); $n = 1; } BEGIN { @b["x"] = 1; } END { print(@s); clear(@s); }' 2>&1; echo "status $?"
+run: sh valgrind.sh
