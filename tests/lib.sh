@@ -24,6 +24,9 @@ no_bpf() {
 	fi
 }
 
+# orphans, settled: BPF programs of ours that nothing holds
+. "$(dirname "$0")/orphans.sh"
+
 finish() {
 	if [ "$skipped" -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"

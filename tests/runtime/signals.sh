@@ -5,20 +5,7 @@
 # loaded nothing) or after (it detaches, prints its maps and exits 0).
 # Either way no program of ours may stay loaded.  The delays sweep the
 # stages of a start that takes a few milliseconds.
-# Programs of ours (probe0, probe1...) that no process holds an fd of: a
-# program ebpfq left behind.  (Counting all of them would also count those
-# of another ebpfq running on the machine meanwhile.)
-orphans() {
-	held=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
-	bpftool prog list 2>/dev/null | sed -n 's/^\([0-9]*\): .* name probe[0-9].*/\1/p' |
-		while read -r id; do echo "$held" | grep -qx "$id" || echo "$id"; done | wc -l
-}
-# the kernel frees a closed program after an RCU grace period
-settled() {
-	i=0
-	while [ "$(orphans)" -gt 0 ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
-	[ "$(orphans)" -eq 0 ]
-}
+. ../orphans.sh
 binary=$(readlink -f "$EBPFQ")
 bad=0 runs=0 died=0 finished=0
 for sig in INT TERM HUP; do
