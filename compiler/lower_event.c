@@ -197,9 +197,14 @@ static void store_to(struct lower *L, int base, int32_t off, struct ir_val v, eq
 
 struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 {
+	/* The key (and whatever computing it took) is dead once the lookup
+	 * returns: give its frame back now, not at the end of the statement,
+	 * or an expression with many map reads runs out of stack. */
+	uint32_t mark = L->f->frame_size;
 	int key = lower_key(L, m);
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lookup(L, m, key, hit, miss);
+	L->f->frame_size = mark;
 	int d = ir_vreg_new(L->f);
 	lower_place(L, hit);
 	lower_mov(L, d, ir_reg(load_from(L, p, 0, m->loc)), m->loc);
