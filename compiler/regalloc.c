@@ -77,8 +77,31 @@ static int successors(const struct ir_block *b, int *out)
 	return 0;
 }
 
+/* What liveness is computed over: vregs, or (to share spill slots) the
+ * spill slots, numbered densely, that spill loads read and stores write. */
+struct live_items {
+	int (*uses)(const struct live_items *li, const struct ir_insn *in, int *out);
+	int (*def)(const struct live_items *li, const struct ir_insn *in);
+	const int *slot_item; /* spill slots: slot index -> item, -1 for other slots */
+};
+
+static int vreg_uses(const struct live_items *li, const struct ir_insn *in, int *out)
+{
+	(void)li;
+	return ir_uses(in, out);
+}
+
+static int vreg_def(const struct live_items *li, const struct ir_insn *in)
+{
+	(void)li;
+	return in->dst;
+}
+
+static const struct live_items vregs = {vreg_uses, vreg_def, NULL};
+
 /* live_in/live_out per block (index in layout), by iteration to a fixed point. */
-static void liveness(const struct ir_func *f, word **live_in, word **live_out, int words)
+static void liveness(const struct ir_func *f, const struct live_items *li, word **live_in,
+		     word **live_out, int words)
 {
 	int n = f->blocks.count;
 	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
@@ -97,9 +120,9 @@ static void liveness(const struct ir_func *f, word **live_in, word **live_out, i
 			memcpy(live_out[i], tmp, sizeof(word) * (size_t)words);
 			for (int j = b->insns.count - 1; j >= 0; j--) {
 				const struct ir_insn *in = &b->insns.items[j];
-				int u[IR_MAX_ARGS + 3], nu = ir_uses(in, u);
-				if (in->dst >= 0)
-					clr(tmp, in->dst);
+				int u[IR_MAX_ARGS + 3], nu = li->uses(li, in, u), d = li->def(li, in);
+				if (d >= 0)
+					clr(tmp, d);
 				for (int k = 0; k < nu; k++)
 					set(tmp, u[k]);
 			}
@@ -160,7 +183,7 @@ static void build_intervals(struct ra *ra)
 		live_in[i] = xcalloc((size_t)words, sizeof(word));
 		live_out[i] = xcalloc((size_t)words, sizeof(word));
 	}
-	liveness(f, live_in, live_out, words);
+	liveness(f, &vregs, live_in, live_out, words);
 	for (int v = 0; v < f->nvregs; v++)
 		ra->iv[v] = (struct interval){v, -1, -1, -1, -1, -1, false, ra->no_spill[v]};
 	int k = 0;
@@ -343,6 +366,127 @@ static void spill_vreg(struct ra *ra, int v)
 	}
 }
 
+/* ---- sharing spill slots ------------------------------------------------------- */
+
+static int slot_of_spill(const struct live_items *li, const struct ir_insn *in)
+{
+	if (in->mem.base >= 0 || in->mem.slot < 0)
+		return -1;
+	return li->slot_item[in->mem.slot];
+}
+
+static int slot_uses(const struct live_items *li, const struct ir_insn *in, int *out)
+{
+	int item = in->op == IR_LOAD ? slot_of_spill(li, in) : -1;
+	if (item < 0)
+		return 0;
+	out[0] = item;
+	return 1;
+}
+
+static int slot_def(const struct live_items *li, const struct ir_insn *in)
+{
+	return in->op == IR_STORE ? slot_of_spill(li, in) : -1; /* always all 8 bytes */
+}
+
+/* Hull intervals of the n spill slots, as build_intervals() makes them for vregs. */
+static struct interval *slot_intervals(const struct ir_func *f, const struct live_items *li, int n)
+{
+	int nb = f->blocks.count, words = n / WBITS + 1;
+	word **live_in = xcalloc((size_t)nb, sizeof(word *)), **live_out = xcalloc((size_t)nb, sizeof(word *));
+	for (int i = 0; i < nb; i++) {
+		live_in[i] = xcalloc((size_t)words, sizeof(word));
+		live_out[i] = xcalloc((size_t)words, sizeof(word));
+	}
+	liveness(f, li, live_in, live_out, words);
+	struct interval *iv = xcalloc((size_t)n + 1, sizeof(*iv));
+	for (int v = 0; v < n; v++)
+		iv[v] = (struct interval){.vreg = v, .start = -1, .end = -1};
+	for (int i = 0, k = 0; i < nb; i++) {
+		const struct ir_block *b = f->blocks.items[i];
+		int first = 2 * k, last = 2 * (k + b->insns.count) - 1;
+		for (int v = 0; v < n; v++) {
+			if (bit(live_in[i], v))
+				extend(&iv[v], first);
+			if (bit(live_out[i], v))
+				extend(&iv[v], last);
+		}
+		for (int j = 0; j < b->insns.count; j++, k++) {
+			int u[1], d = slot_def(li, &b->insns.items[j]);
+			if (slot_uses(li, &b->insns.items[j], u))
+				extend(&iv[u[0]], 2 * k);
+			if (d >= 0)
+				extend(&iv[d], 2 * k + 1);
+		}
+		free(live_in[i]);
+		free(live_out[i]);
+	}
+	free(live_in);
+	free(live_out);
+	return iv;
+}
+
+/* Every spill makes a slot of its own, so a long probe that spills a
+ * little in each statement would run out of its 512 bytes of stack; two
+ * spill slots whose values are never live at once can be the same 8
+ * bytes.  Slots are packed greedily by start, below the frame lowering
+ * uses; the slots merged away are left with size 0 and no instruction. */
+static void share_spill_slots(struct ir_func *f)
+{
+	int nslots = f->slots.count, n = 0;
+	int *slot_item = xcalloc((size_t)nslots, sizeof(int)), *item_slot = xcalloc((size_t)nslots, sizeof(int));
+	uint32_t base = 0; /* bytes of frame that lowering's slots take */
+	for (int i = 0; i < nslots; i++) {
+		const struct ir_slot *sl = &f->slots.items[i];
+		slot_item[i] = sl->spill ? n++ : -1;
+		if (sl->spill)
+			item_slot[n - 1] = i;
+		else if (sl->size && (uint32_t)-sl->offset > base)
+			base = (uint32_t)-sl->offset;
+	}
+	struct live_items li = {slot_uses, slot_def, slot_item};
+	struct interval *iv = slot_intervals(f, &li, n);
+	struct interval **order = xcalloc((size_t)n + 1, sizeof(*order));
+	int *shared_end = xcalloc((size_t)n + 1, sizeof(int)), *shared_of = xcalloc((size_t)n + 1, sizeof(int));
+	int *rep = xcalloc((size_t)n + 1, sizeof(int)); /* shared slot -> the slot index it keeps */
+	int norder = 0, nshared = 0;
+	for (int v = 0; v < n; v++)
+		if (iv[v].start >= 0)
+			order[norder++] = &iv[v];
+	qsort(order, (size_t)norder, sizeof(*order), by_start);
+	for (int i = 0; i < norder; i++) {
+		int c = 0, item = order[i]->vreg;
+		while (c < nshared && shared_end[c] >= order[i]->start)
+			c++;
+		if (c == nshared) {
+			rep[nshared++] = item_slot[item];
+			f->slots.items[item_slot[item]].offset = -(int32_t)(base + 8 * (uint32_t)nshared);
+		}
+		shared_end[c] = order[i]->end;
+		shared_of[item] = c;
+	}
+	for (int i = 0; i < f->blocks.count; i++) {
+		struct ir_block *b = f->blocks.items[i];
+		for (int j = 0; j < b->insns.count; j++) {
+			struct ir_insn *in = &b->insns.items[j];
+			int item = slot_of_spill(&li, in);
+			if (item >= 0 && (in->op == IR_LOAD || in->op == IR_STORE))
+				in->mem.slot = rep[shared_of[item]];
+		}
+	}
+	for (int v = 0; v < n; v++)
+		if (iv[v].start < 0 || rep[shared_of[v]] != item_slot[v])
+			f->slots.items[item_slot[v]].spill = false, f->slots.items[item_slot[v]].size = 0;
+	f->frame_size = f->frame_max = base + 8 * (uint32_t)nshared;
+	free(iv);
+	free(order);
+	free(shared_end);
+	free(shared_of);
+	free(rep);
+	free(slot_item);
+	free(item_slot);
+}
+
 int regalloc(struct arena *a, struct ir_func *f)
 {
 	struct ra ra = {.arena = a, .f = f};
@@ -360,12 +504,16 @@ int regalloc(struct arena *a, struct ir_func *f)
 		free(ra.call_pos);
 		if (spill < 0)
 			break;
+		if (f->frame_size + 8 > 512)
+			share_spill_slots(f);
 		if (ra.no_spill[spill] || f->frame_size + 8 > 512) {
 			rc = -1;
 			break;
 		}
 		spill_vreg(&ra, spill);
 	}
+	if (f->frame_size > 512) /* lowering's own slots, with no spill at all */
+		rc = -1;
 	free(ra.no_spill);
 	free(ra.iv);
 	return rc;

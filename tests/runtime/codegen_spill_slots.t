@@ -1,0 +1,1 @@
+args: -q codegen_spill_slots.ebq
