@@ -61,6 +61,7 @@ struct gen {
 	int nest;                    /* if-nesting depth of the statement being written */
 	int deep;                    /* extra expression depth: register pressure inside one expression */
 	int map_percent;             /* how often a leaf is a map read: calls inside expressions */
+	bool map_heavy;              /* long programs: three leaves in ten are map reads */
 	/* Branches left to write: a map read, a comparison or a `?:` is a
 	 * branch in BPF, and the kernel verifier walks the paths they make
 	 * (with every constant it branches on made precise, little is pruned):
@@ -273,9 +274,9 @@ static struct value key_expr(struct gen *g, struct text *t)
 static bool map_read_expr(struct gen *g, struct text *t, struct value *out)
 {
 	int m = below(g, NMAPS);
-	if (!g->maps[m].assigned || g->branches_left <= 0)
+	if (!g->maps[m].assigned || (g->branches_left <= 0 && !g->map_heavy))
 		return false;
-	g->branches_left--;
+	g->branches_left--; /* a lookup branches, but on a pointer, not a value: cheaper */
 	put(t, "@m%d[", m);
 	struct value k = key_expr(g, t);
 	put(t, "]");
@@ -292,7 +293,8 @@ static struct value leaf(struct gen *g, struct text *t)
 		put(t, "$%c", 'a' + i);
 		return g->vars[i];
 	}
-	if (pick == 4 && chance(g, g->map_percent) && map_read_expr(g, t, &v))
+	if (((pick == 4 && chance(g, g->map_percent)) || (g->map_heavy && pick >= 6 && pick < 9)) &&
+	    map_read_expr(g, t, &v))
 		return v;
 	if (pick == 5) {
 		/* opaque to lowering's folding: nsecs is a helper call */
@@ -579,9 +581,15 @@ static void program(struct gen *g)
 	g->deep = chance(g, 25) ? 2 : 0;
 	g->map_percent = chance(g, 30) ? 100 : 60;
 	g->branches_left = 100;
+	/* One in eight is long and straight: many statements, each with
+	 * temporaries live across map lookups, and few branches (beyond the
+	 * lookups) for the verifier to walk: the spill slots must be shared. */
+	bool is_long = chance(g, 8);
+	if (is_long)
+		g->deep = 3, g->map_percent = 100, g->branches_left = 30, g->map_heavy = true;
 	while (g->nvars < g->nvars_target)
 		stmt(g, true);
-	block(g, true, 3 + below(g, 10));
+	block(g, true, is_long ? 30 + below(g, 15) : 3 + below(g, 10));
 	/* Every variable is still live here: the register allocator had to
 	 * keep them all, in registers or spilled. */
 	for (int i = 0; i < g->nvars; i += 4) {
