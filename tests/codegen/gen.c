@@ -234,12 +234,38 @@ static uint64_t interesting(struct gen *g)
 	}
 }
 
+/* v as a number in one of the forms the lexer reads: decimal, hex, octal,
+ * digits grouped with `_`, a character. */
+static void number(struct gen *g, struct text *t, uint64_t v)
+{
+	int form = below(g, 10);
+	if (form < 2) {
+		put(t, "0x%" PRIx64, v);
+	} else if (form < 3 && v) {
+		put(t, "0%" PRIo64, v);
+	} else if (form < 4 && v >= 1000) {
+		char digits[32], grouped[48];
+		int n = snprintf(digits, sizeof(digits), "%" PRIu64, v), out = 0;
+		for (int i = 0; i < n; i++) {
+			if (i && (n - i) % 3 == 0)
+				grouped[out++] = '_';
+			grouped[out++] = digits[i];
+		}
+		grouped[out] = 0;
+		put(t, "%s", grouped);
+	} else if (form < 5 && v >= 32 && v < 127 && v != '\'' && v != '\\') {
+		put(t, "'%c'", (int)v);
+	} else {
+		put(t, "%" PRIu64, v);
+	}
+}
+
 /* Write a literal for v, typed s64 unless it only fits unsigned. */
 static struct value literal(struct gen *g, struct text *t, uint64_t v)
 {
 	int64_t s = (int64_t)v;
 	if (s >= 0) {
-		put(t, chance(g, 30) ? "0x%" PRIx64 : "%" PRIu64, v);
+		number(g, t, v);
 		return (struct value){v, true};
 	}
 	if (s == INT64_MIN) {
@@ -247,10 +273,12 @@ static struct value literal(struct gen *g, struct text *t, uint64_t v)
 		return (struct value){v, true};
 	}
 	if (chance(g, 15)) { /* a literal above INT64_MAX: unsigned */
-		put(t, "0x%" PRIx64, v);
+		number(g, t, v);
 		return (struct value){v, false};
 	}
-	put(t, "(-%" PRIu64 ")", 0 - v);
+	put(t, "(-");
+	number(g, t, 0 - v);
+	put(t, ")");
 	return (struct value){v, true};
 }
 
