@@ -122,6 +122,14 @@ enum binop { B_ADD, B_SUB, B_MUL, B_DIV, B_MOD, B_AND, B_OR, B_XOR, B_SHL, B_SHR
 static const char *const binop_text[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
 					 "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
 
+/* C's precedence, which the language keeps: an operand whose operator
+ * binds less tightly than its place needs parentheses; others get them
+ * now and then, so that both forms reach the parser. */
+static const int binop_prec[] = {[B_ADD] = 9, [B_SUB] = 9, [B_MUL] = 10, [B_DIV] = 10,
+	[B_MOD] = 10, [B_AND] = 5, [B_OR] = 3, [B_XOR] = 4, [B_SHL] = 8, [B_SHR] = 8, [B_EQ] = 6,
+	[B_NE] = 6, [B_LT] = 7, [B_LE] = 7, [B_GT] = 7, [B_GE] = 7, [B_LAND] = 2, [B_LOR] = 1};
+enum { PREC_TERNARY = 0, PREC_UNARY = 11, PREC_PRIMARY = 12 };
+
 static uint64_t arith(enum binop op, uint64_t a, uint64_t b, bool is_signed)
 {
 	int64_t sa = (int64_t)a, sb = (int64_t)b;
@@ -282,7 +290,7 @@ static struct value literal(struct gen *g, struct text *t, uint64_t v)
 	return (struct value){v, true};
 }
 
-static struct value expr(struct gen *g, struct text *t, int depth);
+static struct value expr_in(struct gen *g, struct text *t, int depth, int min_prec);
 
 static struct value key_expr(struct gen *g, struct text *t)
 {
@@ -292,7 +300,7 @@ static struct value key_expr(struct gen *g, struct text *t)
 		return (struct value){k, true};
 	}
 	put(t, "(");
-	struct value k = expr(g, t, 1);
+	struct value k = expr_in(g, t, 1, binop_prec[B_AND]);
 	put(t, " & 3)");
 	return binary(B_AND, k, (struct value){3, true});
 }
@@ -335,7 +343,24 @@ static struct value leaf(struct gen *g, struct text *t)
 	return literal(g, t, interesting(g));
 }
 
-static struct value expr(struct gen *g, struct text *t, int depth)
+static bool open_paren(struct gen *g, struct text *t, int prec, int min_prec)
+{
+	bool paren = prec < min_prec || chance(g, 30);
+	if (paren)
+		put(t, "(");
+	return paren;
+}
+
+static void close_paren(struct text *t, bool paren)
+{
+	if (paren)
+		put(t, ")");
+}
+
+/* An expression of at most `depth` levels, in a place where operators of
+ * precedence min_prec and above need no parentheses (left-associative:
+ * a right operand's place asks one more than its operator's). */
+static struct value expr_in(struct gen *g, struct text *t, int depth, int min_prec)
 {
 	if (depth <= 0 || chance(g, 25))
 		return leaf(g, t);
@@ -349,11 +374,12 @@ static struct value expr(struct gen *g, struct text *t, int depth)
 			op = (enum binop[]){B_DIV, B_MOD, B_SHL, B_SHR}[pick];
 		if (op >= B_EQ)
 			g->branches_left--;
-		put(t, "(");
-		struct value a = expr(g, t, depth - 1);
+		int prec = binop_prec[op];
+		bool paren = open_paren(g, t, prec, min_prec);
+		struct value a = expr_in(g, t, depth - 1, prec);
 		put(t, " %s ", binop_text[op]);
-		struct value b = expr(g, t, depth - 1);
-		put(t, ")");
+		struct value b = expr_in(g, t, depth - 1, prec + 1);
+		close_paren(t, paren);
 		return binary(op, a, b);
 	}
 	if (pick < 15) {
@@ -361,29 +387,31 @@ static struct value expr(struct gen *g, struct text *t, int depth)
 		char op = ops[below(g, branchy ? 3 : 2)];
 		if (op == '!')
 			g->branches_left--;
-		put(t, "(%c", op);
-		struct value a = expr(g, t, depth - 1);
-		put(t, ")");
+		bool paren = open_paren(g, t, PREC_UNARY, min_prec);
+		put(t, "%c", op);
+		struct value a = expr_in(g, t, depth - 1, PREC_PRIMARY); /* never `- -x` or `--x` */
+		close_paren(t, paren);
 		if (op == '!')
 			return (struct value){!a.v, true};
 		return (struct value){op == '-' ? 0 - a.v : ~a.v, a.is_signed};
 	}
 	if (pick < 17) {
 		const struct cast *c = &casts[below(g, (int)(sizeof(casts) / sizeof(casts[0])))];
-		put(t, "((%s)", c->name);
-		struct value a = expr(g, t, depth - 1);
-		put(t, ")");
+		bool paren = open_paren(g, t, PREC_UNARY, min_prec);
+		put(t, "(%s)", c->name);
+		struct value a = expr_in(g, t, depth - 1, PREC_PRIMARY);
+		close_paren(t, paren);
 		return cast(c, a);
 	}
 	if (pick < 19) {
 		g->branches_left--;
-		put(t, "(");
-		struct value c = expr(g, t, depth - 1);
+		bool paren = open_paren(g, t, PREC_TERNARY, min_prec);
+		struct value c = expr_in(g, t, depth - 1, binop_prec[B_LOR]);
 		put(t, " ? ");
-		struct value a = expr(g, t, depth - 1);
+		struct value a = expr_in(g, t, depth - 1, PREC_TERNARY);
 		put(t, " : ");
-		struct value b = expr(g, t, depth - 1);
-		put(t, ")");
+		struct value b = expr_in(g, t, depth - 1, PREC_TERNARY);
+		close_paren(t, paren);
 		struct value r = c.v ? a : b;
 		r.is_signed = a.is_signed && b.is_signed;
 		return r;
@@ -392,6 +420,12 @@ static struct value expr(struct gen *g, struct text *t, int depth)
 	if (map_read_expr(g, t, &v))
 		return v;
 	return leaf(g, t);
+}
+
+/* An expression standing alone: a right-hand side, an argument, a condition. */
+static struct value expr(struct gen *g, struct text *t, int depth)
+{
+	return expr_in(g, t, depth, PREC_TERNARY);
 }
 
 /* ---- statements ------------------------------------------------------------------ */
