@@ -697,7 +697,7 @@ int main(int argc, char **argv)
 	uint64_t first = strtoull(argv[1], NULL, 0), count = strtoull(argv[2], NULL, 0);
 	for (uint64_t seed = first; seed < first + count; seed++) {
 		struct gen g = {.rng = seed * 0x2545f4914f6cdd1dull + 1};
-		put(&g.prog, "%s", "");
+		put(&g.prog, "%s", ""); /* a string from the start, even if nothing follows */
 		put(&g.expect, "%s", "");
 		program(&g);
 		int rc = write_file(argv[3], seed, "ebq", &g.prog) | write_file(argv[3], seed, "expect", &g.expect);
