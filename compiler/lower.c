@@ -479,6 +479,13 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 		const struct tp_field *f = L->ap->retval;
 		return cut_to_type(L, ctx_load(L, f->offset, 8, false, loc), f->bits, f->is_signed, loc);
 	}
+	if (!strncmp(n, "arg", 3) && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT) &&
+	    n[3] - '0' >= L->ap->nargs) {
+		diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", n,
+			   L->ap->func, L->ap->nargs, L->ap->nargs == 1 ? "" : "s");
+		L->failed = true;
+		return ir_imm(0);
+	}
 	if (!strncmp(n, "arg", 3)) {
 		if (!probe_ctx_arg(L->ap->ctx, n[3] - '0', &off, &size)) {
 			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,

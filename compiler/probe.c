@@ -169,6 +169,9 @@ static int resolve_tracepoint(struct resolve_ctx *r, const char *rest)
 	return 0;
 }
 
+static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool report,
+			struct attach_point *out);
+
 /* One kprobe on FUNC or FUNC+OFFSET. */
 static void add_kprobe(struct resolve_ctx *r, const char *func, bool ret)
 {
@@ -244,7 +247,18 @@ static int resolve_kprobe(struct resolve_ctx *r, const char *func, bool ret)
 		}
 		return 0;
 	}
-	/* without kprobes a wildcard stays one probe, whose attach says why it cannot */
+	/* Without kprobes a function with BTF runs on fentry/fexit, as the
+	 * language promises, with argN and retval meaning the same; a wildcard
+	 * or FUNC+OFF stays a kprobe, whose attach says why it cannot. */
+	struct attach_point p;
+	if (!r->target->has_kprobes && !has_wildcard(func) && !strchr(func, '+') &&
+	    fentry_point(r, func, ret, false, &p) == 0) {
+		p.probe_name = arena_printf(r->arena, "%s:%s", ret ? "kretprobe" : "kprobe", func);
+		p.note = arena_printf(r->arena, "%s on %s (this kernel has no kprobes)",
+				      ret ? "fexit" : "fentry", func);
+		add_point(r, p);
+		return 0;
+	}
 	add_kprobe(r, func, ret);
 	return 0;
 }
@@ -639,25 +653,25 @@ static bool btf_field(const struct btf *btf, uint32_t type_id, struct tp_field *
 	return false;
 }
 
-static int resolve_fentry(struct resolve_ctx *r, const char *func, bool ret)
+/* The fentry/fexit attach point for a kernel function, typed from BTF, into
+ * *out.  Returns 0, or -1 (after an error at the spec if `report`). */
+static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool report,
+			struct attach_point *out)
 {
 	const char *kind = ret ? "fexit" : "fentry";
-	if (!*func || strchr(func, ':') || has_wildcard(func)) {
-		diag_error(r->diag, r->spec->loc, "a %s probe is written %s:FUNCTION%s", kind, kind,
-			   has_wildcard(func) ? " (no wildcards yet)" : "");
-		return -1;
-	}
 	const char *path = r->target->kernel_btf;
 	struct btf *btf = path ? btf__parse(path, NULL) : NULL;
 	if (!btf) {
-		diag_error(r->diag, r->spec->loc, "%s probes need the kernel's BTF, and %s cannot be read",
+		if (report)
+			diag_error(r->diag, r->spec->loc, "%s probes need the kernel's BTF, and %s cannot be read",
 			   kind, path ? path : "/sys/kernel/btf/vmlinux");
 		return -1;
 	}
 	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	const struct btf_type *proto = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, (uint32_t)id)->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto)) {
-		diag_error(r->diag, r->spec->loc, "no kernel function '%s' in the kernel's BTF", func);
+		if (report)
+			diag_error(r->diag, r->spec->loc, "no kernel function '%s' in the kernel's BTF", func);
 		btf__free(btf);
 		return -1;
 	}
@@ -686,6 +700,21 @@ static int resolve_fentry(struct resolve_ctx *r, const char *func, bool ret)
 	if (ret && proto->type && btf_field(btf, proto->type, &rv))
 		p.retval = ARENA_NEW(r->arena, struct tp_field), *p.retval = rv;
 	btf__free(btf);
+	*out = p;
+	return 0;
+}
+
+static int resolve_fentry(struct resolve_ctx *r, const char *func, bool ret)
+{
+	const char *kind = ret ? "fexit" : "fentry";
+	struct attach_point p;
+	if (!*func || strchr(func, ':') || has_wildcard(func)) {
+		diag_error(r->diag, r->spec->loc, "a %s probe is written %s:FUNCTION%s", kind, kind,
+			   has_wildcard(func) ? " (no wildcards yet)" : "");
+		return -1;
+	}
+	if (fentry_point(r, func, ret, true, &p))
+		return -1;
 	add_point(r, p);
 	return 0;
 }

@@ -175,8 +175,13 @@ static void report_rejection(struct eq_session *s, const struct eq_prog *p, cons
 static void report_no_trampolines(struct eq_session *s, const struct eq_prog *p, int rc, const char *log)
 {
 	FILE *err = s->opts.err;
-	fprintf(err, "ebpfq: cannot load probe '%s': this kernel refuses fentry/fexit programs (%s)\n",
-		p->probe_name, strerror(-rc));
+	if (p->probe_name[0] == 'k') /* kprobe:FUNC on a kernel without kprobes */
+		fprintf(err, "ebpfq: cannot load probe '%s': this kernel has no kprobes, and refuses the "
+			     "fentry/fexit programs that would serve instead (%s)\n", p->probe_name,
+			strerror(-rc));
+	else
+		fprintf(err, "ebpfq: cannot load probe '%s': this kernel refuses fentry/fexit programs "
+			     "(%s)\n", p->probe_name, strerror(-rc));
 	if (s->opts.verbose && *log)
 		fprintf(err, "%s", log);
 	const char *fn = p->target;
@@ -189,7 +194,9 @@ static void report_no_trampolines(struct eq_session *s, const struct eq_prog *p,
 			p->attach == EQ_ATTACH_FEXIT ? "ret" : "", name);
 	} else {
 		fprintf(err, "ebpfq: hint: this kernel offers tracepoints (ebpfq -l 'tracepoint:*'), raw "
-			     "tracepoints, uprobes and perf events\n");
+			     "tracepoints, uprobes and perf events%s\n",
+			p->probe_name[0] == 'k' ? "; for a system call use kprobe:sys_NAME, which runs on "
+						  "tracepoint:syscalls:sys_enter_NAME" : "");
 	}
 }
 
