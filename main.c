@@ -294,6 +294,24 @@ static int child_release(const char *command, struct child *ch)
 	return 0;
 }
 
+/* Tracing ended before the -c command did (Ctrl-C, a signal to ebpfq,
+ * exit()): the command is not left running untraced.  It gets SIGTERM, a
+ * second to go, then SIGKILL; then it is reaped.  (Ctrl-C on a terminal has
+ * usually ended it already: it is in ebpfq's process group.) */
+static void child_end(struct child *ch)
+{
+	if (waitpid(ch->pid, NULL, WNOHANG) != 0)
+		return; /* reaped already, or gone */
+	kill(ch->pid, SIGTERM);
+	for (int i = 0; i < 100; i++) {
+		if (waitpid(ch->pid, NULL, WNOHANG) != 0)
+			return;
+		usleep(10000);
+	}
+	kill(ch->pid, SIGKILL);
+	waitpid(ch->pid, NULL, 0);
+}
+
 static void child_abandon(struct child *ch)
 {
 	if (ch->pid <= 0)
@@ -359,8 +377,8 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 	rt_session_run(s, &stop_requested, ch.pid);
 	rt_session_finish(s, true);
 	rt_session_free(s);
-	if (ch.pid > 0 && stop_requested)
-		waitpid(ch.pid, NULL, WNOHANG);
+	if (ch.pid > 0)
+		child_end(&ch);
 	return 0;
 }
 

@@ -1,0 +1,1 @@
+run: ($EBPFQ -q -c "sleep 37" -e 'tracepoint:syscalls:sys_enter_getppid { @ = count(); }' & p=$!; sleep 1; kill -TERM $p; wait $p; echo status $?); $EBPFQ -q -c "sleep 38" -e 'interval:ms:300 { exit(); }'; echo status $?; echo sleeping $(pgrep -f "^sleep 3[78]$" | wc -l)
