@@ -31,6 +31,7 @@ struct compile {
 		int count, cap;
 	} progs;
 	struct attach_list *points; /* per probe */
+	struct probe_cache probe_cache;
 };
 
 static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
@@ -167,12 +168,13 @@ static void resolve_probes(struct compile *c, struct ast *program)
 		const struct ast *probe = program->list.items[i];
 		struct attach_list *points = &c->points[i];
 		for (int s = 0; s < probe->list.count; s++)
-			probe_resolve(probe->list.items[s], &c->opts->target, &c->ir_arena, &c->diag,
-				      points);
+			probe_resolve(probe->list.items[s], &c->opts->target, &c->probe_cache,
+				      &c->ir_arena, &c->diag, points);
 		if (reads_args(probe->a) || reads_args(probe->b))
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);
 	}
+	probe_cache_free(&c->probe_cache);
 }
 
 static void compile_probes(struct compile *c, struct ast *program)

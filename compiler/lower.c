@@ -471,39 +471,22 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 		return ir_reg(lower_call(L, BPF_FUNC_get_current_cgroup_id, loc, 0));
 	if (!strcmp(n, "curtask"))
 		return ir_reg(lower_call(L, BPF_FUNC_get_current_task, loc, 0));
-	uint32_t off;
-	uint8_t size;
 	if (!strncmp(n, "arg", 3) && L->ap->ctx == CTX_USDT)
 		return usdt_arg(L, n[3] - '0', loc);
-	if (!strcmp(n, "retval") && L->ap->ctx == CTX_FEXIT && L->ap->retval) {
-		const struct tp_field *f = L->ap->retval;
-		return cut_to_type(L, ctx_load(L, f->offset, 8, false, loc), f->bits, f->is_signed, loc);
-	}
-	if (!strncmp(n, "arg", 3) && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT) &&
-	    n[3] - '0' >= L->ap->nargs) {
-		diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", n,
-			   L->ap->func, L->ap->nargs, L->ap->nargs == 1 ? "" : "s");
+	struct tp_field f;
+	bool is_arg = !strncmp(n, "arg", 3);
+	if (is_arg ? !probe_ctx_arg(L->ap, n[3] - '0', &f) : !probe_ctx_retval(L->ap, &f)) {
+		if (is_arg && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT))
+			diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", n,
+				   L->ap->func, L->ap->nargs, L->ap->nargs == 1 ? "" : "s");
+		else
+			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,
+				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
 		L->failed = true;
 		return ir_imm(0);
 	}
-	if (!strncmp(n, "arg", 3)) {
-		if (!probe_ctx_arg(L->ap->ctx, n[3] - '0', &off, &size)) {
-			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,
-				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
-			L->failed = true;
-			return ir_imm(0);
-		}
-		return ir_reg(ctx_load(L, off, size, false, loc));
-	}
-	if (!strcmp(n, "retval")) {
-		if (!probe_ctx_retval(L->ap->ctx, &off, &size)) {
-			diag_error(L->env->diag, loc, "retval is not available in %s (%s)",
-				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
-			L->failed = true;
-			return ir_imm(0);
-		}
-		return ir_reg(ctx_load(L, off, size, true, loc));
-	}
+	int v = ctx_load(L, f.offset, (uint8_t)f.size, f.is_signed, loc);
+	return cut_to_type(L, v, f.bits, f.is_signed, loc);
 	lower_error(L, loc, "this builtin has no integer value");
 	return ir_imm(0);
 }

@@ -58,6 +58,7 @@ static const char *const kind_names[] = {
 struct resolve_ctx {
 	const struct ast *spec;
 	const struct eq_target *target;
+	struct probe_cache *cache;
 	struct arena *arena;
 	struct eq_diag *diag;
 	struct attach_list *list;
@@ -410,7 +411,8 @@ struct uprobe_expand {
 	int nnames, cap;
 };
 
-static void add_uprobe(struct uprobe_expand *u, const char *func, uint64_t offset)
+/* A uprobe (or uretprobe, by u->ret) on the binary at a file offset. */
+static struct attach_point uprobe_point(struct uprobe_expand *u, const char *func, uint64_t offset)
 {
 	struct resolve_ctx *r = u->r;
 	struct attach_point p = {
@@ -425,7 +427,7 @@ static void add_uprobe(struct uprobe_expand *u, const char *func, uint64_t offse
 	};
 	p.note = arena_printf(r->arena, "%s %s at file offset 0x%llx", u->kind, u->path,
 			      (unsigned long long)offset);
-	add_point(r, p);
+	return p;
 }
 
 static int add_matching_func(const struct elf_func *fn, void *arg)
@@ -447,12 +449,12 @@ static int add_matching_func(const struct elf_func *fn, void *arg)
 	uint64_t sites[32];
 	int nsites = u->go && u->ret && !u->add ? elf_go_return_sites(u->path, fn, sites, 32) : 0;
 	for (int i = 0; i < nsites; i++) {
-		add_uprobe(u, func, sites[i]);
-		struct attach_point *p = &u->r->list->items[u->r->list->count - 1];
-		p->attach = EQ_ATTACH_UPROBE;
-		p->note = arena_printf(u->r->arena, "uprobe on return %d of %d of Go function %s at file "
+		struct attach_point p = uprobe_point(u, func, sites[i]); /* reads retval, */
+		p.attach = EQ_ATTACH_UPROBE;                              /* but is no uretprobe */
+		p.note = arena_printf(u->r->arena, "uprobe on return %d of %d of Go function %s at file "
 				       "offset 0x%llx (a uretprobe fails when a goroutine changes thread)",
 				       i + 1, nsites, func, (unsigned long long)sites[i]);
+		add_point(u->r, p);
 	}
 	if (nsites)
 		return 0;
@@ -462,7 +464,7 @@ static int add_matching_func(const struct elf_func *fn, void *arg)
 			     "the program if the goroutine returns on another thread; see doc/probes.md",
 			     func);
 #endif
-	add_uprobe(u, func, fn->offset + u->add);
+	add_point(u->r, uprobe_point(u, func, fn->offset + u->add));
 	return 0;
 }
 
@@ -502,7 +504,7 @@ static int resolve_uprobe(struct resolve_ctx *r, const char *rest, bool ret)
 			diag_error(r->diag, r->spec->loc, "address %s is not in the code of %s", sym, u.path);
 			return -1;
 		}
-		add_uprobe(&u, sym, offset);
+		add_point(r, uprobe_point(&u, sym, offset));
 		return 0;
 	}
 	const char *plus = strchr(sym, '+');
@@ -653,6 +655,22 @@ static bool btf_field(const struct btf *btf, uint32_t type_id, struct tp_field *
 	return false;
 }
 
+/* The kernel's BTF, parsed on first use; NULL if it cannot be read. */
+static const struct btf *kernel_btf(struct resolve_ctx *r)
+{
+	struct probe_cache *c = r->cache;
+	if (!c->kernel_btf_read && r->target->kernel_btf)
+		c->kernel_btf = btf__parse(r->target->kernel_btf, NULL);
+	c->kernel_btf_read = true;
+	return c->kernel_btf;
+}
+
+void probe_cache_free(struct probe_cache *cache)
+{
+	btf__free(cache->kernel_btf);
+	*cache = (struct probe_cache){0};
+}
+
 /* The fentry/fexit attach point for a kernel function, typed from BTF, into
  * *out.  Returns 0, or -1 (after an error at the spec if `report`). */
 static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool report,
@@ -660,7 +678,7 @@ static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool 
 {
 	const char *kind = ret ? "fexit" : "fentry";
 	const char *path = r->target->kernel_btf;
-	struct btf *btf = path ? btf__parse(path, NULL) : NULL;
+	const struct btf *btf = kernel_btf(r);
 	if (!btf) {
 		if (report)
 			diag_error(r->diag, r->spec->loc, "%s probes need the kernel's BTF, and %s cannot be read",
@@ -672,7 +690,6 @@ static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool 
 	if (!proto || !btf_is_func_proto(proto)) {
 		if (report)
 			diag_error(r->diag, r->spec->loc, "no kernel function '%s' in the kernel's BTF", func);
-		btf__free(btf);
 		return -1;
 	}
 	struct attach_point p = {
@@ -699,7 +716,6 @@ static int fentry_point(struct resolve_ctx *r, const char *func, bool ret, bool 
 	struct tp_field rv = {.name = "$retval", .offset = 8 * (uint32_t)nargs};
 	if (ret && proto->type && btf_field(btf, proto->type, &rv))
 		p.retval = ARENA_NEW(r->arena, struct tp_field), *p.retval = rv;
-	btf__free(btf);
 	*out = p;
 	return 0;
 }
@@ -791,14 +807,14 @@ static const struct perf_event_name hardware_events[] = {
 	{NULL, NULL, 0, 0},
 };
 
-static const char *const *probe_perf_event_names(bool hardware)
+int eq_perf_event_names(bool hardware, const char **names, int max)
 {
-	static const char *names[2][16];
 	const struct perf_event_name *t = hardware ? hardware_events : software_events;
-	if (!names[hardware][0])
-		for (int i = 0; t[i].name; i++)
-			names[hardware][i] = t[i].name;
-	return names[hardware];
+	int n = 0;
+	for (; t[n].name && n < max - 1; n++)
+		names[n] = t[n].name;
+	names[n] = NULL;
+	return n;
 }
 
 /* A positive count; reports and returns 0 if text is not one. */
@@ -886,7 +902,9 @@ static int resolve_counter(struct resolve_ctx *r, const char *rest, bool hardwar
 		return 0;
 	}
 	diag_error(r->diag, r->spec->loc, "unknown %s event '%s'", kind, event);
-	const char *close = diag_closest(event, probe_perf_event_names(hardware));
+	const char *names[EQ_MAX_PERF_EVENTS];
+	eq_perf_event_names(hardware, names, EQ_MAX_PERF_EVENTS);
+	const char *close = diag_closest(event, names);
 	if (close)
 		diag_hint(r->diag, r->spec->loc, "did you mean `%s`?", close);
 	else
@@ -909,10 +927,10 @@ static int resolve_special(struct resolve_ctx *r, enum spec_kind kind, const cha
 	return 0;
 }
 
-int probe_resolve(const struct ast *spec, const struct eq_target *target, struct arena *arena,
-		  struct eq_diag *diag, struct attach_list *list)
+int probe_resolve(const struct ast *spec, const struct eq_target *target, struct probe_cache *cache,
+		  struct arena *arena, struct eq_diag *diag, struct attach_list *list)
 {
-	struct resolve_ctx r = {spec, target, arena, diag, list};
+	struct resolve_ctx r = {spec, target, cache, arena, diag, list};
 	const char *text = spec->name;
 	const char *colon = strchr(text, ':');
 	size_t kind_len = colon ? (size_t)(colon - text) : strlen(text);
@@ -1076,40 +1094,47 @@ const struct tp_field *probe_find_field(const struct attach_point *ap, const cha
  * number (long), then unsigned long args[6]; sys_exit: then long ret. */
 enum { SYSCALL_ARGS_OFFSET = 16, SYSCALL_RET_OFFSET = 16 };
 
-bool probe_ctx_arg(enum ctx_layout ctx, int n, uint32_t *offset, uint8_t *size)
+bool probe_ctx_arg(const struct attach_point *ap, int n, struct tp_field *out)
 {
-	*size = 8;
+	*out = (struct tp_field){.kind = TPF_INT, .size = 8, .bits = 64}; /* an unsigned word */
 	if (n < 0)
 		return false;
-	switch (ctx) {
+	switch (ap->ctx) {
 	case CTX_PT_REGS_ENTRY:
-		*offset = n < 6 ? pt_regs_args[n] : 0;
+		out->offset = n < 6 ? pt_regs_args[n] : 0;
 		return n < 6;
 	case CTX_SYSCALL_ENTER:
-		*offset = SYSCALL_ARGS_OFFSET + 8 * (uint32_t)n;
+		out->offset = SYSCALL_ARGS_OFFSET + 8 * (uint32_t)n;
 		return n < 6;
 	case CTX_FENTRY:
-	case CTX_FEXIT:
+	case CTX_FEXIT: /* u64 args[nargs] */
+		out->offset = 8 * (uint32_t)n;
+		return n < ap->nargs;
 	case CTX_RAW_TRACEPOINT: /* struct bpf_raw_tracepoint_args: u64 args[] */
-		*offset = 8 * (uint32_t)n;
+		out->offset = 8 * (uint32_t)n;
 		return n < 12;
 	default:
 		return false;
 	}
 }
 
-bool probe_ctx_retval(enum ctx_layout ctx, uint32_t *offset, uint8_t *size)
+bool probe_ctx_retval(const struct attach_point *ap, struct tp_field *out)
 {
-	*size = 8;
-	if (ctx == CTX_PT_REGS_RETURN) {
-		*offset = PT_REGS_RET;
+	*out = (struct tp_field){.kind = TPF_INT, .size = 8, .bits = 64, .is_signed = true};
+	switch (ap->ctx) {
+	case CTX_PT_REGS_RETURN:
+		out->offset = PT_REGS_RET;
 		return true;
-	}
-	if (ctx == CTX_SYSCALL_EXIT) {
-		*offset = SYSCALL_RET_OFFSET;
+	case CTX_SYSCALL_EXIT:
+		out->offset = SYSCALL_RET_OFFSET;
 		return true;
+	case CTX_FEXIT: /* after the arguments, typed by the prototype; none for void */
+		if (ap->retval)
+			*out = *ap->retval;
+		return ap->retval != NULL;
+	default:
+		return false;
 	}
-	return false;
 }
 
 const char *probe_ctx_describe(enum ctx_layout ctx)

@@ -91,20 +91,33 @@ struct attach_list {
 	int count, cap;
 };
 
+/* What resolving reads once for all the specs of a compile: the kernel's
+ * BTF (tens of milliseconds to parse) for fentry, fexit and the kprobes
+ * they stand in for.  Zeroed to start; probe_cache_free at the end. */
+struct btf;
+struct probe_cache {
+	struct btf *kernel_btf;
+	bool kernel_btf_read; /* tried, whether or not it could be read */
+};
+void probe_cache_free(struct probe_cache *cache);
+
 /* Resolve one AST_SPEC into attach points (appended to list).  Returns 0 or
  * -1 after reporting an error at the spec. */
 int probe_resolve(const struct ast *spec, const struct eq_target *target,
-		  struct arena *arena, struct eq_diag *diag, struct attach_list *list);
+		  struct probe_cache *cache, struct arena *arena, struct eq_diag *diag,
+		  struct attach_list *list);
 
 /* Read the format of the tracepoint an attach point runs on into ap->format.
  * Returns 0, or -1 if it cannot be read (no tracefs, not a tracepoint). */
 int probe_load_format(struct attach_point *ap, const char *tracefs, struct arena *arena);
 const struct tp_field *probe_find_field(const struct attach_point *ap, const char *name);
 
-/* Where argN / retval live in the context: offset and size in bytes.
- * Returns false if the probe kind has no such value. */
-bool probe_ctx_arg(enum ctx_layout ctx, int n, uint32_t *offset, uint8_t *size);
-bool probe_ctx_retval(enum ctx_layout ctx, uint32_t *offset, uint8_t *size);
+/* Where argN / retval live in the attach point's context and what C type
+ * they have: offset, size 8, bits and sign (retval of a kprobe is a signed
+ * word, of an fexit the function's return type).  False if the probe has
+ * no such value (argN past an fentry function's prototype, retval on entry). */
+bool probe_ctx_arg(const struct attach_point *ap, int n, struct tp_field *out);
+bool probe_ctx_retval(const struct attach_point *ap, struct tp_field *out);
 const char *probe_ctx_describe(enum ctx_layout ctx);
 
 #endif

@@ -1,23 +1,14 @@
 /* list.c - `ebpfq -l [PATTERN]`: the probes this machine offers.
  *
  * Reads only what the pattern can match: tracepoints come from tracefs
- * available_events (one line per event), software events from a table.
+ * available_events (one line per event), software and hardware events from
+ * the compiler's list, which the caller passes.
  */
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "runtime.h"
-
-static const char *const software_events[] = {
-	"cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations",
-	"minor-faults", "major-faults", "alignment-faults", "emulation-faults", "dummy", NULL,
-};
-
-static const char *const hardware_events[] = {
-	"cpu-cycles", "instructions", "cache-references", "cache-misses", "branch-instructions",
-	"branch-misses", "bus-cycles", "frontend-stalls", "backend-stalls", "ref-cycles", NULL,
-};
 
 /* A pattern without wildcards or a kind matches as a substring. */
 static bool matches(const char *pattern, const char *name)
@@ -51,7 +42,8 @@ static bool kind_may_match(const char *pattern, const char *kind)
 	return fnmatch(prefix, kind, 0) == 0;
 }
 
-int rt_list_probes(FILE *out, FILE *err, const char *pattern)
+int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
+		   const char *const *hardware_events)
 {
 	int found = 0;
 	if (kind_may_match(pattern, "tracepoint")) {

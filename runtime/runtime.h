@@ -63,8 +63,10 @@ void rt_session_free(struct eq_session *s);
 
 /* ---- -l ----------------------------------------------------------------------- */
 
-/* Print the probes matching pattern (NULL: all); returns how many. */
-int rt_list_probes(FILE *out, FILE *err, const char *pattern);
+/* Print the probes matching pattern (NULL: all): tracepoints, and the perf
+ * events named in the NULL-terminated lists; returns how many. */
+int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
+		   const char *const *hardware_events);
 
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 
