@@ -9,6 +9,14 @@
 
 #include "rt_internal.h"
 
+void kernel__hint_alternatives(FILE *err, bool kprobe)
+{
+	fprintf(err, "ebpfq: hint: this kernel offers tracepoints (ebpfq -l 'tracepoint:*'), raw "
+		     "tracepoints, uprobes and perf events%s\n",
+		kprobe ? "; for a system call use kprobe:sys_NAME, which runs on "
+			 "tracepoint:syscalls:sys_enter_NAME" : "");
+}
+
 int attach__kprobe(struct eq_session *s, int prog)
 {
 	const struct eq_prog *p = &s->img->progs[prog];
@@ -17,18 +25,10 @@ int attach__kprobe(struct eq_session *s, int prog)
 	if (!rt_kernel_has_kprobes() || type < 0) {
 		fprintf(err, "ebpfq: cannot attach probe '%s': this kernel has no kprobes "
 			     "(CONFIG_KPROBES is off)\n", p->probe_name);
-		fprintf(err, "ebpfq: hint: this kernel offers tracepoints (ebpfq -l 'tracepoint:*'), raw "
-			     "tracepoints, uprobes and perf events; for a system call use kprobe:sys_NAME, "
-			     "which runs on tracepoint:syscalls:sys_enter_NAME\n");
+		kernel__hint_alternatives(err, true);
 		return -EOPNOTSUPP;
 	}
-	struct perf_event_attr attr = {.type = (uint32_t)type, .sample_period = 1, .wakeup_events = 1,
-				       .config1 = (uint64_t)(uintptr_t)p->target,
-				       .config2 = p->target_offset /* FUNC+OFFSET */};
-	if (p->attach == EQ_ATTACH_KRETPROBE && pmu__format_bit("kprobe", "retprobe") >= 0)
-		attr.config |= 1ull << pmu__format_bit("kprobe", "retprobe");
-	int pfd = perf_event__open(&attr, -1, 0);
-	int rc = pfd < 0 ? pfd : perf_event__attach_prog(s, pfd, prog);
+	int rc = probe_pmu__attach(s, prog, "kprobe", type, p->attach == EQ_ATTACH_KRETPROBE, 0);
 	if (rc < 0)
 		fprintf(err, "ebpfq: cannot attach probe '%s': %s\n", p->probe_name,
 			rc == -ENOENT || rc == -EINVAL ? "no such kernel function (or it cannot be probed)"

@@ -57,6 +57,20 @@ int pmu__format_bit(const char *pmu, const char *field)
 	return colon ? atoi(colon + 1) : -EINVAL;
 }
 
+int probe_pmu__attach(struct eq_session *s, int prog, const char *pmu, int type, bool ret,
+		      uint64_t config)
+{
+	const struct eq_prog *p = &s->img->progs[prog];
+	struct perf_event_attr attr = {.type = (uint32_t)type, .config = config, .sample_period = 1,
+				       .wakeup_events = 1, .config1 = (uint64_t)(uintptr_t)p->target,
+				       .config2 = p->target_offset};
+	int ret_bit = pmu__format_bit(pmu, "retprobe");
+	if (ret && ret_bit >= 0)
+		attr.config |= 1ull << ret_bit;
+	int pfd = perf_event__open(&attr, -1, 0);
+	return pfd < 0 ? pfd : perf_event__attach_prog(s, pfd, prog);
+}
+
 /* Raw tracepoints attach by name, with no perf event. */
 int attach__raw_tracepoint(struct eq_session *s, int prog)
 {

@@ -19,12 +19,7 @@ int attach__uprobe(struct eq_session *s, int prog)
 			     "(CONFIG_UPROBE_EVENTS is off)\n", p->probe_name);
 		return -EOPNOTSUPP;
 	}
-	struct perf_event_attr attr = {.type = (uint32_t)type, .sample_period = 1, .wakeup_events = 1,
-				       .config1 = (uint64_t)(uintptr_t)p->target,
-				       .config2 = p->target_offset};
-	int ret_bit = pmu__format_bit("uprobe", "retprobe");
-	if (p->attach == EQ_ATTACH_URETPROBE && ret_bit >= 0)
-		attr.config |= 1ull << ret_bit;
+	uint64_t config = 0;
 	if (p->ref_ctr_offset) {
 		int shift = pmu__format_bit("uprobe", "ref_ctr_offset");
 		if (shift < 0) {
@@ -32,10 +27,9 @@ int attach__uprobe(struct eq_session *s, int prog)
 				     "semaphores (no ref_ctr_offset in the uprobe PMU)\n", p->probe_name);
 			return -EOPNOTSUPP;
 		}
-		attr.config |= p->ref_ctr_offset << shift;
+		config = p->ref_ctr_offset << shift;
 	}
-	int pfd = perf_event__open(&attr, -1, 0);
-	int rc = pfd < 0 ? pfd : perf_event__attach_prog(s, pfd, prog);
+	int rc = probe_pmu__attach(s, prog, "uprobe", type, p->attach == EQ_ATTACH_URETPROBE, config);
 	if (rc < 0)
 		fprintf(err, "ebpfq: cannot attach probe '%s' (%s, offset 0x%llx): %s\n", p->probe_name,
 			p->target, (unsigned long long)p->target_offset,

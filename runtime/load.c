@@ -193,10 +193,7 @@ static void report_no_trampolines(struct eq_session *s, const struct eq_prog *p,
 			p->attach == EQ_ATTACH_FEXIT ? "exit" : "enter", name,
 			p->attach == EQ_ATTACH_FEXIT ? "ret" : "", name);
 	} else {
-		fprintf(err, "ebpfq: hint: this kernel offers tracepoints (ebpfq -l 'tracepoint:*'), raw "
-			     "tracepoints, uprobes and perf events%s\n",
-			p->probe_name[0] == 'k' ? "; for a system call use kprobe:sys_NAME, which runs on "
-						  "tracepoint:syscalls:sys_enter_NAME" : "");
+		kernel__hint_alternatives(err, p->probe_name[0] == 'k');
 	}
 }
 
@@ -253,9 +250,11 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 			break;
 		fd = -errno;
 	}
-	/* EPERM as root, or ENOTSUPP (524): the kernel's refusal, not the verifier's */
+	/* EPERM as root, or the kernel's internal ENOTSUPP: the kernel's
+	 * refusal, not the verifier's */
+	enum { KERNEL_ENOTSUPP = 524 };
 	if (fd < 0 && insns && lines && (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT) &&
-	    (fd == -EPERM || fd == -524 || fd == -EOPNOTSUPP))
+	    (fd == -EPERM || fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP))
 		report_no_trampolines(s, p, fd, log);
 	else if (fd < 0 && insns && lines)
 		report_rejection(s, p, log);

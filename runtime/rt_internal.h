@@ -43,10 +43,18 @@ int perf_event__attach_prog(struct eq_session *s, int perf_fd, int prog);
 /* A PMU's type number and a config bit from /sys/bus/event_source/devices/PMU. */
 int pmu__type(const char *pmu);
 int pmu__format_bit(const char *pmu, const char *field);
+/* A kprobe or uprobe through its PMU: target (function or path) at
+ * target_offset, a return probe if ret, with more config bits; 0 or a
+ * negative errno, no message. */
+int probe_pmu__attach(struct eq_session *s, int prog, const char *pmu, int type, bool ret,
+		      uint64_t config);
 /* attach_*.c: attach one program; negative errno after a message */
 int attach__tracepoint(struct eq_session *s, int prog);
 int attach__raw_tracepoint(struct eq_session *s, int prog);
 int attach__kprobe(struct eq_session *s, int prog);
+/* What a kernel that cannot serve a kernel-function probe offers instead
+ * (with, for a kprobe, the syscall tracepoints kprobe:sys_NAME runs on). */
+void kernel__hint_alternatives(FILE *err, bool kprobe);
 int attach__fentry(struct eq_session *s, int prog);
 int attach__uprobe(struct eq_session *s, int prog);
 int attach__perf_event(struct eq_session *s, int prog);
