@@ -1,1 +1,1 @@
-args: -e 'interval:ms:100 { printf("tick\n"); } interval:ms:450 { exit(); }'
+args: -e 'interval:ms:100 { @ticks++; printf("tick %d\n", @ticks); if (@ticks == 4) { exit(); } }'
