@@ -34,6 +34,7 @@ struct cli {
 	bool verbose, quiet;
 	enum eq_output_format format;
 	int strlen;
+	int syscall_dispatch_min; /* EBPFQ_SYSCALL_DISPATCH_MIN, 0: the default */
 	pid_t pid;                 /* -p */
 	bool unsafe;               /* --unsafe */
 	int nparams;
@@ -95,6 +96,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	};
 	const char *env_strlen = getenv("EBPFQ_STRLEN");
 	cli->strlen = env_strlen ? atoi(env_strlen) : 64;
+	const char *env_dispatch = getenv("EBPFQ_SYSCALL_DISPATCH_MIN");
+	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::nvqhV", longs, NULL)) != -1) {
@@ -426,7 +429,7 @@ int main(int argc, char **argv)
 		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
-			   .unsafe = cli.unsafe},
+			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min},
 	};
 	struct eq_image *img = NULL;
 	if (eq_compile(&co, &img)) {

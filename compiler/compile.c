@@ -16,6 +16,7 @@
 #include "lower.h"
 #include "probe.h"
 #include "sema.h"
+#include "syscall_dispatch.h"
 
 enum { RINGBUF_BYTES = 256 * 1024, HASH_ENTRIES = 4096 };
 
@@ -32,6 +33,8 @@ struct compile {
 	} progs;
 	struct attach_list *points; /* per probe */
 	struct probe_cache probe_cache;
+	struct syscall_plan dispatch;
+	int first_dispatch_map; /* image index of dispatcher 0's prog array */
 };
 
 static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
@@ -75,7 +78,7 @@ static void build_maps(struct compile *c)
 {
 	struct eq_image *img = c->img;
 	int n = c->info.maps.count;
-	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 2);
+	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 2 + c->dispatch.count);
 	for (int i = 0; i < n; i++)
 		img->maps[i] = user_map(c, &c->info.maps.items[i]);
 	img->ringbuf_map = n;
@@ -86,6 +89,9 @@ static void build_maps(struct compile *c)
 					   .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
 					   .value_size = DROPS_VALUE_SIZE, .max_entries = 1};
 	img->nmaps = n + 2;
+	c->first_dispatch_map = img->nmaps;
+	for (int d = 0; d < c->dispatch.count; d++)
+		img->maps[img->nmaps++] = syscall_dispatch_map(&c->dispatch, d, &img->arena);
 }
 
 static void split_source_lines(struct eq_image *img, const struct eq_source *src)
@@ -104,7 +110,20 @@ static void split_source_lines(struct eq_image *img, const struct eq_source *src
 	img->nsource_lines = n;
 }
 
-/* IR -> instructions of the image, checked against the verifier's rules. */
+/* A program into the image, printed for -d bpf and checked against the
+ * verifier's rules. */
+static int add_prog(struct compile *c, struct eq_prog p)
+{
+	ARENA_PUSH(&c->img->arena, c->progs, p);
+	struct eq_prog *prog = &c->progs.items[c->progs.count - 1];
+	c->img->progs = c->progs.items;
+	c->img->nprogs = c->progs.count;
+	if (c->opts->dump & EQ_DUMP_BPF)
+		bpf_prog_print(c->opts->dump_out, c->img, prog);
+	return vcheck_prog(c->img, prog, &c->diag);
+}
+
+/* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
 {
@@ -125,6 +144,8 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
 		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
+		.tail_map = ap->dispatched ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
+		.tail_key = ap->syscall_nr,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
 	};
@@ -138,13 +159,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	for (uint32_t i = 0; i < r.nlines; i++)
 		p.lines[i] = (struct eq_line){r.lines[i].insn_off, (uint32_t)r.lines[i].line,
 					      (uint32_t)r.lines[i].col};
-	ARENA_PUSH(a, c->progs, p);
-	struct eq_prog *prog = &c->progs.items[c->progs.count - 1];
-	c->img->progs = c->progs.items;
-	c->img->nprogs = c->progs.count;
-	if (o->dump & EQ_DUMP_BPF)
-		bpf_prog_print(o->dump_out, c->img, prog);
-	return vcheck_prog(c->img, prog, &c->diag);
+	return add_prog(c, p);
 }
 
 static bool reads_args(const struct ast *n)
@@ -174,6 +189,8 @@ static void resolve_probes(struct compile *c, struct ast *program)
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);
 	}
+	syscall_dispatch_plan(&c->dispatch, c->points, program->list.count, &c->opts->target,
+			      &c->probe_cache, &c->ir_arena);
 	probe_cache_free(&c->probe_cache);
 }
 
@@ -194,6 +211,10 @@ static void compile_probes(struct compile *c, struct ast *program)
 				finish_prog(c, f, &points->items[k], probe);
 		}
 	}
+	/* after the programs they run: the runtime attaches in image order */
+	for (int d = 0; d < c->dispatch.count && c->diag.errors == 0; d++)
+		add_prog(c, syscall_dispatch_prog(&c->dispatch, d, (uint32_t)(c->first_dispatch_map + d),
+						  &c->img->arena));
 	c->img->outputs = c->env.outputs.items;
 	c->img->noutputs = c->env.outputs.count;
 }

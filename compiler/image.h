@@ -30,6 +30,8 @@ enum eq_map_role {
 	                   map updates the kernel refused (a full map); programs
 	                   address its value directly (BPF_PSEUDO_MAP_VALUE) */
 	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
+	EQ_MAP_SYSCALL_PROGS, /* prog array: a syscall dispatcher's programs by
+	                         system call number (EQ_ATTACH_SYSCALL) */
 };
 
 /* How one field of a key or value is stored and shown. */
@@ -82,6 +84,12 @@ enum eq_attach_kind {
 	EQ_ATTACH_PERF_EVENT,  /* interval, profile, software, hardware: see eq_perf */
 	EQ_ATTACH_FENTRY,      /* target: kernel function, with target_btf_id */
 	EQ_ATTACH_FEXIT,
+	EQ_ATTACH_SYSCALL,     /* a syscall tracepoint's program (target "syscalls:sys_enter_NAME")
+	                          run by a dispatcher: stored in map tail_map at key tail_key */
+	EQ_ATTACH_SYSCALL_DISPATCH, /* not a script probe: a raw tracepoint program on target
+	                          "sys_enter" or "sys_exit" that tail-calls the program of the
+	                          system call's number from map tail_map; attached after the
+	                          programs it runs, detached in one step */
 };
 
 /* A sampling perf event (perf_event_open's type, config, period). */
@@ -123,6 +131,8 @@ struct eq_prog {
 	uint64_t ref_ctr_offset; /* usdt: file offset of the probe's semaphore, or 0 */
 	uint32_t target_btf_id;  /* fentry, fexit: the function's id in vmlinux BTF */
 	struct eq_perf perf;     /* EQ_ATTACH_PERF_EVENT */
+	uint32_t tail_map;       /* EQ_ATTACH_SYSCALL(_DISPATCH): the EQ_MAP_SYSCALL_PROGS map */
+	uint32_t tail_key;       /* EQ_ATTACH_SYSCALL: the system call's number */
 	struct bpf_insn *insns;
 	uint32_t ninsns;
 	struct eq_map_ref *refs;

@@ -395,8 +395,43 @@ struct str_loc lower_str(struct lower *L, const struct ast *e)
 
 /* ---- integers ---------------------------------------------------------------- */
 
+/* `size` bytes of kernel (or, with probe_read_user, user) memory at addr,
+ * read into a zeroed temporary: the value, zero-extended. */
+static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
+{
+	int slot = temp_slot(L, 8);
+	lower_store(L, slot, 0, 8, ir_imm(0), loc);
+	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
+		   ir_reg(addr));
+	return lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+}
+
+/* A field of a syscall tracepoint's record for a program a dispatcher runs
+ * (see syscall_dispatch.h): from raw_syscalls' context or the registers.
+ * Zero-extended from `size` bytes, as a load of the record would be. */
+static int syscall_field_load(struct lower *L, uint32_t off, uint8_t size, eq_loc loc)
+{
+	struct syscall_source src;
+	probe_syscall_source(L->ap, off, &src); /* sema let no other field through */
+	int v;
+	if (src.in_regs) {
+		int regs = lower_load(L, L->ctx, 0, 8, false, loc); /* struct pt_regs * */
+		int addr = lower_binop(L, IR_ADD, ir_reg(regs), ir_imm(src.offset), loc);
+		v = read_memory(L, BPF_FUNC_probe_read_kernel, addr, 8, loc);
+	} else {
+		v = lower_load(L, L->ctx, (int32_t)src.offset, 8, false, loc);
+	}
+	if (size < 8)
+		v = lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << (size * 8)) - 1)), loc);
+	return v;
+}
+
+/* `size` bytes of the context at off: the tracepoint's record, pt_regs, or
+ * the argument array, as the probe kind has it. */
 static int ctx_load(struct lower *L, uint32_t off, uint8_t size, bool is_signed, eq_loc loc)
 {
+	if (L->ap->dispatched)
+		return syscall_field_load(L, off, size, loc);
 	return lower_load(L, L->ctx, (int32_t)off, size, is_signed, loc);
 }
 
@@ -429,12 +464,8 @@ static struct ir_val usdt_arg(struct lower *L, int n, eq_loc loc)
 		return ir_imm(a->value);
 	int v = ctx_load(L, a->reg_offset, 8, false, loc);
 	if (a->kind == USDT_ARG_MEM) {
-		int slot = temp_slot(L, 8);
-		lower_store(L, slot, 0, 8, ir_imm(0), loc);
 		int addr = lower_binop(L, IR_ADD, ir_reg(v), ir_imm(a->value), loc);
-		lower_call(L, BPF_FUNC_probe_read_user, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)),
-			   ir_imm(a->size), ir_reg(addr));
-		v = lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+		v = read_memory(L, BPF_FUNC_probe_read_user, addr, a->size, loc);
 	}
 	return cut_to_type(L, v, (uint8_t)(a->size * 8), a->is_signed, loc);
 }

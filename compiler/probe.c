@@ -267,14 +267,19 @@ static int resolve_kprobe(struct resolve_ctx *r, const char *func, bool ret)
 /* ---- registers: pt_regs and USDT operands ------------------------------------------ */
 
 #if defined(__aarch64__)
-/* arm64 struct user_pt_regs: x0..x7 carry the arguments, x0 the return value. */
+/* arm64 struct pt_regs: x0..x7 carry the arguments, x0 the return value.  A
+ * system call's first argument is kept in orig_x0 (x0 becomes the return
+ * value), its number in syscallno. */
 static const uint32_t pt_regs_args[] = {0, 8, 16, 24, 32, 40};
-enum { PT_REGS_RET = 0 };
+static const uint32_t pt_regs_syscall_args[] = {272, 8, 16, 24, 32, 40};
+enum { PT_REGS_RET = 0, PT_REGS_SYSCALL_NR = 280 };
 #else
 /* x86-64 struct pt_regs: di, si, dx, cx, r8, r9 carry the arguments, ax the
- * return value. */
+ * return value; a system call passes r10 for cx, and its number stays in
+ * orig_ax. */
 static const uint32_t pt_regs_args[] = {112, 104, 96, 88, 72, 64};
-enum { PT_REGS_RET = 80 };
+static const uint32_t pt_regs_syscall_args[] = {112, 104, 96, 56, 72, 64};
+enum { PT_REGS_RET = 80, PT_REGS_SYSCALL_NR = 120 };
 #endif
 
 /* x86-64 register names as USDT argument specs write them, by pt_regs offset. */
@@ -656,13 +661,34 @@ static bool btf_field(const struct btf *btf, uint32_t type_id, struct tp_field *
 }
 
 /* The kernel's BTF, parsed on first use; NULL if it cannot be read. */
-static const struct btf *kernel_btf(struct resolve_ctx *r)
+static const struct btf *cached_kernel_btf(const struct eq_target *target, struct probe_cache *c)
 {
-	struct probe_cache *c = r->cache;
-	if (!c->kernel_btf_read && r->target->kernel_btf)
-		c->kernel_btf = btf__parse(r->target->kernel_btf, NULL);
+	if (!c->kernel_btf_read && target->kernel_btf)
+		c->kernel_btf = btf__parse(target->kernel_btf, NULL);
 	c->kernel_btf_read = true;
 	return c->kernel_btf;
+}
+
+static const struct btf *kernel_btf(struct resolve_ctx *r)
+{
+	return cached_kernel_btf(r->target, r->cache);
+}
+
+bool probe_kernel_member(const struct eq_target *target, struct probe_cache *cache,
+			 const char *type, const char *member, uint32_t *offset)
+{
+	const struct btf *btf = cached_kernel_btf(target, cache);
+	int id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT) : -1;
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+	for (int i = 0; m && i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		if (name && !strcmp(name, member) && btf_member_bitfield_size(t, (uint32_t)i) == 0) {
+			*offset = btf_member_bit_offset(t, (uint32_t)i) / 8;
+			return true;
+		}
+	}
+	return false;
 }
 
 void probe_cache_free(struct probe_cache *cache)
@@ -1092,7 +1118,7 @@ const struct tp_field *probe_find_field(const struct attach_point *ap, const cha
 
 /* struct trace_event_raw_sys_enter: 8 bytes of common fields, the syscall
  * number (long), then unsigned long args[6]; sys_exit: then long ret. */
-enum { SYSCALL_ARGS_OFFSET = 16, SYSCALL_RET_OFFSET = 16 };
+enum { SYSCALL_NR_OFFSET = 8, SYSCALL_ARGS_OFFSET = 16, SYSCALL_RET_OFFSET = 16 };
 
 bool probe_ctx_arg(const struct attach_point *ap, int n, struct tp_field *out)
 {
@@ -1135,6 +1161,32 @@ bool probe_ctx_retval(const struct attach_point *ap, struct tp_field *out)
 	default:
 		return false;
 	}
+}
+
+bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
+			  struct syscall_source *out)
+{
+	bool exit = ap->ctx == CTX_SYSCALL_EXIT;
+	if (record_offset == SYSCALL_NR_OFFSET) {
+		/* entry: the id raw_syscalls passes; exit: only the registers have it */
+		*out = exit ? (struct syscall_source){true, PT_REGS_SYSCALL_NR}
+			    : (struct syscall_source){false, 8};
+		return true;
+	}
+	if (exit) {
+		*out = (struct syscall_source){false, 8};
+		return record_offset == SYSCALL_RET_OFFSET;
+	}
+	uint32_t n = (record_offset - SYSCALL_ARGS_OFFSET) / 8;
+	if (record_offset < SYSCALL_ARGS_OFFSET || record_offset % 8 || n >= 6)
+		return false;
+	*out = (struct syscall_source){true, pt_regs_syscall_args[n]};
+	return true;
+}
+
+uint32_t probe_syscall_nr_reg(void)
+{
+	return PT_REGS_SYSCALL_NR;
 }
 
 const char *probe_ctx_describe(enum ctx_layout ctx)

@@ -84,6 +84,12 @@ struct attach_point {
 	bool user;                /* runs in a user process: -c filters on its pid */
 	const struct usdt_arg *usdt_args; /* usdt: arg0.. */
 	int nusdt_args;
+	/* A syscall tracepoint run by a dispatcher (syscall_dispatch.c): ctx
+	 * stays CTX_SYSCALL_ENTER/EXIT, whose record fields the program finds
+	 * through probe_syscall_source. */
+	bool dispatched;
+	int dispatcher;           /* which one of the plan */
+	uint32_t syscall_nr;      /* its key in that dispatcher's table */
 };
 
 struct attach_list {
@@ -119,5 +125,24 @@ const struct tp_field *probe_find_field(const struct attach_point *ap, const cha
 bool probe_ctx_arg(const struct attach_point *ap, int n, struct tp_field *out);
 bool probe_ctx_retval(const struct attach_point *ap, struct tp_field *out);
 const char *probe_ctx_describe(enum ctx_layout ctx);
+
+/* Where a dispatched syscall program finds a field of its tracepoint's
+ * record (struct trace_event_raw_sys_enter/exit, by offset): raw_syscalls'
+ * context is u64 args[2], a struct pt_regs pointer and then the number (on
+ * entry) or the return value (on exit); the rest is in the registers. */
+struct syscall_source {
+	bool in_regs;    /* at `offset` in struct pt_regs, else in the context */
+	uint32_t offset;
+};
+bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
+			  struct syscall_source *out);
+/* The offset in struct pt_regs of the system call's number (orig_ax). */
+uint32_t probe_syscall_nr_reg(void);
+
+/* The offset of a member in a kernel struct, from the kernel's BTF (read
+ * once per compile into the cache); false if there is no BTF or no such
+ * member. */
+bool probe_kernel_member(const struct eq_target *target, struct probe_cache *cache,
+			 const char *type, const char *member, uint32_t *offset);
 
 #endif

@@ -87,6 +87,18 @@ int attach__raw_tracepoint(struct eq_session *s, int prog)
 	return session__add_link(s, -1, fd);
 }
 
+int attach__syscall(struct eq_session *s, int prog)
+{
+	const struct eq_prog *p = &s->img->progs[prog];
+	uint32_t key = p->tail_key;
+	if (bpf_map_update_elem(s->map_fds[p->tail_map], &key, &s->prog_fds[prog], BPF_ANY)) {
+		int rc = -errno;
+		fprintf(s->opts.err, "ebpfq: cannot attach probe '%s': %s\n", p->probe_name, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
 int attach__tracepoint(struct eq_session *s, int prog)
 {
 	const struct eq_prog *p = &s->img->progs[prog];

@@ -51,6 +51,9 @@ int probe_pmu__attach(struct eq_session *s, int prog, const char *pmu, int type,
 /* attach_*.c: attach one program; negative errno after a message */
 int attach__tracepoint(struct eq_session *s, int prog);
 int attach__raw_tracepoint(struct eq_session *s, int prog);
+/* a syscall tracepoint's program into its dispatcher's table (the
+ * dispatcher, attached after it, is a raw tracepoint) */
+int attach__syscall(struct eq_session *s, int prog);
 int attach__kprobe(struct eq_session *s, int prog);
 /* What a kernel that cannot serve a kernel-function probe offers instead
  * (with, for a kprobe, the syscall tracepoints kprobe:sys_NAME runs on). */

@@ -99,7 +99,9 @@ static int attach_prog(struct eq_session *s, int prog)
 {
 	switch (s->img->progs[prog].attach) {
 	case EQ_ATTACH_TRACEPOINT: return attach__tracepoint(s, prog);
-	case EQ_ATTACH_RAW_TRACEPOINT: return attach__raw_tracepoint(s, prog);
+	case EQ_ATTACH_RAW_TRACEPOINT:
+	case EQ_ATTACH_SYSCALL_DISPATCH: return attach__raw_tracepoint(s, prog);
+	case EQ_ATTACH_SYSCALL: return attach__syscall(s, prog);
 	case EQ_ATTACH_KPROBE:
 	case EQ_ATTACH_KRETPROBE: return attach__kprobe(s, prog);
 	case EQ_ATTACH_FENTRY:
@@ -142,7 +144,10 @@ int rt_session_attach(struct eq_session *s)
 		return rc;
 	}
 	if (!s->opts.quiet) {
-		fprintf(s->opts.out, "Attaching %d probe%s...\n", img->nprogs, img->nprogs == 1 ? "" : "s");
+		int probes = 0; /* the script's: a syscall dispatcher is not one */
+		for (int i = 0; i < img->nprogs; i++)
+			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH;
+		fprintf(s->opts.out, "Attaching %d probe%s...\n", probes, probes == 1 ? "" : "s");
 		fflush(s->opts.out);
 	}
 	s->began = true;

@@ -1,0 +1,1 @@
+run: sh scale_sigint.sh

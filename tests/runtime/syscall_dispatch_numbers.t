@@ -1,0 +1,1 @@
+run: sh syscall_dispatch_numbers.sh
