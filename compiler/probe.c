@@ -282,65 +282,6 @@ static const uint32_t pt_regs_syscall_args[] = {112, 104, 96, 56, 72, 64};
 enum { PT_REGS_RET = 80, PT_REGS_SYSCALL_NR = 120 };
 #endif
 
-/* x86-64 register names as USDT argument specs write them, by pt_regs offset. */
-static const struct { const char *names[4]; uint32_t offset; } x86_registers[] = {
-	{{"rax", "eax", "ax", "al"}, 80},   {{"rbx", "ebx", "bx", "bl"}, 40},
-	{{"rcx", "ecx", "cx", "cl"}, 88},   {{"rdx", "edx", "dx", "dl"}, 96},
-	{{"rsi", "esi", "si", "sil"}, 104}, {{"rdi", "edi", "di", "dil"}, 112},
-	{{"rbp", "ebp", "bp", "bpl"}, 32},  {{"rsp", "esp", "sp", "spl"}, 152},
-	{{"r8", "r8d", "r8w", "r8b"}, 72},  {{"r9", "r9d", "r9w", "r9b"}, 64},
-	{{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
-	{{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
-	{{"r14", "r14d", "r14w", "r14b"}, 8},  {{"r15", "r15d", "r15w", "r15b"}, 0},
-	{{"rip", "eip", "ip", NULL}, 128},
-};
-
-static bool x86_register(const char *name, size_t len, uint32_t *offset)
-{
-	for (size_t i = 0; i < sizeof(x86_registers) / sizeof(x86_registers[0]); i++)
-		for (int k = 0; k < 4; k++) {
-			const char *n = x86_registers[i].names[k];
-			if (n && strlen(n) == len && !strncmp(n, name, len)) {
-				*offset = x86_registers[i].offset;
-				return true;
-			}
-		}
-	return false;
-}
-
-/* One x86-64 spec: SIZE@OPERAND with OPERAND %REG, $CONST or DISP(%REG). */
-static bool usdt_parse_one(const char *spec, size_t len, struct usdt_arg *a)
-{
-	char buf[64];
-	if (len >= sizeof(buf))
-		return false;
-	memcpy(buf, spec, len);
-	buf[len] = 0;
-	char *at = strchr(buf, '@'), *end;
-	if (!at)
-		return false;
-	long size = strtol(buf, &end, 10);
-	if (end != at || !size || labs(size) > 8 || (labs(size) & (labs(size) - 1)))
-		return false;
-	a->size = (uint8_t)labs(size);
-	a->is_signed = size < 0;
-	const char *op = at + 1;
-	if (*op == '$') {
-		a->kind = USDT_ARG_CONST;
-		a->value = strtoll(op + 1, &end, 0);
-		return !*end && op[1];
-	}
-	if (*op == '%') {
-		a->kind = USDT_ARG_REG;
-		return x86_register(op + 1, strlen(op + 1), &a->reg_offset);
-	}
-	a->kind = USDT_ARG_MEM;
-	a->value = strtoll(op, &end, 0);
-	const char *close = strchr(end, ')');
-	return *end == '(' && end[1] == '%' && close && !close[1] &&
-	       x86_register(end + 2, (size_t)(close - end - 2), &a->reg_offset);
-}
-
 /* A probe's argument specs, space separated, into ap->usdt_args. */
 static int usdt_parse_args(struct resolve_ctx *r, const char *specs, struct attach_point *ap)
 {
@@ -348,14 +289,10 @@ static int usdt_parse_args(struct resolve_ctx *r, const char *specs, struct atta
 	int n = 0;
 	for (const char *p = specs; *p;) {
 		p += strspn(p, " ");
-		size_t len = strcspn(p, " ");
+		size_t len = usdt_spec_len(p);
 		if (!len)
 			break;
-#if defined(__x86_64__)
-		bool ok = n < 12 && usdt_parse_one(p, len, &args[n]);
-#else
-		bool ok = false; /* arm64's operand syntax ([sp, 8], x0) is not read yet */
-#endif
+		bool ok = n < 12 && usdt_parse_arg(USDT_ARCH_NATIVE, p, len, &args[n]);
 		if (!ok) {
 			diag_error(r->diag, r->spec->loc, "cannot read argument %d of USDT probe %s: '%.*s'",
 				   n, ap->probe_name, (int)len, p);

@@ -63,6 +63,20 @@ struct usdt_arg {
 	bool is_signed;
 };
 
+/* The operand syntax of a USDT note's argument specs (usdt_args.c). */
+enum usdt_arch { USDT_ARCH_X86_64, USDT_ARCH_ARM64 };
+#if defined(__aarch64__)
+#define USDT_ARCH_NATIVE USDT_ARCH_ARM64
+#else
+#define USDT_ARCH_NATIVE USDT_ARCH_X86_64
+#endif
+/* The length of the spec at p: up to a space outside brackets (arm64
+ * writes "-4@[sp, 12]"). */
+size_t usdt_spec_len(const char *p);
+/* One spec, SIZE@OPERAND, into *out (register offsets in that
+ * architecture's struct pt_regs); false if it cannot be read. */
+bool usdt_parse_arg(enum usdt_arch arch, const char *spec, size_t len, struct usdt_arg *out);
+
 /* One place a probe attaches: a probe with several specs or a wildcard
  * expands to several, and each becomes one BPF program. */
 struct attach_point {
