@@ -26,3 +26,18 @@ ms=$(( (t1 - t0) / 1000000 ))
 grep -c '^@\[tracepoint:syscalls:sys_enter_' "$out"
 settled
 echo "orphans $(orphans)"
+
+# SIGKILL: no chance to detach; the kernel takes the dispatchers and the
+# programs in their tables down with the process's descriptors.
+"$EBPFQ" -q -e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); }' >/dev/null 2>&1 &
+pid=$!
+n=0
+until [ "$(ls -l /proc/$pid/fd 2>/dev/null | grep -c bpf.link)" -gt 0 ] || [ $n -ge 300 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+echo "links $(ls -l /proc/$pid/fd 2>/dev/null | grep -c bpf.link)"
+kill -KILL $pid
+wait $pid
+echo "status $?"
+settled
+echo "orphans after SIGKILL $(orphans)"

@@ -1,0 +1,1 @@
+run: $EBPFQ -e 'tracepoint:syscalls:sys_enter_*, uprobe:'$WORK'/usertarget:square, hardware:cycles, tracepoint:syscalls:sys_exit_* { @[probe] = count(); }' 2>&1; echo status $?; settled; echo orphans $(orphans); echo uprobe_events $(cat /sys/kernel/tracing/uprobe_events 2>/dev/null | grep -c .)
