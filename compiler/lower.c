@@ -504,8 +504,12 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 		return ir_reg(lower_call(L, BPF_FUNC_get_current_task, loc, 0));
 	if (!strncmp(n, "arg", 3) && L->ap->ctx == CTX_USDT)
 		return usdt_arg(L, n[3] - '0', loc);
-	struct tp_field f;
 	bool is_arg = !strncmp(n, "arg", 3);
+	if (!is_arg && strcmp(n, "retval")) {
+		lower_error(L, loc, "this builtin has no integer value");
+		return ir_imm(0);
+	}
+	struct tp_field f;
 	if (is_arg ? !probe_ctx_arg(L->ap, n[3] - '0', &f) : !probe_ctx_retval(L->ap, &f)) {
 		if (is_arg && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT))
 			diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", n,
@@ -518,8 +522,6 @@ static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 	}
 	int v = ctx_load(L, f.offset, (uint8_t)f.size, f.is_signed, loc);
 	return cut_to_type(L, v, f.bits, f.is_signed, loc);
-	lower_error(L, loc, "this builtin has no integer value");
-	return ir_imm(0);
 }
 
 /* args->FIELD of an integer kind: load its storage, then cut it to its C
