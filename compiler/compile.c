@@ -144,7 +144,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
 		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
-		.tail_map = ap->dispatched ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
+		.tail_map = ap->attach == EQ_ATTACH_SYSCALL ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
 		.tail_key = ap->syscall_nr,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,

@@ -412,7 +412,7 @@ static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_l
 static int syscall_field_load(struct lower *L, uint32_t off, uint8_t size, eq_loc loc)
 {
 	struct syscall_source src;
-	probe_syscall_source(L->ap, off, &src); /* sema let no other field through */
+	probe_syscall_source(L->ap, off, &src); /* the plan dispatched no probe reading another */
 	int v;
 	if (src.in_regs) {
 		int regs = lower_load(L, L->ctx, 0, 8, false, loc); /* struct pt_regs * */
@@ -430,7 +430,7 @@ static int syscall_field_load(struct lower *L, uint32_t off, uint8_t size, eq_lo
  * the argument array, as the probe kind has it. */
 static int ctx_load(struct lower *L, uint32_t off, uint8_t size, bool is_signed, eq_loc loc)
 {
-	if (L->ap->dispatched)
+	if (L->ap->attach == EQ_ATTACH_SYSCALL)
 		return syscall_field_load(L, off, size, loc);
 	return lower_load(L, L->ctx, (int32_t)off, size, is_signed, loc);
 }

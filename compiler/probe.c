@@ -1114,10 +1114,10 @@ bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
 		*out = (struct syscall_source){false, 8};
 		return record_offset == SYSCALL_RET_OFFSET;
 	}
-	uint32_t n = (record_offset - SYSCALL_ARGS_OFFSET) / 8;
-	if (record_offset < SYSCALL_ARGS_OFFSET || record_offset % 8 || n >= 6)
+	if (record_offset < SYSCALL_ARGS_OFFSET || record_offset % 8 ||
+	    record_offset >= SYSCALL_ARGS_OFFSET + 6 * 8)
 		return false;
-	*out = (struct syscall_source){true, pt_regs_syscall_args[n]};
+	*out = (struct syscall_source){true, pt_regs_syscall_args[(record_offset - SYSCALL_ARGS_OFFSET) / 8]};
 	return true;
 }
 

@@ -98,10 +98,9 @@ struct attach_point {
 	bool user;                /* runs in a user process: -c filters on its pid */
 	const struct usdt_arg *usdt_args; /* usdt: arg0.. */
 	int nusdt_args;
-	/* A syscall tracepoint run by a dispatcher (syscall_dispatch.c): ctx
-	 * stays CTX_SYSCALL_ENTER/EXIT, whose record fields the program finds
-	 * through probe_syscall_source. */
-	bool dispatched;
+	/* attach EQ_ATTACH_SYSCALL, a syscall tracepoint run by a dispatcher
+	 * (syscall_dispatch.c): ctx stays CTX_SYSCALL_ENTER/EXIT, whose record
+	 * fields the program finds through probe_syscall_source. */
 	int dispatcher;           /* which one of the plan */
 	uint32_t syscall_nr;      /* its key in that dispatcher's table */
 };

@@ -133,46 +133,58 @@ static void find_compat_flag(struct syscall_plan *plan, const struct eq_target *
 	plan->compat_offset = plan->compat_known ? in_task + in_info : 0;
 }
 
+struct candidate {
+	struct attach_point *ap;
+	uint32_t nr;
+};
+
 void syscall_dispatch_plan(struct syscall_plan *plan, struct attach_list *lists, int nlists,
 			   const struct eq_target *target, struct probe_cache *cache,
 			   struct arena *arena)
 {
 	int min = target->syscall_dispatch_min > 0 ? target->syscall_dispatch_min : DEFAULT_DISPATCH_MIN;
-	int candidates[2] = {0, 0}; /* entry, exit */
-	uint32_t nr;
+	struct {
+		struct candidate *items;
+		int count, cap;
+	} found = {0};
+	int in_direction[2] = {0, 0}; /* entry, exit */
 	for (int l = 0; l < nlists; l++)
-		for (int k = 0; k < lists[l].count; k++)
-			if (dispatchable(&lists[l].items[k], &nr))
-				candidates[lists[l].items[k].ctx == CTX_SYSCALL_EXIT]++;
-	if (candidates[0] < min && candidates[1] < min)
-		return;
-	uint8_t *programs_of = ARENA_ARRAY(arena, uint8_t, 2 * MAX_SYSCALL_NR); /* so far, by nr */
-	memset(programs_of, 0, 2 * MAX_SYSCALL_NR);
-	for (int l = 0; l < nlists; l++) {
 		for (int k = 0; k < lists[l].count; k++) {
-			struct attach_point *ap = &lists[l].items[k];
-			bool exit = ap->ctx == CTX_SYSCALL_EXIT;
-			if (!dispatchable(ap, &nr) || candidates[exit] < min || programs_of[exit * MAX_SYSCALL_NR + nr] == 255)
-				continue;
-			int layer = programs_of[exit * MAX_SYSCALL_NR + nr]++;
-			int d = find_dispatcher(plan, exit, layer);
-			if (d < 0) {
-				struct syscall_dispatcher new = {.exit = exit, .layer = layer, .loc = ap->loc};
-				ARENA_PUSH(arena, *plan, new);
-				d = plan->count - 1;
+			struct candidate c = {&lists[l].items[k], 0};
+			if (dispatchable(c.ap, &c.nr)) {
+				ARENA_PUSH(arena, found, c);
+				in_direction[c.ap->ctx == CTX_SYSCALL_EXIT]++;
 			}
-			struct syscall_dispatcher *disp = &plan->items[d];
-			if (nr + 1 > disp->table_size)
-				disp->table_size = nr + 1;
-			disp->nprogs++;
-			ap->dispatched = true;
-			ap->dispatcher = d;
-			ap->syscall_nr = nr;
-			ap->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-			ap->attach = EQ_ATTACH_SYSCALL;
-			ap->note = arena_printf(arena, "%s, run by the raw_syscalls:%s dispatcher as number %u",
-						ap->note, exit ? "sys_exit" : "sys_enter", nr);
 		}
+	if (in_direction[0] < min && in_direction[1] < min)
+		return;
+	/* how many programs each number has so far: the next one's layer */
+	uint8_t *programs_of = ARENA_ARRAY(arena, uint8_t, 2 * MAX_SYSCALL_NR);
+	memset(programs_of, 0, 2 * MAX_SYSCALL_NR);
+	for (int i = 0; i < found.count; i++) {
+		struct attach_point *ap = found.items[i].ap;
+		uint32_t nr = found.items[i].nr;
+		bool exit = ap->ctx == CTX_SYSCALL_EXIT;
+		uint8_t *programs = &programs_of[exit * MAX_SYSCALL_NR + nr];
+		if (in_direction[exit] < min || *programs == 255)
+			continue;
+		int layer = (*programs)++;
+		int d = find_dispatcher(plan, exit, layer);
+		if (d < 0) {
+			struct syscall_dispatcher new = {.exit = exit, .layer = layer, .loc = ap->loc};
+			ARENA_PUSH(arena, *plan, new);
+			d = plan->count - 1;
+		}
+		struct syscall_dispatcher *disp = &plan->items[d];
+		if (nr + 1 > disp->table_size)
+			disp->table_size = nr + 1;
+		disp->nprogs++;
+		ap->dispatcher = d;
+		ap->syscall_nr = nr;
+		ap->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+		ap->attach = EQ_ATTACH_SYSCALL;
+		ap->note = arena_printf(arena, "%s, run by the raw_syscalls:%s dispatcher as number %u",
+					ap->note, exit ? "sys_exit" : "sys_enter", nr);
 	}
 	find_compat_flag(plan, target, cache);
 }

@@ -45,7 +45,7 @@ struct syscall_plan {
 };
 
 /* Decide which attach points (lists[0..nlists)) run through dispatchers
- * and mark them (ap->dispatched, ->dispatcher, ->syscall_nr, and a raw
+ * and mark them (attach EQ_ATTACH_SYSCALL, ->dispatcher, ->syscall_nr, a raw
  * tracepoint program type).  Their formats must be loaded already. */
 void syscall_dispatch_plan(struct syscall_plan *plan, struct attach_list *lists, int nlists,
 			   const struct eq_target *target, struct probe_cache *cache,
