@@ -49,7 +49,7 @@ static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
 static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 {
 	struct arena *a = &c->img->arena;
-	bool agg = sm->value.kind == TY_COUNT || sm->value.kind == TY_SUM;
+	bool agg = sm->value.kind == TY_AGG;
 	struct eq_map m = {
 		.name = arena_strdup(a, sm->name),
 		.role = EQ_MAP_USER,
@@ -67,8 +67,8 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 	m.key_fields = ARENA_ARRAY(a, struct eq_field, sm->nkeys + 1);
 	for (int k = 0; k < sm->nkeys; k++)
 		m.key_fields[k] = field_of(&sm->keys[k], sm->key_offsets[k]);
-	m.value_kind = sm->value.kind == TY_COUNT ? EQ_VALUE_COUNT
-		     : sm->value.kind == TY_SUM ? EQ_VALUE_SUM
+	m.value_kind = agg && sm->value.agg == AGG_COUNT ? EQ_VALUE_COUNT
+		     : agg ? EQ_VALUE_SUM
 		     : sm->value.kind == TY_STR ? EQ_VALUE_STR : EQ_VALUE_INT;
 	m.value_field = field_of(&sm->value, 0);
 	return m;

@@ -10,7 +10,10 @@
 #include "lower.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "builtins/builtins.h"
 
 /* ---- emitting --------------------------------------------------------------- */
 
@@ -152,7 +155,7 @@ void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir
 	in->a = v;
 }
 
-static int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_signed, eq_loc loc)
+int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_signed, eq_loc loc)
 {
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
 	in->dst = ir_vreg_new(L->f);
@@ -268,7 +271,7 @@ static void copy_slot(struct lower *L, int dst, int32_t doff, uint32_t dst_size,
 		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
 }
 
-static void zero_slot(struct lower *L, int slot, int32_t off, uint32_t size, eq_loc loc)
+void lower_zero(struct lower *L, int slot, int32_t off, uint32_t size, eq_loc loc)
 {
 	for (uint32_t i = 0; i < round8(size); i += 8)
 		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), loc);
@@ -276,10 +279,10 @@ static void zero_slot(struct lower *L, int slot, int32_t off, uint32_t size, eq_
 
 /* A string read by a helper into a zeroed buffer (the read stops at the NUL,
  * so zeroing first keeps the buffer zero-padded). */
-static void read_str(struct lower *L, int helper, struct ir_val src, int slot, int32_t off,
-		     uint32_t size, eq_loc loc)
+void lower_read_str(struct lower *L, int helper, struct ir_val src, int slot, int32_t off,
+		    uint32_t size, eq_loc loc)
 {
-	zero_slot(L, slot, off, size, loc);
+	lower_zero(L, slot, off, size, loc);
 	int dst = lower_frame_addr(L, slot, off, loc);
 	lower_call(L, helper, loc, 3, ir_reg(dst), ir_imm(size), src);
 }
@@ -301,24 +304,31 @@ static void args_str_into(struct lower *L, const struct ast *e, int slot, int32_
 		int rel = lower_binop(L, IR_AND, ir_reg(in->dst), ir_imm(0xffff), e->loc);
 		where = ir_reg(lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_reg(rel), e->loc));
 	}
-	read_str(L, BPF_FUNC_probe_read_kernel_str, where, slot, off, size, e->loc);
+	lower_read_str(L, BPF_FUNC_probe_read_kernel_str, where, slot, off, size, e->loc);
+}
+
+/* The registry entry of a builtin variable or call. */
+static const struct builtin *builtin_of(const struct ast *e)
+{
+	if (e->kind != AST_BUILTIN && e->kind != AST_CALL)
+		return NULL;
+	return builtin_find(e->kind == AST_BUILTIN ? BUILTIN_VAR : BUILTIN_CALL, e->name);
+}
+
+const char *lower_const_text(const struct lower *L, const struct ast *e)
+{
+	if (e->kind == AST_STR)
+		return e->str;
+	const struct builtin *b = builtin_of(e);
+	return b && b->const_text ? b->const_text(L, e) : NULL;
 }
 
 static const char *const_text(const struct lower *L, const struct ast *e, int *len)
 {
-	if (e->kind == AST_STR) {
-		*len = e->str_len;
-		return e->str;
-	}
-	if (e->kind == AST_BUILTIN && !strcmp(e->name, "probe")) {
-		*len = (int)strlen(L->ap->probe_name);
-		return L->ap->probe_name;
-	}
-	if (e->kind == AST_BUILTIN && !strcmp(e->name, "func")) {
-		*len = (int)strlen(L->ap->func);
-		return L->ap->func;
-	}
-	return NULL;
+	const char *text = lower_const_text(L, e);
+	if (text)
+		*len = e->kind == AST_STR ? e->str_len : (int)strlen(text);
+	return text;
 }
 
 void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
@@ -331,10 +341,9 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 		store_const_bytes(L, text, len, slot, off, size, e->loc);
 		return;
 	}
-	if (e->kind == AST_BUILTIN && !strcmp(e->name, "comm")) {
-		int addr = lower_frame_addr(L, slot, off, e->loc);
-		lower_call(L, BPF_FUNC_get_current_comm, e->loc, 2, ir_reg(addr), ir_imm(16));
-		copy_slot(L, slot, off + 16, size - 16, -1, 0, 0, e->loc); /* zero the rest */
+	const struct builtin *b = builtin_of(e);
+	if (b && b->lower_into) {
+		b->lower_into(L, e, slot, off, size);
 		return;
 	}
 	if (e->kind == AST_VAR) {
@@ -343,13 +352,6 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 	}
 	if (e->kind == AST_FIELD) {
 		args_str_into(L, e, slot, off, size);
-		return;
-	}
-	if (e->kind == AST_CALL && !strcmp(e->name, "str")) {
-		/* the compat helper picks user or kernel memory by address */
-		uint32_t n = e->type->size < size ? e->type->size : size;
-		read_str(L, BPF_FUNC_probe_read_str, lower_int(L, e->list.items[0]), slot, off, n, e->loc);
-		zero_slot(L, slot, off + (int32_t)round8(n), size > round8(n) ? size - round8(n) : 0, e->loc);
 		return;
 	}
 	if (e->kind == AST_MAP) {
@@ -470,58 +472,37 @@ static struct ir_val usdt_arg(struct lower *L, int n, eq_loc loc)
 	return cut_to_type(L, v, (uint8_t)(a->size * 8), a->is_signed, loc);
 }
 
-static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
+/* argN (n >= 0) or retval (n < 0): where the probe kind keeps it. */
+struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc)
 {
-	const char *n = e->name;
-	eq_loc loc = e->loc;
-	if (!strcmp(n, "pid") || !strcmp(n, "tid")) {
-		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
-		return ir_reg(n[0] == 'p' ? lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc)
-					  : lower_unop(L, IR_ZEXT32, ir_reg(v), loc));
-	}
-	if (!strcmp(n, "uid") || !strcmp(n, "gid")) {
-		int v = lower_call(L, BPF_FUNC_get_current_uid_gid, loc, 0);
-		return ir_reg(n[0] == 'g' ? lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc)
-					  : lower_unop(L, IR_ZEXT32, ir_reg(v), loc));
-	}
-	if (!strcmp(n, "nsecs"))
-		return ir_reg(lower_call(L, BPF_FUNC_ktime_get_ns, loc, 0));
-	if (!strcmp(n, "elapsed")) {
-		int now = lower_call(L, BPF_FUNC_ktime_get_ns, loc, 0);
-		struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
-		in->dst = ir_vreg_new(L->f);
-		in->imm = L->env->drops_map;
-		int start = lower_load(L, in->dst, DROPS_VALUE_START_NS, 8, false, loc);
-		return ir_reg(lower_binop(L, IR_SUB, ir_reg(now), ir_reg(start), loc));
-	}
-	if (!strcmp(n, "cpu"))
-		return ir_reg(lower_call(L, BPF_FUNC_get_smp_processor_id, loc, 0));
-	if (!strcmp(n, "rand"))
-		return ir_reg(lower_call(L, BPF_FUNC_get_prandom_u32, loc, 0));
-	if (!strcmp(n, "cgroup"))
-		return ir_reg(lower_call(L, BPF_FUNC_get_current_cgroup_id, loc, 0));
-	if (!strcmp(n, "curtask"))
-		return ir_reg(lower_call(L, BPF_FUNC_get_current_task, loc, 0));
-	if (!strncmp(n, "arg", 3) && L->ap->ctx == CTX_USDT)
-		return usdt_arg(L, n[3] - '0', loc);
-	bool is_arg = !strncmp(n, "arg", 3);
-	if (!is_arg && strcmp(n, "retval")) {
-		lower_error(L, loc, "this builtin has no integer value");
-		return ir_imm(0);
-	}
+	if (n >= 0 && L->ap->ctx == CTX_USDT)
+		return usdt_arg(L, n, loc);
+	char name[16];
+	snprintf(name, sizeof(name), n >= 0 ? "arg%d" : "retval", n);
 	struct tp_field f;
-	if (is_arg ? !probe_ctx_arg(L->ap, n[3] - '0', &f) : !probe_ctx_retval(L->ap, &f)) {
-		if (is_arg && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT))
-			diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", n,
+	if (n >= 0 ? !probe_ctx_arg(L->ap, n, &f) : !probe_ctx_retval(L->ap, &f)) {
+		if (n >= 0 && (L->ap->ctx == CTX_FENTRY || L->ap->ctx == CTX_FEXIT))
+			diag_error(L->env->diag, loc, "%s is not available: %s takes %d argument%s", name,
 				   L->ap->func, L->ap->nargs, L->ap->nargs == 1 ? "" : "s");
 		else
-			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", n,
+			diag_error(L->env->diag, loc, "%s is not available in %s (%s)", name,
 				   probe_ctx_describe(L->ap->ctx), L->ap->probe_name);
 		L->failed = true;
 		return ir_imm(0);
 	}
 	int v = ctx_load(L, f.offset, (uint8_t)f.size, f.is_signed, loc);
 	return cut_to_type(L, v, f.bits, f.is_signed, loc);
+}
+
+/* A builtin variable or a call with an integer value, by the registry. */
+static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
+{
+	const struct builtin *b = builtin_of(e);
+	if (!b || !b->lower_int) {
+		lower_error(L, e->loc, "internal error: this builtin has no integer value");
+		return ir_imm(0);
+	}
+	return b->lower_int(L, e);
 }
 
 /* args->FIELD of an integer kind: load its storage, then cut it to its C
@@ -616,6 +597,7 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_INT:
 		return ir_imm(e->ival);
 	case AST_BUILTIN:
+	case AST_CALL:
 		return lower_builtin(L, e);
 	case AST_VAR:
 		return ir_reg(L->var_vreg[e->sema_id]);
@@ -868,7 +850,7 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		uint32_t size = L->env->info->vars.items[node->sema_id].type.size;
 		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
 		if (early[node->sema_id])
-			zero_slot(L, L->var_slot[node->sema_id], 0, size, node->loc);
+			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
 	} else if (node->kind == AST_VAR && node->type && node->type->kind == TY_INT &&
 		   early[node->sema_id] && L->var_vreg[node->sema_id] < 0) {
 		L->var_vreg[node->sema_id] = ir_vreg_new(L->f);

@@ -62,29 +62,61 @@ struct str_loc {
 };
 
 struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc);
+void lower_error(struct lower *L, eq_loc loc, const char *msg);
+
+/* instructions */
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc);
 int lower_map_addr(struct lower *L, int map, eq_loc loc);
+/* &value of the data map (EQ_MAP_DROPS) + off: see DROPS_VALUE_* */
+int lower_data_addr(struct lower *L, int32_t off, eq_loc loc);
 void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir_val v, eq_loc loc);
+/* *(size *)(base + off) = v, base a vreg holding an address */
+void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct ir_val v, eq_loc loc);
+int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_signed, eq_loc loc);
+void lower_mov(struct lower *L, int d, struct ir_val v, eq_loc loc);
+
+/* control flow */
 void lower_branch(struct lower *L, enum ir_cond c, struct ir_val a, struct ir_val b,
 		  struct ir_block *t, struct ir_block *f, eq_loc loc);
 void lower_jump(struct lower *L, struct ir_block *to, eq_loc loc);
-void lower_mov(struct lower *L, int d, struct ir_val v, eq_loc loc);
 void lower_place(struct lower *L, struct ir_block *b);
 struct ir_block *lower_block(struct lower *L);
+
+/* values */
 struct ir_val lower_int(struct lower *L, const struct ast *e);
 struct str_loc lower_str(struct lower *L, const struct ast *e);
 void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
-int lower_key(struct lower *L, const struct ast *map);
-void lower_error(struct lower *L, eq_loc loc, const char *msg);
+/* A string or a builtin whose text is known when compiling, else NULL. */
+const char *lower_const_text(const struct lower *L, const struct ast *e);
+/* size bytes of zeros at slot+off (a multiple of 8 is written) */
+void lower_zero(struct lower *L, int slot, int32_t off, uint32_t size, eq_loc loc);
+/* A NUL-terminated string read by a probe_read_*_str helper into slot+off,
+ * zeroed first so that it stays zero-padded. */
+void lower_read_str(struct lower *L, int helper, struct ir_val src, int slot, int32_t off,
+		    uint32_t size, eq_loc loc);
+/* argN (n >= 0) or retval (n < 0) of the probe being lowered */
+struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc);
 
-/* lower_event.c */
+/* maps and events (lower_event.c) */
+const struct sema_map *lower_map_info(const struct lower *L, const struct ast *map);
+/* The key of a map access, built in a fresh frame slot. */
+int lower_key(struct lower *L, const struct ast *map);
+/* p = map_lookup_elem(map, &key): to `hit` with p, or to `miss`. */
+int lower_lookup(struct lower *L, const struct ast *map, int key, struct ir_block *hit,
+		 struct ir_block *miss);
+/* map_update_elem(map, &key, &value); a refused update is counted. */
+void lower_update(struct lower *L, int map_index, int key_slot, int value_slot, eq_loc loc);
 void lower_call_stmt(struct lower *L, const struct ast *call);
 void lower_map_assign(struct lower *L, const struct ast *st);
 struct ir_val lower_map_read(struct lower *L, const struct ast *map);
 void lower_str_map_read(struct lower *L, const struct ast *map, int slot, int32_t off, uint32_t size);
+/* printf(fmt, args...) as an event */
+void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs, eq_loc loc);
+/* an event without arguments: print(@m), clear(@m), exit() */
+void lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc);
 
 #endif
 #endif

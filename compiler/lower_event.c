@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "builtins/builtins.h"
+
 enum { RECORD_LIMIT = 320 }; /* bytes of stack an event record may take */
 
 static uint32_t round8(uint32_t n)
@@ -21,7 +23,7 @@ static uint32_t round8(uint32_t n)
 	return (n + 7) & ~7u;
 }
 
-static const struct sema_map *sema_map_of(const struct lower *L, const struct ast *m)
+const struct sema_map *lower_map_info(const struct lower *L, const struct ast *m)
 {
 	return &L->env->info->maps.items[m->sema_id];
 }
@@ -33,6 +35,15 @@ static int add_output(struct lower *L, struct eq_output o)
 	return L->env->outputs.count - 1;
 }
 
+int lower_data_addr(struct lower *L, int32_t off, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->imm = L->env->drops_map;
+	in->mem.off = off;
+	return in->dst;
+}
+
 /* If the helper call that returned `ret` failed (non-zero), add one to the
  * u64 counter at `counter_off` in the drops map's value, atomically: the
  * runtime reports these counters at exit, so nothing fails silently. */
@@ -41,12 +52,8 @@ static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc 
 	struct ir_block *failed = lower_block(L), *cont = lower_block(L);
 	lower_branch(L, IRC_EQ, ir_reg(ret), ir_imm(0), cont, failed, loc);
 	lower_place(L, failed);
-	struct ir_insn *in = lower_emit(L, IR_MAPVAL, loc);
-	in->dst = ir_vreg_new(L->f);
-	in->imm = L->env->drops_map;
-	in->mem.off = counter_off;
-	int counter = in->dst;
-	in = lower_emit(L, IR_CONST, loc);
+	int counter = lower_data_addr(L, counter_off, loc);
+	struct ir_insn *in = lower_emit(L, IR_CONST, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->imm = 1;
 	int one = in->dst;
@@ -69,7 +76,7 @@ static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 }
 
 /* An event with no arguments: print(@m), clear(@m), exit(). */
-static void send_bare_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
+void lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
 {
 	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
@@ -79,22 +86,11 @@ static void send_bare_event(struct lower *L, enum eq_output_kind kind, int map, 
 	send_record(L, slot, 8, loc);
 }
 
-static const char *const_arg_text(const struct lower *L, const struct ast *e)
-{
-	if (e->kind == AST_STR)
-		return e->str;
-	if (e->kind == AST_BUILTIN && !strcmp(e->name, "probe"))
-		return L->ap->probe_name;
-	if (e->kind == AST_BUILTIN && !strcmp(e->name, "func"))
-		return L->ap->func;
-	return NULL;
-}
-
 /* printf(fmt, args...) and print(value): one record, arguments at 8-byte
  * aligned offsets after the output index; constant strings stay in the
  * image and cost the program nothing. */
-static void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
-			 eq_loc loc)
+void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
+		  eq_loc loc)
 {
 	struct eq_output o = {.kind = EQ_OUT_PRINTF, .fmt = arena_strdup(L->env->img_arena, fmt),
 			      .nargs = nargs,
@@ -104,7 +100,7 @@ static void lower_printf(struct lower *L, const char *fmt, struct ast *const *ar
 	for (int i = 0; i < nargs; i++) {
 		const struct ast *e = args[i];
 		struct eq_arg *a = &o.args[i];
-		const char *text = const_arg_text(L, e);
+		const char *text = lower_const_text(L, e);
 		if (text) {
 			a->kind = EQ_ARG_CONST;
 			a->text = arena_strdup(L->env->img_arena, text);
@@ -139,7 +135,7 @@ static void lower_printf(struct lower *L, const char *fmt, struct ast *const *ar
 /* The key of a map access, built in a fresh frame slot. */
 int lower_key(struct lower *L, const struct ast *m)
 {
-	const struct sema_map *sm = sema_map_of(L, m);
+	const struct sema_map *sm = lower_map_info(L, m);
 	int slot = ir_slot_new(L->arena, L->f, sm->key_size, false);
 	if (sm->nkeys == 0) {
 		lower_store(L, slot, 0, 4, ir_imm(0), m->loc);
@@ -157,8 +153,8 @@ int lower_key(struct lower *L, const struct ast *m)
 }
 
 /* p = map_lookup_elem(map, &key); branch on NULL. */
-static int lookup(struct lower *L, const struct ast *m, int key, struct ir_block *hit,
-		  struct ir_block *miss)
+int lower_lookup(struct lower *L, const struct ast *m, int key, struct ir_block *hit,
+		 struct ir_block *miss)
 {
 	int map = lower_map_addr(L, m->sema_id, m->loc);
 	int kaddr = lower_frame_addr(L, key, 0, m->loc);
@@ -167,9 +163,9 @@ static int lookup(struct lower *L, const struct ast *m, int key, struct ir_block
 	return p;
 }
 
-static void update(struct lower *L, const struct ast *m, int key, int value, eq_loc loc)
+void lower_update(struct lower *L, int map_index, int key, int value, eq_loc loc)
 {
-	int map = lower_map_addr(L, m->sema_id, loc);
+	int map = lower_map_addr(L, map_index, loc);
 	int kaddr = lower_frame_addr(L, key, 0, loc);
 	int vaddr = lower_frame_addr(L, value, 0, loc);
 	int r = lower_call(L, BPF_FUNC_map_update_elem, loc, 4, ir_reg(map), ir_reg(kaddr),
@@ -178,20 +174,11 @@ static void update(struct lower *L, const struct ast *m, int key, int value, eq_
 	count_failure(L, r, DROPS_VALUE_MAP_FULL, loc);
 }
 
-static int load_from(struct lower *L, int base, int32_t off, eq_loc loc)
-{
-	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
-	in->dst = ir_vreg_new(L->f);
-	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
-	in->size = 8;
-	return in->dst;
-}
-
-static void store_to(struct lower *L, int base, int32_t off, struct ir_val v, eq_loc loc)
+void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
 {
 	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
 	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
-	in->size = 8;
+	in->size = size;
 	in->a = v;
 }
 
@@ -203,11 +190,11 @@ struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 	uint32_t mark = L->f->frame_size;
 	int key = lower_key(L, m);
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
-	int p = lookup(L, m, key, hit, miss);
+	int p = lower_lookup(L, m, key, hit, miss);
 	L->f->frame_size = mark;
 	int d = ir_vreg_new(L->f);
 	lower_place(L, hit);
-	lower_mov(L, d, ir_reg(load_from(L, p, 0, m->loc)), m->loc);
+	lower_mov(L, d, ir_reg(lower_load(L, p, 0, 8, false, m->loc)), m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, miss);
 	lower_mov(L, d, ir_imm(0), m->loc);
@@ -220,37 +207,16 @@ void lower_str_map_read(struct lower *L, const struct ast *m, int slot, int32_t 
 {
 	int key = lower_key(L, m);
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
-	int p = lookup(L, m, key, hit, miss);
-	uint32_t have = round8(sema_map_of(L, m)->value_size), want = round8(size);
+	int p = lower_lookup(L, m, key, hit, miss);
+	uint32_t have = round8(lower_map_info(L, m)->value_size), want = round8(size);
 	lower_place(L, hit);
 	for (uint32_t i = 0; i < want; i += 8)
 		lower_store(L, slot, off + (int32_t)i, 8,
-			    i < have ? ir_reg(load_from(L, p, (int32_t)i, m->loc)) : ir_imm(0), m->loc);
+			    i < have ? ir_reg(lower_load(L, p, (int32_t)i, 8, false, m->loc)) : ir_imm(0), m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, miss);
 	for (uint32_t i = 0; i < want; i += 8)
 		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), m->loc);
-	lower_jump(L, join, m->loc);
-	lower_place(L, join);
-}
-
-/* @m[k] = count() / sum(x): add to this CPU's value, or insert it. */
-static void lower_aggregate(struct lower *L, const struct ast *m, const struct ast *call)
-{
-	int key = lower_key(L, m);
-	struct ir_val v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
-	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
-	int p = lookup(L, m, key, hit, miss);
-	lower_place(L, hit);
-	int sum = lower_binop(L, IR_ADD, ir_reg(load_from(L, p, 0, m->loc)), v, m->loc);
-	store_to(L, p, 0, ir_reg(sum), m->loc);
-	lower_jump(L, join, m->loc);
-	lower_place(L, miss);
-	if (sema_map_of(L, m)->nkeys > 0) { /* a key-less map is an array: never missing */
-		int val = ir_slot_new(L->arena, L->f, 8, false);
-		lower_store(L, val, 0, 8, v, m->loc);
-		update(L, m, key, val, m->loc);
-	}
 	lower_jump(L, join, m->loc);
 	lower_place(L, join);
 }
@@ -296,7 +262,7 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 	if ((op == IR_SHL || op == IR_SHR || op == IR_SAR) && v.kind == IRV_IMM)
 		v.imm &= 63; /* as in lower_int: BPF masks counts, the verifier rejects >= 64 */
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
-	int p = lookup(L, m, key, hit, miss);
+	int p = lower_lookup(L, m, key, hit, miss);
 	lower_place(L, hit);
 	if (op == IR_ADD || op == IR_SUB) {
 		struct ir_val delta = op == IR_ADD ? v : first_value(L, IR_SUB, v, st->loc);
@@ -311,14 +277,14 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 		in->size = 8;
 		in->a = delta;
 	} else {
-		struct ir_val r = lower_arith(L, op, ir_reg(load_from(L, p, 0, st->loc)), v, st->loc);
-		store_to(L, p, 0, r, st->loc);
+		struct ir_val r = lower_arith(L, op, ir_reg(lower_load(L, p, 0, 8, false, st->loc)), v, st->loc);
+		lower_store_at(L, p, 0, 8, r, st->loc);
 	}
 	lower_jump(L, join, st->loc);
 	lower_place(L, miss);
 	int val = ir_slot_new(L->arena, L->f, 8, false);
 	lower_store(L, val, 0, 8, first_value(L, op, v, st->loc), st->loc);
-	update(L, m, key, val, st->loc);
+	lower_update(L, m->sema_id, key, val, st->loc);
 	lower_jump(L, join, st->loc);
 	lower_place(L, join);
 }
@@ -330,43 +296,28 @@ void lower_map_assign(struct lower *L, const struct ast *st)
 		lower_map_update(L, st);
 		return;
 	}
-	if (rhs->kind == AST_CALL && (!strcmp(rhs->name, "count") || !strcmp(rhs->name, "sum"))) {
-		lower_aggregate(L, m, rhs);
+	const struct builtin *b = rhs->kind == AST_CALL ? builtin_find(BUILTIN_CALL, rhs->name) : NULL;
+	if (b && b->lower_update) {
+		b->lower_update(L, m, rhs);
 		return;
 	}
 	int key = lower_key(L, m);
-	const struct sema_map *sm = sema_map_of(L, m);
+	const struct sema_map *sm = lower_map_info(L, m);
 	int val = ir_slot_new(L->arena, L->f, sm->value_size, false);
 	if (sm->value.kind == TY_STR)
 		lower_str_into(L, rhs, val, 0, sm->value_size);
 	else
 		lower_store(L, val, 0, 8, lower_int(L, rhs), rhs->loc);
-	update(L, m, key, val, st->loc);
+	lower_update(L, m->sema_id, key, val, st->loc);
 }
 
 void lower_call_stmt(struct lower *L, const struct ast *call)
 {
-	const char *n = call->name;
-	struct ast *const *args = call->list.items;
-	if (!strcmp(n, "printf")) {
-		lower_printf(L, args[0]->str, args + 1, call->list.count - 1, call->loc);
-	} else if (!strcmp(n, "print")) {
-		const struct ast *a = args[0];
-		if (a->type && a->type->kind == TY_MAP)
-			send_bare_event(L, EQ_OUT_PRINT_MAP, a->sema_id, call->loc);
-		else
-			lower_printf(L, a->type->kind == TY_STR ? "%s\n" : a->type->is_signed ? "%d\n" : "%u\n",
-				     args, 1, call->loc);
-	} else if (!strcmp(n, "exit")) {
-		send_bare_event(L, EQ_OUT_EXIT, 0, call->loc);
-	} else if (!strcmp(n, "clear")) {
-		send_bare_event(L, EQ_OUT_CLEAR_MAP, args[0]->sema_id, call->loc);
-	} else if (!strcmp(n, "delete")) {
-		int key = lower_key(L, args[0]);
-		int map = lower_map_addr(L, args[0]->sema_id, call->loc);
-		int kaddr = lower_frame_addr(L, key, 0, call->loc);
-		lower_call(L, BPF_FUNC_map_delete_elem, call->loc, 2, ir_reg(map), ir_reg(kaddr));
-	} else {
-		lower_error(L, call->loc, "this function is not supported yet");
-	}
+	const struct builtin *b = builtin_find(BUILTIN_CALL, call->name);
+	if (b && b->lower_stmt)
+		b->lower_stmt(L, call);
+	else if (b && b->lower_int)
+		lower_int(L, call); /* a value nobody reads: the call may still have effects */
+	else if (!b || !b->lower_into)
+		lower_error(L, call->loc, "internal error: this function cannot be a statement");
 }

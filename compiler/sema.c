@@ -5,6 +5,7 @@
  * (its diagnostics are discarded); the second walk checks everything with
  * the map types known and reports errors in the user's terms.
  */
+#define SEMA_INTERNAL
 #include "sema.h"
 
 #include <errno.h>
@@ -12,26 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct eq_type ty_none = {TY_NONE, 0, false};
-const struct eq_type ty_s64 = {TY_INT, 8, true};
-const struct eq_type ty_u64 = {TY_INT, 8, false};
-const struct eq_type ty_count = {TY_COUNT, 8, false};
-const struct eq_type ty_sum = {TY_SUM, 8, true};
-const struct eq_type ty_map = {TY_MAP, 0, false};
+#include "builtins/builtins.h"
 
-struct sema {
-	struct sema_info *info;
-	struct arena *arena;
-	struct eq_diag *diag;
-	bool reporting;     /* second walk: errors are real */
-	int probe_index;    /* scratch variables are local to one probe */
-	int vars_start;     /* first var of the current probe in info->vars */
-};
-
-static void error(struct sema *s, eq_loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void error(struct sema *s, eq_loc loc, const char *fmt, ...)
+void sema_error(struct sema *s, eq_loc loc, const char *fmt, ...)
 {
 	if (!s->reporting)
 		return;
@@ -43,177 +27,41 @@ static void error(struct sema *s, eq_loc loc, const char *fmt, ...)
 	diag_error(s->diag, loc, "%s", msg);
 }
 
-static void hint(struct sema *s, eq_loc loc, const char *word, const char *const *names)
+void sema_warning(struct sema *s, eq_loc loc, const char *fmt, ...)
+{
+	if (!s->reporting)
+		return;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_warning(s->diag, loc, "%s", msg);
+}
+
+void sema_hint(struct sema *s, eq_loc loc, const char *word, const char *const *names)
 {
 	const char *close = diag_closest(word, names);
 	if (s->reporting && close)
 		diag_hint(s->diag, loc, "did you mean `%s`?", close);
 }
 
-static const struct eq_type *type_new(struct sema *s, enum ty_kind kind, uint32_t size, bool sign)
+const char *sema_type_name(struct sema *s, const struct eq_type *t)
 {
-	struct eq_type *t = ARENA_NEW(s->arena, struct eq_type);
-	*t = (struct eq_type){kind, size, sign};
-	return t;
+	return ty_name(s->arena, t);
 }
 
-static const char *type_name(const struct eq_type *t)
-{
-	switch (t->kind) {
-	case TY_NONE: return "nothing";
-	case TY_INT: return "an integer";
-	case TY_STR: return "a string";
-	case TY_COUNT: return "count()";
-	case TY_SUM: return "sum()";
-	case TY_MAP: return "a map";
-	}
-	return "?";
-}
+#define error sema_error
+#define type_name(t) sema_type_name(s, (t))
 
 uint32_t sema_key_layout(const struct eq_type *keys, int nkeys, uint32_t *offsets)
 {
 	uint32_t off = 0;
 	for (int i = 0; i < nkeys; i++) {
 		offsets[i] = off;
-		off += (keys[i].size + 7) & ~7u;
+		off += ty_slot_size(&keys[i]);
 	}
 	return off;
-}
-
-/* ---- builtins and functions ---------------------------------------------- */
-
-static const char *const builtin_names[] = {
-	"pid", "tid", "uid", "gid", "comm", "nsecs", "elapsed", "cpu", "probe", "func",
-	"arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "arg6", "arg7", "arg8", "arg9",
-	"retval", "curtask", "cgroup", "rand", "kstack", "ustack", "args", "username", NULL,
-};
-/* Builtins of the language this compiler cannot generate code for yet. */
-static const char *const builtin_later[] = {"kstack", "ustack", "username", NULL};
-
-static const char *const function_names[] = {
-	"printf", "print", "count", "sum", "exit", "delete", "clear",
-	"str", "buf", "ksym", "usym", "kaddr", "uaddr", "kstack", "ustack", "ntop", "time",
-	"strftime", "signal", "system", "cat", "zero", "len", "avg", "min", "max", "stats",
-	"hist", "lhist", NULL,
-};
-
-static bool in_list(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(name, *list))
-			return true;
-	return false;
-}
-
-static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
-{
-	const char *n = e->name;
-	if (!in_list(n, builtin_names)) {
-		error(s, e->loc, "unknown builtin '%s'", n);
-		hint(s, e->loc, n, builtin_names);
-		return &ty_none;
-	}
-	if (in_list(n, builtin_later)) {
-		error(s, e->loc, "the builtin '%s' is not supported yet", n);
-		return &ty_none;
-	}
-	if (!strcmp(n, "comm"))
-		return type_new(s, TY_STR, 16, false);
-	if (!strcmp(n, "args")) {
-		error(s, e->loc, "args is the tracepoint's record: read a field, as in args->FIELD");
-		return &ty_none;
-	}
-	if (!strcmp(n, "probe") || !strcmp(n, "func"))
-		return type_new(s, TY_STR, s->info->strlen, false);
-	if (!strcmp(n, "retval"))
-		return &ty_s64;
-	return &ty_u64;
-}
-
-/* ---- printf format checking ---------------------------------------------- */
-
-/* Walk a printf format; for each conversion call back with its letter.
- * Returns -1 (after reporting) on a malformed conversion. */
-static int format_each(struct sema *s, const struct ast *fmt,
-		       void (*fn)(struct sema *, char, int, void *), void *arg)
-{
-	const char *p = fmt->str, *end = fmt->str + fmt->str_len;
-	int index = 0;
-	while (p < end) {
-		if (*p++ != '%')
-			continue;
-		if (p < end && *p == '%') {
-			p++;
-			continue;
-		}
-		while (p < end && strchr("-+ #0", *p))
-			p++;
-		while (p < end && (*p >= '0' && *p <= '9'))
-			p++;
-		if (p < end && *p == '.') {
-			p++;
-			while (p < end && (*p >= '0' && *p <= '9'))
-				p++;
-		}
-		while (p < end && (*p == 'l' || *p == 'h' || *p == 'z' || *p == 'j'))
-			p++;
-		if (p >= end || !strchr("diuxXocsp", *p)) {
-			if (p < end)
-				error(s, fmt->loc, "printf: unknown conversion '%%%c' in the format", *p);
-			else
-				error(s, fmt->loc, "printf: the format ends in the middle of a conversion");
-			return -1;
-		}
-		fn(s, *p++, index++, arg);
-	}
-	return index;
-}
-
-struct printf_check {
-	struct ast *call;
-};
-
-static void check_conversion(struct sema *s, char conv, int index, void *arg)
-{
-	struct ast *call = ((struct printf_check *)arg)->call;
-	if (index + 1 >= call->list.count)
-		return; /* arity is reported once, by the caller */
-	struct ast *a = call->list.items[index + 1];
-	bool wants_str = conv == 's';
-	if (a->type->kind == TY_NONE)
-		return;
-	if (wants_str && a->type->kind != TY_STR)
-		error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
-		      index + 1, type_name(a->type));
-	else if (!wants_str && a->type->kind != TY_INT)
-		error(s, a->loc, "printf: %%%c expects an integer, but argument %d is %s", conv,
-		      index + 1, type_name(a->type));
-}
-
-static void count_conversion(struct sema *s, char conv, int index, void *arg)
-{
-	(void)s, (void)conv, (void)index, (void)arg;
-}
-
-static void check_printf(struct sema *s, struct ast *call)
-{
-	if (call->list.count == 0 || call->list.items[0]->kind != AST_STR) {
-		error(s, call->loc, "printf: the first argument must be a format string literal");
-		return;
-	}
-	struct ast *fmt = call->list.items[0];
-	int nconv = format_each(s, fmt, count_conversion, NULL);
-	if (nconv < 0)
-		return;
-	int nargs = call->list.count - 1;
-	if (nconv != nargs) {
-		eq_loc at = nargs > nconv ? call->list.items[nconv + 1]->loc : call->loc;
-		error(s, at, "printf: the format has %d conversion%s but %d argument%s %s given",
-		      nconv, nconv == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s",
-		      nargs == 1 ? "is" : "are");
-	}
-	struct printf_check pc = {call};
-	format_each(s, fmt, check_conversion, &pc);
 }
 
 /* ---- maps and variables ------------------------------------------------------ */
@@ -229,9 +77,8 @@ static struct sema_map *map_find(struct sema *s, const char *name, eq_loc loc)
 	return &info->maps.items[info->maps.count - 1];
 }
 
-static const struct eq_type *check_expr(struct sema *s, struct ast *e);
+#define check_expr sema_expr
 static const struct eq_type *check_args_field(struct sema *s, struct ast *e);
-static const struct eq_type *check_str(struct sema *s, struct ast *call);
 
 /* Check the keys of a map use against what the map's earlier uses said. */
 static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
@@ -316,10 +163,12 @@ static struct sema_var *var_find(struct sema *s, const char *name)
 static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
 {
 	if (sm->value.kind == TY_STR)
-		return type_new(s, TY_STR, sm->value.size, false);
+		return ty_str(s->arena, sm->value.size);
 	if (sm->value.kind == TY_NONE)
 		error(s, m->loc, "map %s is read but never assigned", sm->name);
-	return sm->value.kind == TY_SUM ? &ty_s64 : sm->value.kind == TY_COUNT ? &ty_u64 : &ty_s64;
+	if (sm->value.kind == TY_AGG)
+		return sm->value.agg == AGG_COUNT ? &ty_u64 : &ty_s64;
+	return &ty_s64;
 }
 
 /* ---- calls ------------------------------------------------------------------- */
@@ -337,8 +186,17 @@ static bool arg_count(struct sema *s, struct ast *call, int min, int max)
 	return false;
 }
 
-/* print(@m) and clear(@m) name a whole map; delete(@m[k]) one entry. */
-static struct sema_map *check_map_arg(struct sema *s, struct ast *call, bool with_key)
+bool sema_int_arg(struct sema *s, struct ast *call, int index)
+{
+	struct ast *a = call->list.items[index];
+	const struct eq_type *t = check_expr(s, a);
+	if (t->kind == TY_INT || t->kind == TY_NONE)
+		return t->kind == TY_INT;
+	error(s, a->loc, "%s() takes an integer here, not %s", call->name, type_name(t));
+	return false;
+}
+
+struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key)
 {
 	struct ast *m = call->list.items[0];
 	if (m->kind != AST_MAP) {
@@ -353,65 +211,53 @@ static struct sema_map *check_map_arg(struct sema *s, struct ast *call, bool wit
 	return sm;
 }
 
-static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement)
+/* A call, through the builtin registry.  `map_value`: it is the value of
+ * `@m[...] = call`, where aggregations may stand. */
+static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement,
+					bool map_value)
 {
 	const char *n = call->name;
-	if (!in_list(n, function_names)) {
+	const struct builtin *b = builtin_find(BUILTIN_CALL, n);
+	if (!b) {
+		const char *names[128];
+		builtin_names(BUILTIN_CALL, names, 128);
 		error(s, call->loc, "unknown function '%s'", n);
-		hint(s, call->loc, n, function_names);
+		sema_hint(s, call->loc, n, names);
 		return &ty_none;
 	}
-	if (!strcmp(n, "count") || !strcmp(n, "sum")) {
-		bool is_sum = n[0] == 's';
-		if (arg_count(s, call, is_sum, is_sum) && is_sum &&
-		    check_expr(s, call->list.items[0])->kind != TY_INT &&
-		    call->list.items[0]->type->kind != TY_NONE)
-			error(s, call->list.items[0]->loc, "sum() adds integers, not %s",
-			      type_name(call->list.items[0]->type));
-		if (!call->d) /* d marks the value of a map assignment; see check_assign */
-			error(s, call->loc, "%s() can only be assigned to a map, as in @x = %s(%s)", n, n,
-			      is_sum ? "value" : "");
-		return is_sum ? &ty_sum : &ty_count;
-	}
-	if (!strcmp(n, "str"))
-		return check_str(s, call);
-	static const char *const implemented[] = {"printf", "print", "exit", "delete", "clear", NULL};
-	if (!in_list(n, implemented)) {
+	if (b->later) {
 		error(s, call->loc, "the function '%s' is not supported yet", n);
 		return &ty_none;
 	}
-	if (!is_statement) {
+	if (b->use == USE_STATEMENT && !is_statement) {
 		error(s, call->loc, "%s() has no value; call it as a statement", n);
 		return &ty_none;
 	}
-	if (!strcmp(n, "printf")) {
-		for (int i = 0; i < call->list.count; i++)
-			check_expr(s, call->list.items[i]);
-		check_printf(s, call);
-	} else if (!strcmp(n, "print")) {
-		if (!arg_count(s, call, 1, 1))
-			return &ty_none;
-		struct ast *a = call->list.items[0];
-		if (a->kind == AST_MAP && a->list.count == 0)
-			check_map_arg(s, call, false);
-		else if (check_expr(s, a)->kind != TY_INT && a->type->kind != TY_STR &&
-			 a->type->kind != TY_NONE)
-			error(s, a->loc, "print() prints an integer, a string or a map, not %s",
-			      type_name(a->type));
-	} else if (!strcmp(n, "exit")) {
-		arg_count(s, call, 0, 0);
-	} else if (!strcmp(n, "delete")) {
-		if (arg_count(s, call, 1, 1))
-			check_map_arg(s, call, true);
-	} else if (!strcmp(n, "clear")) {
-		if (arg_count(s, call, 1, 1) && check_map_arg(s, call, false) &&
-		    call->list.items[0]->list.count > 0)
-			error(s, call->list.items[0]->loc, "clear() takes a whole map: clear(%s)",
-			      call->list.items[0]->name);
-	} else {
-		error(s, call->loc, "the function '%s' is not supported yet", n);
+	const struct eq_type *t = &ty_none;
+	if (arg_count(s, call, b->min_args, b->max_args))
+		t = b->check(s, call);
+	if (b->use == USE_MAP_VALUE && !map_value)
+		error(s, call->loc, "%s() can only be assigned to a map, as in @x = %s(%s)", n, n,
+		      b->max_args ? "value" : "");
+	return t;
+}
+
+static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
+{
+	const char *n = e->name;
+	const struct builtin *b = builtin_find(BUILTIN_VAR, n);
+	if (!b) {
+		const char *names[128];
+		builtin_names(BUILTIN_VAR, names, 128);
+		error(s, e->loc, "unknown builtin '%s'", n);
+		sema_hint(s, e->loc, n, names);
+		return &ty_none;
 	}
-	return &ty_none;
+	if (b->later) {
+		error(s, e->loc, "the builtin '%s' is not supported yet", n);
+		return &ty_none;
+	}
+	return b->check(s, e);
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -443,6 +289,14 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	return l->is_signed && r->is_signed ? &ty_s64 : &ty_u64;
 }
 
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
 static const struct eq_type *check_cast(struct sema *s, struct ast *e)
 {
 	const struct eq_type *t = check_expr(s, e->a);
@@ -457,7 +311,7 @@ static const struct eq_type *check_cast(struct sema *s, struct ast *e)
 	uint32_t bits = !strcmp(n, "int") ? 32 : (uint32_t)atoi(n + 1);
 	/* The value is computed in 64 bits; the cast records the width it is
 	 * truncated to and how it is extended back (lower.c). */
-	return type_new(s, TY_INT, bits / 8, n[0] != 'u');
+	return ty_new(s->arena, (struct eq_type){.kind = TY_INT, .size = bits / 8, .is_signed = n[0] != 'u'});
 }
 
 static const struct eq_type *check_var(struct sema *s, struct ast *e)
@@ -468,7 +322,7 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 		return &ty_none;
 	}
 	e->sema_id = (int)(v - s->info->vars.items);
-	return v->type.kind == TY_STR ? type_new(s, TY_STR, v->type.size, false) : &v->type;
+	return v->type.kind == TY_STR ? ty_str(s->arena, v->type.size) : &v->type;
 }
 
 /* $N is replaced by the script's Nth argument: a number if it reads as one,
@@ -505,7 +359,7 @@ static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 	e->kind = AST_STR;
 	e->str = arena_strdup(s->arena, arg);
 	e->str_len = (int)strlen(arg);
-	return type_new(s, TY_STR, (uint32_t)e->str_len + 1, false);
+	return ty_str(s->arena, (uint32_t)e->str_len + 1);
 }
 
 static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
@@ -517,7 +371,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 		if ((uint32_t)e->str_len + 1 > s->info->strlen)
 			error(s, e->loc, "this string is %d bytes, longer than the string size %u (--strlen)",
 			      e->str_len, s->info->strlen);
-		return type_new(s, TY_STR, (uint32_t)e->str_len + 1, false);
+		return ty_str(s->arena, (uint32_t)e->str_len + 1);
 	case AST_BUILTIN:
 		return check_builtin(s, e);
 	case AST_VAR:
@@ -527,7 +381,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_MAP:
 		return value_of_map(s, e, check_map(s, e));
 	case AST_CALL:
-		return check_call(s, e, false);
+		return check_call(s, e, false, false);
 	case AST_BINARY:
 		return check_binary(s, e);
 	case AST_UNARY: {
@@ -554,7 +408,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 			return &ty_none;
 		}
 		if (t->kind == TY_STR)
-			return type_new(s, TY_STR, t->size > f->size ? t->size : f->size, false);
+			return ty_str(s->arena, t->size > f->size ? t->size : f->size);
 		return t->is_signed && f->is_signed ? &ty_s64 : &ty_u64;
 	}
 	case AST_CAST:
@@ -574,7 +428,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	}
 }
 
-static const struct eq_type *check_expr(struct sema *s, struct ast *e)
+const struct eq_type *sema_expr(struct sema *s, struct ast *e)
 {
 	e->type = check_expr_kind(s, e);
 	return e->type;
@@ -601,11 +455,11 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			for (int k = 0; k < ap->format->count && n < 63; k++)
 				names[n++] = ap->format->items[k].name;
 			names[n] = NULL;
-			hint(s, e->loc, e->name, names);
+			sema_hint(s, e->loc, e->name, names);
 			return &ty_none;
 		}
 		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
-			: type_new(s, TY_STR, f->kind == TPF_CHARS ? f->size : s->info->strlen, false);
+			: ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
 		if (t && t->kind != ft->kind) {
 			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
 			      e->name, type_name(t), type_name(ft), ap->target);
@@ -615,27 +469,6 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			t = ft;
 	}
 	return t ? t : &ty_none;
-}
-
-/* str(pointer[, max]): a string read from kernel or user memory. */
-static const struct eq_type *check_str(struct sema *s, struct ast *call)
-{
-	if (!arg_count(s, call, 1, 2))
-		return &ty_none;
-	const struct eq_type *t = check_expr(s, call->list.items[0]);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
-		error(s, call->list.items[0]->loc, "str() reads from an address, not from %s",
-		      type_name(t));
-	uint32_t size = s->info->strlen;
-	if (call->list.count == 2) {
-		struct ast *n = call->list.items[1];
-		if (n->kind != AST_INT || n->ival < 1) {
-			error(s, n->loc, "str()'s length must be a positive number");
-		} else if ((uint64_t)n->ival + 1 < size) {
-			size = (uint32_t)n->ival + 1; /* room for the NUL */
-		}
-	}
-	return type_new(s, TY_STR, size, false);
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -669,9 +502,11 @@ static void check_assign(struct sema *s, struct ast *st)
 {
 	struct ast *lhs = st->a, *rhs = st->b;
 	bool compound = st->kind == AST_INCDEC || st->op != OP_NONE;
+	const struct eq_type *t;
 	if (rhs && rhs->kind == AST_CALL && lhs->kind == AST_MAP && !compound)
-		rhs->d = rhs; /* count()/sum() allowed here */
-	const struct eq_type *t = rhs ? check_expr(s, rhs) : &ty_s64;
+		t = rhs->type = check_call(s, rhs, false, true); /* aggregations may stand here */
+	else
+		t = rhs ? check_expr(s, rhs) : &ty_s64;
 	if (compound && t->kind != TY_INT && t->kind != TY_NONE)
 		error(s, rhs->loc, "'%s' needs an integer, but this is %s",
 		      ast_op_text(st->op), type_name(t));
@@ -688,7 +523,7 @@ static void check_assign(struct sema *s, struct ast *st)
 	} else if (lhs->kind == AST_MAP) {
 		struct sema_map *sm = check_map(s, lhs);
 		if (compound) {
-			if (sm->value.kind == TY_COUNT || sm->value.kind == TY_SUM || sm->value.kind == TY_STR)
+			if (sm->value.kind == TY_AGG || sm->value.kind == TY_STR)
 				error(s, lhs->loc, "map %s holds %s; '%s' needs a map of integers", sm->name,
 				      type_name(&sm->value), ast_op_text(st->op));
 			map_set_value(s, sm, &ty_s64, lhs->loc);
@@ -715,7 +550,7 @@ static void check_stmt(struct sema *s, struct ast *st)
 	switch (st->kind) {
 	case AST_EXPR_STMT:
 		if (st->a->kind == AST_CALL)
-			st->a->type = check_call(s, st->a, true);
+			st->a->type = check_call(s, st->a, true, false);
 		else if (st->a->kind == AST_INCDEC)
 			check_assign(s, st->a);
 		else

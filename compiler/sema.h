@@ -15,34 +15,20 @@
 #include "diag.h"
 #include "image.h"
 #include "probe.h"
+#include "types.h"
 
-enum ty_kind {
-	TY_NONE,  /* not a value (a statement-like call), or not known yet */
-	TY_INT,   /* integer of `size` bytes (8 for every computed value) */
-	TY_STR,   /* NUL-padded string buffer of `size` bytes */
-	TY_COUNT, /* aggregation results: only assignable to a map */
-	TY_SUM,
-	TY_MAP,   /* a whole map as an argument: print(@m), clear(@m) */
-};
-
-struct eq_type {
-	enum ty_kind kind;
-	uint32_t size;
-	bool is_signed;
-};
-
-extern const struct eq_type ty_none, ty_s64, ty_u64, ty_count, ty_sum, ty_map;
+enum { SEMA_MAX_KEYS = 8 };
 
 /* What sema knows about one @map. */
 struct sema_map {
 	const char *name;
 	eq_loc first;              /* first mention, for "declared here" notes */
-	bool known;                /* key and value types are fixed */
+	eq_loc value_loc;          /* where its value type was decided */
 	int nkeys;                 /* -1 until the first use with or without [ ] */
-	struct eq_type keys[8];
-	struct eq_type value;      /* TY_INT, TY_STR, TY_COUNT, TY_SUM */
+	struct eq_type keys[SEMA_MAX_KEYS];
+	struct eq_type value;      /* TY_INT, TY_STR, TY_TUPLE, TY_AGG */
 	uint32_t key_size, value_size;
-	uint32_t key_offsets[8];
+	uint32_t key_offsets[SEMA_MAX_KEYS];
 };
 
 struct sema_var {
@@ -72,4 +58,35 @@ int sema_check(struct ast *program, struct sema_info *info, struct arena *arena,
 /* Byte layout of a key with these field types (8-aligned fields). */
 uint32_t sema_key_layout(const struct eq_type *keys, int nkeys, uint32_t *offsets);
 
+
+/* ---- shared by sema.c and the builtins' check functions ---------------- */
+#ifdef SEMA_INTERNAL
+
+struct sema {
+	struct sema_info *info;
+	struct arena *arena;
+	struct eq_diag *diag;
+	bool reporting;     /* second walk: errors are real */
+	int probe_index;    /* scratch variables are local to one probe */
+	int vars_start;     /* first var of the current probe in info->vars */
+};
+
+/* Errors and hints are reported in the second walk only (see sema.c). */
+void sema_error(struct sema *s, eq_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sema_warning(struct sema *s, eq_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "did you mean" the closest of names (NULL-terminated), if one is close. */
+void sema_hint(struct sema *s, eq_loc loc, const char *word, const char *const *names);
+/* Check an expression; sets and returns e->type. */
+const struct eq_type *sema_expr(struct sema *s, struct ast *e);
+/* An argument that must be an integer; false (after an error) if it is not. */
+bool sema_int_arg(struct sema *s, struct ast *call, int index);
+/* A map named as a function's argument: print(@m), clear(@m) name a whole
+ * map, delete(@m[k]) one entry (with_key).  NULL after an error. */
+struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);
+/* "a string", "hist()": for messages. */
+const char *sema_type_name(struct sema *s, const struct eq_type *t);
+
+#endif
 #endif

@@ -1,0 +1,77 @@
+/* builtins.h - the language's builtin variables and functions: one registry.
+ *
+ * Each builtin is one entry: its name, where it may stand, its arity, how
+ * sema checks it (check) and how lowering generates its code (lower_*).
+ * Entries are grouped one family per file (context.c for pid, comm, argN...;
+ * output.c for printf, print, exit; maps.c for delete, clear...;
+ * aggregate.c for count(), hist()...; strings.c for str()), and sema,
+ * lowering and did-you-mean all read the same tables (registry.c).  Adding
+ * a function is adding an entry to its family's file.
+ *
+ * The check and lower functions see sema's and lowering's internals
+ * (sema.h and lower.h with SEMA_INTERNAL / LOWER_INTERNAL defined).
+ */
+#ifndef EBPFQ_BUILTINS_H
+#define EBPFQ_BUILTINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "ir.h"
+#include "types.h"
+
+struct sema;  /* sema.h */
+struct lower; /* lower.h */
+
+enum builtin_kind {
+	BUILTIN_VAR,  /* a bare name: pid, comm, arg0 */
+	BUILTIN_CALL, /* a call: printf(...), count() */
+};
+
+/* Where a call may stand. */
+enum builtin_use {
+	USE_VALUE,     /* wherever an expression goes: str(p) */
+	USE_STATEMENT, /* only as a statement, it has no value: printf(), exit() */
+	USE_MAP_VALUE, /* only as the value given to a map: @m[k] = count() */
+};
+
+struct builtin {
+	const char *name;
+	enum builtin_kind kind;
+	enum builtin_use use;
+	int min_args, max_args;
+	/* Not supported yet: the reason, for the error; NULL when it is. */
+	const char *later;
+
+	/* sema: check the arguments (their count is checked already) and say
+	 * the type of the result (&ty_none for a statement). */
+	const struct eq_type *(*check)(struct sema *s, struct ast *e);
+
+	/* lowering: the one that matches what the result is used as */
+	struct ir_val (*lower_int)(struct lower *L, const struct ast *e);
+	/* a value held in memory (a string): into slot+off, `size` bytes */
+	void (*lower_into)(struct lower *L, const struct ast *e, int slot, int32_t off,
+			   uint32_t size);
+	/* a value known when compiling (probe, func), or NULL if not known */
+	const char *(*const_text)(const struct lower *L, const struct ast *e);
+	void (*lower_stmt)(struct lower *L, const struct ast *call);
+	/* an aggregation: `map = call` adds the call's arguments to the map */
+	void (*lower_update)(struct lower *L, const struct ast *map, const struct ast *call);
+};
+
+/* The entry of this kind and name, or NULL. */
+const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
+/* The names of every builtin of a kind into names[max] (NULL-terminated), for
+ * did-you-mean; returns how many. */
+int builtin_names(enum builtin_kind kind, const char **names, int max);
+
+/* The families (each file's table ends with an entry whose name is NULL). */
+extern const struct builtin builtins_context[];
+extern const struct builtin builtins_output[];
+extern const struct builtin builtins_maps[];
+extern const struct builtin builtins_aggregate[];
+extern const struct builtin builtins_strings[];
+extern const struct builtin builtins_later[];
+
+#endif

@@ -1,0 +1,150 @@
+/* context.c - builtin variables: who is running (pid, comm, ...), when
+ * (nsecs, elapsed), where (cpu, probe, func) and what the probe was given
+ * (arg0..arg9, retval, args). */
+#define SEMA_INTERNAL
+#define LOWER_INTERNAL
+#include <string.h>
+
+#include "builtins.h"
+#include "lower.h"
+#include "sema.h"
+
+/* ---- types ------------------------------------------------------------------ */
+
+static const struct eq_type *type_u64(struct sema *s, struct ast *e)
+{
+	return &ty_u64;
+}
+
+static const struct eq_type *type_s64(struct sema *s, struct ast *e)
+{
+	return &ty_s64;
+}
+
+static const struct eq_type *type_comm(struct sema *s, struct ast *e)
+{
+	return ty_str(s->arena, 16);
+}
+
+static const struct eq_type *type_name_text(struct sema *s, struct ast *e)
+{
+	return ty_str(s->arena, s->info->strlen);
+}
+
+static const struct eq_type *type_args(struct sema *s, struct ast *e)
+{
+	sema_error(s, e->loc, "args is the tracepoint's record: read a field, as in args->FIELD");
+	return &ty_none;
+}
+
+/* ---- values ----------------------------------------------------------------- */
+
+/* The upper or lower 32 bits of a helper's 64-bit result. */
+static struct ir_val half_of(struct lower *L, int helper, bool upper, eq_loc loc)
+{
+	int v = lower_call(L, helper, loc, 0);
+	if (upper)
+		return ir_reg(lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc));
+	struct ir_insn *in = lower_emit(L, IR_ZEXT32, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->a = ir_reg(v);
+	return ir_reg(in->dst);
+}
+
+static struct ir_val lower_pid(struct lower *L, const struct ast *e)
+{
+	return half_of(L, BPF_FUNC_get_current_pid_tgid, true, e->loc);
+}
+
+static struct ir_val lower_tid(struct lower *L, const struct ast *e)
+{
+	return half_of(L, BPF_FUNC_get_current_pid_tgid, false, e->loc);
+}
+
+static struct ir_val lower_uid(struct lower *L, const struct ast *e)
+{
+	return half_of(L, BPF_FUNC_get_current_uid_gid, false, e->loc);
+}
+
+static struct ir_val lower_gid(struct lower *L, const struct ast *e)
+{
+	return half_of(L, BPF_FUNC_get_current_uid_gid, true, e->loc);
+}
+
+/* The builtins that are one helper call without arguments. */
+static struct ir_val lower_helper_value(struct lower *L, const struct ast *e)
+{
+	static const struct {
+		const char *name;
+		int helper;
+	} helpers[] = {
+		{"nsecs", BPF_FUNC_ktime_get_ns}, {"cpu", BPF_FUNC_get_smp_processor_id},
+		{"rand", BPF_FUNC_get_prandom_u32}, {"cgroup", BPF_FUNC_get_current_cgroup_id},
+		{"curtask", BPF_FUNC_get_current_task},
+	};
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++)
+		if (!strcmp(e->name, helpers[i].name))
+			return ir_reg(lower_call(L, helpers[i].helper, e->loc, 0));
+	lower_error(L, e->loc, "internal error: no helper for this builtin");
+	return ir_imm(0);
+}
+
+/* Nanoseconds since the runtime stored the start time in the data map. */
+static struct ir_val lower_elapsed(struct lower *L, const struct ast *e)
+{
+	int now = lower_call(L, BPF_FUNC_ktime_get_ns, e->loc, 0);
+	int start = lower_load(L, lower_data_addr(L, DROPS_VALUE_START_NS, e->loc), 0, 8, false, e->loc);
+	return ir_reg(lower_binop(L, IR_SUB, ir_reg(now), ir_reg(start), e->loc));
+}
+
+static struct ir_val lower_arg(struct lower *L, const struct ast *e)
+{
+	return lower_probe_arg(L, e->name[3] - '0', e->loc);
+}
+
+static struct ir_val lower_retval(struct lower *L, const struct ast *e)
+{
+	return lower_probe_arg(L, -1, e->loc);
+}
+
+static void lower_comm(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	int addr = lower_frame_addr(L, slot, off, e->loc);
+	lower_call(L, BPF_FUNC_get_current_comm, e->loc, 2, ir_reg(addr), ir_imm(16));
+	lower_zero(L, slot, off + 16, size - 16, e->loc); /* the rest of a longer buffer */
+}
+
+/* probe and func are known for each attach point: programs are per point. */
+static const char *text_probe(const struct lower *L, const struct ast *e)
+{
+	return L->ap->probe_name;
+}
+
+static const char *text_func(const struct lower *L, const struct ast *e)
+{
+	return L->ap->func;
+}
+
+#define INT_VAR(n, type, fn) {.name = n, .kind = BUILTIN_VAR, .check = type, .lower_int = fn}
+#define ARG(n) INT_VAR(#n, type_u64, lower_arg)
+
+const struct builtin builtins_context[] = {
+	INT_VAR("pid", type_u64, lower_pid),
+	INT_VAR("tid", type_u64, lower_tid),
+	INT_VAR("uid", type_u64, lower_uid),
+	INT_VAR("gid", type_u64, lower_gid),
+	INT_VAR("nsecs", type_u64, lower_helper_value),
+	INT_VAR("elapsed", type_u64, lower_elapsed),
+	INT_VAR("cpu", type_u64, lower_helper_value),
+	INT_VAR("rand", type_u64, lower_helper_value),
+	INT_VAR("cgroup", type_u64, lower_helper_value),
+	INT_VAR("curtask", type_u64, lower_helper_value),
+	ARG(arg0), ARG(arg1), ARG(arg2), ARG(arg3), ARG(arg4),
+	ARG(arg5), ARG(arg6), ARG(arg7), ARG(arg8), ARG(arg9),
+	INT_VAR("retval", type_s64, lower_retval),
+	{.name = "comm", .kind = BUILTIN_VAR, .check = type_comm, .lower_into = lower_comm},
+	{.name = "probe", .kind = BUILTIN_VAR, .check = type_name_text, .const_text = text_probe},
+	{.name = "func", .kind = BUILTIN_VAR, .check = type_name_text, .const_text = text_func},
+	{.name = "args", .kind = BUILTIN_VAR, .check = type_args},
+	{0},
+};

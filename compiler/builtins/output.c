@@ -1,0 +1,148 @@
+/* output.c - what a script says: printf(), print(), exit().
+ *
+ * Each is an event record sent through the ring buffer (lower_event.c); the
+ * runtime formats it.  printf's format is checked here against the
+ * arguments' types, so the runtime never meets a mismatch. */
+#define SEMA_INTERNAL
+#define LOWER_INTERNAL
+#include <string.h>
+
+#include "builtins.h"
+#include "lower.h"
+#include "sema.h"
+
+/* ---- printf ------------------------------------------------------------------- */
+
+/* Walk a printf format; for each conversion call back with its letter.
+ * Returns the number of conversions, or -1 (after reporting) on a malformed
+ * one. */
+static int format_each(struct sema *s, const struct ast *fmt,
+		       void (*fn)(struct sema *, char, int, void *), void *arg)
+{
+	const char *p = fmt->str, *end = fmt->str + fmt->str_len;
+	int index = 0;
+	while (p < end) {
+		if (*p++ != '%')
+			continue;
+		if (p < end && *p == '%') {
+			p++;
+			continue;
+		}
+		while (p < end && strchr("-+ #0", *p))
+			p++;
+		while (p < end && (*p >= '0' && *p <= '9'))
+			p++;
+		if (p < end && *p == '.') {
+			p++;
+			while (p < end && (*p >= '0' && *p <= '9'))
+				p++;
+		}
+		while (p < end && (*p == 'l' || *p == 'h' || *p == 'z' || *p == 'j'))
+			p++;
+		if (p >= end || !strchr("diuxXocsp", *p)) {
+			if (p < end)
+				sema_error(s, fmt->loc, "printf: unknown conversion '%%%c' in the format", *p);
+			else
+				sema_error(s, fmt->loc, "printf: the format ends in the middle of a conversion");
+			return -1;
+		}
+		if (fn)
+			fn(s, *p, index, arg);
+		p++;
+		index++;
+	}
+	return index;
+}
+
+static void check_conversion(struct sema *s, char conv, int index, void *arg)
+{
+	struct ast *call = arg;
+	if (index + 1 >= call->list.count)
+		return; /* arity is reported once, by the caller */
+	struct ast *a = call->list.items[index + 1];
+	bool wants_str = conv == 's';
+	if (a->type->kind == TY_NONE)
+		return;
+	if (wants_str && a->type->kind != TY_STR)
+		sema_error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
+			   index + 1, sema_type_name(s, a->type));
+	else if (!wants_str && a->type->kind != TY_INT)
+		sema_error(s, a->loc, "printf: %%%c expects an integer, but argument %d is %s", conv,
+			   index + 1, sema_type_name(s, a->type));
+}
+
+static const struct eq_type *check_printf(struct sema *s, struct ast *call)
+{
+	for (int i = 0; i < call->list.count; i++)
+		sema_expr(s, call->list.items[i]);
+	if (call->list.count == 0 || call->list.items[0]->kind != AST_STR) {
+		sema_error(s, call->loc, "printf: the first argument must be a format string literal");
+		return &ty_none;
+	}
+	struct ast *fmt = call->list.items[0];
+	int nconv = format_each(s, fmt, NULL, NULL);
+	if (nconv < 0)
+		return &ty_none;
+	int nargs = call->list.count - 1;
+	if (nconv != nargs) {
+		eq_loc at = nargs > nconv ? call->list.items[nconv + 1]->loc : call->loc;
+		sema_error(s, at, "printf: the format has %d conversion%s but %d argument%s %s given",
+			   nconv, nconv == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s",
+			   nargs == 1 ? "is" : "are");
+	}
+	format_each(s, fmt, check_conversion, call);
+	return &ty_none;
+}
+
+static void lower_printf_call(struct lower *L, const struct ast *call)
+{
+	struct ast *const *args = call->list.items;
+	lower_printf(L, args[0]->str, args + 1, call->list.count - 1, call->loc);
+}
+
+/* ---- print -------------------------------------------------------------------- */
+
+static const struct eq_type *check_print(struct sema *s, struct ast *call)
+{
+	struct ast *a = call->list.items[0];
+	if (a->kind == AST_MAP && a->list.count == 0)
+		sema_map_arg(s, call, false);
+	else if (sema_expr(s, a)->kind != TY_INT && a->type->kind != TY_STR &&
+		 a->type->kind != TY_NONE)
+		sema_error(s, a->loc, "print() prints an integer, a string or a map, not %s",
+			   sema_type_name(s, a->type));
+	return &ty_none;
+}
+
+static void lower_print(struct lower *L, const struct ast *call)
+{
+	const struct ast *a = call->list.items[0];
+	if (a->type->kind == TY_MAP)
+		lower_send_event(L, EQ_OUT_PRINT_MAP, a->sema_id, call->loc);
+	else
+		lower_printf(L, a->type->kind == TY_STR ? "%s\n" : a->type->is_signed ? "%d\n" : "%u\n",
+			     &call->list.items[0], 1, call->loc);
+}
+
+/* ---- exit --------------------------------------------------------------------- */
+
+static const struct eq_type *check_nothing(struct sema *s, struct ast *call)
+{
+	return &ty_none;
+}
+
+static void lower_exit(struct lower *L, const struct ast *call)
+{
+	lower_send_event(L, EQ_OUT_EXIT, 0, call->loc);
+}
+
+#define STATEMENT(n, min, max, chk, low) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
+	 .check = chk, .lower_stmt = low}
+
+const struct builtin builtins_output[] = {
+	STATEMENT("printf", 0, 1000, check_printf, lower_printf_call),
+	STATEMENT("print", 1, 1, check_print, lower_print),
+	STATEMENT("exit", 0, 0, check_nothing, lower_exit),
+	{0},
+};

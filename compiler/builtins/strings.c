@@ -1,0 +1,40 @@
+/* strings.c - strings read from memory: str(). */
+#define SEMA_INTERNAL
+#define LOWER_INTERNAL
+#include "builtins.h"
+#include "lower.h"
+#include "sema.h"
+
+/* str(pointer[, max]): a string read from kernel or user memory. */
+static const struct eq_type *check_str(struct sema *s, struct ast *call)
+{
+	const struct eq_type *t = sema_expr(s, call->list.items[0]);
+	if (t->kind != TY_INT && t->kind != TY_NONE)
+		sema_error(s, call->list.items[0]->loc, "str() reads from an address, not from %s",
+			   sema_type_name(s, t));
+	uint32_t size = s->info->strlen;
+	if (call->list.count == 2) {
+		struct ast *n = call->list.items[1];
+		if (n->kind != AST_INT || n->ival < 1) {
+			sema_error(s, n->loc, "str()'s length must be a positive number");
+		} else if ((uint64_t)n->ival + 1 < size) {
+			size = (uint32_t)n->ival + 1; /* room for the NUL */
+		}
+	}
+	return ty_str(s->arena, size);
+}
+
+static void lower_str_call(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	/* the compat helper picks user or kernel memory by address */
+	uint32_t n = e->type->size < size ? e->type->size : size;
+	lower_read_str(L, BPF_FUNC_probe_read_str, lower_int(L, e->list.items[0]), slot, off, n, e->loc);
+	uint32_t used = (n + 7) & ~7u;
+	lower_zero(L, slot, off + (int32_t)used, size > used ? size - used : 0, e->loc);
+}
+
+const struct builtin builtins_strings[] = {
+	{.name = "str", .kind = BUILTIN_CALL, .use = USE_VALUE, .min_args = 1, .max_args = 2,
+	 .check = check_str, .lower_into = lower_str_call},
+	{0},
+};

@@ -1,0 +1,138 @@
+/* types.c - constructing, naming, comparing and laying out types; see types.h. */
+#include "types.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct eq_type ty_none = {.kind = TY_NONE};
+const struct eq_type ty_s64 = {.kind = TY_INT, .size = 8, .is_signed = true};
+const struct eq_type ty_u64 = {.kind = TY_INT, .size = 8, .is_signed = false};
+const struct eq_type ty_map = {.kind = TY_MAP};
+
+static uint32_t round8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+const struct eq_type *ty_new(struct arena *a, struct eq_type t)
+{
+	struct eq_type *n = ARENA_NEW(a, struct eq_type);
+	*n = t;
+	return n;
+}
+
+const struct eq_type *ty_str(struct arena *a, uint32_t size)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_STR, .size = size});
+}
+
+const struct eq_type *ty_agg(struct arena *a, enum agg_kind agg, bool is_signed)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_AGG, .size = 8, .agg = agg, .is_signed = is_signed});
+}
+
+uint32_t ty_slot_size(const struct eq_type *t)
+{
+	return t->kind == TY_INT ? 8 : round8(t->size);
+}
+
+const struct eq_type *ty_tuple(struct arena *a, const struct eq_type *const *elems, int n)
+{
+	struct ty_field *fields = ARENA_ARRAY(a, struct ty_field, n + 1);
+	uint32_t off = 0;
+	for (int i = 0; i < n; i++) {
+		fields[i] = (struct ty_field){elems[i], off};
+		off += ty_slot_size(elems[i]);
+	}
+	return ty_new(a, (struct eq_type){.kind = TY_TUPLE, .size = off, .fields = fields, .nfields = n});
+}
+
+const char *agg_name(enum agg_kind agg)
+{
+	static const char *const names[] = {
+		[AGG_COUNT] = "count", [AGG_SUM] = "sum", [AGG_AVG] = "avg", [AGG_MIN] = "min",
+		[AGG_MAX] = "max", [AGG_STATS] = "stats", [AGG_HIST] = "hist", [AGG_LHIST] = "lhist",
+	};
+	return names[agg];
+}
+
+/* The element list of a tuple, as in "(int, string)". */
+static void tuple_elements(struct arena *a, const struct eq_type *t, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "(");
+	for (int i = 0; i < t->nfields && n < size; i++) {
+		const struct eq_type *e = t->fields[i].type;
+		char inner[96];
+		const char *name = e->kind == TY_INT ? "int" : e->kind == TY_STR ? "string" : inner;
+		if (e->kind == TY_TUPLE)
+			tuple_elements(a, e, inner, sizeof(inner));
+		else if (e->kind != TY_INT && e->kind != TY_STR)
+			snprintf(inner, sizeof(inner), "%s", ty_name(a, e));
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", name);
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, ")");
+}
+
+const char *ty_name(struct arena *a, const struct eq_type *t)
+{
+	switch (t->kind) {
+	case TY_NONE: return "nothing";
+	case TY_INT: return "an integer";
+	case TY_STR: return "a string";
+	case TY_MAP: return "a map";
+	case TY_AGG: return arena_printf(a, "%s()", agg_name(t->agg));
+	case TY_TUPLE: {
+		char buf[200];
+		tuple_elements(a, t, buf, sizeof(buf));
+		return arena_printf(a, "a tuple %s", buf);
+	}
+	}
+	return "?";
+}
+
+bool ty_compatible(const struct eq_type *a, const struct eq_type *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == TY_AGG)
+		return a->agg == b->agg && (a->agg != AGG_LHIST || (a->lhist_min == b->lhist_min &&
+			a->lhist_max == b->lhist_max && a->lhist_step == b->lhist_step));
+	if (a->kind != TY_TUPLE)
+		return true;
+	if (a->nfields != b->nfields)
+		return false;
+	for (int i = 0; i < a->nfields; i++)
+		if (!ty_compatible(a->fields[i].type, b->fields[i].type))
+			return false;
+	return true;
+}
+
+const struct eq_type *ty_unify(struct arena *a, const struct eq_type *x, const struct eq_type *y)
+{
+	if (x->kind == TY_STR)
+		return y->size > x->size ? y : x;
+	if (x->kind != TY_TUPLE)
+		return x; /* an integer keeps the signedness it was first given */
+	const struct eq_type *elems[x->nfields + 1];
+	bool same = true;
+	for (int i = 0; i < x->nfields; i++) {
+		elems[i] = ty_unify(a, x->fields[i].type, y->fields[i].type);
+		same = same && elems[i] == x->fields[i].type;
+	}
+	return same ? x : ty_tuple(a, elems, x->nfields);
+}
+
+const struct eq_type *agg_read_type(const struct eq_type *agg)
+{
+	switch (agg->agg) {
+	case AGG_COUNT:
+		return &ty_u64;
+	case AGG_SUM: case AGG_MIN: case AGG_MAX:
+		return agg->is_signed ? &ty_s64 : &ty_u64;
+	case AGG_AVG:
+		return &ty_s64;
+	default:
+		return NULL;
+	}
+}
