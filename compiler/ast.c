@@ -49,9 +49,9 @@ const char *ast_kind_name(enum ast_kind kind)
 		[AST_POSITIONAL] = "positional", [AST_MAP] = "map", [AST_CALL] = "call",
 		[AST_BINARY] = "binary", [AST_UNARY] = "unary", [AST_INCDEC] = "incdec",
 		[AST_TERNARY] = "ternary", [AST_FIELD] = "field", [AST_INDEX] = "index",
-		[AST_CAST] = "cast", [AST_TYPE] = "type",
+		[AST_CAST] = "cast", [AST_TYPE] = "type", [AST_TUPLE] = "tuple",
 	};
-	return kind <= AST_TYPE ? names[kind] : "?";
+	return kind <= AST_TUPLE ? names[kind] : "?";
 }
 
 static void print_escaped(FILE *out, const char *s, int len)

@@ -46,6 +46,7 @@ enum ast_kind {
 	AST_FIELD,      /* a: object; name: field; op: OP_ARROW (->) or OP_DOT (.) */
 	AST_INDEX,      /* a: object; b: index (array/pointer subscript)        */
 	AST_CAST,       /* a: operand; b: AST_TYPE                              */
+	AST_TUPLE,      /* list: the elements (two or more)                     */
 	AST_TYPE,       /* name: "u32", "int", "struct task_struct"; ival: pointer depth */
 };
 

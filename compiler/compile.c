@@ -37,40 +37,52 @@ struct compile {
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
 };
 
-static struct eq_field field_of(const struct eq_type *t, uint32_t offset)
+static enum eq_value_kind value_kind(const struct eq_type *t)
 {
-	return (struct eq_field){t->kind == TY_STR ? EQ_FIELD_STR : EQ_FIELD_INT, offset,
-				 t->kind == TY_STR ? (t->size + 7) & ~7u : 8, t->is_signed};
+	static const enum eq_value_kind of_agg[] = {
+		[AGG_COUNT] = EQ_VALUE_COUNT, [AGG_SUM] = EQ_VALUE_SUM, [AGG_AVG] = EQ_VALUE_AVG,
+		[AGG_MIN] = EQ_VALUE_MIN, [AGG_MAX] = EQ_VALUE_MAX, [AGG_STATS] = EQ_VALUE_STATS,
+		[AGG_HIST] = EQ_VALUE_HIST, [AGG_LHIST] = EQ_VALUE_LHIST,
+	};
+	switch (t->kind) {
+	case TY_AGG: return of_agg[t->agg];
+	case TY_STR: return EQ_VALUE_STR;
+	case TY_TUPLE: return EQ_VALUE_TUPLE;
+	default: return EQ_VALUE_INT;
+	}
 }
 
-/* A script map as the kernel will hold it.  Aggregations are per CPU;
- * key-less maps are one-entry arrays (for aggregations, which can never
- * miss) or one-entry hashes (so an unassigned map stays empty). */
+/* A script map as the kernel will hold it.  Aggregations are per CPU; a
+ * histogram's key ends with the bucket.  Key-less maps are arrays for
+ * aggregations (which can never miss: one entry, or one per bucket) and
+ * one-entry hashes for the rest (so an unassigned map stays empty). */
 static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 {
 	struct arena *a = &c->img->arena;
-	bool agg = sm->value.kind == TY_AGG;
+	const struct eq_type *v = &sm->value;
+	bool agg = v->kind == TY_AGG;
+	bool hist = agg && (v->agg == AGG_HIST || v->agg == AGG_LHIST);
 	struct eq_map m = {
 		.name = arena_strdup(a, sm->name),
 		.role = EQ_MAP_USER,
-		.key_size = sm->key_size,
+		.key_size = sm->key_size + (hist && sm->nkeys ? 8 : 0),
 		.value_size = (sm->value_size + 7) & ~7u,
-		.max_entries = sm->nkeys ? HASH_ENTRIES : 1,
+		.max_entries = sm->nkeys ? HASH_ENTRIES : hist ? agg_buckets(v) : 1,
 		.is_percpu = agg,
 		.has_key = sm->nkeys > 0,
 		.nkey_fields = sm->nkeys,
+		.value_kind = value_kind(v),
+		.value_field = lower_field_of(a, agg ? &ty_s64 : v, 0),
+		.lhist_min = v->lhist_min, .lhist_max = v->lhist_max, .lhist_step = v->lhist_step,
 	};
+	m.value_field.is_signed = v->is_signed;
 	if (agg)
 		m.type = sm->nkeys ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_PERCPU_ARRAY;
 	else
 		m.type = BPF_MAP_TYPE_HASH;
 	m.key_fields = ARENA_ARRAY(a, struct eq_field, sm->nkeys + 1);
 	for (int k = 0; k < sm->nkeys; k++)
-		m.key_fields[k] = field_of(&sm->keys[k], sm->key_offsets[k]);
-	m.value_kind = agg && sm->value.agg == AGG_COUNT ? EQ_VALUE_COUNT
-		     : agg ? EQ_VALUE_SUM
-		     : sm->value.kind == TY_STR ? EQ_VALUE_STR : EQ_VALUE_INT;
-	m.value_field = field_of(&sm->value, 0);
+		m.key_fields[k] = lower_field_of(a, &sm->keys[k], sm->key_offsets[k]);
 	return m;
 }
 

@@ -116,6 +116,17 @@ void diag_warning(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_note(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
+{
+	int limit = d->max_errors ? d->max_errors : 20;
+	if (d->errors > limit)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	report(d, "note", loc, true, fmt, ap);
+	va_end(ap);
+}
+
 void diag_hint(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 {
 	int limit = d->max_errors ? d->max_errors : 20;

@@ -41,6 +41,10 @@ void diag_error(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void diag_warning(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A note shows another place in the script that an error involves (where
+ * a map got its type), with its own source excerpt. */
+void diag_note(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A hint follows the error it explains; it has no source excerpt of its own. */
 void diag_hint(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

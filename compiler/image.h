@@ -36,23 +36,35 @@ enum eq_map_role {
 
 /* How one field of a key or value is stored and shown. */
 enum eq_field_kind {
-	EQ_FIELD_INT,  /* integer of `size` bytes, `is_signed` */
-	EQ_FIELD_STR,  /* NUL-padded string of `size` bytes */
+	EQ_FIELD_INT,   /* integer of `size` bytes, `is_signed` */
+	EQ_FIELD_STR,   /* NUL-padded string of `size` bytes */
+	EQ_FIELD_TUPLE, /* `nelems` fields, their offsets from this field's */
 };
 
 struct eq_field {
 	enum eq_field_kind kind;
 	uint32_t offset, size;
 	bool is_signed;
+	struct eq_field *elems; /* EQ_FIELD_TUPLE */
+	int nelems;
 };
 
 /* What a user map's value is, which decides how it is combined across CPUs
- * and printed. */
+ * and printed.  The aggregations' per-CPU layouts are
+ * compiler/builtins/aggregate.c's. */
 enum eq_value_kind {
-	EQ_VALUE_INT,   /* plain integer (last write wins) */
-	EQ_VALUE_STR,   /* string */
+	EQ_VALUE_INT,   /* plain value (last write wins): value_field says what */
+	EQ_VALUE_STR,   /* string (value_field) */
+	EQ_VALUE_TUPLE, /* tuple (value_field) */
 	EQ_VALUE_COUNT, /* per-CPU u64, summed */
-	EQ_VALUE_SUM,   /* per-CPU s64, summed */
+	EQ_VALUE_SUM,   /* per-CPU s64 (u64 if !value_field.is_signed), summed */
+	EQ_VALUE_AVG,   /* per-CPU {u64 count, s64 total}: total / count */
+	EQ_VALUE_STATS, /* the same, printed as count, average, total */
+	EQ_VALUE_MIN,   /* per-CPU {s64 value, u64 seen}: the least of the CPUs that saw one */
+	EQ_VALUE_MAX,   /* the same, the greatest */
+	EQ_VALUE_HIST,  /* per-CPU u64 count of values in the key's bucket, the key's
+	                   last u64 (a key-less map: the u32 array index) */
+	EQ_VALUE_LHIST, /* the same, buckets of lhist_min/max/step */
 };
 
 struct eq_map {
@@ -67,6 +79,7 @@ struct eq_map {
 	struct eq_field value_field;
 	bool is_percpu;         /* value is per CPU: combine in user space */
 	bool has_key;           /* written @m[...]; printed with [key] */
+	int64_t lhist_min, lhist_max, lhist_step; /* EQ_VALUE_LHIST */
 };
 
 /* ---- programs --------------------------------------------------------- */
@@ -146,8 +159,15 @@ struct eq_prog {
 
 enum eq_output_kind {
 	EQ_OUT_PRINTF,    /* format `fmt` with `args` read from the record */
-	EQ_OUT_PRINT_MAP, /* print map `map_index` now */
+	EQ_OUT_PRINT_MAP, /* print map `map_index` now: its `top` greatest entries
+	                     (0: all), values divided by `div` */
+	EQ_OUT_PRINT_ENTRY, /* print the value of map `map_index` at the key that
+	                     follows the output index in the record */
+	EQ_OUT_PRINT_VALUE, /* print the value `value` describes, at offset 8 */
 	EQ_OUT_CLEAR_MAP, /* delete every entry of map `map_index` */
+	EQ_OUT_ZERO_MAP,  /* zero every value of map `map_index`, keeping its keys */
+	EQ_OUT_DELETE_ENTRY, /* delete a histogram's key (every bucket of it): the
+	                     key follows the output index */
 	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
 };
 
@@ -171,7 +191,9 @@ struct eq_output {
 	struct eq_arg *args;
 	int nargs;
 	uint32_t record_size; /* bytes of the record, header included */
-	uint32_t map_index;   /* EQ_OUT_PRINT_MAP, EQ_OUT_CLEAR_MAP */
+	uint32_t map_index;   /* the *_MAP and *_ENTRY kinds */
+	uint32_t top, div;    /* EQ_OUT_PRINT_MAP */
+	struct eq_field value; /* EQ_OUT_PRINT_VALUE */
 	uint32_t line, col;   /* the statement that produced it */
 };
 

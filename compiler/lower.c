@@ -165,6 +165,15 @@ int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_sig
 	return in->dst;
 }
 
+void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
+{
+	v = fit_imm(L, v, loc);
+	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
+	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
+	in->size = size;
+	in->a = v;
+}
+
 static int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
 {
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
@@ -761,6 +770,21 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 	lower_mov(L, d, lower_int(L, st->b), st->loc);
 }
 
+void lower_return(struct lower *L, eq_loc loc)
+{
+	lower_jump(L, L->exit, loc);
+	lower_place(L, lower_block(L)); /* unreachable: what follows is dropped */
+}
+
+void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type *to, int slot,
+		      int32_t off)
+{
+	if (to->kind == TY_STR)
+		lower_str_into(L, e, slot, off, to->size);
+	else
+		lower_store(L, slot, off, 8, lower_int(L, e), e->loc);
+}
+
 static void lower_if(struct lower *L, const struct ast *st)
 {
 	struct ir_block *t = lower_block(L), *join = lower_block(L);
@@ -802,8 +826,7 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 		lower_stmts(L, st);
 		break;
 	case AST_RETURN:
-		lower_jump(L, L->exit, st->loc);
-		lower_place(L, lower_block(L)); /* unreachable: what follows is dropped */
+		lower_return(L, st->loc);
 		break;
 	default:
 		lower_error(L, st->loc, "this statement is not supported yet");

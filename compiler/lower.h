@@ -30,6 +30,9 @@ struct lower_env {
 enum { DROPS_VALUE_LOST = 0, DROPS_VALUE_START_NS = 8, DROPS_VALUE_MAP_FULL = 16,
        DROPS_VALUE_SIZE = 24 };
 
+/* How a value of type t at offset is stored and shown: the image's view. */
+struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_t offset);
+
 /* Lower one probe's filter and body for one attach point.  NULL after
  * reporting an error the type checker could not see (a record too big). */
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
@@ -102,21 +105,40 @@ struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc);
 
 /* maps and events (lower_event.c) */
 const struct sema_map *lower_map_info(const struct lower *L, const struct ast *map);
-/* The key of a map access, built in a fresh frame slot. */
+/* The key of a map access, built in a fresh frame slot (of slot_size
+ * bytes, for a key with more after it). */
 int lower_key(struct lower *L, const struct ast *map);
+int lower_key_sized(struct lower *L, const struct ast *map, uint32_t slot_size);
+/* A key-less aggregation is a per-CPU array: its lookups never miss. */
+bool lower_map_is_array(const struct lower *L, const struct ast *map);
 /* p = map_lookup_elem(map, &key): to `hit` with p, or to `miss`. */
 int lower_lookup(struct lower *L, const struct ast *map, int key, struct ir_block *hit,
 		 struct ir_block *miss);
 /* map_update_elem(map, &key, &value); a refused update is counted. */
 void lower_update(struct lower *L, int map_index, int key_slot, int value_slot, eq_loc loc);
+/* map_delete_elem(map, &key) */
+void lower_delete_key(struct lower *L, const struct ast *map, eq_loc loc);
 void lower_call_stmt(struct lower *L, const struct ast *call);
 void lower_map_assign(struct lower *L, const struct ast *st);
 struct ir_val lower_map_read(struct lower *L, const struct ast *map);
 void lower_str_map_read(struct lower *L, const struct ast *map, int slot, int32_t off, uint32_t size);
 /* printf(fmt, args...) as an event */
 void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs, eq_loc loc);
-/* an event without arguments: print(@m), clear(@m), exit() */
-void lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc);
+/* An event without arguments: print(@m), clear(@m), exit().  The output is
+ * returned for its caller to fill in (it moves with the next event). */
+struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc);
+/* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
+void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
+/* print(value): an event carrying the value. */
+void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc);
+/* The key of a map access at slot+at. */
+void lower_key_into(struct lower *L, const struct ast *map, int slot, int32_t at);
+/* A value of type `to` (an integer, a string, a tuple) at slot+off: e's
+ * value, laid out as `to` says (a shorter string is zero-padded). */
+void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type *to, int slot,
+		      int32_t off);
+/* Leave the probe (return, exit()): what follows is unreachable. */
+void lower_return(struct lower *L, eq_loc loc);
 
 #endif
 #endif

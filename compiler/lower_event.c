@@ -75,8 +75,7 @@ static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
 }
 
-/* An event with no arguments: print(@m), clear(@m), exit(). */
-void lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
+struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
 {
 	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
@@ -84,6 +83,63 @@ void lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc
 	int slot = ir_slot_new(L->arena, L->f, 8, false);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	send_record(L, slot, 8, loc);
+	return &L->env->outputs.items[id];
+}
+
+/* A record too big for the stack is an error on the user's line. */
+static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
+{
+	if (size <= RECORD_LIMIT)
+		return true;
+	diag_error(L->env->diag, loc, "this output needs %u bytes of stack, more than the %u "
+		   "bytes it may use; print fewer or shorter strings (--strlen)", size, RECORD_LIMIT);
+	L->failed = true;
+	return false;
+}
+
+void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
+{
+	const struct sema_map *sm = lower_map_info(L, m);
+	uint32_t size = 8 + sm->key_size;
+	if (!record_fits(L, size, loc))
+		return;
+	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)m->sema_id,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = ir_slot_new(L->arena, L->f, size, false);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	lower_key_into(L, m, slot, 8);
+	send_record(L, slot, size, loc);
+}
+
+struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_t offset)
+{
+	struct eq_field f = {EQ_FIELD_INT, offset, ty_slot_size(t), t->is_signed, NULL, 0};
+	if (t->kind == TY_STR) {
+		f.kind = EQ_FIELD_STR;
+	} else if (t->kind == TY_TUPLE) {
+		f.kind = EQ_FIELD_TUPLE;
+		f.nelems = t->nfields;
+		f.elems = ARENA_ARRAY(a, struct eq_field, t->nfields + 1);
+		for (int i = 0; i < t->nfields; i++)
+			f.elems[i] = lower_field_of(a, t->fields[i].type, t->fields[i].offset);
+	}
+	return f;
+}
+
+void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
+{
+	uint32_t size = 8 + ty_slot_size(e->type);
+	if (!record_fits(L, size, loc))
+		return;
+	struct eq_output o = {.kind = EQ_OUT_PRINT_VALUE, .record_size = size,
+			      .value = lower_field_of(L->env->img_arena, e->type, 0),
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = ir_slot_new(L->arena, L->f, size, false);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	lower_value_into(L, e, e->type, slot, 8);
+	send_record(L, slot, size, loc);
 }
 
 /* printf(fmt, args...) and print(value): one record, arguments at 8-byte
@@ -112,12 +168,8 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 			off += 8;
 		}
 	}
-	if (off > RECORD_LIMIT) {
-		diag_error(L->env->diag, loc, "this output needs %u bytes of stack, more than the %u "
-			   "bytes it may use; print fewer or shorter strings (--strlen)", off, RECORD_LIMIT);
-		L->failed = true;
+	if (!record_fits(L, off, loc))
 		return;
-	}
 	o.record_size = off;
 	int id = add_output(L, o);
 	int slot = ir_slot_new(L->arena, L->f, off, false);
@@ -132,24 +184,33 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 	send_record(L, slot, off, loc);
 }
 
-/* The key of a map access, built in a fresh frame slot. */
-int lower_key(struct lower *L, const struct ast *m)
+bool lower_map_is_array(const struct lower *L, const struct ast *m)
 {
 	const struct sema_map *sm = lower_map_info(L, m);
-	int slot = ir_slot_new(L->arena, L->f, sm->key_size, false);
-	if (sm->nkeys == 0) {
-		lower_store(L, slot, 0, 4, ir_imm(0), m->loc);
-		return slot;
-	}
-	for (int i = 0; i < sm->nkeys; i++) {
-		const struct ast *k = m->list.items[i];
-		int32_t off = (int32_t)sm->key_offsets[i];
-		if (sm->keys[i].kind == TY_STR)
-			lower_str_into(L, k, slot, off, sm->keys[i].size);
-		else
-			lower_store(L, slot, off, 8, lower_int(L, k), k->loc);
-	}
+	return sm->nkeys == 0 && sm->value.kind == TY_AGG;
+}
+
+int lower_key(struct lower *L, const struct ast *m)
+{
+	return lower_key_sized(L, m, lower_map_info(L, m)->key_size);
+}
+
+int lower_key_sized(struct lower *L, const struct ast *m, uint32_t slot_size)
+{
+	int slot = ir_slot_new(L->arena, L->f, slot_size, false);
+	lower_key_into(L, m, slot, 0);
 	return slot;
+}
+
+void lower_key_into(struct lower *L, const struct ast *m, int slot, int32_t at)
+{
+	const struct sema_map *sm = lower_map_info(L, m);
+	if (sm->nkeys == 0) {
+		lower_store(L, slot, at, 4, ir_imm(0), m->loc);
+		return;
+	}
+	for (int i = 0; i < sm->nkeys; i++)
+		lower_value_into(L, m->list.items[i], &sm->keys[i], slot, at + (int32_t)sm->key_offsets[i]);
 }
 
 /* p = map_lookup_elem(map, &key); branch on NULL. */
@@ -174,13 +235,6 @@ void lower_update(struct lower *L, int map_index, int key, int value, eq_loc loc
 	count_failure(L, r, DROPS_VALUE_MAP_FULL, loc);
 }
 
-void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
-{
-	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
-	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
-	in->size = size;
-	in->a = v;
-}
 
 struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 {
@@ -309,6 +363,14 @@ void lower_map_assign(struct lower *L, const struct ast *st)
 	else
 		lower_store(L, val, 0, 8, lower_int(L, rhs), rhs->loc);
 	lower_update(L, m->sema_id, key, val, st->loc);
+}
+
+void lower_delete_key(struct lower *L, const struct ast *m, eq_loc loc)
+{
+	int key = lower_key(L, m);
+	int map = lower_map_addr(L, m->sema_id, loc);
+	int kaddr = lower_frame_addr(L, key, 0, loc);
+	lower_call(L, BPF_FUNC_map_delete_elem, loc, 2, ir_reg(map), ir_reg(kaddr));
 }
 
 void lower_call_stmt(struct lower *L, const struct ast *call)

@@ -133,22 +133,67 @@ static struct sema_map *check_map(struct sema *s, struct ast *m)
 	return sm;
 }
 
-/* The value a map will hold: the first assignment decides its kind. */
+/* The value a map will hold: the first assignment decides its kind; an
+ * error names both places. */
 static void map_set_value(struct sema *s, struct sema_map *sm, const struct eq_type *t, eq_loc loc)
 {
 	if (t->kind == TY_NONE)
 		return;
 	if (sm->value.kind == TY_NONE) {
 		sm->value = *t;
+		sm->value_loc = loc;
 		return;
 	}
-	if (sm->value.kind != t->kind) {
-		error(s, loc, "map %s holds %s, it cannot also hold %s", sm->name,
-		      type_name(&sm->value), type_name(t));
+	if (!ty_compatible(&sm->value, t)) {
+		bool both_agg = sm->value.kind == TY_AGG && t->kind == TY_AGG;
+		if (both_agg && sm->value.agg == t->agg) /* lhist with other bounds */
+			error(s, loc, "map %s is an lhist() with other bounds; one map has one set "
+			      "of buckets", sm->name);
+		else
+			error(s, loc, "map %s holds %s, it cannot also hold %s", sm->name,
+			      type_name(&sm->value), type_name(t));
+		if (s->reporting && sm->value_loc.line > 0)
+			diag_note(s->diag, sm->value_loc, "%s was given %s here", sm->name,
+				  type_name(&sm->value));
 		return;
 	}
-	if (t->kind == TY_STR && t->size > sm->value.size)
-		sm->value.size = t->size;
+	sm->value = *ty_unify(s->arena, &sm->value, t);
+}
+
+bool sema_const_int(struct sema *s, struct ast *e, int64_t *value)
+{
+	sema_expr(s, e);
+	uint64_t a, b;
+	switch (e->kind) {
+	case AST_INT:
+		*value = e->ival;
+		return true;
+	case AST_UNARY:
+		if (!sema_const_int(s, e->a, value))
+			return false;
+		a = (uint64_t)*value;
+		*value = e->op == OP_NEG ? (int64_t)(0 - a) : e->op == OP_BNOT ? (int64_t)~a
+		       : e->op == OP_NOT ? !a : (int64_t)a;
+		return e->op != OP_DEREF && e->op != OP_ADDROF;
+	case AST_BINARY: {
+		int64_t x, y;
+		if (!sema_const_int(s, e->a, &x) || !sema_const_int(s, e->b, &y))
+			return false;
+		a = (uint64_t)x, b = (uint64_t)y;
+		switch (e->op) {
+		case OP_ADD: *value = (int64_t)(a + b); return true;
+		case OP_SUB: *value = (int64_t)(a - b); return true;
+		case OP_MUL: *value = (int64_t)(a * b); return true;
+		case OP_DIV: *value = y ? x / y : 0; return y != 0 && !(x == INT64_MIN && y == -1);
+		case OP_SHL: *value = (int64_t)(a << (b & 63)); return true;
+		case OP_BOR: *value = (int64_t)(a | b); return true;
+		case OP_BAND: *value = (int64_t)(a & b); return true;
+		default: return false;
+		}
+	}
+	default:
+		return false;
+	}
 }
 
 static struct sema_var *var_find(struct sema *s, const char *name)
@@ -617,7 +662,7 @@ static void finish_maps(struct sema *s)
 				error(s, m->first, "map %s is never assigned a value", m->name);
 			m->value = ty_s64;
 		}
-		m->value_size = m->value.kind == TY_STR ? m->value.size : 8;
+		m->value_size = m->value.kind == TY_AGG ? agg_value_size(&m->value) : ty_slot_size(&m->value);
 	}
 }
 

@@ -85,6 +85,9 @@ bool sema_int_arg(struct sema *s, struct ast *call, int index);
 /* A map named as a function's argument: print(@m), clear(@m) name a whole
  * map, delete(@m[k]) one entry (with_key).  NULL after an error. */
 struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);
+/* The value of a constant integer expression (literals, $N, + - * / << | &
+ * ~ of them), checked as an expression too; false if it is not one. */
+bool sema_const_int(struct sema *s, struct ast *e, int64_t *value);
 /* "a string", "hist()": for messages. */
 const char *sema_type_name(struct sema *s, const struct eq_type *t);
 

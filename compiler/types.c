@@ -136,3 +136,23 @@ const struct eq_type *agg_read_type(const struct eq_type *agg)
 		return NULL;
 	}
 }
+
+uint32_t agg_value_size(const struct eq_type *agg)
+{
+	switch (agg->agg) {
+	case AGG_AVG: case AGG_STATS: case AGG_MIN: case AGG_MAX:
+		return 16;
+	default:
+		return 8;
+	}
+}
+
+uint32_t agg_buckets(const struct eq_type *agg)
+{
+	if (agg->agg == AGG_HIST)
+		return 65; /* negative, 0, and 2^k <= v < 2^(k+1) for k = 0..62 */
+	if (agg->agg == AGG_LHIST)
+		return (uint32_t)(((uint64_t)agg->lhist_max - (uint64_t)agg->lhist_min) /
+				  (uint64_t)agg->lhist_step) + 2;
+	return 1;
+}

@@ -77,4 +77,9 @@ uint32_t ty_slot_size(const struct eq_type *t);
  * NULL when it has no single value (stats, hist, lhist). */
 const struct eq_type *agg_read_type(const struct eq_type *agg);
 
+/* Bytes of one CPU's value of an aggregation's map (aggregate.c). */
+uint32_t agg_value_size(const struct eq_type *agg);
+/* hist and lhist: how many buckets there are; 1 for the rest. */
+uint32_t agg_buckets(const struct eq_type *agg);
+
 #endif

@@ -20,9 +20,7 @@ static void print_printf(struct eq_session *s, const struct eq_output *o, const 
 		return;
 	fmt_printf(mem, o, data, size);
 	fclose(mem);
-	fputs("{\"type\": \"printf\", \"data\": ", s->opts.out);
-	json__string(s->opts.out, text, len);
-	fputs("}\n", s->opts.out);
+	json__printf(s->opts.out, text, len);
 	free(text);
 }
 
@@ -41,15 +39,35 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	const struct eq_output *o = &img->outputs[index];
+	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
+	if (s->exit_requested && !s->in_end)
+		return 0; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
 	case EQ_OUT_PRINTF:
 		print_printf(s, o, data, (uint32_t)size);
 		break;
 	case EQ_OUT_PRINT_MAP:
-		map__print(s, (int)o->map_index);
+		map__print(s, (int)o->map_index, o->top, o->div);
+		break;
+	case EQ_OUT_PRINT_ENTRY:
+		map__print_entry(s, (int)o->map_index, after);
+		break;
+	case EQ_OUT_PRINT_VALUE:
+		if (s->opts.format == EQ_FORMAT_JSON) {
+			json__value(s->opts.out, &o->value, after);
+		} else {
+			value__print(s->opts.out, &o->value, after, false);
+			fputc('\n', s->opts.out);
+		}
 		break;
 	case EQ_OUT_CLEAR_MAP:
 		map__clear(s, (int)o->map_index);
+		break;
+	case EQ_OUT_ZERO_MAP:
+		map__zero(s, (int)o->map_index);
+		break;
+	case EQ_OUT_DELETE_ENTRY:
+		map__delete_entry(s, (int)o->map_index, after);
 		break;
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;

@@ -25,7 +25,9 @@ struct eq_session {
 	int nlinks, links_cap;
 	struct ring_buffer *rb;
 	int ncpus;               /* possible CPUs: per-CPU values come in this many slots */
-	bool exit_requested;     /* exit() in the script */
+	bool *zeroed;            /* by map: zero() ran on it since the last clear() */
+	bool exit_requested;     /* exit() in the script: later events are ignored */
+	bool in_end;             /* END is running: its events are printed */
 	bool began;              /* BEGIN ran: END runs at exit */
 	long malformed;          /* records that made no sense */
 };
@@ -65,10 +67,51 @@ int special__run(struct eq_session *s, int prog);
 /* events.c */
 int events__open(struct eq_session *s);
 void events__drain(struct eq_session *s);
+/* A user map read out of the kernel (map_view.c): one entry per key, the
+ * CPUs' values combined, sorted as bpftrace prints them. */
+struct map_entry {
+	const unsigned char *key;   /* the user's key (a histogram's without the bucket) */
+	const unsigned char *value; /* a plain value's bytes (int, string, tuple) */
+	int64_t number;             /* count, sum, min, max, int; avg and stats: the
+	                               average; histograms: the total count */
+	int64_t count, total;       /* avg, stats */
+	uint64_t *buckets;          /* hist, lhist: counts by bucket */
+};
+struct map_view {
+	const struct eq_map *m;
+	struct map_entry *entries;
+	int count, cap;
+	uint32_t key_size;          /* bytes of the user's key */
+};
+int map_view__read(struct eq_session *s, int map, struct map_view *v);
+int map_view__read_key(struct eq_session *s, int map, const unsigned char *key, struct map_view *v);
+void map_view__free(struct map_view *v);
+/* The first entry print(@m, top) shows. */
+int map_view__first_shown(const struct map_view *v, uint32_t top);
+bool map__is_hist(const struct eq_map *m);
+int map__buckets(const struct eq_map *m);
+size_t map__value_bytes(const struct eq_session *s, const struct eq_map *m);
+
 /* format.c */
-void map__print(struct eq_session *s, int map);
-void map__clear(struct eq_session *s, int map);
-void maps__print_all(struct eq_session *s);
+void value__print(FILE *out, const struct eq_field *f, const void *data, bool json);
+void key__print(FILE *out, const struct eq_map *m, const unsigned char *key, bool json);
 void json__string(FILE *out, const char *s, size_t n);
+/* format_map.c */
+void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div);
+void map__print_entry(struct eq_session *s, int map, const unsigned char *key);
+void entry__print_number(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div);
+void map__clear(struct eq_session *s, int map);
+void map__zero(struct eq_session *s, int map);
+void map__delete_entry(struct eq_session *s, int map, const unsigned char *key);
+void maps__print_all(struct eq_session *s);
+/* format_hist.c */
+void hist__print(FILE *out, const struct eq_map *m, const uint64_t *buckets, uint32_t div);
+void hist__print_json(FILE *out, const struct eq_map *m, const uint64_t *buckets, uint32_t div);
+/* format_json.c */
+void json__map(FILE *out, const struct map_view *v, uint32_t top, uint32_t div);
+void json__entry(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div);
+void json__count(FILE *out, const char *type, const char *field, uint64_t n);
+void json__printf(FILE *out, const char *text, size_t len);
+void json__value(FILE *out, const struct eq_field *f, const void *data);
 
 #endif

@@ -53,7 +53,8 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 	s->btf_fd = -1;
 	s->map_fds = malloc(sizeof(int) * ((size_t)img->nmaps + 1));
 	s->prog_fds = malloc(sizeof(int) * ((size_t)img->nprogs + 1));
-	if (!s->map_fds || !s->prog_fds)
+	s->zeroed = calloc((size_t)img->nmaps + 1, sizeof(bool));
+	if (!s->map_fds || !s->prog_fds || !s->zeroed)
 		return -ENOMEM;
 	for (int i = 0; i < img->nmaps; i++)
 		s->map_fds[i] = -1;
@@ -147,7 +148,10 @@ int rt_session_attach(struct eq_session *s)
 		int probes = 0; /* the script's: a syscall dispatcher is not one */
 		for (int i = 0; i < img->nprogs; i++)
 			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH;
-		fprintf(s->opts.out, "Attaching %d probe%s...\n", probes, probes == 1 ? "" : "s");
+		if (s->opts.format == EQ_FORMAT_JSON)
+			json__count(s->opts.out, "attached_probes", "probes", (uint64_t)probes);
+		else
+			fprintf(s->opts.out, "Attaching %d probe%s...\n", probes, probes == 1 ? "" : "s");
 		fflush(s->opts.out);
 	}
 	s->began = true;
@@ -203,11 +207,15 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 		return;
 	const struct eq_image *img = s->img;
 	detach_all(s); /* nothing new arrives while the maps are printed */
+	events__drain(s); /* what came before END, up to an exit() */
+	s->in_end = true;
 	if (run_end && s->began)
 		for (int i = 0; i < img->nprogs; i++)
 			if (img->progs[i].attach == EQ_ATTACH_END)
 				special__run(s, i);
 	events__drain(s);
+	if (s->began && s->opts.format != EQ_FORMAT_JSON)
+		fputs("\n\n", s->opts.out); /* bpftrace's two newlines before the maps */
 	if (s->began)
 		maps__print_all(s);
 	fflush(s->opts.out); /* the maps first, then what went wrong, even on one terminal */
@@ -215,7 +223,9 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 		uint32_t key = 0;
 		uint64_t value[3] = {0, 0, 0}; /* see EQ_MAP_DROPS */
 		bool read = !bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value);
-		if (read && value[0])
+		if (read && value[0] && s->opts.format == EQ_FORMAT_JSON)
+			json__count(s->opts.out, "lost_events", "events", value[0]);
+		else if (read && value[0])
 			fprintf(s->opts.err, "ebpfq: %llu event%s lost: the ring buffer was full\n",
 				(unsigned long long)value[0], value[0] == 1 ? "" : "s");
 		if (read && value[2])
@@ -244,6 +254,7 @@ void rt_session_free(struct eq_session *s)
 		close(s->btf_fd);
 	free(s->map_fds);
 	free(s->prog_fds);
+	free(s->zeroed);
 	free(s->links);
 	free(s);
 }

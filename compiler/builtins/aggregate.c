@@ -1,53 +1,335 @@
-/* aggregate.c - aggregations: count(), sum(x).
+/* aggregate.c - aggregations: count(), sum(x), avg(x), min(x), max(x),
+ * stats(x), hist(x), lhist(x, min, max, step).
  *
- * An aggregation is only ever the value given to a map (`@m[k] = count()`);
- * its map is per CPU, so a hit is a plain read-modify-write of this CPU's
- * value with no atomics and no race, and user space combines the CPUs. */
+ * An aggregation is only ever the value given to a map (`@m[k] = hist(x)`).
+ * Its map is per CPU, so a hit is a plain read-modify-write of this CPU's
+ * value, with no atomics and no race, and user space combines the CPUs
+ * exactly.  Each CPU's value:
+ *
+ *   count, sum        u64 / s64: the running total
+ *   avg, stats        {u64 count, s64 total}: one lookup updates both
+ *   min, max          {s64 value, u64 seen}: seen tells a CPU that never
+ *                     saw a value (zeroed when another CPU made the entry)
+ *   hist, lhist       u64: how many values fell in one bucket; the bucket
+ *                     is the last u64 of the key (a key-less histogram is
+ *                     an array indexed by bucket, so its lookup never misses)
+ *
+ * hist's buckets are bpftrace's: 0 for negative values, 1 for 0, and
+ * 2 + floor(log2 v) for v >= 1.  lhist's: 0 below min, 1 + (v - min) / step
+ * up to max, and the last one from max up.
+ */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
+#include <inttypes.h>
+
 #include "builtins.h"
 #include "lower.h"
 #include "sema.h"
+
+/* ---- checking ------------------------------------------------------------------ */
 
 static const struct eq_type *check_count(struct sema *s, struct ast *call)
 {
 	return ty_agg(s->arena, AGG_COUNT, false);
 }
 
-static const struct eq_type *check_sum(struct sema *s, struct ast *call)
+/* The aggregation a call names, of one integer argument. */
+static const struct eq_type *check_of_value(struct sema *s, struct ast *call, enum agg_kind agg)
 {
 	struct ast *a = call->list.items[0];
 	const struct eq_type *t = sema_expr(s, a);
 	if (t->kind != TY_INT && t->kind != TY_NONE)
-		sema_error(s, a->loc, "sum() adds integers, not %s", sema_type_name(s, t));
-	return ty_agg(s->arena, AGG_SUM, true);
+		sema_error(s, a->loc, "%s() takes an integer, not %s", call->name, sema_type_name(s, t));
+	/* sum, min and max keep their values' signedness, as bpftrace does; an
+	 * average, statistics and buckets are signed */
+	bool keeps_sign = agg == AGG_SUM || agg == AGG_MIN || agg == AGG_MAX;
+	return ty_agg(s->arena, agg, keeps_sign ? t->kind != TY_INT || t->is_signed : true);
 }
 
-/* @m[k] = count() / sum(x): add to this CPU's value, or insert it. */
-static void lower_add(struct lower *L, const struct ast *m, const struct ast *call)
+static const struct eq_type *check_sum(struct sema *s, struct ast *call)
 {
-	int key = lower_key(L, m);
-	struct ir_val v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
+	return check_of_value(s, call, AGG_SUM);
+}
+
+static const struct eq_type *check_avg(struct sema *s, struct ast *call)
+{
+	return check_of_value(s, call, AGG_AVG);
+}
+
+static const struct eq_type *check_min(struct sema *s, struct ast *call)
+{
+	return check_of_value(s, call, AGG_MIN);
+}
+
+static const struct eq_type *check_max(struct sema *s, struct ast *call)
+{
+	return check_of_value(s, call, AGG_MAX);
+}
+
+static const struct eq_type *check_stats(struct sema *s, struct ast *call)
+{
+	return check_of_value(s, call, AGG_STATS);
+}
+
+static const struct eq_type *check_hist(struct sema *s, struct ast *call)
+{
+	return check_of_value(s, call, AGG_HIST);
+}
+
+enum { LHIST_MAX_BUCKETS = 1000 }; /* bpftrace's limit */
+
+/* lhist(x, min, max, step): the range and step are constants, checked here
+ * with the user's numbers.  Unlike bpftrace, min may be negative. */
+static const struct eq_type *check_lhist(struct sema *s, struct ast *call)
+{
+	static const char *const what[] = {NULL, "the lowest value (min)", "the highest value (max)",
+					   "the bucket width (step)"};
+	const struct eq_type *t = check_of_value(s, call, AGG_LHIST);
+	int64_t v[4] = {0};
+	bool ok = true;
+	for (int i = 1; i < 4; i++) {
+		struct ast *a = call->list.items[i];
+		if (!sema_const_int(s, a, &v[i])) {
+			sema_error(s, a->loc, "lhist()'s %s must be a constant number", what[i]);
+			ok = false;
+		}
+	}
+	if (!ok)
+		return t;
+	struct ast *max = call->list.items[2], *step = call->list.items[3];
+	if (v[3] < 1)
+		sema_error(s, step->loc, "lhist()'s step must be at least 1, not %" PRId64, v[3]);
+	else if (v[1] >= v[2])
+		sema_error(s, max->loc, "lhist()'s max (%" PRId64 ") must be greater than its min (%" PRId64 ")",
+			   v[2], v[1]);
+	else if ((uint64_t)v[2] - (uint64_t)v[1] < (uint64_t)v[3])
+		sema_error(s, step->loc, "lhist()'s step (%" PRId64 ") is wider than the range %" PRId64
+			   "..%" PRId64, v[3], v[1], v[2]);
+	else if (((uint64_t)v[2] - (uint64_t)v[1]) / (uint64_t)v[3] > LHIST_MAX_BUCKETS)
+		sema_error(s, step->loc, "lhist() would have %" PRIu64 " buckets, at most %d are allowed: "
+			   "use a wider step", ((uint64_t)v[2] - (uint64_t)v[1]) / (uint64_t)v[3],
+			   LHIST_MAX_BUCKETS);
+	else
+		return ty_new(s->arena, (struct eq_type){.kind = TY_AGG, .size = 8, .agg = AGG_LHIST,
+			.is_signed = true, .lhist_min = v[1], .lhist_max = v[2], .lhist_step = v[3]});
+	return &ty_none;
+}
+
+/* ---- buckets ----------------------------------------------------------------------- */
+
+static int64_t agg_hist_bucket(int64_t v)
+{
+	if (v < 0)
+		return 0;
+	int64_t b = 1;
+	for (uint64_t x = (uint64_t)v; x; x >>= 1)
+		b++;
+	return b;
+}
+
+static int64_t agg_lhist_bucket(const struct eq_type *t, int64_t v)
+{
+	if (v < t->lhist_min)
+		return 0;
+	uint64_t nbuckets = ((uint64_t)t->lhist_max - (uint64_t)t->lhist_min) / (uint64_t)t->lhist_step;
+	if (v >= t->lhist_max)
+		return (int64_t)nbuckets + 1;
+	return (int64_t)(((uint64_t)v - (uint64_t)t->lhist_min) / (uint64_t)t->lhist_step) + 1;
+}
+
+/* d = d op b, in place (the IR is not SSA). */
+static void update_vreg(struct lower *L, enum ir_op op, int d, struct ir_val b, eq_loc loc)
+{
+	struct ir_insn *in = lower_emit(L, op, loc);
+	in->dst = d, in->a = ir_reg(d), in->b = b;
+}
+
+/* hist's bucket: a binary search for the highest bit set, six
+ * compare-and-shift steps for 64 bits. */
+static struct ir_val hist_bucket(struct lower *L, struct ir_val v, eq_loc loc)
+{
+	if (v.kind == IRV_IMM)
+		return ir_imm(agg_hist_bucket(v.imm));
+	int d = ir_vreg_new(L->f), x = ir_vreg_new(L->f);
+	struct ir_block *neg = lower_block(L), *not_neg = lower_block(L), *zero = lower_block(L),
+			*pos = lower_block(L), *join = lower_block(L);
+	lower_branch(L, IRC_SLT, v, ir_imm(0), neg, not_neg, loc);
+	lower_place(L, neg);
+	lower_mov(L, d, ir_imm(0), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, not_neg);
+	lower_branch(L, IRC_EQ, v, ir_imm(0), zero, pos, loc);
+	lower_place(L, zero);
+	lower_mov(L, d, ir_imm(1), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, pos);
+	lower_mov(L, x, v, loc);
+	lower_mov(L, d, ir_imm(2), loc);
+	for (int shift = 32; shift >= 1; shift /= 2) {
+		struct ir_block *step = lower_block(L), *next = lower_block(L);
+		lower_branch(L, IRC_UGE, ir_reg(x), ir_imm((int64_t)1 << shift), step, next, loc);
+		lower_place(L, step);
+		update_vreg(L, IR_SHR, x, ir_imm(shift), loc);
+		update_vreg(L, IR_ADD, d, ir_imm(shift), loc);
+		lower_jump(L, next, loc);
+		lower_place(L, next);
+	}
+	lower_jump(L, join, loc);
+	lower_place(L, join);
+	return ir_reg(d);
+}
+
+static bool is_power_of_two(int64_t n)
+{
+	return n > 0 && !(n & (n - 1));
+}
+
+static struct ir_val lhist_bucket(struct lower *L, const struct eq_type *t, struct ir_val v, eq_loc loc)
+{
+	if (v.kind == IRV_IMM)
+		return ir_imm(agg_lhist_bucket(t, v.imm));
+	int64_t last = agg_lhist_bucket(t, t->lhist_max);
+	int d = ir_vreg_new(L->f);
+	struct ir_block *below = lower_block(L), *not_below = lower_block(L), *above = lower_block(L),
+			*inside = lower_block(L), *join = lower_block(L);
+	lower_branch(L, IRC_SLT, v, ir_imm(t->lhist_min), below, not_below, loc);
+	lower_place(L, below);
+	lower_mov(L, d, ir_imm(0), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, not_below);
+	lower_branch(L, IRC_SGE, v, ir_imm(t->lhist_max), above, inside, loc);
+	lower_place(L, above);
+	lower_mov(L, d, ir_imm(last), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, inside);
+	struct ir_val off = lower_arith(L, IR_SUB, v, ir_imm(t->lhist_min), loc);
+	struct ir_val index;
+	if (is_power_of_two(t->lhist_step)) {
+		int shift = 0;
+		while ((int64_t)1 << shift < t->lhist_step)
+			shift++;
+		index = lower_arith(L, IR_SHR, off, ir_imm(shift), loc);
+	} else {
+		index = lower_arith(L, IR_UDIV, off, ir_imm(t->lhist_step), loc);
+	}
+	lower_mov(L, d, lower_arith(L, IR_ADD, index, ir_imm(1), loc), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, join);
+	return ir_reg(d);
+}
+
+/* ---- updating ------------------------------------------------------------------------ */
+
+/* *(u64 *)(p + off) += v on this CPU's value. */
+static void add_at(struct lower *L, int p, int32_t off, struct ir_val v, eq_loc loc)
+{
+	int cur = lower_load(L, p, off, 8, false, loc);
+	lower_store_at(L, p, off, 8, ir_reg(lower_binop(L, IR_ADD, ir_reg(cur), v, loc)), loc);
+}
+
+/* min/max: keep v if this CPU has seen nothing yet or v beats its value. */
+static void keep_extreme(struct lower *L, int p, struct ir_val v, enum agg_kind agg, bool is_signed,
+			 struct ir_block *join, eq_loc loc)
+{
+	struct ir_block *seen = lower_block(L), *take = lower_block(L);
+	int flag = lower_load(L, p, 8, 8, false, loc);
+	lower_branch(L, IRC_EQ, ir_reg(flag), ir_imm(0), take, seen, loc);
+	lower_place(L, seen);
+	int cur = lower_load(L, p, 0, 8, false, loc);
+	enum ir_cond beats = agg == AGG_MIN ? (is_signed ? IRC_SLT : IRC_ULT)
+					     : (is_signed ? IRC_SGT : IRC_UGT);
+	lower_branch(L, beats, v, ir_reg(cur), take, join, loc);
+	lower_place(L, take);
+	lower_store_at(L, p, 0, 8, v, loc);
+	lower_store_at(L, p, 8, 8, ir_imm(1), loc);
+}
+
+/* The value a new entry starts with on this CPU, into a frame slot. */
+static int first_value(struct lower *L, enum agg_kind agg, struct ir_val v, eq_loc loc)
+{
+	int slot = ir_slot_new(L->arena, L->f, agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN ||
+			       agg == AGG_MAX ? 16 : 8, false);
+	switch (agg) {
+	case AGG_AVG: case AGG_STATS:
+		lower_store(L, slot, 0, 8, ir_imm(1), loc);
+		lower_store(L, slot, 8, 8, v, loc);
+		break;
+	case AGG_MIN: case AGG_MAX:
+		lower_store(L, slot, 0, 8, v, loc);
+		lower_store(L, slot, 8, 8, ir_imm(1), loc);
+		break;
+	default:
+		lower_store(L, slot, 0, 8, v, loc);
+	}
+	return slot;
+}
+
+/* The key of a histogram's entry: the user's key and then the bucket (a
+ * key-less histogram's key is the bucket alone, a u32 array index). */
+static int bucket_key(struct lower *L, const struct ast *m, struct ir_val bucket)
+{
+	const struct sema_map *sm = lower_map_info(L, m);
+	if (sm->nkeys == 0) {
+		int slot = ir_slot_new(L->arena, L->f, 8, false);
+		lower_store(L, slot, 0, 8, bucket, m->loc);
+		return slot;
+	}
+	int slot = lower_key_sized(L, m, sm->key_size + 8);
+	lower_store(L, slot, (int32_t)sm->key_size, 8, bucket, m->loc);
+	return slot;
+}
+
+/* @m[k] = AGG(v): update this CPU's value of the entry, or create it. */
+static void lower_aggregate(struct lower *L, const struct ast *m, const struct ast *call)
+{
+	const struct eq_type *t = call->type;
+	enum agg_kind agg = t->agg;
+	eq_loc loc = m->loc;
+	struct ir_val v;
+	int key;
+	if (agg == AGG_HIST || agg == AGG_LHIST) { /* the value decides the key */
+		v = lower_int(L, call->list.items[0]);
+		struct ir_val b = agg == AGG_HIST ? hist_bucket(L, v, loc) : lhist_bucket(L, t, v, loc);
+		key = bucket_key(L, m, b);
+		v = ir_imm(1);
+	} else {
+		key = lower_key(L, m);
+		v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
+	}
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lower_lookup(L, m, key, hit, miss);
 	lower_place(L, hit);
-	int sum = lower_binop(L, IR_ADD, ir_reg(lower_load(L, p, 0, 8, false, m->loc)), v, m->loc);
-	lower_store_at(L, p, 0, 8, ir_reg(sum), m->loc);
-	lower_jump(L, join, m->loc);
-	lower_place(L, miss);
-	if (lower_map_info(L, m)->nkeys > 0) { /* a key-less map is an array: never missing */
-		int val = ir_slot_new(L->arena, L->f, 8, false);
-		lower_store(L, val, 0, 8, v, m->loc);
-		lower_update(L, m->sema_id, key, val, m->loc);
+	switch (agg) {
+	case AGG_AVG: case AGG_STATS:
+		add_at(L, p, 0, ir_imm(1), loc);
+		add_at(L, p, 8, v, loc);
+		break;
+	case AGG_MIN: case AGG_MAX:
+		keep_extreme(L, p, v, agg, t->is_signed, join, loc);
+		break;
+	default:
+		add_at(L, p, 0, v, loc);
 	}
-	lower_jump(L, join, m->loc);
+	lower_jump(L, join, loc);
+	lower_place(L, miss);
+	if (!lower_map_is_array(L, m)) /* an array's lookup never misses */
+		lower_update(L, m->sema_id, key, first_value(L, agg, v, loc), loc);
+	lower_jump(L, join, loc);
 	lower_place(L, join);
 }
 
+#define AGG(n, nargs, chk) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = nargs, .max_args = nargs, \
+	 .check = chk, .lower_update = lower_aggregate}
+
 const struct builtin builtins_aggregate[] = {
-	{.name = "count", .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = 0, .max_args = 0,
-	 .check = check_count, .lower_update = lower_add},
-	{.name = "sum", .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = 1, .max_args = 1,
-	 .check = check_sum, .lower_update = lower_add},
+	AGG("count", 0, check_count),
+	AGG("sum", 1, check_sum),
+	AGG("avg", 1, check_avg),
+	AGG("min", 1, check_min),
+	AGG("max", 1, check_max),
+	AGG("stats", 1, check_stats),
+	AGG("hist", 1, check_hist),
+	AGG("lhist", 4, check_lhist),
 	{0},
 };

@@ -1,31 +1,55 @@
 /* maps.c - operations on a whole map or one of its entries: delete(),
- * clear(). */
+ * clear(), zero(). */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include "builtins.h"
 #include "lower.h"
 #include "sema.h"
 
+/* delete(@m[k1, k2]), and bpftrace's newer delete(@m, key) and
+ * delete(@m, (k1, k2)), which are rewritten to the first form here.
+ * delete(@m) of a key-less map empties it. */
 static const struct eq_type *check_delete(struct sema *s, struct ast *call)
 {
-	sema_map_arg(s, call, true);
+	struct ast *m = call->list.items[0];
+	if (call->list.count == 2 && m->kind == AST_MAP && m->list.count == 0) {
+		struct ast *key = call->list.items[1];
+		if (key->kind == AST_TUPLE)
+			m->list = key->list;
+		else
+			ast_append(s->arena, m, key);
+		call->list.count = 1;
+	} else if (call->list.count == 2) {
+		sema_error(s, call->list.items[1]->loc, "delete() takes a map and a key, as in "
+			   "delete(@m, key) or delete(@m[key])");
+		return &ty_none;
+	}
+	struct sema_map *sm = sema_map_arg(s, call, m->list.count > 0);
+	if (sm && sm->nkeys > 0 && m->list.count == 0)
+		sema_error(s, m->loc, "delete() of a map with keys takes the key: delete(%s[key]) "
+			   "(clear(%s) empties it)", m->name, m->name);
 	return &ty_none;
 }
 
 static void lower_delete(struct lower *L, const struct ast *call)
 {
 	const struct ast *m = call->list.items[0];
-	int key = lower_key(L, m);
-	int map = lower_map_addr(L, m->sema_id, call->loc);
-	int kaddr = lower_frame_addr(L, key, 0, call->loc);
-	lower_call(L, BPF_FUNC_map_delete_elem, call->loc, 2, ir_reg(map), ir_reg(kaddr));
+	const struct sema_map *sm = lower_map_info(L, m);
+	bool hist = sm->value.kind == TY_AGG && (sm->value.agg == AGG_HIST || sm->value.agg == AGG_LHIST);
+	if (sm->nkeys == 0) /* a key-less map is emptied (an array cannot lose its entry) */
+		lower_send_event(L, EQ_OUT_CLEAR_MAP, m->sema_id, call->loc);
+	else if (hist) /* one kernel entry per bucket: user space finds them */
+		lower_send_key_event(L, EQ_OUT_DELETE_ENTRY, m, call->loc);
+	else
+		lower_delete_key(L, m, call->loc);
 }
 
-static const struct eq_type *check_clear(struct sema *s, struct ast *call)
+/* clear(@m), zero(@m): a whole map. */
+static const struct eq_type *check_whole_map(struct sema *s, struct ast *call)
 {
 	struct ast *m = call->list.items[0];
 	if (sema_map_arg(s, call, false) && m->list.count > 0)
-		sema_error(s, m->loc, "clear() takes a whole map: clear(%s)", m->name);
+		sema_error(s, m->loc, "%s() takes a whole map: %s(%s)", call->name, call->name, m->name);
 	return &ty_none;
 }
 
@@ -34,10 +58,18 @@ static void lower_clear(struct lower *L, const struct ast *call)
 	lower_send_event(L, EQ_OUT_CLEAR_MAP, call->list.items[0]->sema_id, call->loc);
 }
 
+static void lower_zero_map(struct lower *L, const struct ast *call)
+{
+	lower_send_event(L, EQ_OUT_ZERO_MAP, call->list.items[0]->sema_id, call->loc);
+}
+
+#define MAP_OP(n, min, max, chk, low) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
+	 .check = chk, .lower_stmt = low}
+
 const struct builtin builtins_maps[] = {
-	{.name = "delete", .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = 1, .max_args = 1,
-	 .check = check_delete, .lower_stmt = lower_delete},
-	{.name = "clear", .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = 1, .max_args = 1,
-	 .check = check_clear, .lower_stmt = lower_clear},
+	MAP_OP("delete", 1, 2, check_delete, lower_delete),
+	MAP_OP("clear", 1, 1, check_whole_map, lower_clear),
+	MAP_OP("zero", 1, 1, check_whole_map, lower_zero_map),
 	{0},
 };

@@ -5,6 +5,7 @@
  * arguments' types, so the runtime never meets a mismatch. */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
+#include <stdint.h>
 #include <string.h>
 
 #include "builtins.h"
@@ -102,26 +103,56 @@ static void lower_printf_call(struct lower *L, const struct ast *call)
 
 /* ---- print -------------------------------------------------------------------- */
 
+/* print(@m[, top[, div]]), print(@m[key]), print(value). */
 static const struct eq_type *check_print(struct sema *s, struct ast *call)
 {
 	struct ast *a = call->list.items[0];
-	if (a->kind == AST_MAP && a->list.count == 0)
-		sema_map_arg(s, call, false);
-	else if (sema_expr(s, a)->kind != TY_INT && a->type->kind != TY_STR &&
-		 a->type->kind != TY_NONE)
-		sema_error(s, a->loc, "print() prints an integer, a string or a map, not %s",
-			   sema_type_name(s, a->type));
+	if (a->kind == AST_MAP && a->list.count == 0) {
+		struct sema_map *sm = sema_map_arg(s, call, false);
+		for (int i = 1; i < call->list.count; i++) {
+			struct ast *n = call->list.items[i];
+			int64_t v;
+			if (!sema_const_int(s, n, &v) || v < 0 || v > UINT32_MAX)
+				sema_error(s, n->loc, "print()'s %s must be a constant number from 0 up",
+					   i == 1 ? "top (how many entries)" : "div (what values are divided by)");
+			else /* lowering reads the number */
+				*n = (struct ast){.kind = AST_INT, .loc = n->loc, .ival = v, .type = &ty_s64};
+		}
+		if (sm && sm->value.kind == TY_AGG && sm->value.agg == AGG_STATS && call->list.count > 1)
+			sema_warning(s, call->loc, "print()'s top and div arguments are ignored when used "
+				     "on stats() maps");
+		return &ty_none;
+	}
+	const struct eq_type *t = sema_expr(s, a);
+	if (call->list.count > 1)
+		sema_error(s, call->list.items[1]->loc, "print() of a value takes no more arguments; "
+			   "top and div are for whole maps, as in print(@m, 10)");
+	if (a->kind == AST_MAP && t->kind == TY_AGG)
+		return &ty_none; /* an entry of any aggregation: printed by the runtime */
+	if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE)
+		sema_error(s, a->loc, "print() prints an integer, a string, a tuple or a map, not %s",
+			   sema_type_name(s, t));
 	return &ty_none;
+}
+
+/* print's top and div, which sema made numbers. */
+static uint32_t const_arg(const struct ast *call, int index, uint32_t otherwise)
+{
+	return index < call->list.count ? (uint32_t)call->list.items[index]->ival : otherwise;
 }
 
 static void lower_print(struct lower *L, const struct ast *call)
 {
 	const struct ast *a = call->list.items[0];
-	if (a->type->kind == TY_MAP)
-		lower_send_event(L, EQ_OUT_PRINT_MAP, a->sema_id, call->loc);
-	else
-		lower_printf(L, a->type->kind == TY_STR ? "%s\n" : a->type->is_signed ? "%d\n" : "%u\n",
-			     &call->list.items[0], 1, call->loc);
+	if (a->type->kind == TY_MAP) {
+		struct eq_output *o = lower_send_event(L, EQ_OUT_PRINT_MAP, a->sema_id, call->loc);
+		o->top = const_arg(call, 1, 0);
+		o->div = const_arg(call, 2, 1);
+	} else if (a->kind == AST_MAP && lower_map_info(L, a)->value.kind == TY_AGG) {
+		lower_send_key_event(L, EQ_OUT_PRINT_ENTRY, a, call->loc);
+	} else {
+		lower_print_value(L, a, call->loc);
+	}
 }
 
 /* ---- exit --------------------------------------------------------------------- */
@@ -131,9 +162,11 @@ static const struct eq_type *check_nothing(struct sema *s, struct ast *call)
 	return &ty_none;
 }
 
+/* exit() ends the action where it stands, as return does. */
 static void lower_exit(struct lower *L, const struct ast *call)
 {
 	lower_send_event(L, EQ_OUT_EXIT, 0, call->loc);
+	lower_return(L, call->loc);
 }
 
 #define STATEMENT(n, min, max, chk, low) \
@@ -142,7 +175,7 @@ static void lower_exit(struct lower *L, const struct ast *call)
 
 const struct builtin builtins_output[] = {
 	STATEMENT("printf", 0, 1000, check_printf, lower_printf_call),
-	STATEMENT("print", 1, 1, check_print, lower_print),
+	STATEMENT("print", 1, 3, check_print, lower_print),
 	STATEMENT("exit", 0, 0, check_nothing, lower_exit),
 	{0},
 };

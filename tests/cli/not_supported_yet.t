@@ -1,2 +1,2 @@
-args: -e 'BEGIN { @h = hist(1); }'
+args: -e 'BEGIN { $a = kaddr("do_nanosleep"); }'
 status: 2

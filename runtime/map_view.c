@@ -1,0 +1,311 @@
+/* map_view.c - a user map read out of the kernel, its per-CPU values
+ * combined, its entries sorted as bpftrace prints them.
+ *
+ * Combining follows the per-CPU layouts of compiler/builtins/aggregate.c:
+ * counts and sums add up, averages and statistics add counts and totals,
+ * min and max take the extreme of the CPUs that saw a value, histograms add
+ * each bucket.  A histogram's kernel entries are one per (key, bucket):
+ * they are sorted by key and gathered into one entry per key.  All of it is
+ * linear-logarithmic in the number of entries. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+static int64_t read_s64(const unsigned char *p)
+{
+	int64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+bool map__is_hist(const struct eq_map *m)
+{
+	return m->value_kind == EQ_VALUE_HIST || m->value_kind == EQ_VALUE_LHIST;
+}
+
+int map__buckets(const struct eq_map *m)
+{
+	if (m->value_kind == EQ_VALUE_HIST)
+		return 65;
+	if (m->value_kind == EQ_VALUE_LHIST)
+		return (int)(((uint64_t)m->lhist_max - (uint64_t)m->lhist_min) / (uint64_t)m->lhist_step) + 2;
+	return 0;
+}
+
+/* Bytes of the user's key: a histogram's kernel key has the bucket after it. */
+static uint32_t user_key_size(const struct eq_map *m)
+{
+	if (!m->has_key)
+		return 0;
+	return map__is_hist(m) ? m->key_size - 8 : m->key_size;
+}
+
+/* Bytes of all CPUs' values as a lookup returns them. */
+size_t map__value_bytes(const struct eq_session *s, const struct eq_map *m)
+{
+	size_t one = (m->value_size + 7) & ~7u;
+	return m->is_percpu ? one * (size_t)s->ncpus : m->value_size;
+}
+
+/* Combine one entry's per-CPU values into e; false if nothing was ever
+ * stored in it (a key-less aggregation's array slot still zero). */
+static bool combine(const struct eq_session *s, const struct eq_map *m, const unsigned char *v,
+		    struct map_entry *e)
+{
+	if (!m->is_percpu) {
+		e->value = v;
+		e->number = m->value_kind == EQ_VALUE_INT ? read_s64(v) : 0;
+		return true;
+	}
+	size_t stride = (m->value_size + 7) & ~7u;
+	bool seen = false, is_signed = m->value_field.is_signed;
+	for (int cpu = 0; cpu < s->ncpus; cpu++) {
+		const unsigned char *p = v + stride * (size_t)cpu;
+		int64_t a = read_s64(p), b = m->value_size >= 16 ? read_s64(p + 8) : 0;
+		switch (m->value_kind) {
+		case EQ_VALUE_AVG: case EQ_VALUE_STATS:
+			e->count += a, e->total += b;
+			seen = seen || a;
+			break;
+		case EQ_VALUE_MIN: case EQ_VALUE_MAX: {
+			if (!b)
+				break;
+			bool less = is_signed ? a < e->number : (uint64_t)a < (uint64_t)e->number;
+			if (!seen || less == (m->value_kind == EQ_VALUE_MIN))
+				e->number = a;
+			seen = true;
+			break;
+		}
+		default: /* count, sum, a histogram's bucket */
+			e->number = (int64_t)((uint64_t)e->number + (uint64_t)a);
+			seen = seen || a;
+		}
+	}
+	if (m->value_kind == EQ_VALUE_AVG || m->value_kind == EQ_VALUE_STATS)
+		e->number = e->count ? e->total / e->count : 0;
+	return seen;
+}
+
+/* ---- sorting ------------------------------------------------------------------ */
+
+/* Keys compare part by part: integers as unsigned 64-bit numbers, strings
+ * as strings, as bpftrace's sort_by_key does. */
+static int compare_field(const struct eq_field *f, const unsigned char *a, const unsigned char *b)
+{
+	if (f->kind == EQ_FIELD_STR)
+		return strncmp((const char *)a + f->offset, (const char *)b + f->offset, f->size);
+	if (f->kind == EQ_FIELD_TUPLE) {
+		for (int i = 0; i < f->nelems; i++) {
+			int c = compare_field(&f->elems[i], a + f->offset, b + f->offset);
+			if (c)
+				return c;
+		}
+		return 0;
+	}
+	uint64_t x = (uint64_t)read_s64(a + f->offset), y = (uint64_t)read_s64(b + f->offset);
+	return x < y ? -1 : x > y;
+}
+
+static int compare_keys(const struct eq_map *m, const unsigned char *a, const unsigned char *b)
+{
+	for (int i = 0; i < m->nkey_fields; i++) {
+		int c = compare_field(&m->key_fields[i], a, b);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+/* bpftrace's order: by value where the value is a number (signed unless
+ * it is a count or an unsigned sum, min or max), by total count for
+ * histograms, by key for strings and tuples; equal values by key. */
+static int by_value(const void *pa, const void *pb, void *arg)
+{
+	const struct map_entry *x = pa, *y = pb;
+	const struct eq_map *m = arg;
+	bool by_number = m->value_kind != EQ_VALUE_STR && m->value_kind != EQ_VALUE_TUPLE;
+	if (by_number && x->number != y->number) {
+		bool is_unsigned = m->value_kind == EQ_VALUE_COUNT || map__is_hist(m) ||
+			(!m->value_field.is_signed && (m->value_kind == EQ_VALUE_SUM ||
+			 m->value_kind == EQ_VALUE_MIN || m->value_kind == EQ_VALUE_MAX));
+		if (is_unsigned)
+			return (uint64_t)x->number < (uint64_t)y->number ? -1 : 1;
+		return x->number < y->number ? -1 : 1;
+	}
+	return compare_keys(m, x->key, y->key);
+}
+
+/* ---- reading ------------------------------------------------------------------- */
+
+static struct map_entry *view_add(struct map_view *v)
+{
+	if (v->count == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		struct map_entry *e = realloc(v->entries, sizeof(*e) * (size_t)v->cap);
+		if (!e)
+			return NULL;
+		v->entries = e;
+	}
+	struct map_entry *e = &v->entries[v->count++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* A kernel entry of a histogram: its user key, bucket and combined count. */
+struct bucket_entry {
+	unsigned char *key;
+	uint32_t bucket;
+	uint64_t count;
+};
+
+static int bucket_by_key(const void *pa, const void *pb, void *arg)
+{
+	const struct bucket_entry *x = pa, *y = pb;
+	int c = memcmp(x->key, y->key, *(const uint32_t *)arg);
+	return c ? c : (x->bucket > y->bucket) - (x->bucket < y->bucket);
+}
+
+/* Gather (key, bucket) entries into one entry per key with its buckets. */
+static int gather_buckets(struct map_view *v, struct bucket_entry *b, int n)
+{
+	const struct eq_map *m = v->m;
+	uint32_t ksize = user_key_size(m);
+	int nbuckets = map__buckets(m);
+	if (n)
+		qsort_r(b, (size_t)n, sizeof(*b), bucket_by_key, &ksize);
+	struct map_entry *e = NULL;
+	for (int i = 0; i < n; i++) {
+		if (!e || memcmp(e->key, b[i].key, ksize)) {
+			if (!(e = view_add(v)) || !(e->buckets = calloc((size_t)nbuckets, 8)))
+				return -ENOMEM;
+			e->key = b[i].key;
+			b[i].key = NULL; /* the entry owns it now */
+		}
+		if ((int)b[i].bucket < nbuckets)
+			e->buckets[b[i].bucket] += b[i].count;
+		e->number = (int64_t)((uint64_t)e->number + b[i].count);
+	}
+	return 0;
+}
+
+int map_view__read(struct eq_session *s, int map, struct map_view *v)
+{
+	const struct eq_map *m = &s->img->maps[map];
+	int fd = s->map_fds[map];
+	bool hist = map__is_hist(m), keyless_array = m->is_percpu && !m->has_key;
+	uint32_t ksize = user_key_size(m);
+	unsigned char *key = calloc(1, m->key_size + 8), *next = calloc(1, m->key_size + 8);
+	unsigned char *value = calloc(1, map__value_bytes(s, m));
+	struct bucket_entry *buckets = NULL;
+	int nb = 0, cap = 0, rc = 0;
+	*v = (struct map_view){.m = m, .key_size = ksize};
+	for (bool first = true; key && next && value && !rc &&
+	     !bpf_map_get_next_key(fd, first ? NULL : key, next); first = false) {
+		memcpy(key, next, m->key_size);
+		if (bpf_map_lookup_elem(fd, key, value))
+			continue; /* deleted meanwhile */
+		struct map_entry e = {0};
+		bool seen = combine(s, m, value, &e);
+		if (!seen && keyless_array && !s->zeroed[map])
+			continue; /* a key-less aggregation nothing was added to yet */
+		if (hist) {
+			if (nb == cap) {
+				cap = cap ? 2 * cap : 256;
+				struct bucket_entry *grown = realloc(buckets, sizeof(*buckets) * (size_t)cap);
+				if (!grown) {
+					rc = -ENOMEM;
+					break;
+				}
+				buckets = grown;
+			}
+			uint64_t bucket = 0;
+			memcpy(&bucket, key + (m->has_key ? ksize : 0), m->has_key ? 8 : 4);
+			buckets[nb] = (struct bucket_entry){malloc(ksize + 1), (uint32_t)bucket, (uint64_t)e.number};
+			if (!buckets[nb].key) {
+				rc = -ENOMEM;
+				break;
+			}
+			memcpy(buckets[nb++].key, key, ksize);
+			continue;
+		}
+		struct map_entry *slot = view_add(v);
+		if (!slot || !(e.key = malloc(ksize + 1)) ||
+		    (!m->is_percpu && !(e.value = memcpy(malloc(m->value_size), value, m->value_size)))) {
+			rc = -ENOMEM;
+			break;
+		}
+		memcpy((unsigned char *)e.key, key, ksize);
+		*slot = e;
+	}
+	if (hist && !rc)
+		rc = gather_buckets(v, buckets, nb);
+	for (int i = 0; i < nb; i++)
+		free(buckets[i].key);
+	free(buckets);
+	free(key);
+	free(next);
+	free(value);
+	if (v->count > 1)
+		qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_value, (void *)m);
+	return rc;
+}
+
+void map_view__free(struct map_view *v)
+{
+	for (int i = 0; i < v->count; i++) {
+		free((void *)v->entries[i].key);
+		if (!v->m->is_percpu)
+			free((void *)v->entries[i].value);
+		free(v->entries[i].buckets);
+	}
+	free(v->entries);
+	*v = (struct map_view){0};
+}
+
+/* One key's entry (print(@m[key])): empty if the key is not in the map. */
+int map_view__read_key(struct eq_session *s, int map, const unsigned char *key, struct map_view *v)
+{
+	const struct eq_map *m = &s->img->maps[map];
+	int fd = s->map_fds[map];
+	uint32_t ksize = user_key_size(m);
+	unsigned char *full = calloc(1, m->key_size + 8), *value = calloc(1, map__value_bytes(s, m));
+	*v = (struct map_view){.m = m, .key_size = ksize};
+	struct map_entry e = {0};
+	int rc = full && value ? 0 : -ENOMEM;
+	bool found = false;
+	if (!rc && map__is_hist(m)) {
+		int n = map__buckets(m);
+		e.buckets = calloc((size_t)n, 8);
+		for (int b = 0; e.buckets && b < n; b++) {
+			uint64_t bucket = (uint64_t)b;
+			memcpy(full, key, ksize);
+			memcpy(full + (m->has_key ? ksize : 0), &bucket, m->has_key ? 8 : 4);
+			struct map_entry one = {0};
+			if (!bpf_map_lookup_elem(fd, full, value)) {
+				found = combine(s, m, value, &one) || found || m->has_key;
+				e.buckets[b] = (uint64_t)one.number;
+				e.number += one.number;
+			}
+		}
+	} else if (!rc) {
+		memcpy(full, key, m->has_key ? ksize : 4);
+		found = !bpf_map_lookup_elem(fd, full, value) &&
+			(combine(s, m, value, &e) || !m->is_percpu || m->has_key || s->zeroed[map]);
+		if (found && !m->is_percpu && !(e.value = memcpy(malloc(m->value_size), value, m->value_size)))
+			rc = -ENOMEM;
+	}
+	struct map_entry *slot = found && !rc ? view_add(v) : NULL;
+	if (slot && (e.key = calloc(1, ksize + 1))) {
+		memcpy((unsigned char *)e.key, key, ksize);
+		*slot = e;
+	} else {
+		free(e.buckets);
+		if (!m->is_percpu)
+			free((void *)e.value);
+	}
+	free(full);
+	free(value);
+	return rc;
+}
