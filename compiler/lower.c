@@ -174,7 +174,7 @@ void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct
 	in->a = v;
 }
 
-static int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
+int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
 {
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
 	in->dst = ir_vreg_new(L->f);
@@ -229,179 +229,17 @@ void lower_branch(struct lower *L, enum ir_cond c, struct ir_val a, struct ir_va
 	in->target[1] = f->id;
 }
 
-/* ---- strings ----------------------------------------------------------------- */
-
-static int temp_slot(struct lower *L, uint32_t size)
-{
-	return ir_slot_new(L->arena, L->f, size, false);
-}
-
 static uint32_t round8(uint32_t n)
 {
 	return (n + 7) & ~7u;
 }
 
-/* Store constant text, zero-padded to round8(size), at slot+off: 8 bytes
- * per store where the chunk fits a sign-extended 32-bit immediate, else two
- * 4-byte stores. */
-static void store_const_bytes(struct lower *L, const char *text, int len, int slot, int32_t off,
-			      uint32_t size, eq_loc loc)
-{
-	for (uint32_t i = 0; i < round8(size); i += 8) {
-		unsigned char chunk[8] = {0};
-		for (uint32_t j = 0; j < 8; j++)
-			chunk[j] = (int)(i + j) < len ? (unsigned char)text[i + j] : 0;
-		int64_t v;
-		memcpy(&v, chunk, 8);
-		if (v >= INT32_MIN && v <= INT32_MAX) {
-			lower_store(L, slot, off + (int32_t)i, 8, ir_imm(v), loc);
-			continue;
-		}
-		for (uint32_t j = 0; j < 8; j += 4) {
-			int32_t w;
-			memcpy(&w, chunk + j, 4);
-			lower_store(L, slot, off + (int32_t)(i + j), 4, ir_imm(w), loc);
-		}
-	}
-}
-
-/* Copy a string between frame slots 8 bytes at a time, then zero the rest
- * of the destination.  Every string in memory is zero-padded to a multiple
- * of 8 bytes, so copying whole words never carries garbage. */
-static void copy_slot(struct lower *L, int dst, int32_t doff, uint32_t dst_size, int src,
-		      int32_t soff, uint32_t src_size, eq_loc loc)
-{
-	uint32_t d = round8(dst_size), n = round8(src_size) < d ? round8(src_size) : d, i;
-	for (i = 0; i < n; i += 8) {
-		int v = lower_load_slot(L, src, soff + (int32_t)i, 8, loc);
-		lower_store(L, dst, doff + (int32_t)i, 8, ir_reg(v), loc);
-	}
-	for (; i < d; i += 8)
-		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
-}
-
-void lower_zero(struct lower *L, int slot, int32_t off, uint32_t size, eq_loc loc)
-{
-	for (uint32_t i = 0; i < round8(size); i += 8)
-		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), loc);
-}
-
-/* A string read by a helper into a zeroed buffer (the read stops at the NUL,
- * so zeroing first keeps the buffer zero-padded). */
-void lower_read_str(struct lower *L, int helper, struct ir_val src, int slot, int32_t off,
-		    uint32_t size, eq_loc loc)
-{
-	lower_zero(L, slot, off, size, loc);
-	int dst = lower_frame_addr(L, slot, off, loc);
-	lower_call(L, helper, loc, 3, ir_reg(dst), ir_imm(size), src);
-}
-
-/* args->FIELD of a string kind: char[N] in the record, or __data_loc. */
-static void args_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
-{
-	const struct tp_field *f = probe_find_field(L->ap, e->name);
-	struct ir_val where;
-	if (f->kind == TPF_CHARS) {
-		where = ir_reg(lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_imm(f->offset), e->loc));
-		if (f->size < size)
-			size = f->size;
-	} else {
-		struct ir_insn *in = lower_emit(L, IR_LOAD, e->loc);
-		in->dst = ir_vreg_new(L->f);
-		in->mem = (struct ir_addr){.base = L->ctx, .slot = -1, .off = (int32_t)f->offset};
-		in->size = 4;
-		int rel = lower_binop(L, IR_AND, ir_reg(in->dst), ir_imm(0xffff), e->loc);
-		where = ir_reg(lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_reg(rel), e->loc));
-	}
-	lower_read_str(L, BPF_FUNC_probe_read_kernel_str, where, slot, off, size, e->loc);
-}
-
 /* The registry entry of a builtin variable or call. */
-static const struct builtin *builtin_of(const struct ast *e)
+const struct builtin *lower_builtin_of(const struct ast *e)
 {
 	if (e->kind != AST_BUILTIN && e->kind != AST_CALL)
 		return NULL;
 	return builtin_find(e->kind == AST_BUILTIN ? BUILTIN_VAR : BUILTIN_CALL, e->name);
-}
-
-const char *lower_const_text(const struct lower *L, const struct ast *e)
-{
-	if (e->kind == AST_STR)
-		return e->str;
-	const struct builtin *b = builtin_of(e);
-	return b && b->const_text ? b->const_text(L, e) : NULL;
-}
-
-static const char *const_text(const struct lower *L, const struct ast *e, int *len)
-{
-	const char *text = lower_const_text(L, e);
-	if (text)
-		*len = e->kind == AST_STR ? e->str_len : (int)strlen(text);
-	return text;
-}
-
-void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
-{
-	int len;
-	const char *text = const_text(L, e, &len);
-	if (text) {
-		if ((uint32_t)len >= size)
-			len = (int)size - 1; /* a probe name longer than --strlen is cut */
-		store_const_bytes(L, text, len, slot, off, size, e->loc);
-		return;
-	}
-	const struct builtin *b = builtin_of(e);
-	if (b && b->lower_into) {
-		b->lower_into(L, e, slot, off, size);
-		return;
-	}
-	if (e->kind == AST_VAR) {
-		copy_slot(L, slot, off, size, L->var_slot[e->sema_id], 0, e->type->size, e->loc);
-		return;
-	}
-	if (e->kind == AST_FIELD) {
-		args_str_into(L, e, slot, off, size);
-		return;
-	}
-	if (e->kind == AST_MAP) {
-		lower_str_map_read(L, e, slot, off, size);
-		return;
-	}
-	if (e->kind == AST_TERNARY) {
-		struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
-		void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
-		lower_cond(L, e->a, t, f);
-		lower_place(L, t);
-		lower_str_into(L, e->b, slot, off, size);
-		lower_jump(L, join, e->loc);
-		lower_place(L, f);
-		lower_str_into(L, e->c, slot, off, size);
-		/* explicit: when the condition is a constant, the false side is
-		 * not laid out just before join, and fell off the program's end */
-		lower_jump(L, join, e->loc);
-		lower_place(L, join);
-		return;
-	}
-	lower_error(L, e->loc, "this string expression is not supported yet");
-}
-
-struct str_loc lower_str(struct lower *L, const struct ast *e)
-{
-	struct str_loc s = {.slot = -1};
-	s.text = const_text(L, e, &s.len);
-	if (s.text) {
-		s.size = (uint32_t)s.len + 1;
-		return s;
-	}
-	if (e->kind == AST_VAR) {
-		s.slot = L->var_slot[e->sema_id];
-		s.size = e->type->size;
-		return s;
-	}
-	s.size = e->type->size;
-	s.slot = temp_slot(L, s.size);
-	lower_str_into(L, e, s.slot, 0, s.size);
-	return s;
 }
 
 /* ---- integers ---------------------------------------------------------------- */
@@ -410,7 +248,7 @@ struct str_loc lower_str(struct lower *L, const struct ast *e)
  * read into a zeroed temporary: the value, zero-extended. */
 static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
-	int slot = temp_slot(L, 8);
+	int slot = ir_slot_new(L->arena, L->f, 8, false);
 	lower_store(L, slot, 0, 8, ir_imm(0), loc);
 	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
 		   ir_reg(addr));
@@ -506,7 +344,7 @@ struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc)
 /* A builtin variable or a call with an integer value, by the registry. */
 static struct ir_val lower_builtin(struct lower *L, const struct ast *e)
 {
-	const struct builtin *b = builtin_of(e);
+	const struct builtin *b = lower_builtin_of(e);
 	if (!b || !b->lower_int) {
 		lower_error(L, e->loc, "internal error: this builtin has no integer value");
 		return ir_imm(0);
@@ -549,7 +387,6 @@ static bool is_cond_op(enum ast_op op)
 /* A condition as a 0/1 value. */
 static struct ir_val cond_value(struct lower *L, const struct ast *e)
 {
-	void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
 	struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
 	int d = ir_vreg_new(L->f);
 	lower_cond(L, e, t, f);
@@ -586,7 +423,6 @@ static struct ir_val lower_cast(struct lower *L, const struct ast *e)
 
 static struct ir_val lower_ternary(struct lower *L, const struct ast *e)
 {
-	void lower_cond(struct lower *, const struct ast *, struct ir_block *, struct ir_block *);
 	struct ir_block *t = lower_block(L), *f = lower_block(L), *join = lower_block(L);
 	int d = ir_vreg_new(L->f);
 	lower_cond(L, e->a, t, f);
@@ -615,7 +451,15 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_CAST:
 		return lower_cast(L, e);
 	case AST_FIELD:
-		return args_int(L, e);
+		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
+			return args_int(L, e);
+		{ /* an integer element of a tuple */
+			const struct eq_type *t;
+			struct mem_ref r = lower_value_ref(L, e, &t);
+			if (r.base >= 0)
+				return ir_reg(lower_load(L, r.base, r.off, 8, false, e->loc));
+			return ir_reg(lower_load_slot(L, r.slot, r.off, 8, e->loc));
+		}
 	case AST_TERNARY:
 		return lower_ternary(L, e);
 	case AST_UNARY:
@@ -741,8 +585,9 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 {
 	const struct ast *lhs = st->a;
 	int id = lhs->sema_id;
-	if (lhs->type->kind == TY_STR) {
-		lower_str_into(L, st->b, L->var_slot[id], 0, lhs->type->size);
+	const struct eq_type *t = lower_type_of(L, lhs);
+	if (t->kind == TY_STR || t->kind == TY_TUPLE) {
+		lower_value_into(L, st->b, t, L->var_slot[id], 0);
 		return;
 	}
 	if (L->var_vreg[id] < 0)
@@ -774,15 +619,6 @@ void lower_return(struct lower *L, eq_loc loc)
 {
 	lower_jump(L, L->exit, loc);
 	lower_place(L, lower_block(L)); /* unreachable: what follows is dropped */
-}
-
-void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type *to, int slot,
-		      int32_t off)
-{
-	if (to->kind == TY_STR)
-		lower_str_into(L, e, slot, off, to->size);
-	else
-		lower_store(L, slot, off, 8, lower_int(L, e), e->loc);
 }
 
 static void lower_if(struct lower *L, const struct ast *st)
@@ -868,9 +704,10 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 {
 	if (!node)
 		return;
-	if (node->kind == AST_VAR && node->type && node->type->kind == TY_STR &&
-	    L->var_slot[node->sema_id] < 0) {
-		uint32_t size = L->env->info->vars.items[node->sema_id].type.size;
+	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
+				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
+	if (t && (t->kind == TY_STR || t->kind == TY_TUPLE) && L->var_slot[node->sema_id] < 0) {
+		uint32_t size = ty_slot_size(t);
 		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);

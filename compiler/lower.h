@@ -90,6 +90,25 @@ struct ir_block *lower_block(struct lower *L);
 
 /* values */
 struct ir_val lower_int(struct lower *L, const struct ast *e);
+void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f);
+const struct builtin *lower_builtin_of(const struct ast *e);
+int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc);
+
+/* values in memory (lower_value.c) */
+/* Where a value is: frame slot + off (base < 0), or the address in vreg
+ * base + off. */
+struct mem_ref {
+	int base;
+	int slot;
+	int32_t off;
+};
+/* The layout a value really has (a variable's or map's final type). */
+const struct eq_type *lower_type_of(const struct lower *L, const struct ast *e);
+/* Copy a value laid out as `from` at src to dst+doff laid out as `to`. */
+void lower_copy_value(struct lower *L, struct mem_ref src, const struct eq_type *from, int dst,
+		      int32_t doff, const struct eq_type *to, eq_loc loc);
+/* Where an in-memory value is (computed into a temporary if need be). */
+struct mem_ref lower_value_ref(struct lower *L, const struct ast *e, const struct eq_type **type);
 struct str_loc lower_str(struct lower *L, const struct ast *e);
 void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
 /* A string or a builtin whose text is known when compiling, else NULL. */
@@ -121,7 +140,10 @@ void lower_delete_key(struct lower *L, const struct ast *map, eq_loc loc);
 void lower_call_stmt(struct lower *L, const struct ast *call);
 void lower_map_assign(struct lower *L, const struct ast *st);
 struct ir_val lower_map_read(struct lower *L, const struct ast *map);
-void lower_str_map_read(struct lower *L, const struct ast *map, int slot, int32_t off, uint32_t size);
+/* A map's value (a string, a tuple) into slot+off laid out as `to`; zeros
+ * if the key is not there. */
+void lower_map_read_into(struct lower *L, const struct ast *map, const struct eq_type *to, int slot,
+			 int32_t off);
 /* printf(fmt, args...) as an event */
 void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs, eq_loc loc);
 /* An event without arguments: print(@m), clear(@m), exit().  The output is

@@ -257,20 +257,17 @@ struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 	return ir_reg(d);
 }
 
-void lower_str_map_read(struct lower *L, const struct ast *m, int slot, int32_t off, uint32_t size)
+void lower_map_read_into(struct lower *L, const struct ast *m, const struct eq_type *to, int slot,
+			 int32_t off)
 {
 	int key = lower_key(L, m);
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lower_lookup(L, m, key, hit, miss);
-	uint32_t have = round8(lower_map_info(L, m)->value_size), want = round8(size);
 	lower_place(L, hit);
-	for (uint32_t i = 0; i < want; i += 8)
-		lower_store(L, slot, off + (int32_t)i, 8,
-			    i < have ? ir_reg(lower_load(L, p, (int32_t)i, 8, false, m->loc)) : ir_imm(0), m->loc);
+	lower_copy_value(L, (struct mem_ref){p, -1, 0}, &lower_map_info(L, m)->value, slot, off, to, m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, miss);
-	for (uint32_t i = 0; i < want; i += 8)
-		lower_store(L, slot, off + (int32_t)i, 8, ir_imm(0), m->loc);
+	lower_zero(L, slot, off, ty_slot_size(to), m->loc);
 	lower_jump(L, join, m->loc);
 	lower_place(L, join);
 }
@@ -358,10 +355,7 @@ void lower_map_assign(struct lower *L, const struct ast *st)
 	int key = lower_key(L, m);
 	const struct sema_map *sm = lower_map_info(L, m);
 	int val = ir_slot_new(L->arena, L->f, sm->value_size, false);
-	if (sm->value.kind == TY_STR)
-		lower_str_into(L, rhs, val, 0, sm->value_size);
-	else
-		lower_store(L, val, 0, 8, lower_int(L, rhs), rhs->loc);
+	lower_value_into(L, rhs, &sm->value, val, 0);
 	lower_update(L, m->sema_id, key, val, st->loc);
 }
 

@@ -269,8 +269,9 @@ opt_else: %empty { $$ = NULL; }
 	;
 
 /* expr: C's expressions, precedence from the %left/%right table above:
- * literals, names, @map[keys], call(args), (expr), (type) casts, postfix
- * [i] -> . ++ --, prefix - + ! ~ * & ++ --, binary operators, ?: */
+ * literals, names, @map[keys], call(args), (expr), (a, b) tuples, (type)
+ * casts, postfix [i] -> . .N ++ --, prefix - + ! ~ * & ++ --, binary
+ * operators, ?: */
 expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 	| STRING { $$ = $1; }
 	| IDENT { $$ = node(F, AST_BUILTIN, @1); $$->name = $1; }
@@ -283,6 +284,9 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 	| IDENT '(' opt_exprs ')'
 		{ $$ = $3; $$->kind = AST_CALL; $$->name = $1; $$->loc = @1; }
 	| '(' expr ')' { $$ = $2; }
+	| '(' expr ',' exprs ')'
+		{ $$ = node(F, AST_TUPLE, @1); ast_append(F->arena, $$, $2);
+		  for (int i = 0; i < $4->list.count; i++) ast_append(F->arena, $$, $4->list.items[i]); }
 	| '(' type ')' expr %prec UNARY
 		{ $$ = node(F, AST_CAST, @1); $$->a = $4; $$->b = $2; }
 	| expr '[' expr ']' { $$ = node(F, AST_INDEX, @2); $$->a = $1; $$->b = $3; }
@@ -290,6 +294,9 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_ARROW; }
 	| expr '.' field_name
 		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_DOT; }
+	| expr '.' NUMBER
+		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->op = OP_DOT;
+		  $$->name = arena_printf(F->arena, "%lld", (long long)$3); }
 	| expr INC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTINC; }
 	| expr DEC { $$ = node(F, AST_INCDEC, @2); $$->a = $1; $$->op = OP_POSTDEC; }
 	| INC expr %prec UNARY { $$ = node(F, AST_INCDEC, @1); $$->a = $2; $$->op = OP_PREINC; }

@@ -91,9 +91,11 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 	struct eq_type keys[8];
 	for (int i = 0; i < n; i++) {
 		const struct eq_type *t = check_expr(s, m->list.items[i]);
-		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_NONE)
-			error(s, m->list.items[i]->loc, "a map key must be an integer or a string, not %s",
-			      type_name(t));
+		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE) {
+			error(s, m->list.items[i]->loc, "a map key must be an integer, a string or a "
+			      "tuple, not %s", type_name(t));
+			t = &ty_none;
+		}
 		keys[i] = *t;
 	}
 	if (sm->nkeys < 0) {
@@ -114,13 +116,13 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 			continue;
 		if (sm->keys[i].kind == TY_NONE) {
 			sm->keys[i] = keys[i];
-		} else if (sm->keys[i].kind != keys[i].kind) {
+		} else if (!ty_compatible(&sm->keys[i], &keys[i])) {
 			error(s, m->list.items[i]->loc,
 			      "map %s key%s is %s here, but was %s where the map was first used",
 			      sm->name, n > 1 ? " part" : "", type_name(&keys[i]),
 			      type_name(&sm->keys[i]));
-		} else if (keys[i].kind == TY_STR && keys[i].size > sm->keys[i].size) {
-			sm->keys[i].size = keys[i].size;
+		} else {
+			sm->keys[i] = *ty_unify(s->arena, &sm->keys[i], &keys[i]);
 		}
 	}
 }
@@ -207,8 +209,8 @@ static struct sema_var *var_find(struct sema *s, const char *name)
 
 static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
 {
-	if (sm->value.kind == TY_STR)
-		return ty_str(s->arena, sm->value.size);
+	if (sm->value.kind == TY_STR || sm->value.kind == TY_TUPLE)
+		return ty_new(s->arena, sm->value); /* a copy: the map's type may still grow */
 	if (sm->value.kind == TY_NONE)
 		error(s, m->loc, "map %s is read but never assigned", sm->name);
 	if (sm->value.kind == TY_AGG)
@@ -359,6 +361,44 @@ static const struct eq_type *check_cast(struct sema *s, struct ast *e)
 	return ty_new(s->arena, (struct eq_type){.kind = TY_INT, .size = bits / 8, .is_signed = n[0] != 'u'});
 }
 
+/* (a, b, ...): integers, strings and tuples. */
+static const struct eq_type *check_tuple(struct sema *s, struct ast *e)
+{
+	const struct eq_type *elems[e->list.count + 1];
+	bool ok = true;
+	for (int i = 0; i < e->list.count; i++) {
+		elems[i] = check_expr(s, e->list.items[i]);
+		if (elems[i]->kind != TY_INT && elems[i]->kind != TY_STR && elems[i]->kind != TY_TUPLE) {
+			if (elems[i]->kind != TY_NONE)
+				error(s, e->list.items[i]->loc, "a tuple holds integers, strings and "
+				      "tuples, not %s", type_name(elems[i]));
+			ok = false;
+		}
+	}
+	return ok ? ty_tuple(s->arena, elems, e->list.count) : &ty_none;
+}
+
+/* $t.N: element N of a tuple. */
+static const struct eq_type *check_tuple_element(struct sema *s, struct ast *e)
+{
+	const struct eq_type *t = e->a->type;
+	if (t->kind == TY_NONE)
+		return &ty_none;
+	char *end;
+	long n = strtol(e->name, &end, 10);
+	if (*end || e->op != OP_DOT) {
+		error(s, e->loc, "a tuple's elements are numbered: %s.0 is the first",
+		      e->a->kind == AST_VAR ? e->a->name : "tuple");
+		return &ty_none;
+	}
+	if (n >= t->nfields) {
+		error(s, e->loc, "this tuple has %d elements, numbered 0 to %d", t->nfields, t->nfields - 1);
+		return &ty_none;
+	}
+	e->ival = n;
+	return t->fields[n].type;
+}
+
 static const struct eq_type *check_var(struct sema *s, struct ast *e)
 {
 	struct sema_var *v = var_find(s, e->name);
@@ -367,7 +407,7 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 		return &ty_none;
 	}
 	e->sema_id = (int)(v - s->info->vars.items);
-	return v->type.kind == TY_STR ? ty_str(s->arena, v->type.size) : &v->type;
+	return ty_new(s->arena, v->type); /* a copy: the variable's type may still grow */
 }
 
 /* $N is replaced by the script's Nth argument: a number if it reads as one,
@@ -458,10 +498,15 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	}
 	case AST_CAST:
 		return check_cast(s, e);
+	case AST_TUPLE:
+		return check_tuple(s, e);
 	case AST_FIELD:
 		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 			return check_args_field(s, e);
-		/* fall through */
+		if (check_expr(s, e->a)->kind == TY_TUPLE || e->a->type->kind == TY_NONE)
+			return check_tuple_element(s, e);
+		error(s, e->loc, "field access is not supported yet");
+		return &ty_none;
 	case AST_INDEX:
 		check_expr(s, e->a);
 		error(s, e->loc, "%s is not supported yet",
@@ -524,7 +569,7 @@ static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 {
 	struct sema_var *v = var_find(s, lhs->name);
 	if (!v) {
-		if (t->kind != TY_INT && t->kind != TY_STR) {
+		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE) {
 			if (t->kind == TY_MAP) /* count()/sum() were reported where they stand */
 				error(s, lhs->loc, "%s cannot hold %s", lhs->name, type_name(t));
 			t = &ty_s64;
@@ -532,11 +577,11 @@ static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 		struct sema_var nv = {lhs->name, *t};
 		ARENA_PUSH(s->arena, s->info->vars, nv);
 		v = &s->info->vars.items[s->info->vars.count - 1];
-	} else if (t->kind != TY_NONE && v->type.kind != t->kind) {
+	} else if (t->kind != TY_NONE && !ty_compatible(&v->type, t)) {
 		error(s, lhs->loc, "%s holds %s, it cannot also hold %s", lhs->name,
 		      type_name(&v->type), type_name(t));
-	} else if (t->kind == TY_STR && t->size > v->type.size) {
-		v->type.size = t->size;
+	} else if (t->kind != TY_NONE) {
+		v->type = *ty_unify(s->arena, &v->type, t);
 	}
 	lhs->sema_id = (int)(v - s->info->vars.items);
 	lhs->type = &v->type;

@@ -674,10 +674,14 @@ static void program(struct gen *g)
 		put(&g->expect, "\n");
 	}
 	/* Maps left non-empty are printed at exit; the program's printf lines
-	 * are what is compared, so the maps go first. */
+	 * are what is compared, so the maps go first.  At exit come bpftrace's
+	 * two newlines, then each (empty) map prints as an empty line. */
+	put(&g->expect, "\n\n");
 	for (int m = 0; m < NMAPS; m++)
-		if (g->maps[m].assigned)
+		if (g->maps[m].assigned) {
 			put(&g->prog, "\tclear(@m%d);\n", m);
+			put(&g->expect, "\n");
+		}
 	put(&g->prog, "\texit();\n}\n");
 }
 
