@@ -27,6 +27,7 @@ struct cli {
 	const char *program_text;  /* -e */
 	const char *script_path;   /* FILE.ebq */
 	const char *command;       /* -c */
+	const char *output_path;   /* -o */
 	bool list;                 /* -l */
 	const char *list_pattern;
 	unsigned dump;             /* -d */
@@ -52,6 +53,7 @@ static void usage(FILE *out)
 	      "  -d ast|ir|bpf|all print a compiler stage instead of running\n"
 	      "  -n, --dry-run     compile and load into the kernel verifier, attach nothing\n"
 	      "  -f text|json      output format\n"
+	      "  -o FILE           write the program's output to FILE instead of stdout\n"
 	      "  -v                verbose: attach points, program sizes, verifier logs\n"
 	      "  -q                quiet: no \"Attaching N probes...\" line\n"
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
@@ -137,7 +139,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			cli->list = true;
 			cli->list_pattern = optarg;
 			break;
-		case 'o': return usage_error("%s", "-o (writing a BPF object) is not supported yet");
+		case 'o': cli->output_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ebpfq %s\n", EBPFQ_VERSION); return 0;
 		case ':':
@@ -348,15 +350,12 @@ static void catch_signals(void)
 
 /* Load, attach, run and finish; the -c child (ch->pid > 0) was started,
  * held, before compiling, so that its user probes could filter on its pid. */
-static int run(const struct cli *cli, const struct eq_image *img, struct child *chp)
+static int run_session(const struct cli *cli, const struct eq_image *img, struct child *chp,
+		       const struct eq_run_opts *ro)
 {
-	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
-				 .quiet = cli->quiet, .format = cli->format, .target_pid = cli->pid};
 	struct child ch = *chp;
 	struct eq_session *s = NULL;
-	if (ch.pid > 0)
-		ro.target_pid = ch.pid;
-	int rc = rt_session_load(img, &ro, &s);
+	int rc = rt_session_load(img, ro, &s);
 	if (!rc && cli->dry_run) {
 		if (cli->verbose)
 			fprintf(stderr, "ebpfq: %d program%s passed the kernel verifier\n", img->nprogs,
@@ -383,6 +382,29 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 	if (ch.pid > 0)
 		child_end(&ch);
 	return 0;
+}
+
+/* The run, with its output on stdout or in the -o file. */
+static int run(const struct cli *cli, const struct eq_image *img, struct child *chp)
+{
+	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
+				 .quiet = cli->quiet, .format = cli->format,
+				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid};
+	if (cli->output_path) {
+		/* opened only now: a script that does not compile leaves no file */
+		ro.out = fopen(cli->output_path, "w");
+		if (!ro.out) {
+			fprintf(stderr, "ebpfq: cannot write '%s': %s\n", cli->output_path, strerror(errno));
+			child_abandon(chp);
+			return EXIT_RUNTIME;
+		}
+	}
+	int rc = run_session(cli, img, chp, &ro);
+	if (ro.out != stdout && fclose(ro.out) && !rc) {
+		fprintf(stderr, "ebpfq: cannot write '%s': %s\n", cli->output_path, strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -429,7 +451,8 @@ int main(int argc, char **argv)
 		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
-			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min},
+			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
+			   .ncpus = rt_possible_cpus()},
 	};
 	struct eq_image *img = NULL;
 	if (eq_compile(&co, &img)) {

@@ -212,6 +212,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
 				    .filter_pid = c->opts->filter_pid,
+				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];

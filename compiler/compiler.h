@@ -21,10 +21,14 @@ struct eq_target {
 	const char *kernel_btf;  /* "/sys/kernel/btf/vmlinux" for fentry/fexit; NULL: none */
 	int child_pid;           /* -c: user probes fire only in this process; 0: none */
 	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
+	int ncpus;               /* possible CPUs (0: EQ_DEFAULT_NCPUS): the bound of the loop
+	                            that sums an aggregation's per-CPU values in a program */
 	int syscall_dispatch_min; /* run syscall tracepoints through one raw_syscalls
 	                            program per direction when a script has at least
 	                            this many (0: the default, 8) */
 };
+
+enum { EQ_DEFAULT_NCPUS = 64 };
 
 enum eq_dump {
 	EQ_DUMP_AST = 1 << 0,

@@ -16,6 +16,8 @@ static const struct bpf_helper_info helpers[] = {
 	[BPF_FUNC_map_lookup_elem] = {"map_lookup_elem", {HA_MAP, HA_KEY}, HR_MAP_VALUE_OR_NULL, 0},
 	[BPF_FUNC_map_update_elem] = {"map_update_elem", {HA_MAP, HA_KEY, HA_VALUE, HA_ANY}, HR_SCALAR, 0},
 	[BPF_FUNC_map_delete_elem] = {"map_delete_elem", {HA_MAP, HA_KEY}, HR_SCALAR, 0},
+	[BPF_FUNC_map_lookup_percpu_elem] = {"map_lookup_percpu_elem", {HA_MAP, HA_KEY, HA_ANY},
+		HR_MAP_VALUE_OR_NULL, 0},
 	PROBE_READ(probe_read),
 	PROBE_READ(probe_read_str),
 	PROBE_READ(probe_read_user),

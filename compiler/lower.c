@@ -436,6 +436,27 @@ static struct ir_val lower_ternary(struct lower *L, const struct ast *e)
 	return ir_reg(d);
 }
 
+static void lower_var_assign(struct lower *L, const struct ast *st);
+
+/* $x++, --@m[k] as values: the update, then the value before it (postfix)
+ * or after it (prefix), in a register of its own. */
+static struct ir_val lower_incdec_value(struct lower *L, const struct ast *e)
+{
+	bool post = e->op == OP_POSTINC || e->op == OP_POSTDEC;
+	int64_t step = e->op == OP_PREINC || e->op == OP_POSTINC ? 1 : -1;
+	int before;
+	if (e->a->kind == AST_VAR) {
+		before = ir_vreg_new(L->f);
+		lower_mov(L, before, lower_int(L, e->a), e->loc);
+		lower_var_assign(L, e);
+	} else {
+		before = lower_map_update_value(L, e);
+	}
+	if (post)
+		return ir_reg(before);
+	return ir_reg(lower_binop(L, IR_ADD, ir_reg(before), ir_imm(step), e->loc));
+}
+
 struct ir_val lower_int(struct lower *L, const struct ast *e)
 {
 	switch (e->kind) {
@@ -462,6 +483,8 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 		}
 	case AST_TERNARY:
 		return lower_ternary(L, e);
+	case AST_INCDEC:
+		return lower_incdec_value(L, e);
 	case AST_UNARY:
 		if (e->op == OP_NOT)
 			return cond_value(L, e);

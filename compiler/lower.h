@@ -21,6 +21,7 @@ struct lower_env {
 		int count, cap;
 	} outputs;
 	int filter_pid;           /* -p PID, or 0 */
+	int ncpus;                /* possible CPUs: an aggregation read in a program sums them */
 	int child_pid;            /* -c: user probes filter on it, or 0 */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 };
@@ -139,6 +140,8 @@ void lower_update(struct lower *L, int map_index, int key_slot, int value_slot, 
 void lower_delete_key(struct lower *L, const struct ast *map, eq_loc loc);
 void lower_call_stmt(struct lower *L, const struct ast *call);
 void lower_map_assign(struct lower *L, const struct ast *st);
+/* @m[k]++ and the like as a value: the update, and the value before it. */
+int lower_map_update_value(struct lower *L, const struct ast *st);
 struct ir_val lower_map_read(struct lower *L, const struct ast *map);
 /* A map's value (a string, a tuple) into slot+off laid out as `to`; zeros
  * if the key is not there. */

@@ -238,6 +238,14 @@ void lower_update(struct lower *L, int map_index, int key, int value, eq_loc loc
 
 struct ir_val lower_map_read(struct lower *L, const struct ast *m)
 {
+	const struct sema_map *sm = lower_map_info(L, m);
+	if (sm->value.kind == TY_AGG) { /* summed over the CPUs: the aggregation knows how */
+		const struct builtin *b = builtin_find(BUILTIN_CALL, agg_name(sm->value.agg));
+		if (b && b->lower_read)
+			return b->lower_read(L, m);
+		lower_error(L, m->loc, "internal error: this aggregation cannot be read");
+		return ir_imm(0);
+	}
 	/* The key (and whatever computing it took) is dead once the lookup
 	 * returns: give its frame back now, not at the end of the statement,
 	 * or an expression with many map reads runs out of stack. */
@@ -289,7 +297,8 @@ static struct ir_val first_value(struct lower *L, enum ir_op op, struct ir_val v
 
 /* @m[k] op= v, @m[k]++: an atomic add where the operator allows it, since
  * these maps are shared by all CPUs. */
-static void lower_map_update(struct lower *L, const struct ast *st)
+/* `old`, if not -1, gets the value before the update (0 for a new key). */
+static void lower_map_update(struct lower *L, const struct ast *st, int old)
 {
 	const struct ast *m = st->a;
 	bool inc = st->op == OP_PREINC || st->op == OP_POSTINC;
@@ -315,6 +324,8 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lower_lookup(L, m, key, hit, miss);
 	lower_place(L, hit);
+	if (old >= 0)
+		lower_mov(L, old, ir_reg(lower_load(L, p, 0, 8, false, st->loc)), st->loc);
 	if (op == IR_ADD || op == IR_SUB) {
 		struct ir_val delta = op == IR_ADD ? v : first_value(L, IR_SUB, v, st->loc);
 		if (delta.kind == IRV_IMM) { /* the atomic add takes a register */
@@ -333,6 +344,8 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 	}
 	lower_jump(L, join, st->loc);
 	lower_place(L, miss);
+	if (old >= 0)
+		lower_mov(L, old, ir_imm(0), st->loc);
 	int val = ir_slot_new(L->arena, L->f, 8, false);
 	lower_store(L, val, 0, 8, first_value(L, op, v, st->loc), st->loc);
 	lower_update(L, m->sema_id, key, val, st->loc);
@@ -340,11 +353,18 @@ static void lower_map_update(struct lower *L, const struct ast *st)
 	lower_place(L, join);
 }
 
+int lower_map_update_value(struct lower *L, const struct ast *st)
+{
+	int old = ir_vreg_new(L->f);
+	lower_map_update(L, st, old);
+	return old;
+}
+
 void lower_map_assign(struct lower *L, const struct ast *st)
 {
 	const struct ast *m = st->a, *rhs = st->b;
 	if (st->kind == AST_INCDEC || st->op != OP_NONE) {
-		lower_map_update(L, st);
+		lower_map_update(L, st, -1);
 		return;
 	}
 	const struct builtin *b = rhs->kind == AST_CALL ? builtin_find(BUILTIN_CALL, rhs->name) : NULL;

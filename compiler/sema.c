@@ -78,6 +78,7 @@ static struct sema_map *map_find(struct sema *s, const char *name, eq_loc loc)
 }
 
 #define check_expr sema_expr
+static void check_assign(struct sema *s, struct ast *st);
 static const struct eq_type *check_args_field(struct sema *s, struct ast *e);
 
 /* Check the keys of a map use against what the map's earlier uses said. */
@@ -213,8 +214,13 @@ static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct 
 		return ty_new(s->arena, sm->value); /* a copy: the map's type may still grow */
 	if (sm->value.kind == TY_NONE)
 		error(s, m->loc, "map %s is read but never assigned", sm->name);
-	if (sm->value.kind == TY_AGG)
-		return sm->value.agg == AGG_COUNT ? &ty_u64 : &ty_s64;
+	if (sm->value.kind == TY_AGG) {
+		const struct eq_type *t = agg_read_type(&sm->value);
+		if (!t)
+			error(s, m->loc, "map %s holds %s, which has no single value to read in a program; "
+			      "print(%s) shows it", sm->name, type_name(&sm->value), sm->name);
+		return t ? t : &ty_none;
+	}
 	return &ty_s64;
 }
 
@@ -314,6 +320,16 @@ static bool is_comparison(enum ast_op op)
 	return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
 }
 
+/* x / 0 and x % 0 are defined in BPF (0 and x), so the program runs, but
+ * a constant 0 is almost certainly a mistake. */
+static void warn_zero_divisor(struct sema *s, enum ast_op op, struct ast *divisor)
+{
+	int64_t v;
+	if (divisor->kind == AST_INT ? divisor->ival == 0 : sema_const_int(s, divisor, &v) && v == 0)
+		sema_warning(s, divisor->loc, "%s by zero: the result is %s, as BPF defines it",
+			     op == OP_DIV ? "division" : "modulo", op == OP_DIV ? "0" : "the dividend");
+}
+
 static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 {
 	const struct eq_type *l = check_expr(s, e->a), *r = check_expr(s, e->b);
@@ -333,6 +349,8 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	}
 	if (is_comparison(e->op) || e->op == OP_LAND || e->op == OP_LOR)
 		return &ty_s64;
+	if (e->op == OP_DIV || e->op == OP_MOD)
+		warn_zero_divisor(s, e->op, e->b);
 	return l->is_signed && r->is_signed ? &ty_s64 : &ty_u64;
 }
 
@@ -480,9 +498,9 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 			      type_name(t));
 		return e->op == OP_NOT ? &ty_s64 : t->kind == TY_INT ? t : &ty_s64;
 	}
-	case AST_INCDEC:
-		error(s, e->loc, "'%s' is a statement here, not a value", ast_op_text(e->op));
-		return &ty_none;
+	case AST_INCDEC: /* $x++ as a value: the variable's or map's integer */
+		check_assign(s, e);
+		return e->a->kind == AST_VAR || e->a->kind == AST_MAP ? &ty_s64 : &ty_none;
 	case AST_TERNARY: {
 		const struct eq_type *c = check_expr(s, e->a), *t = check_expr(s, e->b),
 				     *f = check_expr(s, e->c);
@@ -600,6 +618,8 @@ static void check_assign(struct sema *s, struct ast *st)
 	if (compound && t->kind != TY_INT && t->kind != TY_NONE)
 		error(s, rhs->loc, "'%s' needs an integer, but this is %s",
 		      ast_op_text(st->op), type_name(t));
+	if (st->kind == AST_ASSIGN && (st->op == OP_DIV || st->op == OP_MOD))
+		warn_zero_divisor(s, st->op, rhs);
 	if (lhs->kind == AST_VAR) {
 		if (compound) {
 			const struct eq_type *cur = check_var(s, lhs);

@@ -83,7 +83,7 @@ void fmt_printf(FILE *out, const struct eq_output *o, const void *rec, uint32_t 
 			n += 1 + strspn(p + n + 1, "0123456789");
 		char spec[32];
 		snprintf(spec, sizeof(spec), "%.*s", (int)(n < 31 ? n : 31), p);
-		n += strspn(p + n, "lhzj");
+		n += strspn(p + n, "lhzjt");
 		char conv = p[n];
 		if (!conv || !strchr("diuxXocsp", conv) || arg >= o->nargs) {
 			fputs(p, out); /* a format the compiler would refuse: print it as it is */

@@ -27,6 +27,12 @@ static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
+int rt_possible_cpus(void)
+{
+	int n = libbpf_num_possible_cpus();
+	return n > 0 ? n : 1;
+}
+
 int rt_check_privileges(FILE *err)
 {
 	if (geteuid() == 0)
@@ -62,9 +68,7 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 		s->prog_fds[i] = -1;
 	if (!opts->verbose)
 		libbpf_set_print(silent);
-	s->ncpus = libbpf_num_possible_cpus();
-	if (s->ncpus <= 0)
-		s->ncpus = 1;
+	s->ncpus = rt_possible_cpus();
 	int rc = session__create_maps(s);
 	if (!rc)
 		rc = session__load_progs(s);

@@ -38,6 +38,9 @@ long rt_tracepoint_id(const char *tracefs, const char *category, const char *nam
 
 /* ---- a run ----------------------------------------------------------------- */
 
+/* How many CPUs the kernel may run (per-CPU values come in this many slots). */
+int rt_possible_cpus(void);
+
 /* Check privileges (root or CAP_BPF+CAP_PERFMON); on failure a clear message
  * and -EPERM. */
 int rt_check_privileges(FILE *err);

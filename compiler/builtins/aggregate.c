@@ -318,18 +318,87 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 	lower_place(L, join);
 }
 
-#define AGG(n, nargs, chk) \
+/* ---- reading -------------------------------------------------------------------------- */
+
+/* @m[k] read in a program: every CPU's value of the entry, combined as user
+ * space combines them.  A bounded loop over the possible CPUs with
+ * map_lookup_percpu_elem; a CPU past the last has no value, which ends it. */
+static struct ir_val lower_read(struct lower *L, const struct ast *m)
+{
+	const struct eq_type *t = &lower_map_info(L, m)->value;
+	eq_loc loc = m->loc;
+	int key = lower_key(L, m);
+	int acc = ir_vreg_new(L->f), total = ir_vreg_new(L->f), cpu = ir_vreg_new(L->f);
+	lower_mov(L, acc, ir_imm(0), loc);
+	lower_mov(L, total, ir_imm(0), loc);
+	lower_mov(L, cpu, ir_imm(0), loc);
+	struct ir_block *loop = lower_block(L), *found = lower_block(L), *next = lower_block(L),
+			*done = lower_block(L);
+	lower_jump(L, loop, loc);
+	lower_place(L, loop);
+	int map = lower_map_addr(L, m->sema_id, loc);
+	int kaddr = lower_frame_addr(L, key, 0, loc);
+	int p = lower_call(L, BPF_FUNC_map_lookup_percpu_elem, loc, 3, ir_reg(map), ir_reg(kaddr),
+			   ir_reg(cpu));
+	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), done, found, loc);
+	lower_place(L, found);
+	int a = lower_load(L, p, 0, 8, false, loc);
+	switch (t->agg) {
+	case AGG_AVG: /* acc counts, total adds */
+		update_vreg(L, IR_ADD, acc, ir_reg(a), loc);
+		update_vreg(L, IR_ADD, total, ir_reg(lower_load(L, p, 8, 8, false, loc)), loc);
+		break;
+	case AGG_MIN: case AGG_MAX: { /* total says whether acc holds a value yet */
+		struct ir_block *seen = lower_block(L), *check = lower_block(L), *take = lower_block(L);
+		int has = lower_load(L, p, 8, 8, false, loc);
+		lower_branch(L, IRC_EQ, ir_reg(has), ir_imm(0), next, seen, loc);
+		lower_place(L, seen);
+		lower_branch(L, IRC_EQ, ir_reg(total), ir_imm(0), take, check, loc);
+		lower_place(L, check);
+		enum ir_cond beats = t->agg == AGG_MIN ? (t->is_signed ? IRC_SLT : IRC_ULT)
+						       : (t->is_signed ? IRC_SGT : IRC_UGT);
+		lower_branch(L, beats, ir_reg(a), ir_reg(acc), take, next, loc);
+		lower_place(L, take);
+		lower_mov(L, acc, ir_reg(a), loc);
+		lower_mov(L, total, ir_imm(1), loc);
+		break;
+	}
+	default: /* count, sum */
+		update_vreg(L, IR_ADD, acc, ir_reg(a), loc);
+	}
+	lower_jump(L, next, loc);
+	lower_place(L, next);
+	update_vreg(L, IR_ADD, cpu, ir_imm(1), loc);
+	lower_branch(L, IRC_ULT, ir_reg(cpu), ir_imm(L->env->ncpus), loop, done, loc);
+	lower_place(L, done);
+	if (t->agg != AGG_AVG)
+		return ir_reg(acc);
+	/* the average of what was counted; 0 for nothing, as bpftrace prints it */
+	struct ir_block *some = lower_block(L), *none = lower_block(L), *join = lower_block(L);
+	int avg = ir_vreg_new(L->f);
+	lower_branch(L, IRC_EQ, ir_reg(acc), ir_imm(0), none, some, loc);
+	lower_place(L, some);
+	lower_mov(L, avg, ir_reg(lower_binop(L, IR_SDIV, ir_reg(total), ir_reg(acc), loc)), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, none);
+	lower_mov(L, avg, ir_imm(0), loc);
+	lower_jump(L, join, loc);
+	lower_place(L, join);
+	return ir_reg(avg);
+}
+
+#define AGG(n, nargs, chk, read) \
 	{.name = n, .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = nargs, .max_args = nargs, \
-	 .check = chk, .lower_update = lower_aggregate}
+	 .check = chk, .lower_update = lower_aggregate, .lower_read = read}
 
 const struct builtin builtins_aggregate[] = {
-	AGG("count", 0, check_count),
-	AGG("sum", 1, check_sum),
-	AGG("avg", 1, check_avg),
-	AGG("min", 1, check_min),
-	AGG("max", 1, check_max),
-	AGG("stats", 1, check_stats),
-	AGG("hist", 1, check_hist),
-	AGG("lhist", 4, check_lhist),
+	AGG("count", 0, check_count, lower_read),
+	AGG("sum", 1, check_sum, lower_read),
+	AGG("avg", 1, check_avg, lower_read),
+	AGG("min", 1, check_min, lower_read),
+	AGG("max", 1, check_max, lower_read),
+	AGG("stats", 1, check_stats, NULL),
+	AGG("hist", 1, check_hist, NULL),
+	AGG("lhist", 4, check_lhist, NULL),
 	{0},
 };

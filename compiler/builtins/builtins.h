@@ -58,6 +58,9 @@ struct builtin {
 	void (*lower_stmt)(struct lower *L, const struct ast *call);
 	/* an aggregation: `map = call` adds the call's arguments to the map */
 	void (*lower_update)(struct lower *L, const struct ast *map, const struct ast *call);
+	/* an aggregation's map read in a program (`@c[k] > 10`): its value
+	 * over all CPUs; NULL where it has no single value (hist) */
+	struct ir_val (*lower_read)(struct lower *L, const struct ast *map);
 };
 
 /* The entry of this kind and name, or NULL. */

@@ -38,7 +38,7 @@ static int format_each(struct sema *s, const struct ast *fmt,
 			while (p < end && (*p >= '0' && *p <= '9'))
 				p++;
 		}
-		while (p < end && (*p == 'l' || *p == 'h' || *p == 'z' || *p == 'j'))
+		while (p < end && strchr("lhzjt", *p)) /* length modifiers: values are 64-bit */
 			p++;
 		if (p >= end || !strchr("diuxXocsp", *p)) {
 			if (p < end)
