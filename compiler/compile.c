@@ -163,6 +163,9 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	};
 	p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
 	memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	p.nfuncs = r.nfuncs;
+	p.func_starts = ARENA_ARRAY(a, uint32_t, r.nfuncs + 1);
+	memcpy(p.func_starts, r.func_starts, sizeof(*p.func_starts) * r.nfuncs);
 	p.refs = ARENA_ARRAY(a, struct eq_map_ref, r.nrefs + 1);
 	for (uint32_t i = 0; i < r.nrefs; i++)
 		p.refs[i] = (struct eq_map_ref){r.refs[i].insn_index, r.refs[i].map_index,

@@ -35,6 +35,10 @@ struct emitter {
 		struct fixup *items;
 		int count, cap;
 	} fixups;
+	struct {
+		struct fixup *items; /* here `block` is the subprogram (enum ir_subprog) */
+		int count, cap;
+	} func_fixups;
 	int *block_start; /* by block id */
 	eq_loc loc;       /* of the IR instruction being emitted */
 };
@@ -303,6 +307,13 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 	case IR_MAPVAL:
 		emit_map_load(e, in);
 		break;
+	case IR_FUNCADDR: { /* its offset is known once the subprograms are placed */
+		struct fixup f = {e->insns.count, (int)in->imm};
+		ARENA_PUSH(e->arena, e->func_fixups, f);
+		put(e, insn(BPF_LD | BPF_DW | BPF_IMM, reg(e, in->dst), BPF_PSEUDO_FUNC, 0, 0));
+		put(e, insn(0, 0, 0, 0, 0));
+		break;
+	}
 	case IR_LOAD:
 	case IR_STORE:
 	case IR_ATOMIC_ADD:
@@ -321,6 +332,33 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 		break;
 	default:
 		emit_binary(e, in);
+	}
+}
+
+/* The subprograms the program's FUNCADDRs name, each once, after the
+ * program (the kernel wants every subprogram after the main one, each
+ * starting with a line of line info: the line of its first use). */
+static void emit_subprogs(struct emitter *e, struct emit_result *out)
+{
+	int start[IR_NUM_SUBPROGS];
+	out->func_starts = ARENA_ARRAY(e->arena, uint32_t, IR_NUM_SUBPROGS + 1);
+	out->nfuncs = 0;
+	for (int k = 0; k < IR_NUM_SUBPROGS; k++)
+		start[k] = -1;
+	for (int i = 0; i < e->func_fixups.count; i++) {
+		int at = e->func_fixups.items[i].insn, k = e->func_fixups.items[i].block;
+		if (start[k] < 0) {
+			start[k] = e->insns.count;
+			out->func_starts[out->nfuncs++] = (uint32_t)start[k];
+			for (int l = 0; l < e->lines.count; l++) /* the use's position */
+				if (e->lines.items[l].insn_off <= (uint32_t)at)
+					e->loc = (eq_loc){e->lines.items[l].line, e->lines.items[l].col, 1};
+			struct emit_line mark = {(uint32_t)start[k], e->loc.line, e->loc.col};
+			ARENA_PUSH(e->arena, e->lines, mark);
+			put(e, insn(BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0)); /* IR_SUBPROG_CONTINUE */
+			put(e, insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+		}
+		e->insns.items[at].imm = start[k] - at - 1;
 	}
 }
 
@@ -365,8 +403,10 @@ int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
 		int at = e.fixups.items[i].insn;
 		e.insns.items[at].off = (int16_t)(e.block_start[e.fixups.items[i].block] - at - 1);
 	}
+	emit_subprogs(&e, out);
 	*out = (struct emit_result){
 		.insns = e.insns.items, .ninsns = (uint32_t)e.insns.count,
+		.func_starts = out->func_starts, .nfuncs = out->nfuncs,
 		.refs = e.refs.items, .nrefs = (uint32_t)e.refs.count,
 		.lines = e.lines.items, .nlines = (uint32_t)e.lines.count,
 	};

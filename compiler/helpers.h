@@ -19,6 +19,7 @@ enum helper_arg {
 	HA_ALLOC_SIZE,  /* a known constant > 0: bytes to reserve */
 	HA_CTX,         /* the program's context (R1 at entry) */
 	HA_RINGBUF_MEM, /* the start of memory from ringbuf_reserve: released by the call */
+	HA_FUNC,        /* a subprogram (ld_imm64 pseudo func): the helper's callback */
 };
 
 enum helper_ret {

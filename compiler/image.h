@@ -148,6 +148,9 @@ struct eq_prog {
 	uint32_t tail_key;       /* EQ_ATTACH_SYSCALL: the system call's number */
 	struct bpf_insn *insns;
 	uint32_t ninsns;
+	uint32_t *func_starts;   /* subprograms (helpers' callbacks) after the main
+	                            function: the first instruction of each, ascending */
+	uint32_t nfuncs;
 	struct eq_map_ref *refs;
 	uint32_t nrefs;
 	struct eq_line *lines;   /* sorted by insn_off */

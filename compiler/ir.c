@@ -161,7 +161,7 @@ static void print_insn(FILE *out, const struct ir_insn *in)
 	case IRK_ADDR:
 		if (in->op == IR_FRAME)
 			fprintf(out, "%s s%d%+d", name, in->mem.slot, in->mem.off);
-		else if (in->op == IR_MAP)
+		else if (in->op == IR_MAP || in->op == IR_FUNCADDR)
 			fprintf(out, "%s %lld", name, (long long)in->imm);
 		else
 			fprintf(out, "%s %lld%+d", name, (long long)in->imm, in->mem.off);

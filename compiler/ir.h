@@ -142,9 +142,18 @@ struct emit_line {
 	uint32_t insn_off;
 	int line, col;
 };
+/* The subprograms a program's FUNCADDR instructions name (helpers' callbacks),
+ * appended after the program's own code. */
+enum ir_subprog {
+	IR_SUBPROG_CONTINUE, /* `return 0`: visit every element (len() counts them) */
+	IR_NUM_SUBPROGS
+};
+
 struct emit_result {
 	struct bpf_insn *insns;
 	uint32_t ninsns;
+	uint32_t *func_starts;   /* first instruction of each subprogram */
+	uint32_t nfuncs;
 	struct emit_map_ref *refs;
 	uint32_t nrefs;
 	struct emit_line *lines;

@@ -35,6 +35,8 @@ X(ATOMIC_ADD, "atomic_add", IRK_STORE) /* lock *(size)(base + off) += a */
 X(FRAME,   "frame",   IRK_ADDR)    /* d = fp + slot offset + off */
 X(MAP,     "map",     IRK_ADDR)    /* d = &map (ld_imm64 pseudo map fd) */
 X(MAPVAL,  "mapval",  IRK_ADDR)    /* d = &map's value + off (pseudo map value) */
+X(FUNCADDR, "funcaddr", IRK_ADDR)  /* d = &subprogram imm (pseudo func): a helper's
+                                      callback; see emit.c for the subprograms */
 X(CALL,    "call",    IRK_CALL)    /* d = helper(args) ; clobbers r0-r5 */
 X(JMP,     "jmp",     IRK_BRANCH)  /* goto target[0] */
 X(BR,      "br",      IRK_BRANCH)  /* if (a cond b) goto target[0] else target[1] */

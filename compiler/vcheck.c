@@ -53,6 +53,8 @@ enum kind {
 	K_VALUE_OR_NULL, /* map_lookup_elem's result before the NULL check */
 	K_RB,            /* ring buffer memory from ringbuf_reserve + off */
 	K_RB_OR_NULL,    /* ringbuf_reserve's result before the NULL check */
+	K_FUNC,          /* a subprogram (ld_imm64 of a pseudo func): off is its start;
+	                    only a helper that calls it back takes it */
 	K_MIXED,         /* different kinds on different paths */
 };
 
@@ -251,13 +253,28 @@ static int successors(const struct bpf_insn *in, uint32_t i, int64_t next[2], bo
 	return 2;
 }
 
+/* The function (0: the program, 1..: its subprograms) instruction i is in,
+ * and where that function ends. */
+static uint32_t function_of(const struct eq_prog *p, uint32_t i, uint32_t *end)
+{
+	uint32_t f = 0;
+	while (f < p->nfuncs && p->func_starts[f] <= i)
+		f++;
+	*end = f < p->nfuncs ? p->func_starts[f] : p->ninsns;
+	return f;
+}
+
 static void check_edge(struct vcheck *v, uint32_t i, int64_t to, bool falls)
 {
-	uint32_t n = v->p->ninsns;
-	if (falls && to == (int64_t)n)
-		fail(v, i, "falls off the end of the program: the last instruction must be exit or goto");
+	uint32_t n = v->p->ninsns, end, f = function_of(v->p, i, &end);
+	uint32_t start = f ? v->p->func_starts[f - 1] : 0;
+	if (falls && to == (int64_t)end)
+		fail(v, i, "falls off the end of the %s: the last instruction must be exit or goto",
+		     f ? "subprogram" : "program");
 	else if (to < 0 || to >= (int64_t)n)
 		fail(v, i, "jumps to instruction %" PRId64 ", outside the program's %u instructions", to, n);
+	else if (to < (int64_t)start || to >= (int64_t)end)
+		fail(v, i, "jumps to instruction %" PRId64 ", in another function", to);
 	else if (v->second[to])
 		fail(v, i, "jumps into the middle of the 64-bit load at instruction %" PRId64, to - 1);
 }
@@ -292,10 +309,20 @@ static void check_structure(struct vcheck *v, uint32_t *stack)
 	}
 	if (v->errors)
 		return;
-	/* depth first over the edges, both sides of every branch */
+	/* depth first over the edges, both sides of every branch, from the
+	 * start of every function */
 	uint32_t top = 0;
 	stack[top++] = 0;
 	v->seen[0] = true;
+	for (uint32_t f = 0; f < v->p->nfuncs; f++) {
+		uint32_t at = v->p->func_starts[f];
+		if (at <= 0 || at >= n || v->second[at] || (f && at <= v->p->func_starts[f - 1])) {
+			fail(v, 0, "has a subprogram at instruction %u, which is not where one can start", at);
+			return;
+		}
+		stack[top++] = at;
+		v->seen[at] = true;
+	}
 	while (top > 0) {
 		uint32_t i = stack[--top];
 		int64_t next[2];
@@ -693,6 +720,18 @@ static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 		s->r[in->dst_reg] = scalar(true, (int64_t)((uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32));
 		return true;
 	}
+	if (in->src_reg == BPF_PSEUDO_FUNC) {
+		int64_t at = (int64_t)i + 1 + in->imm;
+		bool starts = false;
+		for (uint32_t f = 0; f < v->p->nfuncs; f++)
+			starts = starts || v->p->func_starts[f] == at;
+		if (!starts) {
+			fail(v, i, "loads the address of instruction %" PRId64 ", where no subprogram starts", at);
+			return false;
+		}
+		s->r[in->dst_reg] = (struct vreg){K_FUNC, true, -1, 0, 0, at};
+		return true;
+	}
 	bool value = in->src_reg == BPF_PSEUDO_MAP_VALUE;
 	if (!value && in->src_reg != BPF_PSEUDO_MAP_FD) {
 		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
@@ -833,6 +872,11 @@ static bool call_arg(struct vcheck *v, uint32_t i, struct vstate *s, const struc
 		if (r->kind == K_CTX && r->known && r->off == 0)
 			return true;
 		fail(v, i, "passes bpf_%s r%d, which is not the unmodified context", h->name, reg);
+		return false;
+	case HA_FUNC:
+		if (r->kind == K_FUNC)
+			return true;
+		fail(v, i, "passes bpf_%s r%d, which is not a subprogram", h->name, reg);
 		return false;
 	case HA_RINGBUF_MEM:
 		if (r->kind == K_RB && r->known && r->off == 0)
@@ -1142,8 +1186,16 @@ static void interpret(struct vcheck *v)
 		entry.r[r] = uninit;
 	for (int k = 0; k < SLOTS; k++)
 		entry.slot[k] = scalar(false, 0); /* unreadable anyway until written */
-	entry.r[BPF_REG_1] = (struct vreg){K_CTX, true, -1, 0, 0, 0};
 	entry.r[BPF_REG_10] = (struct vreg){K_FP, true, -1, 0, 0, 0};
+	/* a subprogram is a helper's callback, with a stack of its own; what
+	 * the helper passes it is modelled as numbers it may not dereference */
+	for (uint32_t f = 0; f < v->p->nfuncs; f++) {
+		struct vstate callback = entry;
+		for (int r = BPF_REG_1; r <= BPF_REG_5; r++)
+			callback.r[r] = scalar(false, 0);
+		flow(v, v->p->func_starts[f], &callback);
+	}
+	entry.r[BPF_REG_1] = (struct vreg){K_CTX, true, -1, 0, 0, 0};
 	flow(v, 0, &entry);
 	/* in instruction order, so that a loop-free program settles in one sweep */
 	for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
