@@ -36,6 +36,7 @@ struct cli {
 	enum eq_output_format format;
 	int strlen;
 	int syscall_dispatch_min; /* EBPFQ_SYSCALL_DISPATCH_MIN, 0: the default */
+	int map_keys;              /* EBPFQ_MAP_KEYS_MAX */
 	pid_t pid;                 /* -p */
 	bool unsafe;               /* --unsafe */
 	int nparams;
@@ -98,6 +99,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	};
 	const char *env_strlen = getenv("EBPFQ_STRLEN");
 	cli->strlen = env_strlen ? atoi(env_strlen) : 64;
+	const char *env_keys = getenv("EBPFQ_MAP_KEYS_MAX");
+	cli->map_keys = env_keys ? atoi(env_keys) : EQ_DEFAULT_MAP_KEYS;
+	if (cli->map_keys < 1)
+		return usage_error("EBPFQ_MAP_KEYS_MAX must be a number of keys from 1 up, not '%s'", env_keys);
 	const char *env_dispatch = getenv("EBPFQ_SYSCALL_DISPATCH_MIN");
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
@@ -447,7 +452,7 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	struct eq_compile_opts co = {
-		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
+		.src = &src, .strlen = cli.strlen, .map_keys = cli.map_keys, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,

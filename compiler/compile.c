@@ -18,7 +18,7 @@
 #include "sema.h"
 #include "syscall_dispatch.h"
 
-enum { RINGBUF_BYTES = 256 * 1024, HASH_ENTRIES = 4096 };
+enum { RINGBUF_BYTES = 256 * 1024 };
 
 struct compile {
 	const struct eq_compile_opts *opts;
@@ -67,7 +67,8 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 		.role = EQ_MAP_USER,
 		.key_size = sm->key_size + (hist && sm->nkeys ? 8 : 0),
 		.value_size = (sm->value_size + 7) & ~7u,
-		.max_entries = sm->nkeys ? HASH_ENTRIES : hist ? agg_buckets(v) : 1,
+		.max_entries = !sm->nkeys ? (hist ? agg_buckets(v) : 1)
+			       : c->opts->map_keys > 0 ? (uint32_t)c->opts->map_keys : EQ_DEFAULT_MAP_KEYS,
 		.is_percpu = agg,
 		.has_key = sm->nkeys > 0,
 		.nkey_fields = sm->nkeys,

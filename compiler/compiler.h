@@ -28,7 +28,7 @@ struct eq_target {
 	                            this many (0: the default, 8) */
 };
 
-enum { EQ_DEFAULT_NCPUS = 64 };
+enum { EQ_DEFAULT_NCPUS = 64, EQ_DEFAULT_MAP_KEYS = 4096 };
 
 enum eq_dump {
 	EQ_DUMP_AST = 1 << 0,
@@ -40,6 +40,7 @@ struct eq_compile_opts {
 	const struct eq_source *src;
 	struct eq_target target;
 	int strlen;          /* string buffer size (64) */
+	int map_keys;        /* the most keys a map with keys holds (EQ_DEFAULT_MAP_KEYS) */
 	unsigned dump;       /* enum eq_dump bits */
 	FILE *dump_out;      /* where -d output goes */
 	FILE *diag_out;      /* where diagnostics go */
