@@ -264,24 +264,35 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key)
 	return sm;
 }
 
+/* The registry's entry for a builtin variable or call, or NULL after an
+ * error: unknown (with did-you-mean), or not supported yet. */
+static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind, struct ast *e)
+{
+	const char *what = kind == BUILTIN_CALL ? "function" : "builtin";
+	const struct builtin *b = builtin_find(kind, e->name);
+	if (!b) {
+		const char *names[128];
+		builtin_names(kind, names, 128);
+		error(s, e->loc, "unknown %s '%s'", what, e->name);
+		sema_hint(s, e->loc, e->name, names);
+		return NULL;
+	}
+	if (b->later) {
+		error(s, e->loc, "the %s '%s' is not supported yet", what, e->name);
+		return NULL;
+	}
+	return b;
+}
+
 /* A call, through the builtin registry.  `map_value`: it is the value of
  * `@m[...] = call`, where aggregations may stand. */
 static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement,
 					bool map_value)
 {
 	const char *n = call->name;
-	const struct builtin *b = builtin_find(BUILTIN_CALL, n);
-	if (!b) {
-		const char *names[128];
-		builtin_names(BUILTIN_CALL, names, 128);
-		error(s, call->loc, "unknown function '%s'", n);
-		sema_hint(s, call->loc, n, names);
+	const struct builtin *b = find_builtin(s, BUILTIN_CALL, call);
+	if (!b)
 		return &ty_none;
-	}
-	if (b->later) {
-		error(s, call->loc, "the function '%s' is not supported yet", n);
-		return &ty_none;
-	}
 	if (b->use == USE_STATEMENT && !is_statement) {
 		error(s, call->loc, "%s() has no value; call it as a statement", n);
 		return &ty_none;
@@ -297,20 +308,8 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 
 static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
 {
-	const char *n = e->name;
-	const struct builtin *b = builtin_find(BUILTIN_VAR, n);
-	if (!b) {
-		const char *names[128];
-		builtin_names(BUILTIN_VAR, names, 128);
-		error(s, e->loc, "unknown builtin '%s'", n);
-		sema_hint(s, e->loc, n, names);
-		return &ty_none;
-	}
-	if (b->later) {
-		error(s, e->loc, "the builtin '%s' is not supported yet", n);
-		return &ty_none;
-	}
-	return b->check(s, e);
+	const struct builtin *b = find_builtin(s, BUILTIN_VAR, e);
+	return b ? b->check(s, e) : &ty_none;
 }
 
 /* ---- expressions ------------------------------------------------------------- */

@@ -21,17 +21,13 @@
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include <inttypes.h>
+#include <string.h>
 
 #include "builtins.h"
 #include "lower.h"
 #include "sema.h"
 
 /* ---- checking ------------------------------------------------------------------ */
-
-static const struct eq_type *check_count(struct sema *s, struct ast *call)
-{
-	return ty_agg(s->arena, AGG_COUNT, false);
-}
 
 /* The aggregation a call names, of one integer argument. */
 static const struct eq_type *check_of_value(struct sema *s, struct ast *call, enum agg_kind agg)
@@ -44,36 +40,6 @@ static const struct eq_type *check_of_value(struct sema *s, struct ast *call, en
 	 * average, statistics and buckets are signed */
 	bool keeps_sign = agg == AGG_SUM || agg == AGG_MIN || agg == AGG_MAX;
 	return ty_agg(s->arena, agg, keeps_sign ? t->kind != TY_INT || t->is_signed : true);
-}
-
-static const struct eq_type *check_sum(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_SUM);
-}
-
-static const struct eq_type *check_avg(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_AVG);
-}
-
-static const struct eq_type *check_min(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_MIN);
-}
-
-static const struct eq_type *check_max(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_MAX);
-}
-
-static const struct eq_type *check_stats(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_STATS);
-}
-
-static const struct eq_type *check_hist(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_HIST);
 }
 
 enum { LHIST_MAX_BUCKETS = 1000 }; /* bpftrace's limit */
@@ -113,6 +79,19 @@ static const struct eq_type *check_lhist(struct sema *s, struct ast *call)
 		return ty_new(s->arena, (struct eq_type){.kind = TY_AGG, .size = 8, .agg = AGG_LHIST,
 			.is_signed = true, .lhist_min = v[1], .lhist_max = v[2], .lhist_step = v[3]});
 	return &ty_none;
+}
+
+/* count(), sum(x) ... lhist(x, min, max, step): which one is its name. */
+static const struct eq_type *check_aggregate(struct sema *s, struct ast *call)
+{
+	enum agg_kind agg = AGG_COUNT;
+	while (agg < AGG_LHIST && strcmp(agg_name(agg), call->name))
+		agg++;
+	if (agg == AGG_COUNT)
+		return ty_agg(s->arena, AGG_COUNT, false);
+	if (agg == AGG_LHIST)
+		return check_lhist(s, call);
+	return check_of_value(s, call, agg);
 }
 
 /* ---- buckets ----------------------------------------------------------------------- */
@@ -387,18 +366,18 @@ static struct ir_val lower_read(struct lower *L, const struct ast *m)
 	return ir_reg(avg);
 }
 
-#define AGG(n, nargs, chk, read) \
+#define AGG(n, nargs, read) \
 	{.name = n, .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = nargs, .max_args = nargs, \
-	 .check = chk, .lower_update = lower_aggregate, .lower_read = read}
+	 .check = check_aggregate, .lower_update = lower_aggregate, .lower_read = read}
 
 const struct builtin builtins_aggregate[] = {
-	AGG("count", 0, check_count, lower_read),
-	AGG("sum", 1, check_sum, lower_read),
-	AGG("avg", 1, check_avg, lower_read),
-	AGG("min", 1, check_min, lower_read),
-	AGG("max", 1, check_max, lower_read),
-	AGG("stats", 1, check_stats, NULL),
-	AGG("hist", 1, check_hist, NULL),
-	AGG("lhist", 4, check_lhist, NULL),
+	AGG("count", 0, lower_read),
+	AGG("sum", 1, lower_read),
+	AGG("avg", 1, lower_read),
+	AGG("min", 1, lower_read),
+	AGG("max", 1, lower_read),
+	AGG("stats", 1, NULL),
+	AGG("hist", 1, NULL),
+	AGG("lhist", 4, NULL),
 	{0},
 };

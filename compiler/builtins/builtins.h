@@ -63,6 +63,15 @@ struct builtin {
 	struct ir_val (*lower_read)(struct lower *L, const struct ast *map);
 };
 
+/* Table rows of the common shapes: a call used as a statement, and a call
+ * with a value (its lowering given by designator: .lower_int = f). */
+#define BUILTIN_STATEMENT(n, min, max, chk, low) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
+	 .check = chk, .lower_stmt = low}
+#define BUILTIN_FUNCTION(n, min, max, chk, ...) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_VALUE, .min_args = min, .max_args = max, \
+	 .check = chk, __VA_ARGS__}
+
 /* The entry of this kind and name, or NULL. */
 const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
 /* The names of every builtin of a kind into names[max] (NULL-terminated), for

@@ -94,15 +94,10 @@ static struct ir_val lower_len(struct lower *L, const struct ast *call)
 				 ir_imm(0), ir_imm(0)));
 }
 
-#define MAP_OP(n, min, max, chk, low) \
-	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
-	 .check = chk, .lower_stmt = low}
-
 const struct builtin builtins_maps[] = {
-	MAP_OP("delete", 1, 2, check_delete, lower_delete),
-	MAP_OP("clear", 1, 1, check_whole_map, lower_clear),
-	MAP_OP("zero", 1, 1, check_whole_map, lower_zero_map),
-	{.name = "len", .kind = BUILTIN_CALL, .use = USE_VALUE, .min_args = 1, .max_args = 1,
-	 .check = check_len, .lower_int = lower_len},
+	BUILTIN_STATEMENT("delete", 1, 2, check_delete, lower_delete),
+	BUILTIN_STATEMENT("clear", 1, 1, check_whole_map, lower_clear),
+	BUILTIN_STATEMENT("zero", 1, 1, check_whole_map, lower_zero_map),
+	BUILTIN_FUNCTION("len", 1, 1, check_len, .lower_int = lower_len),
 	{0},
 };

@@ -169,13 +169,9 @@ static void lower_exit(struct lower *L, const struct ast *call)
 	lower_return(L, call->loc);
 }
 
-#define STATEMENT(n, min, max, chk, low) \
-	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
-	 .check = chk, .lower_stmt = low}
-
 const struct builtin builtins_output[] = {
-	STATEMENT("printf", 0, 1000, check_printf, lower_printf_call),
-	STATEMENT("print", 1, 3, check_print, lower_print),
-	STATEMENT("exit", 0, 0, check_nothing, lower_exit),
+	BUILTIN_STATEMENT("printf", 0, 1000, check_printf, lower_printf_call),
+	BUILTIN_STATEMENT("print", 1, 3, check_print, lower_print),
+	BUILTIN_STATEMENT("exit", 0, 0, check_nothing, lower_exit),
 	{0},
 };

@@ -34,7 +34,6 @@ static void lower_str_call(struct lower *L, const struct ast *e, int slot, int32
 }
 
 const struct builtin builtins_strings[] = {
-	{.name = "str", .kind = BUILTIN_CALL, .use = USE_VALUE, .min_args = 1, .max_args = 2,
-	 .check = check_str, .lower_into = lower_str_call},
+	BUILTIN_FUNCTION("str", 1, 2, check_str, .lower_into = lower_str_call),
 	{0},
 };
