@@ -50,8 +50,10 @@ const char *ast_kind_name(enum ast_kind kind)
 		[AST_BINARY] = "binary", [AST_UNARY] = "unary", [AST_INCDEC] = "incdec",
 		[AST_TERNARY] = "ternary", [AST_FIELD] = "field", [AST_INDEX] = "index",
 		[AST_CAST] = "cast", [AST_TYPE] = "type", [AST_TUPLE] = "tuple",
+		[AST_RECORD] = "record", [AST_ENUM] = "enum", [AST_ENUMERATOR] = "enumerator",
+		[AST_DECL] = "decl", [AST_TYPEDEF] = "typedef", [AST_INCLUDE] = "include",
 	};
-	return kind <= AST_TUPLE ? names[kind] : "?";
+	return kind <= AST_INCLUDE ? names[kind] : "?";
 }
 
 static void print_escaped(FILE *out, const char *s, int len)
@@ -133,6 +135,18 @@ static void print_details(FILE *out, const struct ast *n)
 		fputs(" (", out);
 		print_type(out, n->b);
 		fputc(')', out);
+		break;
+	case AST_RECORD: case AST_ENUM:
+		fprintf(out, " %s", n->name ? n->name : n->kind == AST_ENUM ? "enum (anonymous)"
+			: n->ival & RECORD_UNION ? "union (anonymous)" : "struct (anonymous)");
+		if (n->kind == AST_RECORD && !(n->ival & RECORD_BODY))
+			fputs(" (declared)", out);
+		break;
+	case AST_ENUMERATOR: case AST_DECL:
+		fprintf(out, " %s", n->name ? n->name : "(anonymous)");
+		break;
+	case AST_INCLUDE:
+		fprintf(out, n->op == OP_LT ? " <%s>" : " \"%s\"", n->str);
 		break;
 	default:
 		break;

@@ -19,7 +19,8 @@
 
 enum ast_kind {
 	/*                 fields used                                          */
-	AST_PROGRAM,    /* list: probes                                         */
+	AST_PROGRAM,    /* list: probes; a: BLOCK of the C definitions and #includes,
+	                   in order (RECORD, ENUM, TYPEDEF, INCLUDE), or NULL   */
 	AST_PROBE,      /* list: specs (AST_SPEC); a: filter or NULL; b: body   */
 	AST_SPEC,       /* name: the spec text as written, e.g. "kprobe:sys_clone" */
 	AST_BLOCK,      /* list: statements                                     */
@@ -47,8 +48,23 @@ enum ast_kind {
 	AST_INDEX,      /* a: object; b: index (array/pointer subscript)        */
 	AST_CAST,       /* a: operand; b: AST_TYPE                              */
 	AST_TUPLE,      /* list: the elements (two or more)                     */
-	AST_TYPE,       /* name: "u32", "int", "struct task_struct"; ival: pointer depth */
+	AST_TYPE,       /* name: "u32", "unsigned long", "struct task_struct", a
+	                   typedef's name; ival: pointer depth; a: the RECORD or
+	                   ENUM it defines in place (struct { ... } x;), or NULL */
+	AST_RECORD,     /* struct/union definition; name: "struct foo", NULL when
+	                   anonymous; ival: RECORD_UNION | RECORD_BODY bits;
+	                   list: members (DECL)                                  */
+	AST_ENUM,       /* enum definition; name: "enum foo" or NULL; list: ENUMERATOR */
+	AST_ENUMERATOR, /* name; a: value expression, or NULL (previous + 1)    */
+	AST_DECL,       /* a declared name; name: NULL for an anonymous member;
+	                   a: TYPE (with the declarator's pointers); list: array
+	                   dimensions (expressions); b: bit-field width or NULL;
+	                   op: OP_DEREF for a function pointer                   */
+	AST_TYPEDEF,    /* a: DECL naming the type                              */
+	AST_INCLUDE,    /* str: the path; op: OP_LT for <path>, OP_NONE for "path" */
 };
+
+enum { RECORD_UNION = 1, RECORD_BODY = 2 }; /* AST_RECORD's ival */
 
 enum ast_op {
 	OP_NONE,
@@ -68,7 +84,8 @@ enum ast_op {
 	OP_ARROW, OP_DOT,
 };
 
-struct eq_type; /* sema.h */
+struct eq_type; /* types.h */
+struct ty_field;
 
 struct ast {
 	enum ast_kind kind;
@@ -86,6 +103,7 @@ struct ast {
 
 	/* Filled by sema.c. */
 	const struct eq_type *type;
+	const struct ty_field *field; /* AST_FIELD of a struct: the member */
 	int sema_id; /* variable / map / output index, per kind */
 };
 

@@ -15,6 +15,7 @@
 #include "ir.h"
 #include "lower.h"
 #include "probe.h"
+#include "ctypes.h"
 #include "sema.h"
 #include "syscall_dispatch.h"
 
@@ -207,7 +208,14 @@ static void resolve_probes(struct compile *c, struct ast *program)
 	}
 	syscall_dispatch_plan(&c->dispatch, c->points, program->list.count, &c->opts->target,
 			      &c->probe_cache, &c->ir_arena);
-	probe_cache_free(&c->probe_cache);
+}
+
+/* The kernel's BTF for the C types, through the probe cache: read once,
+ * and only if something needs it. */
+static const struct btf *kernel_btf(void *ctx)
+{
+	struct compile *c = ctx;
+	return probe_kernel_btf(&c->opts->target, &c->probe_cache);
 }
 
 static void compile_probes(struct compile *c, struct ast *program)
@@ -246,6 +254,9 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		ast_print(opts->dump_out, program);
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
+	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
+	if (program && !c.diag.errors)
+		ctypes_define(c.info.ctypes, program->a, opts->src->file);
 	if (program && !c.diag.errors) {
 		resolve_probes(&c, program);
 		c.info.points = c.points;
@@ -264,6 +275,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		/* The image's arena header was copied into the image before the
 		 * image's own allocations; keep the live copy. */
 	}
+	probe_cache_free(&c.probe_cache);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
 	if (c.diag.errors) {

@@ -471,9 +471,13 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 		return lower_map_read(L, e);
 	case AST_CAST:
 		return lower_cast(L, e);
+	case AST_INDEX:
+		return lower_memory_int(L, e);
 	case AST_FIELD:
 		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 			return args_int(L, e);
+		if (e->field)
+			return lower_memory_int(L, e);
 		{ /* an integer element of a tuple */
 			const struct eq_type *t;
 			struct mem_ref r = lower_value_ref(L, e, &t);
@@ -486,6 +490,10 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_INCDEC:
 		return lower_incdec_value(L, e);
 	case AST_UNARY:
+		if (e->op == OP_DEREF)
+			return lower_memory_int(L, e);
+		if (e->op == OP_ADDROF)
+			return lower_address_of(L, e);
 		if (e->op == OP_NOT)
 			return cond_value(L, e);
 		if (e->op == OP_PLUS)
@@ -501,6 +509,9 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_BINARY:
 		if (is_cond_op(e->op))
 			return cond_value(L, e);
+		if ((e->op == OP_ADD || e->op == OP_SUB) &&
+		    (e->a->type->kind == TY_PTR || e->b->type->kind == TY_PTR))
+			return lower_pointer_arith(L, e);
 		{
 			struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
 			bool is_signed = e->a->type->is_signed && e->b->type->is_signed;
@@ -609,7 +620,7 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 	const struct ast *lhs = st->a;
 	int id = lhs->sema_id;
 	const struct eq_type *t = lower_type_of(L, lhs);
-	if (t->kind == TY_STR || t->kind == TY_TUPLE) {
+	if (ty_in_memory(t)) {
 		lower_value_into(L, st->b, t, L->var_slot[id], 0);
 		return;
 	}
@@ -729,12 +740,12 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		return;
 	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
 				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
-	if (t && (t->kind == TY_STR || t->kind == TY_TUPLE) && L->var_slot[node->sema_id] < 0) {
+	if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
 		uint32_t size = ty_slot_size(t);
 		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
-	} else if (node->kind == AST_VAR && node->type && node->type->kind == TY_INT &&
+	} else if (node->kind == AST_VAR && node->type && ty_is_number(node->type) &&
 		   early[node->sema_id] && L->var_vreg[node->sema_id] < 0) {
 		L->var_vreg[node->sema_id] = ir_vreg_new(L->f);
 		lower_mov(L, L->var_vreg[node->sema_id], ir_imm(0), node->loc);

@@ -123,6 +123,17 @@ void lower_read_str(struct lower *L, int helper, struct ir_val src, int slot, in
 /* argN (n >= 0) or retval (n < 0) of the probe being lowered */
 struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc);
 
+/* memory read through C types (lower_memory.c) */
+struct ir_val lower_memory_int(struct lower *L, const struct ast *e);
+/* a struct or array read into slot+off, `size` bytes (zero-padded) */
+void lower_memory_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
+/* a char array read as a string of at most size bytes, NUL included */
+void lower_memory_chars(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
+struct ir_val lower_address_of(struct lower *L, const struct ast *e);
+struct ir_val lower_pointer_arith(struct lower *L, const struct ast *e);
+/* Is e memory read through a pointer, or a member of such memory? */
+bool lower_is_memory(const struct ast *e);
+
 /* maps and events (lower_event.c) */
 const struct sema_map *lower_map_info(const struct lower *L, const struct ast *map);
 /* The key of a map access, built in a fresh frame slot (of slot_size

@@ -160,8 +160,9 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		if (text) {
 			a->kind = EQ_ARG_CONST;
 			a->text = arena_strdup(L->env->img_arena, text);
-		} else if (e->type->kind == TY_STR) {
-			*a = (struct eq_arg){EQ_ARG_STR, off, round8(e->type->size), false, NULL};
+		} else if (e->type->kind == TY_STR || ty_is_chars(e->type)) { /* char[N]: N and a NUL */
+			uint32_t size = e->type->kind == TY_STR ? e->type->size : e->type->size + 1;
+			*a = (struct eq_arg){EQ_ARG_STR, off, round8(size), false, NULL};
 			off += a->size;
 		} else {
 			*a = (struct eq_arg){EQ_ARG_INT, off, 8, e->type->is_signed, NULL};

@@ -134,7 +134,9 @@ void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type
 {
 	if (to->kind == TY_STR) {
 		lower_str_into(L, e, slot, off, to->size);
-	} else if (to->kind != TY_TUPLE) {
+	} else if ((to->kind == TY_RECORD || to->kind == TY_ARRAY) && lower_is_memory(e)) {
+		lower_memory_into(L, e, slot, off, ty_slot_size(to));
+	} else if (to->kind != TY_TUPLE && !ty_in_memory(to)) {
 		lower_store(L, slot, off, 8, lower_int(L, e), e->loc);
 	} else if (e->kind == AST_TUPLE) {
 		for (int i = 0; i < e->list.count && i < to->nfields; i++)
@@ -221,6 +223,8 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 	const struct eq_type *to = ty_str(L->arena, size);
 	if (e->kind == AST_FIELD && e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 		args_str_into(L, e, slot, off, size);
+	else if (lower_is_memory(e) && ty_is_chars(e->type))
+		lower_memory_chars(L, e, slot, off, size);
 	else if (e->kind == AST_MAP)
 		lower_map_read_into(L, e, to, slot, off);
 	else if (e->kind == AST_TERNARY)

@@ -598,7 +598,7 @@ static bool btf_field(const struct btf *btf, uint32_t type_id, struct tp_field *
 }
 
 /* The kernel's BTF, parsed on first use; NULL if it cannot be read. */
-static const struct btf *cached_kernel_btf(const struct eq_target *target, struct probe_cache *c)
+const struct btf *probe_kernel_btf(const struct eq_target *target, struct probe_cache *c)
 {
 	if (!c->kernel_btf_read && target->kernel_btf)
 		c->kernel_btf = btf__parse(target->kernel_btf, NULL);
@@ -608,13 +608,13 @@ static const struct btf *cached_kernel_btf(const struct eq_target *target, struc
 
 static const struct btf *kernel_btf(struct resolve_ctx *r)
 {
-	return cached_kernel_btf(r->target, r->cache);
+	return probe_kernel_btf(r->target, r->cache);
 }
 
 bool probe_kernel_member(const struct eq_target *target, struct probe_cache *cache,
 			 const char *type, const char *member, uint32_t *offset)
 {
-	const struct btf *btf = cached_kernel_btf(target, cache);
+	const struct btf *btf = probe_kernel_btf(target, cache);
 	int id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT) : -1;
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
 	const struct btf_member *m = t ? btf_members(t) : NULL;

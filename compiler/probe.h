@@ -119,6 +119,8 @@ struct probe_cache {
 	bool kernel_btf_read; /* tried, whether or not it could be read */
 };
 void probe_cache_free(struct probe_cache *cache);
+/* The kernel's BTF, parsed on the first call (NULL if the kernel has none). */
+const struct btf *probe_kernel_btf(const struct eq_target *target, struct probe_cache *cache);
 
 /* Resolve one AST_SPEC into attach points (appended to list).  Returns 0 or
  * -1 after reporting an error at the spec. */

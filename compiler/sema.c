@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "ctypes.h"
 
 void sema_error(struct sema *s, eq_loc loc, const char *fmt, ...)
 {
@@ -92,9 +93,9 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 	struct eq_type keys[8];
 	for (int i = 0; i < n; i++) {
 		const struct eq_type *t = check_expr(s, m->list.items[i]);
-		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE) {
-			error(s, m->list.items[i]->loc, "a map key must be an integer, a string or a "
-			      "tuple, not %s", type_name(t));
+		if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE) {
+			error(s, m->list.items[i]->loc, "a map key must be an integer, a string, a "
+			      "tuple or a struct, not %s", type_name(t));
 			t = &ty_none;
 		}
 		keys[i] = *t;
@@ -210,7 +211,7 @@ static struct sema_var *var_find(struct sema *s, const char *name)
 
 static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
 {
-	if (sm->value.kind == TY_STR || sm->value.kind == TY_TUPLE)
+	if (ty_in_memory(&sm->value) || sm->value.kind == TY_PTR)
 		return ty_new(s->arena, sm->value); /* a copy: the map's type may still grow */
 	if (sm->value.kind == TY_NONE)
 		error(s, m->loc, "map %s is read but never assigned", sm->name);
@@ -243,8 +244,8 @@ bool sema_int_arg(struct sema *s, struct ast *call, int index)
 {
 	struct ast *a = call->list.items[index];
 	const struct eq_type *t = check_expr(s, a);
-	if (t->kind == TY_INT || t->kind == TY_NONE)
-		return t->kind == TY_INT;
+	if (ty_is_number(t) || t->kind == TY_NONE)
+		return t->kind != TY_NONE;
 	error(s, a->loc, "%s() takes an integer here, not %s", call->name, type_name(t));
 	return false;
 }
@@ -308,6 +309,12 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 
 static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
 {
+	int64_t value;
+	if (!builtin_find(BUILTIN_VAR, e->name) && ctypes_enum_value(s->info->ctypes, e->name, &value)) {
+		e->kind = AST_INT; /* an enumerator of the script's or the kernel's enums */
+		e->ival = value;
+		return &ty_s64;
+	}
 	const struct builtin *b = find_builtin(s, BUILTIN_VAR, e);
 	return b ? b->check(s, e) : &ty_none;
 }
@@ -336,6 +343,9 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 		return &ty_s64;
 	if ((e->op == OP_EQ || e->op == OP_NE) && l->kind == TY_STR && r->kind == TY_STR)
 		return &ty_s64;
+	const struct eq_type *p = ty_is_number(l) && ty_is_number(r) ? sema_pointer_arith(s, e, l, r) : NULL;
+	if (p)
+		return p;
 	if (l->kind != TY_INT || r->kind != TY_INT) {
 		const struct ast *bad = l->kind != TY_INT ? e->a : e->b;
 		if (l->kind == TY_STR && r->kind == TY_STR)
@@ -353,31 +363,6 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	return l->is_signed && r->is_signed ? &ty_s64 : &ty_u64;
 }
 
-static bool in_list(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(name, *list))
-			return true;
-	return false;
-}
-
-static const struct eq_type *check_cast(struct sema *s, struct ast *e)
-{
-	const struct eq_type *t = check_expr(s, e->a);
-	const char *n = e->b->name;
-	static const char *const ints[] = {"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "int", NULL};
-	if (e->b->ival > 0 || !in_list(n, ints)) {
-		error(s, e->b->loc, "casts to '%s%s' are not supported yet", n, e->b->ival ? " *" : "");
-		return &ty_none;
-	}
-	if (t->kind != TY_INT && t->kind != TY_NONE)
-		error(s, e->a->loc, "only integers can be cast to %s, not %s", n, type_name(t));
-	uint32_t bits = !strcmp(n, "int") ? 32 : (uint32_t)atoi(n + 1);
-	/* The value is computed in 64 bits; the cast records the width it is
-	 * truncated to and how it is extended back (lower.c). */
-	return ty_new(s->arena, (struct eq_type){.kind = TY_INT, .size = bits / 8, .is_signed = n[0] != 'u'});
-}
-
 /* (a, b, ...): integers, strings and tuples. */
 static const struct eq_type *check_tuple(struct sema *s, struct ast *e)
 {
@@ -385,7 +370,7 @@ static const struct eq_type *check_tuple(struct sema *s, struct ast *e)
 	bool ok = true;
 	for (int i = 0; i < e->list.count; i++) {
 		elems[i] = check_expr(s, e->list.items[i]);
-		if (elems[i]->kind != TY_INT && elems[i]->kind != TY_STR && elems[i]->kind != TY_TUPLE) {
+		if (!ty_is_number(elems[i]) && !ty_in_memory(elems[i])) {
 			if (elems[i]->kind != TY_NONE)
 				error(s, e->list.items[i]->loc, "a tuple holds integers, strings and "
 				      "tuples, not %s", type_name(elems[i]));
@@ -487,12 +472,10 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_BINARY:
 		return check_binary(s, e);
 	case AST_UNARY: {
+		if (e->op == OP_DEREF || e->op == OP_ADDROF)
+			return sema_deref_or_address(s, e);
 		const struct eq_type *t = check_expr(s, e->a);
-		if (e->op == OP_DEREF || e->op == OP_ADDROF) {
-			error(s, e->loc, "pointer '%s' is not supported yet", ast_op_text(e->op));
-			return &ty_none;
-		}
-		if (t->kind != TY_INT && t->kind != TY_NONE)
+		if (!ty_is_number(t) && t->kind != TY_NONE)
 			error(s, e->a->loc, "'%s' needs an integer, but this is %s", ast_op_text(e->op),
 			      type_name(t));
 		return e->op == OP_NOT ? &ty_s64 : t->kind == TY_INT ? t : &ty_s64;
@@ -503,7 +486,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_TERNARY: {
 		const struct eq_type *c = check_expr(s, e->a), *t = check_expr(s, e->b),
 				     *f = check_expr(s, e->c);
-		if (c->kind != TY_INT && c->kind != TY_NONE)
+		if (!ty_is_number(c) && c->kind != TY_NONE)
 			error(s, e->a->loc, "a condition must be an integer, not %s", type_name(c));
 		if (t->kind != f->kind && t->kind != TY_NONE && f->kind != TY_NONE) {
 			error(s, e->loc, "the two sides of '?:' differ: %s and %s", type_name(t), type_name(f));
@@ -514,7 +497,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 		return t->is_signed && f->is_signed ? &ty_s64 : &ty_u64;
 	}
 	case AST_CAST:
-		return check_cast(s, e);
+		return sema_cast(s, e);
 	case AST_TUPLE:
 		return check_tuple(s, e);
 	case AST_FIELD:
@@ -522,13 +505,9 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 			return check_args_field(s, e);
 		if (check_expr(s, e->a)->kind == TY_TUPLE || e->a->type->kind == TY_NONE)
 			return check_tuple_element(s, e);
-		error(s, e->loc, "field access is not supported yet");
-		return &ty_none;
+		return sema_member(s, e, e->a->type);
 	case AST_INDEX:
-		check_expr(s, e->a);
-		error(s, e->loc, "%s is not supported yet",
-		      e->kind == AST_FIELD ? "field access" : "subscripting");
-		return &ty_none;
+		return sema_index(s, e);
 	default:
 		error(s, e->loc, "this is not an expression");
 		return &ty_none;
@@ -586,7 +565,7 @@ static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 {
 	struct sema_var *v = var_find(s, lhs->name);
 	if (!v) {
-		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE) {
+		if (!ty_is_number(t) && !ty_in_memory(t)) {
 			if (t->kind == TY_MAP) /* count()/sum() were reported where they stand */
 				error(s, lhs->loc, "%s cannot hold %s", lhs->name, type_name(t));
 			t = &ty_s64;
@@ -650,7 +629,7 @@ static void check_assign(struct sema *s, struct ast *st)
 static void check_condition(struct sema *s, struct ast *c)
 {
 	const struct eq_type *t = check_expr(s, c);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
+	if (!ty_is_number(t) && t->kind != TY_NONE)
 		error(s, c->loc, "a condition must be an integer, not %s", type_name(t));
 }
 

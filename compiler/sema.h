@@ -17,6 +17,8 @@
 #include "probe.h"
 #include "types.h"
 
+struct ctypes;
+
 enum { SEMA_MAX_KEYS = 8 };
 
 /* What sema knows about one @map. */
@@ -49,6 +51,7 @@ struct sema_info {
 	const struct attach_list *points; /* per probe (by index): where it attaches */
 	int nparams;     /* the script's arguments, for $1.. and $# */
 	const char *const *params;
+	struct ctypes *ctypes; /* C types by name: the script's and the kernel's */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */
@@ -90,6 +93,20 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);
 bool sema_const_int(struct sema *s, struct ast *e, int64_t *value);
 /* "a string", "hist()": for messages. */
 const char *sema_type_name(struct sema *s, const struct eq_type *t);
+
+/* sema_memory.c: C types in expressions */
+enum ty_space sema_default_space(struct sema *s);
+const struct eq_type *sema_type_of_node(struct sema *s, struct ast *type);
+const struct eq_type *sema_cast(struct sema *s, struct ast *e);
+const struct eq_type *sema_member(struct sema *s, struct ast *e, const struct eq_type *object);
+const struct eq_type *sema_index(struct sema *s, struct ast *e);
+const struct eq_type *sema_deref_or_address(struct sema *s, struct ast *e);
+const struct eq_type *sema_pointer_arith(struct sema *s, struct ast *e, const struct eq_type *l,
+					 const struct eq_type *r);
+/* Is e memory read through a pointer (p->f, p[i], *p, and members of those)? */
+bool sema_is_memory(const struct ast *e);
+/* Which address space the memory e names is in. */
+enum ty_space sema_space_of(const struct ast *e);
 
 #endif
 #endif

@@ -34,7 +34,7 @@ static const struct eq_type *check_of_value(struct sema *s, struct ast *call, en
 {
 	struct ast *a = call->list.items[0];
 	const struct eq_type *t = sema_expr(s, a);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
+	if (!ty_is_number(t) && t->kind != TY_NONE)
 		sema_error(s, a->loc, "%s() takes an integer, not %s", call->name, sema_type_name(s, t));
 	/* sum, min and max keep their values' signedness, as bpftrace does; an
 	 * average, statistics and buckets are signed */

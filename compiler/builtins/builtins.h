@@ -4,7 +4,8 @@
  * sema checks it (check) and how lowering generates its code (lower_*).
  * Entries are grouped one family per file (context.c for pid, comm, argN...;
  * output.c for printf, print, exit; maps.c for delete, clear...;
- * aggregate.c for count(), hist()...; strings.c for str()), and sema,
+ * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
+ * sizeof(), offsetof(), kptr(), uptr()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -84,6 +85,7 @@ extern const struct builtin builtins_output[];
 extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_aggregate[];
 extern const struct builtin builtins_strings[];
+extern const struct builtin builtins_memory[];
 extern const struct builtin builtins_later[];
 
 #endif

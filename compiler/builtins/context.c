@@ -5,7 +5,9 @@
 #define LOWER_INTERNAL
 #include <string.h>
 
+#include "btf_types.h"
 #include "builtins.h"
+#include "ctypes.h"
 #include "lower.h"
 #include "sema.h"
 
@@ -19,6 +21,33 @@ static const struct eq_type *type_u64(struct sema *s, struct ast *e)
 static const struct eq_type *type_s64(struct sema *s, struct ast *e)
 {
 	return &ty_s64;
+}
+
+/* curtask: the running task's struct task_struct, in kernel memory. */
+static const struct eq_type *type_curtask(struct sema *s, struct ast *e)
+{
+	return ty_ptr(s->arena, ctypes_kernel_record(s->info->ctypes, "struct task_struct"),
+		      SPACE_KERNEL);
+}
+
+/* argN: an integer holding what the probe was given; where it holds an
+ * address, it points into the probe's address space.  A raw tracepoint's
+ * arguments have the types of the tracepoint's prototype in BTF. */
+static const struct eq_type *type_arg(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	const struct attach_point *ap = points->count ? &points->items[0] : NULL;
+	if (ap && ap->attach == EQ_ATTACH_RAW_TRACEPOINT) {
+		struct btf_types *bt = ctypes_kernel(s->info->ctypes);
+		const char *name = strrchr(ap->target, ':') ? strrchr(ap->target, ':') + 1 : ap->target;
+		const struct eq_type *t = bt ? btf_types_func_arg(bt, arena_printf(s->arena,
+					"btf_trace_%s", name), e->name[3] - '0' + 1) : NULL;
+		if (t && ty_is_number(t))
+			return t;
+	}
+	struct eq_type t = ty_u64;
+	t.space = sema_default_space(s);
+	return ty_new(s->arena, t);
 }
 
 static const struct eq_type *type_comm(struct sema *s, struct ast *e)
@@ -126,7 +155,7 @@ static const char *text_func(const struct lower *L, const struct ast *e)
 }
 
 #define INT_VAR(n, type, fn) {.name = n, .kind = BUILTIN_VAR, .check = type, .lower_int = fn}
-#define ARG(n) INT_VAR(#n, type_u64, lower_arg)
+#define ARG(n) INT_VAR(#n, type_arg, lower_arg)
 
 const struct builtin builtins_context[] = {
 	INT_VAR("pid", type_u64, lower_pid),
@@ -138,7 +167,7 @@ const struct builtin builtins_context[] = {
 	INT_VAR("cpu", type_u64, lower_helper_value),
 	INT_VAR("rand", type_u64, lower_helper_value),
 	INT_VAR("cgroup", type_u64, lower_helper_value),
-	INT_VAR("curtask", type_u64, lower_helper_value),
+	INT_VAR("curtask", type_curtask, lower_helper_value),
 	ARG(arg0), ARG(arg1), ARG(arg2), ARG(arg3), ARG(arg4),
 	ARG(arg5), ARG(arg6), ARG(arg7), ARG(arg8), ARG(arg9),
 	INT_VAR("retval", type_s64, lower_retval),

@@ -64,10 +64,10 @@ static void check_conversion(struct sema *s, char conv, int index, void *arg)
 	bool wants_str = conv == 's';
 	if (a->type->kind == TY_NONE)
 		return;
-	if (wants_str && a->type->kind != TY_STR)
+	if (wants_str && a->type->kind != TY_STR && !ty_is_chars(a->type))
 		sema_error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
 			   index + 1, sema_type_name(s, a->type));
-	else if (!wants_str && a->type->kind != TY_INT)
+	else if (!wants_str && !ty_is_number(a->type))
 		sema_error(s, a->loc, "printf: %%%c expects an integer, but argument %d is %s", conv,
 			   index + 1, sema_type_name(s, a->type));
 }
@@ -129,7 +129,7 @@ static const struct eq_type *check_print(struct sema *s, struct ast *call)
 			   "top and div are for whole maps, as in print(@m, 10)");
 	if (a->kind == AST_MAP && t->kind == TY_AGG)
 		return &ty_none; /* an entry of any aggregation: printed by the runtime */
-	if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE)
+	if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE)
 		sema_error(s, a->loc, "print() prints an integer, a string, a tuple or a map, not %s",
 			   sema_type_name(s, t));
 	return &ty_none;

@@ -9,7 +9,7 @@
 static const struct eq_type *check_str(struct sema *s, struct ast *call)
 {
 	const struct eq_type *t = sema_expr(s, call->list.items[0]);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
+	if (!ty_is_number(t) && t->kind != TY_NONE)
 		sema_error(s, call->list.items[0]->loc, "str() reads from an address, not from %s",
 			   sema_type_name(s, t));
 	uint32_t size = s->info->strlen;
