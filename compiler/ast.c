@@ -9,6 +9,8 @@
 
 #include "ast.h"
 
+#include "types.h"
+
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc)
 {
 	struct ast *n = ARENA_NEW(a, struct ast);
@@ -151,7 +153,12 @@ static void print_details(FILE *out, const struct ast *n)
 	default:
 		break;
 	}
-	fprintf(out, " @%d:%d\n", n->loc.line, n->loc.col);
+	fprintf(out, " @%d:%d", n->loc.line, n->loc.col);
+	if (n->type && n->kind != AST_TYPE && n->type->kind != TY_NONE) { /* after sema */
+		fputs(" : ", out);
+		ty_print(out, n->type);
+	}
+	fputc('\n', out);
 }
 
 static void print_node(FILE *out, const struct ast *n, int depth)

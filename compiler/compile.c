@@ -48,7 +48,7 @@ static enum eq_value_kind value_kind(const struct eq_type *t)
 	switch (t->kind) {
 	case TY_AGG: return of_agg[t->agg];
 	case TY_STR: return EQ_VALUE_STR;
-	case TY_TUPLE: return EQ_VALUE_TUPLE;
+	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: return EQ_VALUE_COMPOSITE;
 	default: return EQ_VALUE_INT;
 	}
 }
@@ -250,8 +250,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
 	*out = NULL;
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
-	if (program && !c.diag.errors && (opts->dump & EQ_DUMP_AST))
-		ast_print(opts->dump_out, program);
+	bool parsed = program && !c.diag.errors;
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
 	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
@@ -264,6 +263,9 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	if (program && !c.diag.errors)
 		sema_check(program, &c.info, &c.ast_arena, &c.diag,
 			   opts->strlen > 0 ? (uint32_t)opts->strlen : 64);
+	/* -d ast: with the types sema found, as far as it got */
+	if (parsed && (opts->dump & EQ_DUMP_AST))
+		ast_print(opts->dump_out, program);
 	if (program && !c.diag.errors) {
 		struct arena img_arena = {0};
 		c.img = ARENA_NEW(&img_arena, struct eq_image);

@@ -39,14 +39,21 @@ enum eq_field_kind {
 	EQ_FIELD_INT,   /* integer of `size` bytes, `is_signed` */
 	EQ_FIELD_STR,   /* NUL-padded string of `size` bytes */
 	EQ_FIELD_TUPLE, /* `nelems` fields, their offsets from this field's */
+	EQ_FIELD_RECORD, /* a C struct or union: `nelems` named fields (at C offsets;
+	                   a bit-field is `bits` bits from bit `bit_offset`) */
+	EQ_FIELD_ARRAY, /* `nelems` elements, each like elems[0], `size / nelems` apart */
+	EQ_FIELD_ADDR,  /* an address (a pointer): printed in hex */
 };
 
 struct eq_field {
 	enum eq_field_kind kind;
 	uint32_t offset, size;
 	bool is_signed;
-	struct eq_field *elems; /* EQ_FIELD_TUPLE */
+	struct eq_field *elems; /* TUPLE, RECORD: the fields; ARRAY: one, the element */
 	int nelems;
+	const char *name;       /* a RECORD's field */
+	uint16_t bit_offset;    /* a bit-field: from the field's offset */
+	uint8_t bits;           /* a bit-field's width; 0: not one */
 };
 
 /* What a user map's value is, which decides how it is combined across CPUs
@@ -55,7 +62,7 @@ struct eq_field {
 enum eq_value_kind {
 	EQ_VALUE_INT,   /* plain value (last write wins): value_field says what */
 	EQ_VALUE_STR,   /* string (value_field) */
-	EQ_VALUE_TUPLE, /* tuple (value_field) */
+	EQ_VALUE_COMPOSITE, /* a tuple, a struct or an array (value_field) */
 	EQ_VALUE_COUNT, /* per-CPU u64, summed */
 	EQ_VALUE_SUM,   /* per-CPU s64 (u64 if !value_field.is_signed), summed */
 	EQ_VALUE_AVG,   /* per-CPU {u64 count, s64 total}: total / count */

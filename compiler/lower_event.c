@@ -112,17 +112,53 @@ void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struc
 	send_record(L, slot, size, loc);
 }
 
+/* A C type's field, at its own size (in a struct, an integer is as wide as
+ * its type; a value the program computed is a whole word). */
+static struct eq_field c_field_of(struct arena *a, const struct eq_type *t, uint32_t offset)
+{
+	struct eq_field f = {EQ_FIELD_INT, offset, t->size, t->is_signed, NULL, 0, NULL, 0, 0};
+	if (t->kind == TY_PTR) {
+		f.kind = EQ_FIELD_ADDR;
+	} else if (ty_is_chars(t)) {
+		f.kind = EQ_FIELD_STR;
+	} else if (t->kind == TY_ARRAY) {
+		f.kind = EQ_FIELD_ARRAY;
+		f.nelems = (int)t->count;
+		f.elems = ARENA_ARRAY(a, struct eq_field, 1);
+		f.elems[0] = c_field_of(a, t->elem, 0);
+	} else if (t->kind == TY_RECORD) {
+		int n;
+		const struct ty_field *fields = ty_record_fields(t, &n);
+		f.kind = EQ_FIELD_RECORD;
+		f.elems = ARENA_ARRAY(a, struct eq_field, n + 1);
+		for (int i = 0; i < n; i++) {
+			struct eq_field *e = &f.elems[f.nelems++];
+			*e = c_field_of(a, fields[i].type, fields[i].offset);
+			e->name = fields[i].name ? arena_strdup(a, fields[i].name) : NULL;
+			if (fields[i].bit_size) {
+				e->bits = fields[i].bit_size;
+				e->bit_offset = (uint16_t)(fields[i].bit_offset - fields[i].offset * 8);
+			}
+		}
+	}
+	return f;
+}
+
 struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_t offset)
 {
-	struct eq_field f = {EQ_FIELD_INT, offset, ty_slot_size(t), t->is_signed, NULL, 0};
+	struct eq_field f = {EQ_FIELD_INT, offset, ty_slot_size(t), t->is_signed, NULL, 0, NULL, 0, 0};
 	if (t->kind == TY_STR) {
 		f.kind = EQ_FIELD_STR;
+	} else if (t->kind == TY_PTR) {
+		f.kind = EQ_FIELD_ADDR;
 	} else if (t->kind == TY_TUPLE) {
 		f.kind = EQ_FIELD_TUPLE;
 		f.nelems = t->nfields;
 		f.elems = ARENA_ARRAY(a, struct eq_field, t->nfields + 1);
 		for (int i = 0; i < t->nfields; i++)
 			f.elems[i] = lower_field_of(a, t->fields[i].type, t->fields[i].offset);
+	} else if (t->kind == TY_RECORD || t->kind == TY_ARRAY) {
+		f = c_field_of(a, t, offset);
 	}
 	return f;
 }

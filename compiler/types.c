@@ -242,3 +242,34 @@ uint32_t agg_buckets(const struct eq_type *agg)
 				  (uint64_t)agg->lhist_step) + 2;
 	return 1;
 }
+
+void ty_print(FILE *out, const struct eq_type *t)
+{
+	switch (t->kind) {
+	case TY_NONE: fputs("none", out); return;
+	case TY_INT: fputs(t->name ? t->name : t->is_signed ? "int64" : "uint64", out); return;
+	case TY_STR: fprintf(out, "string[%u]", t->size); return;
+	case TY_MAP: fputs("map", out); return;
+	case TY_VOID: fputs("void", out); return;
+	case TY_AGG: fprintf(out, "%s()", agg_name(t->agg)); return;
+	case TY_PTR:
+		ty_print(out, t->elem);
+		fputs(t->space == SPACE_USER ? " *(user)" : t->space == SPACE_KERNEL ? " *(kernel)" : " *", out);
+		return;
+	case TY_ARRAY:
+		ty_print(out, t->elem);
+		fprintf(out, "[%u]", t->count);
+		return;
+	case TY_RECORD:
+		fputs(t->name ? t->name : t->is_union ? "union (anonymous)" : "struct (anonymous)", out);
+		return;
+	case TY_TUPLE:
+		fputc('(', out);
+		for (int i = 0; i < t->nfields; i++) {
+			fputs(i ? ", " : "", out);
+			ty_print(out, t->fields[i].type);
+		}
+		fputc(')', out);
+		return;
+	}
+}

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 
@@ -131,6 +132,9 @@ const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, c
 				     struct ty_field *out);
 /* "struct task_struct *", "uint8", "int32[4]": the type as C would write it. */
 const char *ty_c_name(struct arena *a, const struct eq_type *t);
+/* The type as -d ast shows it: "int32", "struct task_struct *(kernel)",
+ * "string[64]", "(int64, string[6])". */
+void ty_print(FILE *out, const struct eq_type *t);
 /* Is this a character array (printed as a string)? */
 bool ty_is_chars(const struct eq_type *t);
 /* A value held in a register: an integer or a pointer (an address). */

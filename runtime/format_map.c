@@ -33,7 +33,7 @@ static void entry__print(FILE *out, const struct eq_map *m, const struct map_ent
 {
 	if (map__is_hist(m))
 		hist__print(out, m, e->buckets, div);
-	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_TUPLE)
+	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_COMPOSITE)
 		value__print(out, &m->value_field, e->value, false);
 	else
 		entry__print_number(out, m, e, div);

@@ -125,7 +125,7 @@ static int by_value(const void *pa, const void *pb, void *arg)
 {
 	const struct map_entry *x = pa, *y = pb;
 	const struct eq_map *m = arg;
-	bool by_number = m->value_kind != EQ_VALUE_STR && m->value_kind != EQ_VALUE_TUPLE;
+	bool by_number = m->value_kind != EQ_VALUE_STR && m->value_kind != EQ_VALUE_COMPOSITE;
 	if (by_number && x->number != y->number) {
 		bool is_unsigned = m->value_kind == EQ_VALUE_COUNT || map__is_hist(m) ||
 			(!m->value_field.is_signed && (m->value_kind == EQ_VALUE_SUM ||

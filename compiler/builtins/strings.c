@@ -5,14 +5,21 @@
 #include "lower.h"
 #include "sema.h"
 
-/* str(pointer[, max]): a string read from kernel or user memory. */
+/* str(pointer[, max]): a string read from kernel or user memory; str(a) of
+ * a char array: its characters, up to the first NUL or its length; str(s)
+ * of a string (a tracepoint's __data_loc field): the string, as bpftrace
+ * scripts write it. */
 static const struct eq_type *check_str(struct sema *s, struct ast *call)
 {
 	const struct eq_type *t = sema_expr(s, call->list.items[0]);
-	if (!ty_is_number(t) && t->kind != TY_NONE)
-		sema_error(s, call->list.items[0]->loc, "str() reads from an address, not from %s",
-			   sema_type_name(s, t));
+	if (!ty_is_number(t) && !ty_is_chars(t) && t->kind != TY_STR && t->kind != TY_NONE)
+		sema_error(s, call->list.items[0]->loc, "str() reads from an address or a char array, "
+			   "not from %s", sema_type_name(s, t));
 	uint32_t size = s->info->strlen;
+	if (ty_is_chars(t) && t->size + 1 < size)
+		size = t->size + 1;
+	if (t->kind == TY_STR && t->size < size)
+		size = t->size;
 	if (call->list.count == 2) {
 		struct ast *n = call->list.items[1];
 		if (n->kind != AST_INT || n->ival < 1) {
@@ -26,6 +33,14 @@ static const struct eq_type *check_str(struct sema *s, struct ast *call)
 
 static void lower_str_call(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
 {
+	const struct ast *arg = e->list.items[0];
+	if (ty_is_chars(arg->type) || arg->type->kind == TY_STR) {
+		uint32_t n = e->type->size < size ? e->type->size : size;
+		lower_str_into(L, arg, slot, off, n);
+		uint32_t used = (n + 7) & ~7u;
+		lower_zero(L, slot, off + (int32_t)used, size > used ? size - used : 0, e->loc);
+		return;
+	}
 	/* the compat helper picks user or kernel memory by address */
 	uint32_t n = e->type->size < size ? e->type->size : size;
 	lower_read_str(L, BPF_FUNC_probe_read_str, lower_int(L, e->list.items[0]), slot, off, n, e->loc);
