@@ -56,6 +56,7 @@ struct ctypes {
 	} enumerators;
 	int errors;
 	int include_depth;
+	int defining;  /* inside a definition: `struct x *` may name a struct defined later */
 };
 
 struct ctypes *ctypes_new(struct arena *a, struct eq_diag *diag, struct ctypes_kernel kernel)
@@ -318,7 +319,7 @@ const struct eq_type *ctypes_resolve_for(struct ctypes *c, const struct ast *typ
 		t = define_enum(c, type->a);
 	else if (!(t = ctypes_lookup_for(c, type->name, user))) {
 		bool is_record = !strncmp(type->name, "struct ", 7) || !strncmp(type->name, "union ", 6);
-		if (is_record && type->ival > 0) /* a pointer to a struct not defined yet */
+		if (is_record && type->ival > 0 && c->defining) /* a pointer to a struct defined later */
 			t = declared(c, type->name, type->name[0] == 'u')->type;
 		else {
 			error(c, type->loc, ctypes_kernel(c) ? "unknown type '%s': neither the kernel's BTF "
@@ -345,7 +346,9 @@ static uint32_t round_up(uint32_t n, uint32_t align)
 /* A member's type: its declarator's type with the array dimensions. */
 static const struct eq_type *member_type(struct ctypes *c, const struct ast *decl)
 {
+	c->defining++;
 	const struct eq_type *t = ctypes_resolve_for(c, decl->a, true);
+	c->defining--;
 	for (int i = decl->list.count - 1; t && i >= 0; i--) {
 		int64_t n;
 		if (!const_value(c, decl->list.items[i], &n) || n < 0 || n > (1 << 24)) {

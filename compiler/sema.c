@@ -559,10 +559,25 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 
 /* ---- statements ------------------------------------------------------------ */
 
+/* A struct or array copied whole (into a variable, a map, an output) must
+ * fit the program's 512-byte stack with room to spare. */
+enum { MAX_COPY = 256 };
+
+bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t)
+{
+	if ((t->kind != TY_RECORD && t->kind != TY_ARRAY) || ty_size_of(t) <= MAX_COPY)
+		return true;
+	sema_error(s, e->loc, "%s is %u bytes, too big to copy into the program's 512-byte stack: "
+		   "read the members you need (p->member)", ty_c_name(s->arena, t), t->size);
+	return false;
+}
+
 static void check_block(struct sema *s, struct ast *block);
 
 static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 {
+	if (!sema_fits_copy(s, lhs, t))
+		t = &ty_none;
 	struct sema_var *v = var_find(s, lhs->name);
 	if (!v) {
 		if (!ty_is_number(t) && !ty_in_memory(t)) {
@@ -615,7 +630,7 @@ static void check_assign(struct sema *s, struct ast *st)
 				error(s, lhs->loc, "map %s holds %s; '%s' needs a map of integers", sm->name,
 				      type_name(&sm->value), ast_op_text(st->op));
 			map_set_value(s, sm, &ty_s64, lhs->loc);
-		} else {
+		} else if (sema_fits_copy(s, rhs, t)) {
 			map_set_value(s, sm, t, rhs->loc);
 		}
 		lhs->type = &sm->value;

@@ -94,6 +94,10 @@ bool sema_const_int(struct sema *s, struct ast *e, int64_t *value);
 /* "a string", "hist()": for messages. */
 const char *sema_type_name(struct sema *s, const struct eq_type *t);
 
+/* Can a value of type t be copied whole (it fits the stack)?  Else an
+ * error at e. */
+bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t);
+
 /* sema_memory.c: C types in expressions */
 enum ty_space sema_default_space(struct sema *s);
 const struct eq_type *sema_type_of_node(struct sema *s, struct ast *type);

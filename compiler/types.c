@@ -69,6 +69,14 @@ const struct ty_field *ty_record_fields(const struct eq_type *t, int *n)
 	return t->fields;
 }
 
+uint32_t ty_size_of(const struct eq_type *t)
+{
+	int n;
+	if (t->kind == TY_RECORD && t->lazy && !t->fields)
+		ty_record_fields(t, &n); /* a kernel struct named before BTF was read */
+	return t->size;
+}
+
 const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, const char *name,
 				     struct ty_field *out)
 {

@@ -126,6 +126,8 @@ const struct eq_type *ty_ptr(struct arena *a, const struct eq_type *elem, enum t
 const struct eq_type *ty_array(struct arena *a, const struct eq_type *elem, uint32_t count);
 /* A struct or union's members, read from BTF on first use for kernel types. */
 const struct ty_field *ty_record_fields(const struct eq_type *t, int *n);
+/* t->size, once a kernel struct's BTF has been read. */
+uint32_t ty_size_of(const struct eq_type *t);
 /* The member `name` of a struct or union, looking into anonymous members;
  * its offset (and bit offset) from the start of t.  NULL if none. */
 const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, const char *name,

@@ -20,7 +20,7 @@ static const struct eq_type *check_sizeof(struct sema *s, struct ast *call)
 		sema_error(s, a->loc, "sizeof() takes a type or a value, not %s", sema_type_name(s, t));
 		return &ty_u64;
 	}
-	call->ival = t->size;
+	call->ival = ty_size_of(t);
 	return &ty_u64;
 }
 

@@ -129,8 +129,10 @@ static const struct eq_type *check_print(struct sema *s, struct ast *call)
 			   "top and div are for whole maps, as in print(@m, 10)");
 	if (a->kind == AST_MAP && t->kind == TY_AGG)
 		return &ty_none; /* an entry of any aggregation: printed by the runtime */
+	if (!sema_fits_copy(s, a, t))
+		return &ty_none;
 	if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE)
-		sema_error(s, a->loc, "print() prints an integer, a string, a tuple or a map, not %s",
+		sema_error(s, a->loc, "print() prints an integer, a string, a tuple, a struct or a map, not %s",
 			   sema_type_name(s, t));
 	return &ty_none;
 }

@@ -1,0 +1,3 @@
+args: -e 'BEGIN { $t = *curtask; }'
+status: 2
+root: yes
