@@ -8,7 +8,10 @@
  *       v1 = shr v0, 32
  *       store.8 [s0+8], v1
  *       br v1 == 0, b1, b2
- * ir_parse.c reads exactly this back.
+ * ir_parse.c reads exactly this back (tests/irpass.sh checks that on every
+ * tests/ir script), so what the printer leaves out the reader cannot know:
+ * locations (they become the text's line numbers), and nothing else the
+ * passes need.  A field the passes start to need goes into this text too.
  */
 #include "ir.h"
 

@@ -5,7 +5,8 @@
  * built on two paths of an `if`), liveness is computed by dataflow.  Memory
  * the program owns lives in frame slots, allocated by lower.c; regalloc.c
  * adds spill slots.  `-d ir` prints a function with ir_print(); ir_parse()
- * reads that text back, so passes are tested from text to text.
+ * reads that text back, so passes are tested from text to text
+ * (tests/irpass/: IR in, a pass, IR or BPF out).
  *
  * Sections: operands and instructions; functions; builders (ir.c);
  * text form (ir.c, ir_parse.c); passes (opt_*.c, regalloc.c, emit.c).
@@ -123,10 +124,22 @@ bool ir_is_terminator(enum ir_op op);
 int ir_uses(const struct ir_insn *in, int *out);
 
 /* ---- text form --------------------------------------------------------- */
+/* What -d ir prints: one function, its slots, its blocks in layout order. */
 void ir_print(FILE *out, const struct ir_func *f);
+/* ir_parse.c: reads back exactly what ir_print() writes (plus blank lines,
+ * `#` comments and free spacing), keeping block ids, vreg numbers, slots
+ * and the frame size as printed, so ir_print(ir_parse(t)) == t.  Every
+ * instruction's loc is its line in the text (column 1): the text has no
+ * script locations.  Malformed input: prints `NAME:LINE: error: ...` to err
+ * and returns NULL; what was allocated stays in the arena.
+ * ir_parse() takes a text of exactly one function; ir_parse_all() one or
+ * more (a -d ir dump, one per probe), in order, their number in *count. */
+struct ir_func *ir_parse(struct arena *a, const char *text, const char *name_for_errors, FILE *err);
+struct ir_func **ir_parse_all(struct arena *a, const char *text, const char *name_for_errors,
+			      FILE *err, int *count);
 
 /* ---- passes ------------------------------------------------------------ */
-/* opt_fold.c: constant folding, copy propagation, dead code. */
+/* opt_fold.c: dead code (constants are folded while lowering, lower.c). */
 void opt_fold(struct ir_func *f);
 /* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
  * Returns 0, or -1 if the frame would exceed 512 bytes. */
