@@ -61,7 +61,7 @@ for t in "$SRC"/*.t; do
 	problem=""
 	[ "$status" = "${want:-0}" ] || problem="exit status $status, want ${want:-0}"
 	[ -z "$problem" ] && ! matches "$SRC/$name.expect" "$TMP/out" >"$TMP/why" && problem=$(cat "$TMP/why")
-	[ -z "$problem" ] && ! settled && problem="$(orphans) BPF program(s) left loaded, held by no process"
+	[ -z "$problem" ] && ! settled && problem="$left_count BPF program(s) left loaded, held by no process"
 	if [ -z "$problem" ]; then
 		pass "$name"
 	else
