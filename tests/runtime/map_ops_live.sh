@@ -1,8 +1,8 @@
 #!/bin/sh
-# map_ops_live.sh - print(@m, top, div), delete(@m[k]), delete(@m, k),
-# zero() and clear() on live maps of every kind (count, hist, lhist, min,
-# stats, a plain value; key-less sum and hist), run by a probe while the
-# maps are being fed (map_ops_live.ebq).  Each operation is asked for by a
+# map_ops_live.sh - print(@m, top, div), print(@m[k]), delete(@m[k]),
+# delete(@m, k), zero() and clear() on live maps of every kind (count,
+# hist, lhist, min, stats, a plain value; key-less sum and hist), run by a
+# probe while the maps are being fed (map_ops_live.ebq).  Each operation is asked for by a
 # call of f() and the workloads wait until ebpfq has printed that it ran,
 # so every value is known: after zero() the entries stay at 0 and count on
 # from there; after clear() they are gone.  Last, keys are deleted over and
