@@ -252,7 +252,8 @@ def agg_json():
            'map @tu ' + text_tuple,                         # and its print(@tu)
            'printf ' + jq_string('%d %d\n' % (len(HAMMER + SPREADER), max(HAMMER + SPREADER))),
            'map @s hammer=%d' % sum(HAMMER),                # print(@s, 1)
-           'value [-1,"q\\"",7]', 'value "tab\\there"', 'map @ma=%d' % max(HAMMER + SPREADER)]
+           'value [-1,"q\\"",7]', 'value "tab\\there"', 'map @ma=%d' % max(HAMMER + SPREADER),
+           'value %d' % average(HAMMER), 'value null']          # print(@ak[1]), print(@ak[9])
     for name, agg, groups in [
             ('@a', Agg('avg'), every), ('@ak', Agg('avg'), {1: HAMMER, 2: SPREADER}),
             ('@c', Agg('count'), every), ('@h', Agg('hist'), every), ('@hk', Agg('hist'), comm),
