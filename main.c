@@ -382,10 +382,17 @@ static int run_session(const struct cli *cli, const struct eq_image *img, struct
 		return EXIT_RUNTIME;
 	}
 	rt_session_run(s, &stop_requested, ch.pid);
-	rt_session_finish(s, true);
+	int written = rt_session_finish(s, true);
 	rt_session_free(s);
 	if (ch.pid > 0)
 		child_end(&ch);
+	if (written < 0) { /* what the script printed did not all arrive */
+		if (cli->output_path)
+			fprintf(stderr, "ebpfq: cannot write '%s': %s\n", cli->output_path, strerror(-written));
+		else
+			fprintf(stderr, "ebpfq: cannot write the standard output: %s\n", strerror(-written));
+		return EXIT_RUNTIME;
+	}
 	return 0;
 }
 

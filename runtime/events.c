@@ -92,5 +92,5 @@ void events__drain(struct eq_session *s)
 {
 	if (s->rb)
 		ring_buffer__consume(s->rb);
-	fflush(s->opts.out);
+	session__flush(s);
 }

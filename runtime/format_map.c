@@ -80,7 +80,7 @@ void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div)
 		else
 			print_text(out, &v, top, div);
 	}
-	fflush(out);
+	session__flush(s);
 	map_view__free(&v);
 }
 
@@ -105,7 +105,7 @@ void map__print_entry(struct eq_session *s, int map, const unsigned char *key)
 		else if (!map__is_hist(m) || !v.count)
 			fputc('\n', out);
 	}
-	fflush(s->opts.out);
+	session__flush(s);
 	map_view__free(&v);
 }
 

@@ -30,6 +30,7 @@ struct eq_session {
 	bool in_end;             /* END is running: its events are printed */
 	bool began;              /* BEGIN ran: END runs at exit */
 	long malformed;          /* records that made no sense */
+	int out_errno;           /* the first failed write of the script's output */
 };
 
 /* load.c */
@@ -37,6 +38,8 @@ int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
 /* runtime.c: record an attachment, closed at detach (takes the fds) */
 int session__add_link(struct eq_session *s, int perf_fd, int link_fd);
+/* runtime.c: flush the script's output, keeping the first write error */
+void session__flush(struct eq_session *s);
 /* attach_tracepoint.c: perf events, shared by the attach files */
 struct perf_event_attr;
 int perf_event__open(struct perf_event_attr *attr, int pid, int cpu);

@@ -99,6 +99,14 @@ int session__add_link(struct eq_session *s, int perf_fd, int link_fd)
 	return 0;
 }
 
+/* A write error (a full disk, /dev/full, a closed pipe) is kept, not
+ * lost: the run goes on and its end reports it (rt_session_finish). */
+void session__flush(struct eq_session *s)
+{
+	if (fflush(s->opts.out) == EOF && !s->out_errno)
+		s->out_errno = errno ? errno : EIO;
+}
+
 /* How each kind of program attaches. */
 static int attach_prog(struct eq_session *s, int prog)
 {
@@ -156,7 +164,7 @@ int rt_session_attach(struct eq_session *s)
 			json__count(s->opts.out, "attached_probes", "probes", (uint64_t)probes);
 		else
 			fprintf(s->opts.out, "Attaching %d probe%s...\n", probes, probes == 1 ? "" : "s");
-		fflush(s->opts.out);
+		session__flush(s);
 	}
 	s->began = true;
 	for (int i = 0; i < img->nprogs; i++)
@@ -188,7 +196,7 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child)
 		} else {
 			usleep(100000);
 		}
-		fflush(s->opts.out);
+		session__flush(s);
 	}
 	events__drain(s);
 	return 0;
@@ -205,10 +213,10 @@ static uint32_t max_map_keys(const struct eq_image *img)
 	return most;
 }
 
-void rt_session_finish(struct eq_session *s, bool run_end)
+int rt_session_finish(struct eq_session *s, bool run_end)
 {
 	if (!s)
-		return;
+		return 0;
 	const struct eq_image *img = s->img;
 	detach_all(s); /* nothing new arrives while the maps are printed */
 	events__drain(s); /* what came before END, up to an exit() */
@@ -222,7 +230,7 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 		fputs("\n\n", s->opts.out); /* bpftrace's two newlines before the maps */
 	if (s->began)
 		maps__print_all(s);
-	fflush(s->opts.out); /* the maps first, then what went wrong, even on one terminal */
+	session__flush(s); /* the maps first, then what went wrong, even on one terminal */
 	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {
 		uint32_t key = 0;
 		uint64_t value[3] = {0, 0, 0}; /* see EQ_MAP_DROPS */
@@ -239,7 +247,10 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 	}
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
-	fflush(s->opts.out);
+	session__flush(s);
+	if (ferror(s->opts.out) && !s->out_errno)
+		s->out_errno = EIO; /* a write of a full buffer failed between flushes */
+	return -s->out_errno;
 }
 
 void rt_session_free(struct eq_session *s)

@@ -60,8 +60,10 @@ int rt_session_attach(struct eq_session *s);
 int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 
 /* Run END, print every non-empty map, report lost events, detach and free
- * everything.  Safe on a session that was only loaded. */
-void rt_session_finish(struct eq_session *s, bool run_end);
+ * everything.  Safe on a session that was only loaded.  Returns 0, or the
+ * negative errno of the first write of the script's output that failed
+ * (the caller, who knows where the output goes, reports it). */
+int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
 /* ---- -l ----------------------------------------------------------------------- */
