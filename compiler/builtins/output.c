@@ -123,12 +123,20 @@ static const struct eq_type *check_print(struct sema *s, struct ast *call)
 				     "on stats() maps");
 		return &ty_none;
 	}
+	if (a->kind == AST_MAP) { /* an entry of an aggregation prints as its map would */
+		struct sema_map *sm = sema_map_arg(s, call, true);
+		if (sm && sm->value.kind == TY_AGG) {
+			a->type = ty_new(s->arena, sm->value);
+			if (call->list.count > 1)
+				sema_error(s, call->list.items[1]->loc, "print() of one entry takes no more "
+					   "arguments; top and div are for whole maps, as in print(@m, 10)");
+			return &ty_none;
+		}
+	}
 	const struct eq_type *t = sema_expr(s, a);
 	if (call->list.count > 1)
 		sema_error(s, call->list.items[1]->loc, "print() of a value takes no more arguments; "
 			   "top and div are for whole maps, as in print(@m, 10)");
-	if (a->kind == AST_MAP && t->kind == TY_AGG)
-		return &ty_none; /* an entry of any aggregation: printed by the runtime */
 	if (!sema_fits_copy(s, a, t))
 		return &ty_none;
 	if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE)

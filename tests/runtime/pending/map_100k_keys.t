@@ -1,2 +1,0 @@
-run: sh map_many_keys.sh 100000
-exact: yes
