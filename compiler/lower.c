@@ -586,7 +586,7 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 		return;
 	}
 	if (e->kind == AST_BINARY && e->op >= OP_EQ && e->op <= OP_GE) {
-		if (e->a->type->kind == TY_STR) {
+		if (e->a->type->kind == TY_STR || ty_is_chars(e->a->type)) {
 			lower_str_eq(L, e, t, f);
 			return;
 		}

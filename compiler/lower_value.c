@@ -250,7 +250,7 @@ struct str_loc lower_str(struct lower *L, const struct ast *e)
 		s.size = lower_type_of(L, e)->size;
 		return s;
 	}
-	s.size = e->type->size;
+	s.size = e->type->size + (e->type->kind == TY_ARRAY); /* a char array's NUL */
 	s.slot = temp_slot(L, s.size);
 	lower_str_into(L, e, s.slot, 0, s.size);
 	return s;

@@ -341,8 +341,9 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	const struct eq_type *l = check_expr(s, e->a), *r = check_expr(s, e->b);
 	if (l->kind == TY_NONE || r->kind == TY_NONE)
 		return &ty_s64;
-	if ((e->op == OP_EQ || e->op == OP_NE) && l->kind == TY_STR && r->kind == TY_STR)
-		return &ty_s64;
+	bool l_text = l->kind == TY_STR || ty_is_chars(l), r_text = r->kind == TY_STR || ty_is_chars(r);
+	if ((e->op == OP_EQ || e->op == OP_NE) && l_text && r_text)
+		return &ty_s64; /* strings, and char arrays as strings (comm == "bash") */
 	const struct eq_type *p = ty_is_number(l) && ty_is_number(r) ? sema_pointer_arith(s, e, l, r) : NULL;
 	if (p)
 		return p;

@@ -167,9 +167,8 @@ const struct eq_type *sema_deref_or_address(struct sema *s, struct ast *e)
 		return t->elem;
 	}
 	/* &x: x must be memory the program reads through a pointer */
-	bool place = e->a->kind == AST_INDEX || (e->a->kind == AST_UNARY && e->a->op == OP_DEREF) ||
-		     (e->a->kind == AST_FIELD && e->a->field && sema_is_memory(e->a->a));
-	if (!place) {
+	if (!sema_is_memory(e->a) || (e->a->kind == AST_INDEX && e->a->a->type->kind == TY_ARRAY &&
+					!sema_is_memory(e->a->a))) {
 		sema_error(s, e->loc, "'&' takes the address of memory read through a pointer "
 			   "(&p->field, &p[i]); this has no address");
 		return &ty_none;
@@ -188,11 +187,14 @@ bool sema_is_memory(const struct ast *e)
 
 enum ty_space sema_space_of(const struct ast *e)
 {
-	const struct ast *base = e->kind == AST_FIELD || e->kind == AST_INDEX ||
-				 (e->kind == AST_UNARY && e->op == OP_DEREF) ? e->a : e;
-	if (e->kind == AST_FIELD && e->op == OP_DOT)
-		return sema_space_of(base);
-	return base->type ? base->type->space : SPACE_NONE;
+	bool through_pointer = (e->kind == AST_FIELD && e->op == OP_ARROW) ||
+			       (e->kind == AST_UNARY && e->op == OP_DEREF) ||
+			       (e->kind == AST_INDEX && e->a->type && e->a->type->kind == TY_PTR);
+	if (through_pointer)
+		return e->a->type ? e->a->type->space : SPACE_NONE;
+	if ((e->kind == AST_FIELD && e->field) || e->kind == AST_INDEX)
+		return sema_space_of(e->a); /* a member or an element: where its whole is */
+	return e->type ? e->type->space : SPACE_NONE;
 }
 
 /* + - on a pointer and an integer (in elements), - of two pointers (in

@@ -41,9 +41,14 @@ static void lower_str_call(struct lower *L, const struct ast *e, int slot, int32
 		lower_zero(L, slot, off + (int32_t)used, size > used ? size - used : 0, e->loc);
 		return;
 	}
-	/* the compat helper picks user or kernel memory by address */
+	/* a pointer's address space says which helper; a plain number gets
+	 * the compat helper, which picks user or kernel memory by address */
 	uint32_t n = e->type->size < size ? e->type->size : size;
-	lower_read_str(L, BPF_FUNC_probe_read_str, lower_int(L, e->list.items[0]), slot, off, n, e->loc);
+	enum ty_space space = arg->type->space;
+	int helper = space == SPACE_USER ? BPF_FUNC_probe_read_user_str
+		   : space == SPACE_KERNEL && arg->type->kind == TY_PTR ? BPF_FUNC_probe_read_kernel_str
+		   : BPF_FUNC_probe_read_str;
+	lower_read_str(L, helper, lower_int(L, arg), slot, off, n, e->loc);
 	uint32_t used = (n + 7) & ~7u;
 	lower_zero(L, slot, off + (int32_t)used, size > used ? size - used : 0, e->loc);
 }
