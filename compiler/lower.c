@@ -590,6 +590,10 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 			lower_str_eq(L, e, t, f);
 			return;
 		}
+		if (ty_in_memory(e->a->type)) {
+			lower_mem_eq(L, e, t, f);
+			return;
+		}
 		struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
 		bool is_signed = e->a->type->is_signed && e->b->type->is_signed;
 		lower_branch(L, conds[e->op][is_signed], a, b, t, f, e->loc);

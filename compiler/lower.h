@@ -108,6 +108,8 @@ const struct eq_type *lower_type_of(const struct lower *L, const struct ast *e);
 /* Copy a value laid out as `from` at src to dst+doff laid out as `to`. */
 void lower_copy_value(struct lower *L, struct mem_ref src, const struct eq_type *from, int dst,
 		      int32_t doff, const struct eq_type *to, eq_loc loc);
+/* == and != of two tuples, structs or arrays: their bytes, word by word. */
+void lower_mem_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f);
 /* Where an in-memory value is (computed into a temporary if need be). */
 struct mem_ref lower_value_ref(struct lower *L, const struct ast *e, const struct eq_type **type);
 struct str_loc lower_str(struct lower *L, const struct ast *e);

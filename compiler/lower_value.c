@@ -90,6 +90,21 @@ void lower_copy_value(struct lower *L, struct mem_ref src, const struct eq_type 
 		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
 }
 
+void lower_mem_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	const struct eq_type *ta, *tb;
+	struct mem_ref a = lower_value_ref(L, e->a, &ta), b = lower_value_ref(L, e->b, &tb);
+	struct ir_block *yes = e->op == OP_EQ ? t : f, *no = e->op == OP_EQ ? f : t;
+	uint32_t n = ty_slot_size(ta) < ty_slot_size(tb) ? ty_slot_size(ta) : ty_slot_size(tb);
+	for (uint32_t i = 0; i < n; i += 8) {
+		int va = load_word(L, a, (int32_t)i, e->loc), vb = load_word(L, b, (int32_t)i, e->loc);
+		struct ir_block *next = lower_block(L);
+		lower_branch(L, IRC_NE, ir_reg(va), ir_reg(vb), no, next, e->loc);
+		lower_place(L, next);
+	}
+	lower_jump(L, yes, e->loc);
+}
+
 /* Where a tuple-valued (or any in-memory) expression's value is, and its
  * layout: a variable in place, an element of a tuple at its offset,
  * anything else computed into a temporary. */

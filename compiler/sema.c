@@ -344,6 +344,12 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	bool l_text = l->kind == TY_STR || ty_is_chars(l), r_text = r->kind == TY_STR || ty_is_chars(r);
 	if ((e->op == OP_EQ || e->op == OP_NE) && l_text && r_text)
 		return &ty_s64; /* strings, and char arrays as strings (comm == "bash") */
+	if ((e->op == OP_EQ || e->op == OP_NE) && ty_in_memory(l) && ty_compatible(l, r)) {
+		/* tuples, structs, arrays: their bytes (a struct's padding too) */
+		if (sema_fits_copy(s, e->a, l) && sema_fits_copy(s, e->b, r))
+			return &ty_s64;
+		return &ty_none;
+	}
 	const struct eq_type *p = ty_is_number(l) && ty_is_number(r) ? sema_pointer_arith(s, e, l, r) : NULL;
 	if (p)
 		return p;
