@@ -131,8 +131,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_STRLEN:
 			cli->strlen = atoi(optarg);
-			if (cli->strlen < 8 || cli->strlen > 200)
-				return usage_error("--strlen takes a size from 8 to 200, not '%s'", optarg);
+			if (cli->strlen < 8 || cli->strlen > 4096)
+				return usage_error("--strlen takes a size from 8 to 4096, not '%s'", optarg);
 			break;
 		case OPT_UNSAFE: cli->unsafe = true; break;
 		case OPT_BACKEND:

@@ -19,7 +19,7 @@
 #include "sema.h"
 #include "syscall_dispatch.h"
 
-enum { RINGBUF_BYTES = 256 * 1024 };
+enum { RINGBUF_BYTES = 256 * 1024, SCRATCH_LIMIT = 32768 };
 
 struct compile {
 	const struct eq_compile_opts *opts;
@@ -36,6 +36,7 @@ struct compile {
 	struct probe_cache probe_cache;
 	struct syscall_plan dispatch;
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
+	int scratch_map;        /* image index of the scratch map */
 };
 
 static enum eq_value_kind value_kind(const struct eq_type *t)
@@ -92,7 +93,7 @@ static void build_maps(struct compile *c)
 {
 	struct eq_image *img = c->img;
 	int n = c->info.maps.count;
-	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 2 + c->dispatch.count);
+	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 3 + c->dispatch.count);
 	for (int i = 0; i < n; i++)
 		img->maps[i] = user_map(c, &c->info.maps.items[i]);
 	img->ringbuf_map = n;
@@ -106,6 +107,10 @@ static void build_maps(struct compile *c)
 	c->first_dispatch_map = img->nmaps;
 	for (int d = 0; d < c->dispatch.count; d++)
 		img->maps[img->nmaps++] = syscall_dispatch_map(&c->dispatch, d, &img->arena);
+	/* last: it grows as programs take regions of it, and goes if none does */
+	c->scratch_map = img->nmaps;
+	img->maps[img->nmaps++] = (struct eq_map){.name = "ebpfq_scratch", .role = EQ_MAP_SCRATCH,
+		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1};
 }
 
 static void split_source_lines(struct eq_image *img, const struct eq_source *src)
@@ -223,6 +228,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
+				    .scratch_map = c->scratch_map,
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid};
@@ -232,6 +238,10 @@ static void compile_probes(struct compile *c, struct ast *program)
 		for (int k = 0; k < points->count && c->diag.errors == 0; k++) {
 			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
 			struct ir_func *f = lower_probe(&c->env, probe, &points->items[k], name);
+			/* the scratch map's value covers every region taken so far, for vcheck */
+			struct eq_map *scratch = &c->img->maps[c->scratch_map];
+			if (c->env.scratch_used > scratch->value_size)
+				scratch->value_size = c->env.scratch_used;
 			if (f)
 				finish_prog(c, f, &points->items[k], probe);
 		}
@@ -242,6 +252,12 @@ static void compile_probes(struct compile *c, struct ast *program)
 						  &c->img->arena));
 	c->img->outputs = c->env.outputs.items;
 	c->img->noutputs = c->env.outputs.count;
+	if (!c->env.scratch_used) /* no program needed it: not created */
+		c->img->nmaps--;
+	else if (c->env.scratch_used > SCRATCH_LIMIT)
+		diag_error(&c->diag, program->loc, "the programs need %u bytes of scratch memory for big "
+			   "values, more than the %u a per-CPU map value holds", c->env.scratch_used,
+			   SCRATCH_LIMIT);
 }
 
 int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)

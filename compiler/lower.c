@@ -130,8 +130,43 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 	return in->dst;
 }
 
+/* ---- memory the program owns: frame slots, and scratch for big values ------- */
+
+/* A slot bigger than this lives in the scratch map (a per-CPU array whose
+ * value holds one region per program): the stack has 512 bytes in all. */
+enum { SCRATCH_MIN = 128 };
+
+int lower_slot(struct lower *L, uint32_t size)
+{
+	if (size <= SCRATCH_MIN) {
+		int slot = ir_slot_new(L->arena, L->f, size, false);
+		while (L->scratch_of.count <= slot)
+			ARENA_PUSH(L->arena, L->scratch_of, -1);
+		return slot;
+	}
+	int slot = ir_slot_new(L->arena, L->f, 0, false); /* a name only: no frame bytes */
+	while (L->scratch_of.count <= slot)
+		ARENA_PUSH(L->arena, L->scratch_of, -1);
+	L->scratch_of.items[slot] = (int32_t)L->scratch_size;
+	L->scratch_size += (size + 7) & ~7u;
+	if (L->scratch_size > L->scratch_max)
+		L->scratch_max = L->scratch_size;
+	if (L->scratch_vreg < 0)
+		L->scratch_vreg = ir_vreg_new(L->f);
+	return slot;
+}
+
+/* The scratch offset of a slot that lives there, or -1. */
+static int32_t scratch_offset(const struct lower *L, int slot)
+{
+	return slot >= 0 && slot < L->scratch_of.count ? L->scratch_of.items[slot] : -1;
+}
+
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc)
 {
+	int32_t at = scratch_offset(L, slot);
+	if (at >= 0)
+		return lower_binop(L, IR_ADD, ir_reg(L->scratch_vreg), ir_imm(at + off), loc);
 	struct ir_insn *in = lower_emit(L, IR_FRAME, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -148,6 +183,11 @@ int lower_map_addr(struct lower *L, int map, eq_loc loc)
 
 void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
 {
+	int32_t at = scratch_offset(L, slot);
+	if (at >= 0) {
+		lower_store_at(L, L->scratch_vreg, at + off, size, v, loc);
+		return;
+	}
 	v = fit_imm(L, v, loc);
 	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -176,6 +216,9 @@ void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct
 
 int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
 {
+	int32_t at = scratch_offset(L, slot);
+	if (at >= 0)
+		return lower_load(L, L->scratch_vreg, at + off, size, false, loc);
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -248,7 +291,7 @@ const struct builtin *lower_builtin_of(const struct ast *e)
  * read into a zeroed temporary: the value, zero-extended. */
 static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
-	int slot = ir_slot_new(L->arena, L->f, 8, false);
+	int slot = lower_slot(L, 8);
 	lower_store(L, slot, 0, 8, ir_imm(0), loc);
 	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
 		   ir_reg(addr));
@@ -613,9 +656,11 @@ static void lower_stmt(struct lower *L, const struct ast *st);
 static void lower_stmts(struct lower *L, const struct ast *block)
 {
 	for (int i = 0; i < block->list.count; i++) {
-		uint32_t mark = L->f->frame_size; /* temporaries live for one statement */
+		/* temporaries live for one statement */
+		uint32_t mark = L->f->frame_size, scratch_mark = L->scratch_size;
 		lower_stmt(L, block->list.items[i]);
 		L->f->frame_size = mark;
+		L->scratch_size = scratch_mark;
 	}
 }
 
@@ -746,7 +791,7 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
 	if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
 		uint32_t size = ty_slot_size(t);
-		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
+		L->var_slot[node->sema_id] = lower_slot(L, size);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
 	} else if (node->kind == AST_VAR && node->type && ty_is_number(node->type) &&
@@ -761,10 +806,40 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		set_up_vars(L, node->list.items[i], early);
 }
 
+/* A program that keeps slots in the scratch map starts by finding its
+ * region there: a lookup of the per-CPU array's only entry, before
+ * anything else (the context is taken first, as it must be). */
+static void insert_scratch_prologue(struct lower *L, eq_loc loc)
+{
+	struct ir_func *f = L->f;
+	struct ir_block *body = f->blocks.items[0];
+	struct ir_insn ctx = body->insns.items[0]; /* IR_CTX, emitted first */
+	memmove(body->insns.items, body->insns.items + 1, sizeof(ctx) * (size_t)--body->insns.count);
+	struct ir_block *entry = lower_block(L), *found = lower_block(L);
+	int first = f->blocks.count;
+	lower_place(L, entry);
+	*lower_emit(L, IR_CTX, loc) = ctx;
+	int key = ir_slot_new(L->arena, f, 8, false);
+	lower_store(L, key, 0, 8, ir_imm(0), loc);
+	int map = lower_map_addr(L, L->env->scratch_map, loc);
+	int p = lower_call(L, BPF_FUNC_map_lookup_elem, loc, 2, ir_reg(map),
+			   ir_reg(lower_frame_addr(L, key, 0, loc)));
+	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), L->exit, found, loc);
+	lower_place(L, found);
+	struct ir_insn *base = lower_emit(L, IR_ADD, loc);
+	base->dst = L->scratch_vreg, base->a = ir_reg(p), base->b = ir_imm(L->env->scratch_used);
+	lower_jump(L, body, loc);
+	/* the two new blocks go first */
+	struct ir_block *moved[2] = {f->blocks.items[first], f->blocks.items[first + 1]};
+	memmove(f->blocks.items + 2, f->blocks.items, sizeof(moved[0]) * (size_t)first);
+	f->blocks.items[0] = moved[0], f->blocks.items[1] = moved[1];
+	L->env->scratch_used += L->scratch_max;
+}
+
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 			    const struct attach_point *ap, const char *name)
 {
-	struct lower L = {.env = env, .arena = env->arena, .ap = ap};
+	struct lower L = {.env = env, .arena = env->arena, .ap = ap, .scratch_vreg = -1};
 	int nvars = env->info->vars.count;
 	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
 	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
@@ -799,6 +874,8 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	lower_jump(&L, L.exit, probe->loc);
 	lower_place(&L, L.exit);
 	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);
+	if (L.scratch_vreg >= 0)
+		insert_scratch_prologue(&L, probe->loc);
 	L.f->frame_size = L.f->frame_max;
 	return L.failed ? NULL : L.f;
 }

@@ -20,6 +20,9 @@ struct lower_env {
 		struct eq_output *items;
 		int count, cap;
 	} outputs;
+	int scratch_map;          /* the scratch map's index (EQ_MAP_SCRATCH), whose value
+	                             holds a region for each program that needs one */
+	uint32_t scratch_used;    /* bytes of its value the programs so far took */
 	int filter_pid;           /* -p PID, or 0 */
 	int ncpus;                /* possible CPUs: an aggregation read in a program sums them */
 	int child_pid;            /* -c: user probes filter on it, or 0 */
@@ -53,6 +56,14 @@ struct lower {
 	int ctx;                /* vreg holding the context */
 	int *var_vreg;          /* per sema var: vreg of an integer variable */
 	int *var_slot;          /* per sema var: frame slot of a string variable */
+	/* slots too big for the stack live in this program's region of the
+	 * scratch map, addressed from scratch_vreg (set at the program's start) */
+	struct {
+		int32_t *items;     /* per slot: its offset in the region, or -1 */
+		int count, cap;
+	} scratch_of;
+	uint32_t scratch_size, scratch_max;
+	int scratch_vreg;       /* -1 until a slot lives there */
 	bool failed;
 };
 
@@ -72,6 +83,9 @@ void lower_error(struct lower *L, eq_loc loc, const char *msg);
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);
+/* A slot of memory the program owns: on the stack, or in the scratch map
+ * if it is big.  Address and access it only through the functions here. */
+int lower_slot(struct lower *L, uint32_t size);
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc);
 int lower_map_addr(struct lower *L, int map, eq_loc loc);
 /* &value of the data map (EQ_MAP_DROPS) + off: see DROPS_VALUE_* */

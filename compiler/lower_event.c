@@ -16,7 +16,9 @@
 
 #include "builtins/builtins.h"
 
-enum { RECORD_LIMIT = 320 }; /* bytes of stack an event record may take */
+/* the most bytes an event record may have: a big one is built in the
+ * scratch map (lower_slot), and must leave room in the 256 KiB ring buffer */
+enum { RECORD_LIMIT = 16384 };
 
 static uint32_t round8(uint32_t n)
 {
@@ -80,7 +82,7 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
 	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, 8, false);
+	int slot = lower_slot(L, 8);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	send_record(L, slot, 8, loc);
 	return &L->env->outputs.items[id];
@@ -91,8 +93,8 @@ static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 {
 	if (size <= RECORD_LIMIT)
 		return true;
-	diag_error(L->env->diag, loc, "this output needs %u bytes of stack, more than the %u "
-		   "bytes it may use; print fewer or shorter strings (--strlen)", size, RECORD_LIMIT);
+	diag_error(L->env->diag, loc, "this output needs %u bytes, more than the %u an event may "
+		   "have; print fewer or shorter strings (--strlen)", size, RECORD_LIMIT);
 	L->failed = true;
 	return false;
 }
@@ -106,7 +108,7 @@ void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struc
 	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)m->sema_id,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, size, false);
+	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	lower_key_into(L, m, slot, 8);
 	send_record(L, slot, size, loc);
@@ -172,7 +174,7 @@ void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
 			      .value = lower_field_of(L->env->img_arena, e->type, 0),
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, size, false);
+	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	lower_value_into(L, e, e->type, slot, 8);
 	send_record(L, slot, size, loc);
@@ -209,7 +211,7 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		return;
 	o.record_size = off;
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, off, false);
+	int slot = lower_slot(L, off);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	for (int i = 0; i < nargs; i++) {
 		const struct eq_arg *a = &o.args[i];
@@ -234,7 +236,7 @@ int lower_key(struct lower *L, const struct ast *m)
 
 int lower_key_sized(struct lower *L, const struct ast *m, uint32_t slot_size)
 {
-	int slot = ir_slot_new(L->arena, L->f, slot_size, false);
+	int slot = lower_slot(L, slot_size);
 	lower_key_into(L, m, slot, 0);
 	return slot;
 }
@@ -383,7 +385,7 @@ static void lower_map_update(struct lower *L, const struct ast *st, int old)
 	lower_place(L, miss);
 	if (old >= 0)
 		lower_mov(L, old, ir_imm(0), st->loc);
-	int val = ir_slot_new(L->arena, L->f, 8, false);
+	int val = lower_slot(L, 8);
 	lower_store(L, val, 0, 8, first_value(L, op, v, st->loc), st->loc);
 	lower_update(L, m->sema_id, key, val, st->loc);
 	lower_jump(L, join, st->loc);
@@ -411,7 +413,7 @@ void lower_map_assign(struct lower *L, const struct ast *st)
 	}
 	int key = lower_key(L, m);
 	const struct sema_map *sm = lower_map_info(L, m);
-	int val = ir_slot_new(L->arena, L->f, sm->value_size, false);
+	int val = lower_slot(L, sm->value_size);
 	lower_value_into(L, rhs, &sm->value, val, 0);
 	lower_update(L, m->sema_id, key, val, st->loc);
 }

@@ -175,7 +175,7 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	if (f && f->bit_size && p.foreign) {
 		shift = f->bit_offset % 8;
 		bits = f->bit_size;
-		int slot = ir_slot_new(L->arena, L->f, 8, false);
+		int slot = lower_slot(L, 8);
 		lower_zero(L, slot, 0, 8, e->loc);
 		read_bytes(L, &p, (shift + bits + 7) / 8, slot, 0, e->loc);
 		v = lower_load_slot(L, slot, 0, 8, e->loc);
@@ -188,7 +188,7 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 		v = at.base >= 0 ? lower_load(L, at.base, at.off, (uint8_t)size, false, e->loc)
 				 : lower_load_slot(L, at.slot, at.off, (uint8_t)size, e->loc);
 	} else if (p.foreign) {
-		int slot = ir_slot_new(L->arena, L->f, 8, false);
+		int slot = lower_slot(L, 8);
 		lower_zero(L, slot, 0, 8, e->loc);
 		read_bytes(L, &p, size, slot, 0, e->loc);
 		v = lower_load_slot(L, slot, 0, 8, e->loc);

@@ -18,7 +18,7 @@
 
 static int temp_slot(struct lower *L, uint32_t size)
 {
-	return ir_slot_new(L->arena, L->f, size, false);
+	return lower_slot(L, size);
 }
 
 static uint32_t round8(uint32_t n)

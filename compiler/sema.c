@@ -566,16 +566,17 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 
 /* ---- statements ------------------------------------------------------------ */
 
-/* A struct or array copied whole (into a variable, a map, an output) must
- * fit the program's 512-byte stack with room to spare. */
-enum { MAX_COPY = 256 };
+/* A struct or array copied whole (into a variable, a map, an output): a
+ * big one lives in the scratch map (lower_slot), whose value is at most
+ * 32 KiB for all the copies a program holds at once. */
+enum { MAX_COPY = 8192 };
 
 bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t)
 {
 	if ((t->kind != TY_RECORD && t->kind != TY_ARRAY) || ty_size_of(t) <= MAX_COPY)
 		return true;
-	sema_error(s, e->loc, "%s is %u bytes, too big to copy into the program's 512-byte stack: "
-		   "read the members you need (p->member)", ty_c_name(s->arena, t), t->size);
+	sema_error(s, e->loc, "%s is %u bytes, more than the %d a value copied whole may have: "
+		   "read the members you need (p->member)", ty_c_name(s->arena, t), t->size, MAX_COPY);
 	return false;
 }
 

@@ -226,8 +226,8 @@ static void keep_extreme(struct lower *L, int p, struct ir_val v, enum agg_kind 
 /* The value a new entry starts with on this CPU, into a frame slot. */
 static int first_value(struct lower *L, enum agg_kind agg, struct ir_val v, eq_loc loc)
 {
-	int slot = ir_slot_new(L->arena, L->f, agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN ||
-			       agg == AGG_MAX ? 16 : 8, false);
+	int slot = lower_slot(L, agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN ||
+			       agg == AGG_MAX ? 16 : 8);
 	switch (agg) {
 	case AGG_AVG: case AGG_STATS:
 		lower_store(L, slot, 0, 8, ir_imm(1), loc);
@@ -249,7 +249,7 @@ static int bucket_key(struct lower *L, const struct ast *m, struct ir_val bucket
 {
 	const struct sema_map *sm = lower_map_info(L, m);
 	if (sm->nkeys == 0) {
-		int slot = ir_slot_new(L->arena, L->f, 8, false);
+		int slot = lower_slot(L, 8);
 		lower_store(L, slot, 0, 8, bucket, m->loc);
 		return slot;
 	}
