@@ -64,7 +64,7 @@ pass "building fuzz_compile with $cc"
 corpus=$TMP/corpus
 mkdir -p "$corpus"
 n=0
-for f in "$srcdir"/tests/front/*.ebq "$srcdir"/tests/ir/*.ebq "$srcdir"/tests/runtime/*.ebq \
+for f in "$srcdir"/tests/front/*.ebq "$srcdir"/tests/ir/*.ebq "$srcdir"/tests/runtime/*.ebq "$srcdir"/tests/parity/*.bt \
 	"$srcdir"/tests/cli/*.ebq "$srcdir"/lang-examples/*.ebq; do
 	[ -f "$f" ] && n=$((n + 1)) && cp "$f" "$corpus/seed$n"
 done
