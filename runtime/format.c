@@ -51,8 +51,10 @@ static void convert(FILE *out, const char *spec, char conv, const struct eq_arg 
 		snprintf(f, sizeof(f), "%sc", spec);
 		fprintf(out, f, (int)(unsigned char)v);
 	} else if (conv == 'p') {
-		snprintf(f, sizeof(f), "%s#llx", spec);
-		fprintf(out, f, (unsigned long long)v);
+		/* C's own %p, as bpftrace prints it: 0x1000, (nil) for 0, the
+		 * width and flags where C puts them */
+		snprintf(f, sizeof(f), "%sp", spec);
+		fprintf(out, f, (void *)(uintptr_t)v);
 	} else if (conv == 's') {
 		fprintf(out, "%" PRId64, v); /* the compiler refuses this; never crash */
 	} else {

@@ -208,8 +208,11 @@ int map_view__read(struct eq_session *s, int map, struct map_view *v)
 			continue; /* deleted meanwhile */
 		struct map_entry e = {0};
 		bool seen = combine(s, m, value, &e);
-		if (!seen && keyless_array && !s->zeroed[map])
-			continue; /* a key-less aggregation nothing was added to yet */
+		/* a key-less aggregation nothing was added to yet is not shown,
+		 * but for count(): bpftrace 0.17 prints a count of nothing, even
+		 * a cleared one, as 0 */
+		if (!seen && keyless_array && !s->zeroed[map] && m->value_kind != EQ_VALUE_COUNT)
+			continue;
 		if (hist) {
 			if (nb == cap) {
 				cap = cap ? 2 * cap : 256;

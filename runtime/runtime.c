@@ -226,9 +226,9 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 			if (img->progs[i].attach == EQ_ATTACH_END)
 				special__run(s, i);
 	events__drain(s);
-	if (s->began && s->opts.format != EQ_FORMAT_JSON)
+	if (run_end && s->began && s->opts.format != EQ_FORMAT_JSON)
 		fputs("\n\n", s->opts.out); /* bpftrace's two newlines before the maps */
-	if (s->began)
+	if (run_end && s->began)
 		maps__print_all(s);
 	session__flush(s); /* the maps first, then what went wrong, even on one terminal */
 	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {

@@ -59,8 +59,10 @@ int rt_session_attach(struct eq_session *s);
  * signal set `*stop`, or (if child > 0) that process exiting.  Returns 0. */
 int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 
-/* Run END, print every non-empty map, report lost events, detach and free
- * everything.  Safe on a session that was only loaded.  Returns 0, or the
+/* Run END, print every map, report lost events, detach and free
+ * everything.  Safe on a session that was only loaded.  run_end false (the
+ * -c command could not run): neither END nor the maps, as bpftrace, which
+ * refuses such a command before it starts, prints none.  Returns 0, or the
  * negative errno of the first write of the script's output that failed
  * (the caller, who knows where the output goes, reports it). */
 int rt_session_finish(struct eq_session *s, bool run_end);
