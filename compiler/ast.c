@@ -45,7 +45,8 @@ const char *ast_kind_name(enum ast_kind kind)
 	static const char *const names[] = {
 		[AST_PROGRAM] = "program", [AST_PROBE] = "probe", [AST_SPEC] = "spec",
 		[AST_BLOCK] = "block", [AST_EXPR_STMT] = "expr", [AST_ASSIGN] = "assign",
-		[AST_IF] = "if", [AST_WHILE] = "while", [AST_UNROLL] = "unroll",
+		[AST_IF] = "if", [AST_WHILE] = "while", [AST_UNROLL] = "unroll", [AST_FOR] = "for",
+		[AST_RANGE] = "range",
 		[AST_BREAK] = "break", [AST_CONTINUE] = "continue", [AST_RETURN] = "return",
 		[AST_INT] = "int", [AST_STR] = "str", [AST_BUILTIN] = "builtin", [AST_VAR] = "var",
 		[AST_POSITIONAL] = "positional", [AST_MAP] = "map", [AST_CALL] = "call",

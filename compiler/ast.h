@@ -30,6 +30,8 @@ enum ast_kind {
 	AST_IF,         /* a: condition; b: then-block; c: else (BLOCK, IF, NULL) */
 	AST_WHILE,      /* a: condition; b: body                                */
 	AST_UNROLL,     /* a: count expression; b: body                         */
+	AST_FOR,        /* a: the variable (VAR); b: a MAP or a RANGE; c: body   */
+	AST_RANGE,      /* a..b: a: first; b: end (excluded)                    */
 	AST_BREAK,
 	AST_CONTINUE,
 	AST_RETURN,

@@ -196,6 +196,34 @@ static bool reads_args(const struct ast *n)
 	return reads_args(n->a) || reads_args(n->b) || reads_args(n->c);
 }
 
+/* $N in a probe spec (`interval:ms:$1`, `uprobe:$1:main`) is the script's
+ * Nth argument's text, as in bpftrace; an unset one is empty. */
+static void expand_spec_params(struct compile *c, struct ast *spec)
+{
+	const char *name = spec->name;
+	if (!strchr(name, '$'))
+		return;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return;
+	for (const char *p = name; *p;) {
+		if (p[0] == '$' && p[1] >= '0' && p[1] <= '9') {
+			char *end;
+			long n = strtol(p + 1, &end, 10);
+			if (n >= 1 && n <= c->opts->nparams)
+				fputs(c->opts->params[n - 1], f);
+			p = end;
+		} else {
+			fputc(*p++, f);
+		}
+	}
+	fclose(f);
+	spec->name = arena_strdup(&c->ast_arena, out ? out : "");
+	free(out);
+}
+
 /* Specs to attach points, before sema: args->FIELD is typed from the
  * formats of the tracepoints a probe runs on. */
 static void resolve_probes(struct compile *c, struct ast *program)
@@ -204,9 +232,11 @@ static void resolve_probes(struct compile *c, struct ast *program)
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		struct attach_list *points = &c->points[i];
-		for (int s = 0; s < probe->list.count; s++)
+		for (int s = 0; s < probe->list.count; s++) {
+			expand_spec_params(c, probe->list.items[s]);
 			probe_resolve(probe->list.items[s], &c->opts->target, &c->probe_cache,
 				      &c->ir_arena, &c->diag, points);
+		}
 		if (reads_args(probe->a) || reads_args(probe->b))
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);

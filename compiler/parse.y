@@ -20,7 +20,7 @@
 %define parse.lac full
 %locations
 %param {struct front *F}
-%expect 1 /* `@m [` is a map key, never a subscript of @m's value: shift */
+%expect 2 /* `@m [` is a map key, never a subscript of @m's value: shift (in two states: an expression, and the start of for's range) */
 
 %code requires {
 #include <stdbool.h>
@@ -233,6 +233,7 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 %token PROBE "probe" IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
 %token BREAK "break" CONTINUE "continue" RETURN "return" STRUCT "struct"
 %token UNION "union" ENUM "enum" TYPEDEF "typedef" SIZEOF "sizeof" OFFSETOF "offsetof"
+%token FOR "for" DOTDOT ".."
 %token QUALIFIER "type qualifier"
 %token <node> INCLUDE "#include"
 %token NL "end of line" ANGLE_OPEN "'<'" ANGLE_CLOSE "closing '>'"
@@ -438,12 +439,19 @@ simple_stmt: expr
 	| CONTINUE { $$ = node(F, AST_CONTINUE, @1); }
 	;
 
-/* compound_stmt: if | while (c) { } | unroll (n) { } ; no separator needed after */
+/* compound_stmt: if | while (c) { } | unroll (n) { } | for ($kv : @m) { } |
+ * for ($i : a..b) { } ; no separator needed after */
 compound_stmt: if_stmt
 	| WHILE '(' expr ')' braced
 		{ $$ = node(F, AST_WHILE, @1); $$->a = $3; $$->b = $5; }
 	| UNROLL '(' expr ')' braced
 		{ $$ = node(F, AST_UNROLL, @1); $$->a = $3; $$->b = $5; }
+	| FOR '(' VAR ':' MAPNAME ')' braced
+		{ $$ = node(F, AST_FOR, @1); $$->a = node(F, AST_VAR, @3); $$->a->name = $3;
+		  $$->b = node(F, AST_MAP, @5); $$->b->name = $5; $$->c = $7; }
+	| FOR '(' VAR ':' expr DOTDOT expr ')' braced
+		{ $$ = node(F, AST_FOR, @1); $$->a = node(F, AST_VAR, @3); $$->a->name = $3;
+		  $$->b = node(F, AST_RANGE, @6); $$->b->a = $5; $$->b->b = $7; $$->c = $9; }
 	;
 
 /* if (cond) { } [else if ... | else { }] */

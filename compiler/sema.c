@@ -420,7 +420,13 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 }
 
 /* $N is replaced by the script's Nth argument: a number if it reads as one,
- * else a string; $# by how many there are. */
+ * else a string, 0 if there is none; $# by how many there are.  str($N)
+ * is the argument's text (builtins/strings.c). */
+const char *sema_param_text(const struct sema *s, int64_t n)
+{
+	return n >= 1 && n <= s->info->nparams ? s->info->params[n - 1] : "";
+}
+
 static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 {
 	const struct sema_info *info = s->info;
@@ -429,10 +435,10 @@ static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 		e->ival = info->nparams;
 		return &ty_s64;
 	}
-	if (e->ival < 1 || e->ival > info->nparams) {
-		error(s, e->loc, "$%lld is not given: the script has %d argument%s", (long long)e->ival,
-		      info->nparams, info->nparams == 1 ? "" : "s");
-		return &ty_none;
+	if (e->ival < 1 || e->ival > info->nparams) { /* unset: 0, as bpftrace reads it */
+		e->kind = AST_INT;
+		e->ival = 0;
+		return &ty_s64;
 	}
 	const char *arg = info->params[e->ival - 1];
 	char *end;

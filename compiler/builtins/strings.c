@@ -1,6 +1,8 @@
 /* strings.c - strings read from memory: str(). */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
+#include <string.h>
+
 #include "builtins.h"
 #include "lower.h"
 #include "sema.h"
@@ -11,7 +13,17 @@
  * scripts write it. */
 static const struct eq_type *check_str(struct sema *s, struct ast *call)
 {
-	const struct eq_type *t = sema_expr(s, call->list.items[0]);
+	struct ast *arg = call->list.items[0];
+	if (arg->kind == AST_POSITIONAL && !arg->name) { /* str($N): the argument's text */
+		const char *text = sema_param_text(s, arg->ival);
+		if (strlen(text) + 1 > s->info->strlen)
+			sema_error(s, arg->loc, "this argument is %zu bytes, longer than the string size %u "
+				   "(--strlen)", strlen(text), s->info->strlen);
+		*call = (struct ast){.kind = AST_STR, .loc = call->loc, .str = arena_strdup(s->arena, text),
+				     .str_len = (int)strlen(text)};
+		return sema_expr(s, call);
+	}
+	const struct eq_type *t = sema_expr(s, arg);
 	if (!ty_is_number(t) && !ty_is_chars(t) && t->kind != TY_STR && t->kind != TY_NONE)
 		sema_error(s, call->list.items[0]->loc, "str() reads from an address or a char array, "
 			   "not from %s", sema_type_name(s, t));
