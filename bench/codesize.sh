@@ -11,8 +11,8 @@
 # ebpfq / bpftrace: below 1, ebpfq's program is the smaller.  The sizes do
 # not vary from run to run for one kernel and one build of each tool.
 # The program is found by the pid that attached it and the tracepoint it is
-# attached to (`bpftool perf list`), so other tracers running on the machine
-# do not disturb it.  Instructions executed per hit are not measured: a
+# attached to (`bpftool perf list`, bench/lib.sh), so other tracers running
+# on the machine do not disturb it.  Instructions executed per hit are not measured: a
 # tracepoint program cannot be run with BPF_PROG_TEST_RUN, and this bpftool
 # has no `prog profile`.
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,21 +20,14 @@ ebpfq=${EBPFQ:-$here/ebpfq}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Wait (30 s at most) until process $1 has attached a program to tracepoint
-# $2; print that program's xlated instruction count.
+. "$here/bench/lib.sh"
+
+# The xlated instruction count of the program process $1 attached to
+# tracepoint $2, once it has.
 insns_of() { # pid tracepoint-name
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 300 ]; do
-		id=$(bpftool perf list 2>/dev/null |
-			awk -v pid="$1" -v tp="$2" '$2 == pid && $NF == tp { print $6; exit }')
-		if [ -n "$id" ]; then
-			bpftool prog show id "$id" 2>/dev/null |
-				sed -n 's/.*xlated \([0-9]*\)B.*/\1/p' | awk '{ print $1 / 8 }'
-			return
-		fi
-		sleep 0.1
-		n=$((n + 1))
-	done
+	id=$(attached_prog "$1" "$2") || return
+	bpftool prog show id "$id" 2>/dev/null |
+		sed -n 's/.*xlated \([0-9]*\)B.*/\1/p' | awk '{ print $1 / 8 }'
 }
 
 # Start tool-command... in the background, SIGINT deliverable (a background
@@ -43,7 +36,6 @@ start() { # output-file tool-command...
 	out=$1; shift
 	env --default-signal=INT "$@" </dev/null >"$out" 2>&1 &
 }
-stop() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 
 row() { # label ebpfq bpftrace ratio-heading
 	P=$1 E=$2 B=$3 R=$4 awk 'BEGIN {
@@ -64,8 +56,8 @@ while IFS='|' read -r tp body; do
 	fi
 	e=$(insns_of "$e_pid" "$tp")
 	b=${have_bpftrace:+$(insns_of "$b_pid" "$tp")}
-	stop "$e_pid"
-	[ -n "$have_bpftrace" ] && stop "$b_pid"
+	stop_tool "$e_pid"
+	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
 	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
 	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
 	row "$tp { $body }" "$e" "$b"

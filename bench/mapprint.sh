@@ -33,6 +33,7 @@ scale=${SCALE:-1000 2000 4000}
 export BPFTRACE_MAP_KEYS_MAX="${BPFTRACE_MAP_KEYS_MAX:-262144}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+. "$here/bench/lib.sh"
 
 # work N: call f(0) .. f(N-1).  work stamp: read stdin to its end, then
 # print when the last byte came (ns) and how many lines began with @.
@@ -68,19 +69,6 @@ int main(int argc, char **argv)
 }
 EOF
 
-# Wait (60 s at most) until process $1 has attached a uprobe to the workload.
-attached() { # pid
-	n=0
-	while kill -0 "$1" 2>/dev/null && [ $n -lt 600 ]; do
-		bpftool perf list 2>/dev/null |
-			awk -v pid="$1" -v f="$tmp/work" '$2 == pid && $9 == f { ok = 1 } END { exit !ok }' &&
-			return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
 # Trace N calls with tool-command..., SIGINT it; print ms to the last line,
 # ms to the exit, keys printed.
 exit_print() { # N tool-command...
@@ -90,9 +78,16 @@ exit_print() { # N tool-command...
 	stamp_pid=$!
 	env --default-signal=INT "$@" </dev/null >"$tmp/fifo" 2>"$tmp/err" &
 	pid=$!
-	attached $pid && "$tmp/work" "$calls"
+	if ! attached_prog $pid "$tmp/work" >/dev/null; then
+		stop_tool $pid
+		wait $stamp_pid
+		sed 's/^/    /' "$tmp/err" >&2
+		echo "- - 0"
+		return
+	fi
+	"$tmp/work" "$calls"
 	t0=$(date +%s%N)
-	kill -INT $pid 2>/dev/null
+	kill -INT $pid
 	wait $pid
 	t1=$(date +%s%N)
 	wait $stamp_pid
