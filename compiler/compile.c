@@ -317,6 +317,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		c.img = ARENA_NEW(&img_arena, struct eq_image);
 		c.img->arena = img_arena;
 		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
+		c.img->loop_bound = LOOP_BOUND;
 		split_source_lines(c.img, opts->src);
 		build_maps(&c);
 		compile_probes(&c, program);

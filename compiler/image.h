@@ -25,13 +25,20 @@
 enum eq_map_role {
 	EQ_MAP_USER,    /* a script map (@name): printed at exit */
 	EQ_MAP_RINGBUF, /* the event ring buffer */
-	EQ_MAP_DROPS,   /* array[1] of u64[3]: events the ring buffer had no room for,
-	                   the start time (CLOCK_MONOTONIC ns, set by the runtime),
-	                   map updates the kernel refused (a full map); programs
-	                   address its value directly (BPF_PSEUDO_MAP_VALUE) */
+	EQ_MAP_DROPS,   /* array[1] of u64[EQ_DATA_WORDS] (enum eq_data_word);
+	                   programs address its value directly (BPF_PSEUDO_MAP_VALUE) */
 	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
 	EQ_MAP_SYSCALL_PROGS, /* prog array: a syscall dispatcher's programs by
 	                         system call number (EQ_ATTACH_SYSCALL) */
+};
+
+/* The words of the EQ_MAP_DROPS map's value. */
+enum eq_data_word {
+	EQ_DATA_LOST,       /* events the ring buffer had no room for */
+	EQ_DATA_START_NS,   /* when tracing started (CLOCK_MONOTONIC ns, set by the runtime) */
+	EQ_DATA_MAP_FULL,   /* map updates the kernel refused (a full map) */
+	EQ_DATA_LOOP_BOUND, /* loops that stopped at their bound (loop_bound) */
+	EQ_DATA_WORDS
 };
 
 /* How one field of a key or value is stored and shown. */
@@ -222,6 +229,7 @@ struct eq_image {
 	int noutputs;
 	int ringbuf_map;     /* index of the EQ_MAP_RINGBUF map, -1 if none */
 	int drops_map;       /* index of the EQ_MAP_DROPS map, -1 if none */
+	uint32_t loop_bound; /* the most iterations a while loop runs */
 };
 
 void eq_image_free(struct eq_image *img);

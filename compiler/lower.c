@@ -653,7 +653,7 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 
 static void lower_stmt(struct lower *L, const struct ast *st);
 
-static void lower_stmts(struct lower *L, const struct ast *block)
+void lower_body(struct lower *L, const struct ast *block)
 {
 	for (int i = 0; i < block->list.count; i++) {
 		/* temporaries live for one statement */
@@ -710,7 +710,7 @@ static void lower_if(struct lower *L, const struct ast *st)
 	struct ir_block *f = st->c ? lower_block(L) : join;
 	lower_cond(L, st->a, t, f);
 	lower_place(L, t);
-	lower_stmts(L, st->b);
+	lower_body(L, st->b);
 	lower_jump(L, join, st->loc);
 	if (st->c) {
 		lower_place(L, f);
@@ -742,10 +742,23 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 		lower_if(L, st);
 		break;
 	case AST_BLOCK:
-		lower_stmts(L, st);
+		lower_body(L, st);
 		break;
 	case AST_RETURN:
 		lower_return(L, st->loc);
+		break;
+	case AST_WHILE:
+		lower_while(L, st);
+		break;
+	case AST_UNROLL:
+		lower_unroll(L, st);
+		break;
+	case AST_FOR:
+		lower_for_range(L, st);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		lower_break_continue(L, st);
 		break;
 	default:
 		lower_error(L, st->loc, "this statement is not supported yet");
@@ -870,7 +883,7 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 		lower_cond(&L, probe->a, body, L.exit);
 		lower_place(&L, body);
 	}
-	lower_stmts(&L, probe->b);
+	lower_body(&L, probe->b);
 	lower_jump(&L, L.exit, probe->loc);
 	lower_place(&L, L.exit);
 	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);

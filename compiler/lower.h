@@ -31,8 +31,14 @@ struct lower_env {
 
 /* The drops map's value: events lost to a full ring buffer, the program
  * start time (for elapsed), map updates the kernel refused (a full map). */
-enum { DROPS_VALUE_LOST = 0, DROPS_VALUE_START_NS = 8, DROPS_VALUE_MAP_FULL = 16,
-       DROPS_VALUE_SIZE = 24 };
+enum { DROPS_VALUE_LOST = 8 * EQ_DATA_LOST, DROPS_VALUE_START_NS = 8 * EQ_DATA_START_NS,
+       DROPS_VALUE_MAP_FULL = 8 * EQ_DATA_MAP_FULL, DROPS_VALUE_LOOP_BOUND = 8 * EQ_DATA_LOOP_BOUND,
+       DROPS_VALUE_SIZE = 8 * EQ_DATA_WORDS };
+
+/* The most iterations a while loop (or a for loop over bounds that are not
+ * constants) runs: the kernel's verifier must see every loop end
+ * (lower_loop.c). */
+enum { LOOP_BOUND = 1024 };
 
 /* How a value of type t at offset is stored and shown: the image's view. */
 struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_t offset);
@@ -64,6 +70,12 @@ struct lower {
 	} scratch_of;
 	uint32_t scratch_size, scratch_max;
 	int scratch_vreg;       /* -1 until a slot lives there */
+	struct {
+		struct lower_loop {
+			struct ir_block *brk, *cont; /* where break and continue go */
+		} *items;
+		int count, cap;
+	} loops;                /* the loops around the statement being lowered */
 	bool failed;
 };
 
@@ -149,6 +161,15 @@ struct ir_val lower_address_of(struct lower *L, const struct ast *e);
 struct ir_val lower_pointer_arith(struct lower *L, const struct ast *e);
 /* Is e memory read through a pointer, or a member of such memory? */
 bool lower_is_memory(const struct ast *e);
+
+/* statements: a block's, one after another (lower.c) */
+void lower_body(struct lower *L, const struct ast *block);
+
+/* loops (lower_loop.c) */
+void lower_while(struct lower *L, const struct ast *st);
+void lower_for_range(struct lower *L, const struct ast *st);
+void lower_unroll(struct lower *L, const struct ast *st);
+void lower_break_continue(struct lower *L, const struct ast *st);
 
 /* maps and events (lower_event.c) */
 const struct sema_map *lower_map_info(const struct lower *L, const struct ast *map);

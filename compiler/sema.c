@@ -662,6 +662,38 @@ static void check_condition(struct sema *s, struct ast *c)
 		error(s, c->loc, "a condition must be an integer, not %s", type_name(t));
 }
 
+enum { UNROLL_MAX = 100 };
+
+static void check_loop_body(struct sema *s, struct ast *body)
+{
+	s->loops++;
+	check_block(s, body);
+	s->loops--;
+}
+
+/* for ($i : a..b): $i counts from a up to b, excluded. */
+static void check_for_range(struct sema *s, struct ast *st)
+{
+	struct ast *range = st->b;
+	for (int i = 0; i < 2; i++) {
+		struct ast *bound = i ? range->b : range->a;
+		const struct eq_type *t = check_expr(s, bound);
+		if (t->kind != TY_INT && t->kind != TY_NONE)
+			error(s, bound->loc, "a range counts integers, not %s", type_name(t));
+	}
+	assign_var(s, st->a, &ty_s64);
+	check_loop_body(s, st->c);
+}
+
+static void check_for(struct sema *s, struct ast *st)
+{
+	if (st->b->kind == AST_RANGE) {
+		check_for_range(s, st);
+		return;
+	}
+	error(s, st->loc, "for ($kv : @map) is not supported yet");
+}
+
 static void check_stmt(struct sema *s, struct ast *st)
 {
 	switch (st->kind) {
@@ -688,12 +720,26 @@ static void check_stmt(struct sema *s, struct ast *st)
 	case AST_RETURN:
 		break;
 	case AST_WHILE:
-	case AST_UNROLL:
+		check_condition(s, st->a);
+		check_loop_body(s, st->b);
+		break;
+	case AST_UNROLL: {
+		int64_t n;
+		if (!sema_const_int(s, st->a, &n) || n < 1 || n > UNROLL_MAX)
+			error(s, st->a->loc, "unroll() takes a constant count from 1 to %d", UNROLL_MAX);
+		else
+			st->ival = n;
+		check_loop_body(s, st->b);
+		break;
+	}
+	case AST_FOR:
+		check_for(s, st);
+		break;
 	case AST_BREAK:
 	case AST_CONTINUE:
-		error(s, st->loc, "'%s' is not supported yet",
-		      st->kind == AST_WHILE ? "while" : st->kind == AST_UNROLL ? "unroll"
-		      : st->kind == AST_BREAK ? "break" : "continue");
+		if (!s->loops)
+			error(s, st->loc, "'%s' is only meaningful inside a loop (while, unroll, for)",
+			      st->kind == AST_BREAK ? "break" : "continue");
 		break;
 	default:
 		error(s, st->loc, "this is not a statement");

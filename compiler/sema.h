@@ -72,6 +72,7 @@ struct sema {
 	bool reporting;     /* second walk: errors are real */
 	int probe_index;    /* scratch variables are local to one probe */
 	int vars_start;     /* first var of the current probe in info->vars */
+	int loops;          /* loops the statement being checked is in */
 };
 
 /* Errors and hints are reported in the second walk only (see sema.c). */

@@ -39,8 +39,8 @@ static int init_data_map(int fd)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	/* lost events, start time, refused map updates: see EQ_MAP_DROPS */
-	uint64_t value[3] = {0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, 0};
+	uint64_t value[EQ_DATA_WORDS] = {0};
+	value[EQ_DATA_START_NS] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	uint32_t key = 0;
 	return bpf_map_update_elem(fd, &key, value, BPF_ANY);
 }

@@ -233,17 +233,21 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 	session__flush(s); /* the maps first, then what went wrong, even on one terminal */
 	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {
 		uint32_t key = 0;
-		uint64_t value[3] = {0, 0, 0}; /* see EQ_MAP_DROPS */
+		uint64_t value[EQ_DATA_WORDS] = {0};
 		bool read = !bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value);
-		if (read && value[0] && s->opts.format == EQ_FORMAT_JSON)
-			json__count(s->opts.out, "lost_events", "events", value[0]);
-		else if (read && value[0])
+		if (read && value[EQ_DATA_LOST] && s->opts.format == EQ_FORMAT_JSON)
+			json__count(s->opts.out, "lost_events", "events", value[EQ_DATA_LOST]);
+		else if (read && value[EQ_DATA_LOST])
 			fprintf(s->opts.err, "ebpfq: %llu event%s lost: the ring buffer was full\n",
-				(unsigned long long)value[0], value[0] == 1 ? "" : "s");
-		if (read && value[2])
+				(unsigned long long)value[EQ_DATA_LOST], value[EQ_DATA_LOST] == 1 ? "" : "s");
+		if (read && value[EQ_DATA_MAP_FULL])
 			fprintf(s->opts.err, "ebpfq: %llu map update%s failed: a map was full "
-				"(a map holds at most %u keys)\n", (unsigned long long)value[2],
-				value[2] == 1 ? "" : "s", max_map_keys(img));
+				"(a map holds at most %u keys)\n", (unsigned long long)value[EQ_DATA_MAP_FULL],
+				value[EQ_DATA_MAP_FULL] == 1 ? "" : "s", max_map_keys(img));
+		if (read && value[EQ_DATA_LOOP_BOUND])
+			fprintf(s->opts.err, "ebpfq: %llu loop%s stopped after %u iterations, the most a "
+				"loop runs (the kernel must see every loop end)\n",
+				(unsigned long long)value[EQ_DATA_LOOP_BOUND], value[EQ_DATA_LOOP_BOUND] == 1 ? "" : "s", img->loop_bound);
 	}
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
