@@ -13,10 +13,10 @@
 #   @[arg0] = count()                        KEYS keys (default 100,000)
 #   @[arg0 % K] = hist(arg0 / K)             K = HIST_KEYS keys (default
 #                                            10,000), 5 buckets each
-# Map capacity: ebpfq's keyed maps hold 4096 entries (a histogram's entries
-# are (key, bucket) pairs), so at the defaults it prints a part of the map
-# and says how many updates failed; bpftrace holds BPFTRACE_MAP_KEYS_MAX
-# (default 4096), raised here to 262144 (or what the environment says).
+# Map capacity: both tools' keyed maps hold 4096 entries by default (a
+# histogram's entries are (key, bucket) pairs); EBPFQ_MAP_KEYS_MAX and
+# BPFTRACE_MAP_KEYS_MAX are raised here to 262144 (or what the environment
+# says).
 # Last, when valgrind is installed, the cost of ebpfq's exit print alone:
 # callgrind's instruction count (Ir) of maps__print_all for a count map of
 # each size in SCALE (default "1000 2000 4000", what the default map
@@ -31,6 +31,7 @@ keys=${KEYS:-100000}
 hist_keys=${HIST_KEYS:-10000}
 scale=${SCALE:-1000 2000 4000}
 export BPFTRACE_MAP_KEYS_MAX="${BPFTRACE_MAP_KEYS_MAX:-262144}"
+export EBPFQ_MAP_KEYS_MAX="${EBPFQ_MAP_KEYS_MAX:-262144}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$here/bench/lib.sh"

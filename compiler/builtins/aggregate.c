@@ -129,18 +129,15 @@ static struct ir_val hist_bucket(struct lower *L, struct ir_val v, eq_loc loc)
 {
 	if (v.kind == IRV_IMM)
 		return ir_imm(agg_hist_bucket(v.imm));
+	/* d = 0 for v < 0, 1 for 0, else 2 + the highest bit's number: each
+	 * answer is d's value where its test leaves (no jumps around them) */
 	int d = ir_vreg_new(L->f), x = ir_vreg_new(L->f);
-	struct ir_block *neg = lower_block(L), *not_neg = lower_block(L), *zero = lower_block(L),
-			*pos = lower_block(L), *join = lower_block(L);
-	lower_branch(L, IRC_SLT, v, ir_imm(0), neg, not_neg, loc);
-	lower_place(L, neg);
+	struct ir_block *not_neg = lower_block(L), *pos = lower_block(L), *join = lower_block(L);
 	lower_mov(L, d, ir_imm(0), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_SLT, v, ir_imm(0), join, not_neg, loc);
 	lower_place(L, not_neg);
-	lower_branch(L, IRC_EQ, v, ir_imm(0), zero, pos, loc);
-	lower_place(L, zero);
 	lower_mov(L, d, ir_imm(1), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_EQ, v, ir_imm(0), join, pos, loc);
 	lower_place(L, pos);
 	lower_mov(L, x, v, loc);
 	lower_mov(L, d, ir_imm(2), loc);
@@ -148,7 +145,8 @@ static struct ir_val hist_bucket(struct lower *L, struct ir_val v, eq_loc loc)
 		struct ir_block *step = lower_block(L), *next = lower_block(L);
 		lower_branch(L, IRC_UGE, ir_reg(x), ir_imm((int64_t)1 << shift), step, next, loc);
 		lower_place(L, step);
-		update_vreg(L, IR_SHR, x, ir_imm(shift), loc);
+		if (shift > 1) /* after the last step x is not read */
+			update_vreg(L, IR_SHR, x, ir_imm(shift), loc);
 		update_vreg(L, IR_ADD, d, ir_imm(shift), loc);
 		lower_jump(L, next, loc);
 		lower_place(L, next);
@@ -167,31 +165,28 @@ static struct ir_val lhist_bucket(struct lower *L, const struct eq_type *t, stru
 {
 	if (v.kind == IRV_IMM)
 		return ir_imm(agg_lhist_bucket(t, v.imm));
-	int64_t last = agg_lhist_bucket(t, t->lhist_max);
+	/* d = 0 below min, the last bucket from max, else 1 + (v - min) / step */
 	int d = ir_vreg_new(L->f);
-	struct ir_block *below = lower_block(L), *not_below = lower_block(L), *above = lower_block(L),
-			*inside = lower_block(L), *join = lower_block(L);
-	lower_branch(L, IRC_SLT, v, ir_imm(t->lhist_min), below, not_below, loc);
-	lower_place(L, below);
+	struct ir_block *not_below = lower_block(L), *inside = lower_block(L), *join = lower_block(L);
 	lower_mov(L, d, ir_imm(0), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_SLT, v, ir_imm(t->lhist_min), join, not_below, loc);
 	lower_place(L, not_below);
-	lower_branch(L, IRC_SGE, v, ir_imm(t->lhist_max), above, inside, loc);
-	lower_place(L, above);
-	lower_mov(L, d, ir_imm(last), loc);
-	lower_jump(L, join, loc);
+	lower_mov(L, d, ir_imm(agg_lhist_bucket(t, t->lhist_max)), loc);
+	lower_branch(L, IRC_SGE, v, ir_imm(t->lhist_max), join, inside, loc);
 	lower_place(L, inside);
-	struct ir_val off = lower_arith(L, IR_SUB, v, ir_imm(t->lhist_min), loc);
-	struct ir_val index;
+	lower_mov(L, d, v, loc);
+	if (t->lhist_min)
+		update_vreg(L, IR_SUB, d, ir_imm(t->lhist_min), loc);
 	if (is_power_of_two(t->lhist_step)) {
 		int shift = 0;
 		while ((int64_t)1 << shift < t->lhist_step)
 			shift++;
-		index = lower_arith(L, IR_SHR, off, ir_imm(shift), loc);
+		if (shift)
+			update_vreg(L, IR_SHR, d, ir_imm(shift), loc);
 	} else {
-		index = lower_arith(L, IR_UDIV, off, ir_imm(t->lhist_step), loc);
+		update_vreg(L, IR_UDIV, d, ir_imm(t->lhist_step), loc);
 	}
-	lower_mov(L, d, lower_arith(L, IR_ADD, index, ir_imm(1), loc), loc);
+	update_vreg(L, IR_ADD, d, ir_imm(1), loc);
 	lower_jump(L, join, loc);
 	lower_place(L, join);
 	return ir_reg(d);
@@ -264,16 +259,16 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 	const struct eq_type *t = call->type;
 	enum agg_kind agg = t->agg;
 	eq_loc loc = m->loc;
-	struct ir_val v;
+	/* the value first: a histogram's key holds its bucket, and a value read
+	 * from the context need not keep the context alive across the key's calls */
+	struct ir_val v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
 	int key;
-	if (agg == AGG_HIST || agg == AGG_LHIST) { /* the value decides the key */
-		v = lower_int(L, call->list.items[0]);
+	if (agg == AGG_HIST || agg == AGG_LHIST) {
 		struct ir_val b = agg == AGG_HIST ? hist_bucket(L, v, loc) : lhist_bucket(L, t, v, loc);
 		key = bucket_key(L, m, b);
 		v = ir_imm(1);
 	} else {
 		key = lower_key(L, m);
-		v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
 	}
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lower_lookup(L, m, key, hit, miss);
