@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "symtab.h"
+
 #if defined(__x86_64__)
 #define NATIVE_MACHINE EM_X86_64
 #elif defined(__aarch64__)
@@ -157,54 +159,50 @@ int elf_find_binary(const char *name, char *out, size_t out_size)
 			    stem, false, out, out_size);
 }
 
-/* ---- reading the ELF -------------------------------------------------------- */
+/* ---- functions ------------------------------------------------------------------- */
 
-struct elf_file {
-	int fd;
-	Elf *elf;
-};
-
-static int elf_file_open(const char *path, struct elf_file *ef)
+static int by_name(const void *a, const void *b)
 {
-	elf_version(EV_CURRENT);
-	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ef->fd < 0)
-		return -errno;
-	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF) {
-		if (ef->elf)
-			elf_end(ef->elf);
-		close(ef->fd);
-		return -ENOEXEC;
+	return strcmp(((const struct elf_func *)a)->name, ((const struct elf_func *)b)->name);
+}
+
+/* One probe per address: where aliases (malloc, __libc_malloc) both match,
+ * the first the file names (.symtab before .dynsym) stands for the
+ * function.  Called in name order. */
+int elf_for_each_func(const char *path, const char *pattern, elf_func_cb cb, void *arg)
+{
+	struct symtab st;
+	int rc = symtab_read_elf(path, SYMTAB_FUNCS, &st);
+	if (rc) {
+		symtab_free(&st);
+		return rc;
 	}
-	return 0;
-}
-
-static void elf_file_close(struct elf_file *ef)
-{
-	elf_end(ef->elf);
-	close(ef->fd);
-}
-
-/* The file offset of addr in a PT_LOAD segment (an executable one, if
- * exec_only: code; any, for a USDT semaphore in .data). */
-static int segment_offset(Elf *elf, uint64_t addr, bool exec_only, uint64_t *offset)
-{
-	size_t n;
-	if (elf_getphdrnum(elf, &n))
-		return -ENOEXEC;
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (exec_only && !(ph.p_flags & PF_X))
-			continue;
-		if (addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_memsz) {
-			*offset = addr - ph.p_vaddr + ph.p_offset;
-			return 0;
+	struct elf_func *funcs = calloc(st.count + 1, sizeof(*funcs));
+	struct elf_file ef;
+	size_t kept = 0;
+	bool exact = !strpbrk(pattern, "*?[");
+	if (funcs && !elf_file_open(path, &ef)) {
+		for (size_t i = 0; i < st.count; i++) {
+			const struct symtab_sym *s = &st.syms[i];
+			const char *name = symtab_name(&st, s);
+			if ((kept && funcs[kept - 1].addr == s->addr) ||
+			    (exact ? strcmp(name, pattern) : fnmatch(pattern, name, 0)))
+				continue;
+			struct elf_func *fn = &funcs[kept];
+			*fn = (struct elf_func){.name = name, .addr = s->addr, .size = s->size};
+			if (!elf_segment_offset(ef.elf, s->addr, true, &fn->offset))
+				kept++;
 		}
+		elf_file_close(&ef);
 	}
-	return -ENOENT;
+	if (kept)
+		qsort(funcs, kept, sizeof(*funcs), by_name);
+	for (size_t i = 0; i < kept; i++)
+		if (cb && cb(&funcs[i], arg))
+			break;
+	free(funcs);
+	symtab_free(&st);
+	return funcs ? (int)kept : -ENOMEM;
 }
 
 int elf_addr_to_offset(const char *path, uint64_t addr, uint64_t *offset)
@@ -213,93 +211,9 @@ int elf_addr_to_offset(const char *path, uint64_t addr, uint64_t *offset)
 	int rc = elf_file_open(path, &ef);
 	if (rc)
 		return rc;
-	rc = segment_offset(ef.elf, addr, true, offset);
+	rc = elf_segment_offset(ef.elf, addr, true, offset);
 	elf_file_close(&ef);
 	return rc;
-}
-
-struct func_list {
-	struct elf_func *items;
-	size_t count, cap;
-};
-
-static int by_addr(const void *a, const void *b)
-{
-	const struct elf_func *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct elf_func *)a)->name, ((const struct elf_func *)b)->name);
-}
-
-/* Append the matching defined functions of one symbol table. */
-static void collect_funcs(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, const char *pattern,
-			  struct func_list *out)
-{
-	Elf_Data *data = elf_getdata(scn, NULL);
-	if (!data || !sh->sh_entsize)
-		return;
-	size_t n = sh->sh_size / sh->sh_entsize;
-	bool exact = !strpbrk(pattern, "*?[");
-	for (size_t i = 0; i < n; i++) {
-		GElf_Sym sym;
-		if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF || !sym.st_value)
-			continue;
-		int type = GELF_ST_TYPE(sym.st_info);
-		if (type != STT_FUNC && type != STT_GNU_IFUNC)
-			continue;
-		const char *name = elf_strptr(elf, sh->sh_link, sym.st_name);
-		if (!name || !*name || (exact ? strcmp(name, pattern) : fnmatch(pattern, name, 0)))
-			continue;
-		if (out->count == out->cap) {
-			out->cap = out->cap ? out->cap * 2 : 64;
-			out->items = realloc(out->items, out->cap * sizeof(*out->items));
-			if (!out->items)
-				abort();
-		}
-		out->items[out->count++] = (struct elf_func){.name = name, .addr = sym.st_value,
-							      .size = sym.st_size};
-	}
-}
-
-int elf_for_each_func(const char *path, const char *pattern, elf_func_cb cb, void *arg)
-{
-	struct elf_file ef;
-	int rc = elf_file_open(path, &ef);
-	if (rc)
-		return rc;
-	struct func_list funcs = {0};
-	/* .symtab first: where both have a name for an address, it is the fuller one */
-	for (int pass = 0; pass < 2; pass++) {
-		Elf_Scn *scn = NULL;
-		while ((scn = elf_nextscn(ef.elf, scn))) {
-			GElf_Shdr sh;
-			if (gelf_getshdr(scn, &sh) &&
-			    sh.sh_type == (pass == 0 ? SHT_SYMTAB : SHT_DYNSYM))
-				collect_funcs(ef.elf, scn, &sh, pattern, &funcs);
-		}
-	}
-	/* one probe per address: aliases (malloc, __libc_malloc) are one function */
-	if (funcs.count) /* qsort's pointer may not be NULL, even for nothing */
-		qsort(funcs.items, funcs.count, sizeof(*funcs.items), by_addr);
-	size_t kept = 0;
-	for (size_t i = 0; i < funcs.count; i++) {
-		if (kept && funcs.items[kept - 1].addr == funcs.items[i].addr)
-			continue;
-		if (segment_offset(ef.elf, funcs.items[i].addr, true, &funcs.items[i].offset))
-			continue;
-		funcs.items[kept++] = funcs.items[i];
-	}
-	if (kept)
-		qsort(funcs.items, kept, sizeof(*funcs.items), by_name);
-	for (size_t i = 0; i < kept; i++)
-		if (cb && cb(&funcs.items[i], arg))
-			break;
-	free(funcs.items);
-	elf_file_close(&ef);
-	return (int)kept;
 }
 
 /* ---- USDT ------------------------------------------------------------------- */
@@ -358,8 +272,8 @@ int elf_for_each_usdt(const char *path, elf_usdt_cb cb, void *arg)
 		struct elf_usdt u = {.provider = provider, .name = name + 1, .args = args + 1};
 		if (!memchr(u.args, 0, (size_t)(end - u.args)))
 			u.args = "";
-		if (segment_offset(ef.elf, pc, true, &u.offset) ||
-		    (sema && segment_offset(ef.elf, sema, false, &u.semaphore_offset)))
+		if (elf_segment_offset(ef.elf, pc, true, &u.offset) ||
+		    (sema && elf_segment_offset(ef.elf, sema, false, &u.semaphore_offset)))
 			continue;
 		count++;
 		if (cb(&u, arg))

@@ -34,10 +34,11 @@ if [ -z "$cc" ]; then
 	finish
 fi
 
-# The compiler library's sources; flex and bison's outputs are in the
-# build directory (or in the source directory of a release tarball).
+# The compiler library's sources and the common ones it links; flex and
+# bison's outputs are in the build directory (or in the source directory of
+# a release tarball).
 sources=""
-for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c; do
+for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c "$srcdir"/common/*.c; do
 	case $(basename "$f") in lex.c | parse.c) continue ;; esac
 	sources="$sources $f"
 done
@@ -52,7 +53,7 @@ fuzzer=$TMP/fuzz_compile
 # -fno-sanitize-recover: undefined behaviour must stop the run, or the
 # fuzzer would count it as a pass.
 if ! $cc -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-D_GNU_SOURCE -I"$srcdir/compiler" -I"$builddir/compiler" \
+	-D_GNU_SOURCE -I"$srcdir/compiler" -I"$builddir/compiler" -I"$srcdir/common" \
 	-o "$fuzzer" "$srcdir/tests/fuzz/fuzz_compile.c" $sources -lbpf -lelf -lz >"$TMP/build.log" 2>&1; then
 	fail "building fuzz_compile with $cc"
 	head -40 "$TMP/build.log"
