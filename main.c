@@ -464,7 +464,7 @@ int main(int argc, char **argv)
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
 			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
-			   .ncpus = rt_possible_cpus()},
+			   .ncpus = rt_possible_cpus(), .max_stack = rt_max_stack_frames()},
 	};
 	struct eq_image *img = NULL;
 	if (eq_compile(&co, &img)) {

@@ -17,9 +17,10 @@
 #include "probe.h"
 #include "ctypes.h"
 #include "sema.h"
+#include "symtab.h"
 #include "syscall_dispatch.h"
 
-enum { RINGBUF_BYTES = 256 * 1024, SCRATCH_LIMIT = 32768 };
+enum { RINGBUF_BYTES = 256 * 1024, SCRATCH_LIMIT = 32768, STACK_MAP_BYTES = 64 << 20 };
 
 struct compile {
 	const struct eq_compile_opts *opts;
@@ -49,7 +50,8 @@ static enum eq_value_kind value_kind(const struct eq_type *t)
 	switch (t->kind) {
 	case TY_AGG: return of_agg[t->agg];
 	case TY_STR: return EQ_VALUE_STR;
-	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: return EQ_VALUE_COMPOSITE;
+	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: case TY_STACK: case TY_SYMBOL:
+		return EQ_VALUE_COMPOSITE;
 	default: return EQ_VALUE_INT;
 	}
 }
@@ -89,11 +91,44 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 	return m;
 }
 
+/* The stacks' frames, two maps per frame count; and the processes announced
+ * to user space (builtins/stacks.c).  A stack map is a hash table with no
+ * chains: a stack whose bucket is taken is refused, and goes to the second
+ * map.  The kernel gives a map the power of two above its entries as
+ * buckets, and preallocates the entries (value_size each, a tenth of a
+ * millisecond per hundred): 4 x the map keys + 1 entries buy 8 x the keys
+ * buckets, and the two maps together lose a stack in ten thousand where
+ * one alone lost one in twenty. */
+static void add_stack_maps(struct compile *c)
+{
+	struct eq_image *img = c->img;
+	uint32_t keys = c->opts->map_keys > 0 ? (uint32_t)c->opts->map_keys : EQ_DEFAULT_MAP_KEYS;
+	c->env.first_stack_map = img->nmaps;
+	for (int i = 0; i < c->info.stack_frames.count; i++) {
+		uint32_t frames = c->info.stack_frames.items[i];
+		uint64_t entries = 4 * (uint64_t)keys + 1;
+		if (entries * frames * 8 > STACK_MAP_BYTES)
+			entries = STACK_MAP_BYTES / (frames * 8);
+		for (int second = 0; second < 2; second++)
+			img->maps[img->nmaps++] = (struct eq_map){
+				.name = arena_printf(&img->arena, "ebpfq_stk%u%s", frames, second ? "_2" : ""),
+				.role = EQ_MAP_STACKS, .type = BPF_MAP_TYPE_STACK_TRACE, .key_size = 4,
+				.value_size = 8 * frames, .max_entries = (uint32_t)entries};
+	}
+	c->env.pids_map = -1;
+	if (c->info.watches_pids) {
+		c->env.pids_map = img->nmaps;
+		img->maps[img->nmaps++] = (struct eq_map){.name = "ebpfq_pids", .role = EQ_MAP_PIDS,
+			.type = BPF_MAP_TYPE_LRU_HASH, .key_size = 4, .value_size = 8, .max_entries = keys};
+	}
+}
+
 static void build_maps(struct compile *c)
 {
 	struct eq_image *img = c->img;
 	int n = c->info.maps.count;
-	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 3 + c->dispatch.count);
+	img->maps = ARENA_ARRAY(&img->arena, struct eq_map,
+				n + 4 + c->dispatch.count + 2 * c->info.stack_frames.count);
 	for (int i = 0; i < n; i++)
 		img->maps[i] = user_map(c, &c->info.maps.items[i]);
 	img->ringbuf_map = n;
@@ -104,6 +139,7 @@ static void build_maps(struct compile *c)
 					   .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
 					   .value_size = DROPS_VALUE_SIZE, .max_entries = 1};
 	img->nmaps = n + 2;
+	add_stack_maps(c);
 	c->first_dispatch_map = img->nmaps;
 	for (int d = 0; d < c->dispatch.count; d++)
 		img->maps[img->nmaps++] = syscall_dispatch_map(&c->dispatch, d, &img->arena);
@@ -258,7 +294,8 @@ static void compile_probes(struct compile *c, struct ast *program)
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
-				    .scratch_map = c->scratch_map,
+				    .scratch_map = c->scratch_map, .first_stack_map = c->env.first_stack_map,
+				    .pids_map = c->env.pids_map,
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid};
@@ -300,6 +337,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
 	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
+	c.info.max_stack = opts->target.max_stack > 0 ? (uint32_t)opts->target.max_stack : 0;
 	if (program && !c.diag.errors)
 		ctypes_define(c.info.ctypes, program->a, opts->src->file);
 	if (program && !c.diag.errors) {
@@ -325,6 +363,8 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		 * image's own allocations; keep the live copy. */
 	}
 	probe_cache_free(&c.probe_cache);
+	if (c.info.kernel_symbols)
+		symtab_free(c.info.kernel_symbols);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
 	if (c.diag.errors) {

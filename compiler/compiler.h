@@ -23,6 +23,8 @@ struct eq_target {
 	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
 	int ncpus;               /* possible CPUs (0: EQ_DEFAULT_NCPUS): the bound of the loop
 	                            that sums an aggregation's per-CPU values in a program */
+	int max_stack;           /* the most frames a stack may hold
+	                            (kernel.perf_event_max_stack; 0: unknown) */
 	int syscall_dispatch_min; /* run syscall tracepoints through one raw_syscalls
 	                            program per direction when a script has at least
 	                            this many (0: the default, 8) */

@@ -30,6 +30,12 @@ enum eq_map_role {
 	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
 	EQ_MAP_SYSCALL_PROGS, /* prog array: a syscall dispatcher's programs by
 	                         system call number (EQ_ATTACH_SYSCALL) */
+	EQ_MAP_STACKS,  /* BPF_MAP_TYPE_STACK_TRACE: the frames of the stacks the
+	                   programs took (bpf_get_stackid), value_size = 8 x frames;
+	                   two maps per frame count (EQ_FIELD_STACK's frames), the
+	                   second for the stacks the first refused */
+	EQ_MAP_PIDS,    /* LRU hash, u32 pid: the processes whose user addresses
+	                   (ustack, usym) were announced with EQ_OUT_WATCH_PID */
 };
 
 /* The words of the EQ_MAP_DROPS map's value. */
@@ -38,6 +44,8 @@ enum eq_data_word {
 	EQ_DATA_START_NS,   /* when tracing started (CLOCK_MONOTONIC ns, set by the runtime) */
 	EQ_DATA_MAP_FULL,   /* map updates the kernel refused (a full map) */
 	EQ_DATA_LOOP_BOUND, /* loops that stopped at their bound (loop_bound) */
+	EQ_DATA_STACK_LOST, /* stacks the stack map refused (full, or another stack
+	                       in the bucket): their ids are negative */
 	EQ_DATA_WORDS
 };
 
@@ -50,6 +58,20 @@ enum eq_field_kind {
 	                   a bit-field is `bits` bits from bit `bit_offset`) */
 	EQ_FIELD_ARRAY, /* `nelems` elements, each like elems[0], `size / nelems` apart */
 	EQ_FIELD_ADDR,  /* an address (a pointer): printed in hex */
+	EQ_FIELD_STACK, /* {s64 stack id, u64 pid}: a stack (kstack, ustack) whose frames
+	                   are in the first EQ_MAP_STACKS map of `frames` frames at key
+	                   (u32)id, or in the second if bit 32 of id is set (a negative
+	                   id: none, printed empty); printed symbolized as `stack_mode`
+	                   says, a user stack's in process pid */
+	EQ_FIELD_SYMBOL, /* {u64 address, u64 pid}: an address printed as the name of
+	                   the symbol holding it (ksym, usym): the kernel's, or those of
+	                   process pid's files if `user` */
+};
+
+/* How a stack prints (bpftrace's stack modes). */
+enum eq_stack_mode {
+	EQ_STACK_BPFTRACE, /* "\n" then a line per frame: indent, "func+off" */
+	EQ_STACK_PERF,     /* "\n" then a line per frame: "\tADDR func+off (module)" */
 };
 
 struct eq_field {
@@ -61,6 +83,9 @@ struct eq_field {
 	const char *name;       /* a RECORD's field */
 	uint16_t bit_offset;    /* a bit-field: from the field's offset */
 	uint8_t bits;           /* a bit-field's width; 0: not one */
+	bool user;              /* STACK, SYMBOL: a process's, not the kernel's */
+	uint8_t stack_mode;     /* STACK: enum eq_stack_mode */
+	uint16_t frames;        /* STACK: the most frames it holds */
 };
 
 /* What a user map's value is, which decides how it is combined across CPUs
@@ -186,12 +211,18 @@ enum eq_output_kind {
 	EQ_OUT_DELETE_ENTRY, /* delete a histogram's key (every bucket of it): the
 	                     key follows the output index */
 	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
+	EQ_OUT_WATCH_PID, /* a program took the first user address (ustack, usym) of
+	                     the process whose pid is the u64 after the output
+	                     index: read its memory map now, so that its addresses
+	                     still symbolize after it exits */
 };
 
 enum eq_arg_kind {
 	EQ_ARG_INT,   /* integer of `size` bytes at `offset` in the record, `is_signed` */
 	EQ_ARG_STR,   /* NUL-padded string of `size` bytes at `offset` */
 	EQ_ARG_CONST, /* a constant string known at compile time: `text` */
+	EQ_ARG_FIELD, /* a value printed as text (%s), as `field` says (a stack, a
+	                 symbol), at `offset` */
 };
 
 struct eq_arg {
@@ -199,6 +230,7 @@ struct eq_arg {
 	uint32_t offset, size;
 	bool is_signed;
 	const char *text;
+	struct eq_field field; /* EQ_ARG_FIELD: its offset is 0 */
 };
 
 struct eq_output {

@@ -23,6 +23,9 @@ struct lower_env {
 	int scratch_map;          /* the scratch map's index (EQ_MAP_SCRATCH), whose value
 	                             holds a region for each program that needs one */
 	uint32_t scratch_used;    /* bytes of its value the programs so far took */
+	int first_stack_map;      /* the EQ_MAP_STACKS map of info->stack_frames.items[0];
+	                             the others follow in that order */
+	int pids_map;             /* the EQ_MAP_PIDS map, or -1 */
 	int filter_pid;           /* -p PID, or 0 */
 	int ncpus;                /* possible CPUs: an aggregation read in a program sums them */
 	int child_pid;            /* -c: user probes filter on it, or 0 */
@@ -33,7 +36,7 @@ struct lower_env {
  * start time (for elapsed), map updates the kernel refused (a full map). */
 enum { DROPS_VALUE_LOST = 8 * EQ_DATA_LOST, DROPS_VALUE_START_NS = 8 * EQ_DATA_START_NS,
        DROPS_VALUE_MAP_FULL = 8 * EQ_DATA_MAP_FULL, DROPS_VALUE_LOOP_BOUND = 8 * EQ_DATA_LOOP_BOUND,
-       DROPS_VALUE_SIZE = 8 * EQ_DATA_WORDS };
+       DROPS_VALUE_STACK_LOST = 8 * EQ_DATA_STACK_LOST, DROPS_VALUE_SIZE = 8 * EQ_DATA_WORDS };
 
 /* The most iterations a while loop (or a for loop over bounds that are not
  * constants) runs: the kernel's verifier must see every loop end
@@ -200,6 +203,11 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 /* An event without arguments: print(@m), clear(@m), exit().  The output is
  * returned for its caller to fill in (it moves with the next event). */
 struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc);
+/* An event carrying one u64 after the output index (EQ_OUT_WATCH_PID). */
+void lower_send_word_event(struct lower *L, enum eq_output_kind kind, struct ir_val v, eq_loc loc);
+/* Add 1 to the u64 at counter_off in the data map's value (DROPS_VALUE_*),
+ * atomically: what failed is reported at exit. */
+void lower_count_data(struct lower *L, int32_t counter_off, eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
 /* print(value): an event carrying the value. */

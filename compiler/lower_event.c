@@ -54,6 +54,13 @@ static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc 
 	struct ir_block *failed = lower_block(L), *cont = lower_block(L);
 	lower_branch(L, IRC_EQ, ir_reg(ret), ir_imm(0), cont, failed, loc);
 	lower_place(L, failed);
+	lower_count_data(L, counter_off, loc);
+	lower_jump(L, cont, loc);
+	lower_place(L, cont);
+}
+
+void lower_count_data(struct lower *L, int32_t counter_off, eq_loc loc)
+{
 	int counter = lower_data_addr(L, counter_off, loc);
 	struct ir_insn *in = lower_emit(L, IR_CONST, loc);
 	in->dst = ir_vreg_new(L->f);
@@ -63,8 +70,6 @@ static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc 
 	in->mem = (struct ir_addr){.base = counter, .slot = -1, .off = 0};
 	in->size = 8;
 	in->a = ir_reg(one);
-	lower_jump(L, cont, loc);
-	lower_place(L, cont);
 }
 
 /* ringbuf_output(record); on failure count the loss. */
@@ -77,15 +82,30 @@ static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
 }
 
-struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
+/* A record of the output index and, if `word`, one u64. */
+static struct eq_output *send_small(struct lower *L, enum eq_output_kind kind, int map,
+				    const struct ir_val *word, eq_loc loc)
 {
-	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
+	uint32_t size = word ? 16 : 8;
+	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)map,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = lower_slot(L, 8);
+	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
-	send_record(L, slot, 8, loc);
+	if (word)
+		lower_store(L, slot, 8, 8, *word, loc);
+	send_record(L, slot, size, loc);
 	return &L->env->outputs.items[id];
+}
+
+struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
+{
+	return send_small(L, kind, map, NULL, loc);
+}
+
+void lower_send_word_event(struct lower *L, enum eq_output_kind kind, struct ir_val v, eq_loc loc)
+{
+	send_small(L, kind, 0, &v, loc);
 }
 
 /* A record too big for the stack is an error on the user's line. */
@@ -161,6 +181,11 @@ struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_
 			f.elems[i] = lower_field_of(a, t->fields[i].type, t->fields[i].offset);
 	} else if (t->kind == TY_RECORD || t->kind == TY_ARRAY) {
 		f = c_field_of(a, t, offset);
+	} else if (ty_is_symbolic(t)) {
+		f.kind = t->kind == TY_STACK ? EQ_FIELD_STACK : EQ_FIELD_SYMBOL;
+		f.user = t->user;
+		f.stack_mode = t->stack_mode;
+		f.frames = t->frames;
 	}
 	return f;
 }
@@ -198,6 +223,10 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		if (text) {
 			a->kind = EQ_ARG_CONST;
 			a->text = arena_strdup(L->env->img_arena, text);
+		} else if (ty_is_symbolic(e->type)) { /* printed as the text user space makes of it */
+			*a = (struct eq_arg){EQ_ARG_FIELD, off, ty_slot_size(e->type), false, NULL,
+					     lower_field_of(L->env->img_arena, e->type, 0)};
+			off += a->size;
 		} else if (e->type->kind == TY_STR || ty_is_chars(e->type)) { /* char[N]: N and a NUL */
 			uint32_t size = e->type->kind == TY_STR ? e->type->size : e->type->size + 1;
 			*a = (struct eq_arg){EQ_ARG_STR, off, round8(size), false, NULL};
@@ -217,6 +246,8 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		const struct eq_arg *a = &o.args[i];
 		if (a->kind == EQ_ARG_STR)
 			lower_str_into(L, args[i], slot, (int32_t)a->offset, a->size);
+		else if (a->kind == EQ_ARG_FIELD)
+			lower_value_into(L, args[i], args[i]->type, slot, (int32_t)a->offset);
 		else if (a->kind == EQ_ARG_INT)
 			lower_store(L, slot, (int32_t)a->offset, 8, lower_int(L, args[i]), args[i]->loc);
 	}

@@ -147,8 +147,11 @@ static void ternary_into(struct lower *L, const struct ast *e, const struct eq_t
 void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type *to, int slot,
 		      int32_t off)
 {
+	const struct builtin *b = lower_builtin_of(e);
 	if (to->kind == TY_STR) {
 		lower_str_into(L, e, slot, off, to->size);
+	} else if (ty_is_symbolic(to) && b && b->lower_into) { /* kstack, usym(a): {id, pid} */
+		b->lower_into(L, e, slot, off, ty_slot_size(to));
 	} else if ((to->kind == TY_RECORD || to->kind == TY_ARRAY) && lower_is_memory(e)) {
 		lower_memory_into(L, e, slot, off, ty_slot_size(to));
 	} else if (to->kind != TY_TUPLE && !ty_in_memory(to)) {

@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "elf_symbols.h"
+#include "symtab.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -178,12 +179,13 @@ static void add_kprobe(struct resolve_ctx *r, const char *func, bool ret)
 {
 	const char *kind = ret ? "kretprobe" : "kprobe";
 	const char *plus = strchr(func, '+');
+	const char *name = plus ? arena_strndup(r->arena, func, (size_t)(plus - func)) : func;
 	struct attach_point p = {
 		.probe_name = arena_printf(r->arena, "%s:%s", kind, func),
-		.func = func,
+		.func = name, /* bpftrace's func: the function FUNC+OFF is in */
 		.attach = ret ? EQ_ATTACH_KRETPROBE : EQ_ATTACH_KPROBE,
 		.prog_type = BPF_PROG_TYPE_KPROBE,
-		.target = plus ? arena_strndup(r->arena, func, (size_t)(plus - func)) : func,
+		.target = name,
 		.target_offset = plus ? strtoull(plus + 1, NULL, 0) : 0,
 		.ctx = ret ? CTX_PT_REGS_RETURN : CTX_PT_REGS_ENTRY,
 	};
@@ -272,14 +274,14 @@ static int resolve_kprobe(struct resolve_ctx *r, const char *func, bool ret)
  * value), its number in syscallno. */
 static const uint32_t pt_regs_args[] = {0, 8, 16, 24, 32, 40};
 static const uint32_t pt_regs_syscall_args[] = {272, 8, 16, 24, 32, 40};
-enum { PT_REGS_RET = 0, PT_REGS_SYSCALL_NR = 280 };
+enum { PT_REGS_RET = 0, PT_REGS_SYSCALL_NR = 280, PT_REGS_IP = 256 };
 #else
 /* x86-64 struct pt_regs: di, si, dx, cx, r8, r9 carry the arguments, ax the
  * return value; a system call passes r10 for cx, and its number stays in
  * orig_ax. */
 static const uint32_t pt_regs_args[] = {112, 104, 96, 88, 72, 64};
 static const uint32_t pt_regs_syscall_args[] = {112, 104, 96, 56, 72, 64};
-enum { PT_REGS_RET = 80, PT_REGS_SYSCALL_NR = 120 };
+enum { PT_REGS_RET = 80, PT_REGS_SYSCALL_NR = 120, PT_REGS_IP = 128 };
 #endif
 
 /* A probe's argument specs, space separated, into ap->usdt_args. */
@@ -353,12 +355,15 @@ struct uprobe_expand {
 	int nnames, cap;
 };
 
-/* A uprobe (or uretprobe, by u->ret) on the binary at a file offset. */
-static struct attach_point uprobe_point(struct uprobe_expand *u, const char *func, uint64_t offset)
+/* A uprobe (or uretprobe, by u->ret) on the binary at a file offset: `sym`
+ * as the spec says it (NAME+OFF, 0xADDR), `func` the function it is in,
+ * which is what `func` gives (bpftrace's: the symbol of the address). */
+static struct attach_point uprobe_point(struct uprobe_expand *u, const char *sym, const char *func,
+					uint64_t offset)
 {
 	struct resolve_ctx *r = u->r;
 	struct attach_point p = {
-		.probe_name = arena_printf(r->arena, "%s:%s:%s", u->kind, u->user_path, func),
+		.probe_name = arena_printf(r->arena, "%s:%s:%s", u->kind, u->user_path, sym),
 		.func = arena_strdup(r->arena, func),
 		.attach = u->ret ? EQ_ATTACH_URETPROBE : EQ_ATTACH_UPROBE,
 		.prog_type = BPF_PROG_TYPE_KPROBE,
@@ -391,7 +396,7 @@ static int add_matching_func(const struct elf_func *fn, void *arg)
 	uint64_t sites[32];
 	int nsites = u->go && u->ret && !u->add ? elf_go_return_sites(u->path, fn, sites, 32) : 0;
 	for (int i = 0; i < nsites; i++) {
-		struct attach_point p = uprobe_point(u, func, sites[i]); /* reads retval, */
+		struct attach_point p = uprobe_point(u, func, fn->name, sites[i]); /* reads retval, */
 		p.attach = EQ_ATTACH_UPROBE;                              /* but is no uretprobe */
 		p.note = arena_printf(u->r->arena, "uprobe on return %d of %d of Go function %s at file "
 				       "offset 0x%llx (a uretprobe fails when a goroutine changes thread)",
@@ -406,7 +411,7 @@ static int add_matching_func(const struct elf_func *fn, void *arg)
 			     "the program if the goroutine returns on another thread; see doc/probes.md",
 			     func);
 #endif
-	add_point(u->r, uprobe_point(u, func, fn->offset + u->add));
+	add_point(u->r, uprobe_point(u, func, fn->name, fn->offset + u->add));
 	return 0;
 }
 
@@ -446,7 +451,11 @@ static int resolve_uprobe(struct resolve_ctx *r, const char *rest, bool ret)
 			diag_error(r->diag, r->spec->loc, "address %s is not in the code of %s", sym, u.path);
 			return -1;
 		}
-		add_point(r, uprobe_point(&u, sym, offset));
+		struct symtab st;
+		const struct symtab_sym *fn = symtab_read_elf(u.path, SYMTAB_FUNCS, &st) ? NULL
+					      : symtab_find_addr(&st, addr);
+		add_point(r, uprobe_point(&u, sym, fn ? symtab_name(&st, fn) : sym, offset));
+		symtab_free(&st);
 		return 0;
 	}
 	const char *plus = strchr(sym, '+');
@@ -1124,6 +1133,11 @@ bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
 uint32_t probe_syscall_nr_reg(void)
 {
 	return PT_REGS_SYSCALL_NR;
+}
+
+uint32_t probe_ip_reg(void)
+{
+	return PT_REGS_IP;
 }
 
 const char *probe_ctx_describe(enum ctx_layout ctx)

@@ -153,6 +153,9 @@ bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
 			  struct syscall_source *out);
 /* The offset in struct pt_regs of the system call's number (orig_ax). */
 uint32_t probe_syscall_nr_reg(void);
+/* The offset in struct pt_regs of the instruction pointer (in a uprobe:
+ * where the probe is, in the process). */
+uint32_t probe_ip_reg(void);
 
 /* The offset of a member in a kernel struct, from the kernel's BTF (read
  * once per compile into the cache); false if there is no BTF or no such

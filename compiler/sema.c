@@ -507,6 +507,12 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 		}
 		if (t->kind == TY_STR)
 			return ty_str(s->arena, t->size > f->size ? t->size : f->size);
+		if (ty_in_memory(t) && t->kind == f->kind) { /* tuples, stacks: one layout for both */
+			if (ty_compatible(t, f))
+				return ty_unify(s->arena, t, f);
+			error(s, e->loc, "the two sides of '?:' differ: %s and %s", type_name(t), type_name(f));
+			return &ty_none;
+		}
 		return t->is_signed && f->is_signed ? &ty_s64 : &ty_u64;
 	}
 	case AST_CAST:

@@ -18,6 +18,7 @@
 #include "types.h"
 
 struct ctypes;
+struct symtab;
 
 enum { SEMA_MAX_KEYS = 8 };
 
@@ -52,6 +53,15 @@ struct sema_info {
 	int nparams;     /* the script's arguments, for $1.. and $# */
 	const char *const *params;
 	struct ctypes *ctypes; /* C types by name: the script's and the kernel's */
+	/* stacks and symbols (builtins/stacks.c) */
+	uint32_t max_stack;    /* the most frames a stack may hold (the kernel's
+	                          perf_event_max_stack; 0: unknown) */
+	struct {
+		uint16_t *items;   /* the frame counts of the stacks taken: one stack map each */
+		int count, cap;
+	} stack_frames;
+	bool watches_pids;     /* ustack or usym: processes are announced to user space */
+	struct symtab *kernel_symbols; /* /proc/kallsyms, read at the first kaddr() */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */

@@ -1,6 +1,8 @@
 /* types.c - constructing, naming, comparing and laying out types; see types.h. */
 #include "types.h"
 
+#include "image.h" /* enum eq_stack_mode */
+
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +32,19 @@ const struct eq_type *ty_str(struct arena *a, uint32_t size)
 const struct eq_type *ty_agg(struct arena *a, enum agg_kind agg, bool is_signed)
 {
 	return ty_new(a, (struct eq_type){.kind = TY_AGG, .size = 8, .agg = agg, .is_signed = is_signed});
+}
+
+/* Both are {u64, u64}: the stack id or the address, and the pid of the
+ * process whose stack or address it is (0 for the kernel's). */
+const struct eq_type *ty_stack(struct arena *a, bool user, uint8_t mode, uint16_t frames)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_STACK, .size = 16, .align = 8, .user = user,
+					  .stack_mode = mode, .frames = frames});
+}
+
+const struct eq_type *ty_symbol(struct arena *a, bool user)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_SYMBOL, .size = 16, .align = 8, .user = user});
 }
 
 uint32_t ty_slot_size(const struct eq_type *t)
@@ -172,6 +187,15 @@ const char *ty_name(struct arena *a, const struct eq_type *t)
 	case TY_PTR: return arena_printf(a, "a pointer (%s)", ty_c_name(a, t));
 	case TY_ARRAY: return arena_printf(a, "an array (%s)", ty_c_name(a, t));
 	case TY_RECORD: return arena_printf(a, "a %s", ty_c_name(a, t));
+	case TY_STACK: { /* as the script wrote it: kstack, kstack(3), ustack(perf, 127) */
+		const char *name = t->user ? "ustack" : "kstack", *kind = t->user ? "user" : "kernel";
+		if (t->stack_mode == EQ_STACK_PERF)
+			return arena_printf(a, "a %s stack (%s(perf, %u))", kind, name, t->frames);
+		if (t->frames == 127) /* bpftrace's default */
+			return arena_printf(a, "a %s stack (%s)", kind, name);
+		return arena_printf(a, "a %s stack (%s(%u))", kind, name, t->frames);
+	}
+	case TY_SYMBOL: return t->user ? "a user symbol (usym)" : "a kernel symbol (ksym)";
 	case TY_TUPLE: {
 		char buf[200];
 		tuple_elements(a, t, buf, sizeof(buf));
@@ -192,6 +216,10 @@ bool ty_compatible(const struct eq_type *a, const struct eq_type *b)
 		return a == b || (a->name && b->name && !strcmp(a->name, b->name) && a->size == b->size);
 	if (a->kind == TY_ARRAY)
 		return a->count == b->count && ty_compatible(a->elem, b->elem);
+	if (a->kind == TY_STACK) /* one stack map and one way to print */
+		return a->user == b->user && a->stack_mode == b->stack_mode && a->frames == b->frames;
+	if (a->kind == TY_SYMBOL)
+		return a->user == b->user;
 	if (a->kind != TY_TUPLE)
 		return true; /* integers, strings; pointers of any kind mix as in C casts */
 	if (a->nfields != b->nfields)
@@ -270,6 +298,13 @@ void ty_print(FILE *out, const struct eq_type *t)
 		return;
 	case TY_RECORD:
 		fputs(t->name ? t->name : t->is_union ? "union (anonymous)" : "struct (anonymous)", out);
+		return;
+	case TY_STACK:
+		fprintf(out, "%s(%s, %u)", t->user ? "ustack" : "kstack",
+			t->stack_mode == EQ_STACK_PERF ? "perf" : "bpftrace", t->frames);
+		return;
+	case TY_SYMBOL:
+		fputs(t->user ? "usym" : "ksym", out);
 		return;
 	case TY_TUPLE:
 		fputc('(', out);

@@ -36,6 +36,10 @@ enum ty_kind {
 	TY_PTR,   /* a pointer to `elem`, into `space` */
 	TY_RECORD, /* a struct or union: `name`, `fields` at C offsets, `align` */
 	TY_ARRAY, /* `count` elements of `elem` */
+	TY_STACK, /* kstack, ustack: {s64 stack id, u64 pid} in memory; `user`,
+	             `stack_mode` and `frames` say which stacks and how they print */
+	TY_SYMBOL, /* ksym(a), usym(a): {u64 address, u64 pid} in memory, printed as
+	             the name of the symbol holding the address (`user`: a process's) */
 };
 
 /* Where an address points: how the program must read it. */
@@ -82,6 +86,11 @@ struct eq_type {
 	                               ("uint8"); a typedef's name where one was used */
 	bool is_union;              /* TY_RECORD */
 	bool incomplete;            /* TY_RECORD declared and not (yet) defined */
+	/* TY_STACK, TY_SYMBOL: a user stack or symbol (else the kernel's); a
+	 * stack's mode (enum eq_stack_mode) and most frames */
+	bool user;
+	uint8_t stack_mode;
+	uint16_t frames;
 	/* TY_RECORD from the kernel's BTF: its members are read on first use
 	 * (ty_record_fields), so that naming a big struct costs nothing */
 	const struct ty_lazy *lazy;
@@ -98,6 +107,9 @@ extern const struct eq_type ty_none, ty_s64, ty_u64, ty_map, ty_void;
 const struct eq_type *ty_new(struct arena *a, struct eq_type t);
 const struct eq_type *ty_str(struct arena *a, uint32_t size);
 const struct eq_type *ty_agg(struct arena *a, enum agg_kind agg, bool is_signed);
+/* kstack, ustack of a mode and frame count; ksym, usym. */
+const struct eq_type *ty_stack(struct arena *a, bool user, uint8_t mode, uint16_t frames);
+const struct eq_type *ty_symbol(struct arena *a, bool user);
 /* A tuple of these element types, laid out. */
 const struct eq_type *ty_tuple(struct arena *a, const struct eq_type *const *elems, int n);
 
@@ -145,10 +157,18 @@ static inline bool ty_is_number(const struct eq_type *t)
 	return t->kind == TY_INT || t->kind == TY_PTR;
 }
 
-/* A value held in memory (a frame slot): strings, tuples, structs, arrays. */
+/* Stacks and symbols: values user space prints as text it works out. */
+static inline bool ty_is_symbolic(const struct eq_type *t)
+{
+	return t->kind == TY_STACK || t->kind == TY_SYMBOL;
+}
+
+/* A value held in memory (a frame slot): strings, tuples, structs, arrays,
+ * stacks and symbols. */
 static inline bool ty_in_memory(const struct eq_type *t)
 {
-	return t->kind == TY_STR || t->kind == TY_TUPLE || t->kind == TY_RECORD || t->kind == TY_ARRAY;
+	return t->kind == TY_STR || t->kind == TY_TUPLE || t->kind == TY_RECORD || t->kind == TY_ARRAY ||
+	       ty_is_symbolic(t);
 }
 
 /* Bytes of one CPU's value of an aggregation's map (aggregate.c). */

@@ -10,7 +10,7 @@ static void print_printf(struct eq_session *s, const struct eq_output *o, const 
 			 uint32_t size)
 {
 	if (s->opts.format != EQ_FORMAT_JSON) {
-		fmt_printf(s->opts.out, o, data, size);
+		fmt_printf(s->opts.out, s, o, data, size);
 		return;
 	}
 	char *text = NULL;
@@ -18,7 +18,7 @@ static void print_printf(struct eq_session *s, const struct eq_output *o, const 
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	fmt_printf(mem, o, data, size);
+	fmt_printf(mem, s, o, data, size);
 	fclose(mem);
 	json__printf(s->opts.out, text, len);
 	free(text);
@@ -40,6 +40,12 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	const struct eq_output *o = &img->outputs[index];
 	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
+	if (o->kind == EQ_OUT_WATCH_PID) { /* not output: the maps printed at exit need it */
+		uint64_t pid;
+		memcpy(&pid, after, 8);
+		symbolizer__watch(s->sym, (int)pid);
+		return 0;
+	}
 	if (s->exit_requested && !s->in_end)
 		return 0; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
@@ -54,9 +60,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case EQ_OUT_PRINT_VALUE:
 		if (s->opts.format == EQ_FORMAT_JSON) {
-			json__value(s->opts.out, &o->value, after);
+			json__value(s->opts.out, s, &o->value, after);
 		} else {
-			value__print(s->opts.out, &o->value, after, false);
+			value__print(s->opts.out, s, &o->value, after, false);
 			fputc('\n', s->opts.out);
 		}
 		break;
@@ -71,6 +77,8 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;
+		break;
+	case EQ_OUT_WATCH_PID:
 		break;
 	}
 	return 0;

@@ -20,26 +20,55 @@ static int64_t read_int(const void *rec, uint32_t offset, uint32_t size, bool is
 	}
 }
 
+/* A stack or a symbol as text (malloc'd; NULL if there is no memory).  A
+ * stack's frames are indented by `indent` spaces.  Without a session
+ * there are no symbols: the raw number. */
+static char *symbolic_text(struct eq_session *s, const struct eq_field *f, const unsigned char *p,
+			   int indent)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return NULL;
+	if (s) {
+		symbolic__print(mem, s, f, p, indent);
+	} else {
+		int64_t v;
+		memcpy(&v, p, 8);
+		fprintf(mem, "%" PRId64, v);
+	}
+	fclose(mem);
+	return text;
+}
+
 /* One conversion: spec is "%[flags][width][.prec]" without the letter. */
-static void convert(FILE *out, const char *spec, char conv, const struct eq_arg *a,
+static void convert(FILE *out, struct eq_session *s, const char *spec, char conv, const struct eq_arg *a,
 		    const void *rec, uint32_t rec_size)
 {
 	char f[48];
-	if (a->kind == EQ_ARG_CONST || (conv == 's' && a->kind == EQ_ARG_STR)) {
+	bool fits = a->offset + a->size <= rec_size;
+	if (a->kind == EQ_ARG_CONST || (conv == 's' && a->kind == EQ_ARG_STR) ||
+	    (a->kind == EQ_ARG_FIELD && fits)) {
 		const char *text = a->text;
+		char *owned = NULL;
 		int len;
 		if (a->kind == EQ_ARG_CONST) {
 			len = (int)strlen(text);
+		} else if (a->kind == EQ_ARG_FIELD) {
+			text = owned = symbolic_text(s, &a->field, (const unsigned char *)rec + a->offset, 8);
+			len = text ? (int)strlen(text) : 0;
 		} else {
 			text = (const char *)rec + a->offset;
-			len = (int)strnlen(text, a->offset + a->size <= rec_size ? a->size : 0);
+			len = (int)strnlen(text, fits ? a->size : 0);
 		}
 		/* the user's precision still applies: take the shorter */
 		const char *dot = strchr(spec, '.');
 		if (dot && atoi(dot + 1) < len)
 			len = atoi(dot + 1);
 		snprintf(f, sizeof(f), "%.*s.*s", (int)(dot ? dot - spec : (long)strlen(spec)), spec);
-		fprintf(out, f, len, text);
+		fprintf(out, f, len, text ? text : "");
+		free(owned);
 		return;
 	}
 	if (a->kind != EQ_ARG_INT || a->offset + a->size > rec_size) {
@@ -63,7 +92,8 @@ static void convert(FILE *out, const char *spec, char conv, const struct eq_arg 
 	}
 }
 
-void fmt_printf(FILE *out, const struct eq_output *o, const void *rec, uint32_t rec_size)
+void fmt_printf(FILE *out, struct eq_session *s, const struct eq_output *o, const void *rec,
+		uint32_t rec_size)
 {
 	const char *p = o->fmt;
 	int arg = 0;
@@ -91,7 +121,7 @@ void fmt_printf(FILE *out, const struct eq_output *o, const void *rec, uint32_t 
 			fputs(p, out); /* a format the compiler would refuse: print it as it is */
 			return;
 		}
-		convert(out, spec, conv, &o->args[arg++], rec, rec_size);
+		convert(out, s, spec, conv, &o->args[arg++], rec, rec_size);
 		p += n + 1;
 	}
 }
@@ -138,7 +168,8 @@ void json__string(FILE *out, const char *s, size_t n)
 
 /* ---- values ------------------------------------------------------------------ */
 
-static void field__print(FILE *out, const struct eq_field *f, const unsigned char *base, bool json);
+static void field__print(FILE *out, struct eq_session *s, const struct eq_field *f,
+			 const unsigned char *base, bool json);
 
 /* A bit-field's value: its bytes, shifted and cut, sign-extended if signed. */
 static int64_t bitfield_value(const struct eq_field *f, const unsigned char *p)
@@ -156,13 +187,13 @@ static int64_t bitfield_value(const struct eq_field *f, const unsigned char *p)
 
 /* A struct's members: `.name = value` (text) or `"name": value` (JSON); an
  * anonymous member's members are listed in place. */
-static void members__print(FILE *out, const struct eq_field *f, const unsigned char *p, bool json,
-			   bool *first)
+static void members__print(FILE *out, struct eq_session *s, const struct eq_field *f,
+			   const unsigned char *p, bool json, bool *first)
 {
 	for (int i = 0; i < f->nelems; i++) {
 		const struct eq_field *m = &f->elems[i];
 		if (!m->name && m->kind == EQ_FIELD_RECORD) {
-			members__print(out, m, p + m->offset, json, first);
+			members__print(out, s, m, p + m->offset, json, first);
 			continue;
 		}
 		fputs(*first ? "" : ", ", out);
@@ -174,17 +205,34 @@ static void members__print(FILE *out, const struct eq_field *f, const unsigned c
 		if (m->bits)
 			fprintf(out, m->is_signed ? "%" PRId64 : "%" PRIu64, bitfield_value(m, p + m->offset));
 		else
-			field__print(out, m, p, json);
+			field__print(out, s, m, p, json);
 	}
 }
 
-static void field__print(FILE *out, const struct eq_field *f, const unsigned char *base, bool json)
+/* A stack or a symbol, as text or a JSON string. */
+static void symbolic__field(FILE *out, struct eq_session *s, const struct eq_field *f,
+			    const unsigned char *p, int indent, bool json)
+{
+	char *text = symbolic_text(s, f, p, indent);
+	if (json)
+		json__string(out, text ? text : "", text ? strlen(text) : 0);
+	else
+		fputs(text ? text : "", out);
+	free(text);
+}
+
+static void field__print(FILE *out, struct eq_session *s, const struct eq_field *f,
+			 const unsigned char *base, bool json)
 {
 	const unsigned char *p = base + f->offset;
+	if (f->kind == EQ_FIELD_STACK || f->kind == EQ_FIELD_SYMBOL) {
+		symbolic__field(out, s, f, p, 8, json);
+		return;
+	}
 	if (f->kind == EQ_FIELD_RECORD) { /* bpftrace's `{ .a = 1, .b = [1,2] }` */
 		bool first = true;
 		fputs(json ? "{" : "{ ", out);
-		members__print(out, f, p, json, &first);
+		members__print(out, s, f, p, json, &first);
 		fputs(json ? "}" : " }", out);
 		return;
 	}
@@ -193,7 +241,7 @@ static void field__print(FILE *out, const struct eq_field *f, const unsigned cha
 		fputc('[', out);
 		for (int i = 0; i < f->nelems; i++) {
 			fputs(i ? "," : "", out);
-			field__print(out, &f->elems[0], p + stride * (uint32_t)i, json);
+			field__print(out, s, &f->elems[0], p + stride * (uint32_t)i, json);
 		}
 		fputc(']', out);
 		return;
@@ -213,7 +261,7 @@ static void field__print(FILE *out, const struct eq_field *f, const unsigned cha
 		for (int i = 0; i < f->nelems; i++) {
 			if (i)
 				fputs(json ? "," : ", ", out);
-			field__print(out, &f->elems[i], p, json);
+			field__print(out, s, &f->elems[i], p, json);
 		}
 		fputc(json ? ']' : ')', out);
 	} else if (f->is_signed) {
@@ -223,18 +271,24 @@ static void field__print(FILE *out, const struct eq_field *f, const unsigned cha
 	}
 }
 
-void value__print(FILE *out, const struct eq_field *f, const void *data, bool json)
+void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data,
+		  bool json)
 {
-	field__print(out, f, data, json);
+	field__print(out, s, f, data, json);
 }
 
 /* A map key as bpftrace writes it: parts joined by ", " (text) or ","
- * (the JSON key, which the caller quotes). */
-void key__print(FILE *out, const struct eq_map *m, const unsigned char *key, bool json)
+ * (the JSON key, which the caller quotes); a stack's frames indented by 4. */
+void key__print(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
+		bool json)
 {
 	for (int i = 0; i < m->nkey_fields; i++) {
+		const struct eq_field *f = &m->key_fields[i];
 		if (i)
 			fputs(json ? "," : ", ", out);
-		field__print(out, &m->key_fields[i], key, false);
+		if (f->kind == EQ_FIELD_STACK)
+			symbolic__field(out, s, f, key + f->offset, 4, false);
+		else
+			field__print(out, s, f, key, false);
 	}
 }

@@ -17,12 +17,13 @@
 #include "rt_internal.h"
 
 /* One entry's value in JSON. */
-void json__entry(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div)
+void json__entry(FILE *out, struct eq_session *s, const struct eq_map *m, const struct map_entry *e,
+		 uint32_t div)
 {
 	if (map__is_hist(m))
 		hist__print_json(out, m, e->buckets, div);
 	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_COMPOSITE)
-		value__print(out, &m->value_field, e->value, true);
+		value__print(out, s, &m->value_field, e->value, true);
 	else if (m->value_kind == EQ_VALUE_STATS)
 		fprintf(out, "{\"count\": %" PRId64 ", \"average\": %" PRId64 ", \"total\": %" PRId64 "}",
 			e->count, e->number, e->total);
@@ -39,7 +40,7 @@ static const char *message_type(const struct eq_map *m)
 	return "map";
 }
 
-void json__map(FILE *out, const struct map_view *v, uint32_t top, uint32_t div)
+void json__map(FILE *out, struct eq_session *s, const struct map_view *v, uint32_t top, uint32_t div)
 {
 	const struct eq_map *m = v->m;
 	if (!v->count)
@@ -56,14 +57,14 @@ void json__map(FILE *out, const struct map_view *v, uint32_t top, uint32_t div)
 			size_t klen = 0;
 			FILE *ks = open_memstream(&k, &klen);
 			if (ks) {
-				key__print(ks, m, v->entries[i].key, true);
+				key__print(ks, s, m, v->entries[i].key, true);
 				fclose(ks);
 				json__string(out, k, klen);
 			}
 			free(k);
 			fputs(": ", out);
 		}
-		json__entry(out, m, &v->entries[i], div);
+		json__entry(out, s, m, &v->entries[i], div);
 	}
 	fputs(m->has_key ? "}}}\n" : "}}\n", out);
 }
@@ -83,9 +84,9 @@ void json__printf(FILE *out, const char *text, size_t len)
 }
 
 /* {"type": "value", "data": VALUE} */
-void json__value(FILE *out, const struct eq_field *f, const void *data)
+void json__value(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data)
 {
 	fputs("{\"type\": \"value\", \"data\": ", out);
-	value__print(out, f, data, true);
+	value__print(out, s, f, data, true);
 	fputs("}\n", out);
 }

@@ -29,12 +29,13 @@ void entry__print_number(FILE *out, const struct eq_map *m, const struct map_ent
 }
 
 /* One entry's value, text. */
-static void entry__print(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div)
+static void entry__print(FILE *out, struct eq_session *s, const struct eq_map *m,
+			 const struct map_entry *e, uint32_t div)
 {
 	if (map__is_hist(m))
 		hist__print(out, m, e->buckets, div);
 	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_COMPOSITE)
-		value__print(out, &m->value_field, e->value, false);
+		value__print(out, s, &m->value_field, e->value, false);
 	else
 		entry__print_number(out, m, e, div);
 }
@@ -45,7 +46,8 @@ int map_view__first_shown(const struct map_view *v, uint32_t top)
 	return top && (uint32_t)v->count > top ? v->count - (int)top : 0;
 }
 
-static void print_text(FILE *out, const struct map_view *v, uint32_t top, uint32_t div)
+static void print_text(FILE *out, struct eq_session *s, const struct map_view *v, uint32_t top,
+		       uint32_t div)
 {
 	const struct eq_map *m = v->m;
 	bool hist = map__is_hist(m);
@@ -56,11 +58,11 @@ static void print_text(FILE *out, const struct map_view *v, uint32_t top, uint32
 		fputs(m->name, out);
 		if (m->has_key) {
 			fputc('[', out);
-			key__print(out, m, v->entries[i].key, false);
+			key__print(out, s, m, v->entries[i].key, false);
 			fputc(']', out);
 		}
 		fputs(hist ? ": \n" : ": ", out);
-		entry__print(out, m, &v->entries[i], div);
+		entry__print(out, s, m, &v->entries[i], div);
 	}
 	fputs(stats ? "\n\n" : "\n", out);
 }
@@ -76,9 +78,9 @@ void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div)
 		top = 0, div = 1; /* bpftrace ignores both for stats (the compiler warns) */
 	if (map_view__read(s, map, &v) == 0) {
 		if (s->opts.format == EQ_FORMAT_JSON)
-			json__map(out, &v, top, div);
+			json__map(out, s, &v, top, div);
 		else
-			print_text(out, &v, top, div);
+			print_text(out, s, &v, top, div);
 	}
 	session__flush(s);
 	map_view__free(&v);
@@ -97,9 +99,9 @@ void map__print_entry(struct eq_session *s, int map, const unsigned char *key)
 		if (!v.count)
 			fputs(json ? "null" : "", out);
 		else if (json)
-			json__entry(out, m, &v.entries[0], 1);
+			json__entry(out, s, m, &v.entries[0], 1);
 		else
-			entry__print(out, m, &v.entries[0], 1);
+			entry__print(out, s, m, &v.entries[0], 1);
 		if (json)
 			fputs("}\n", out);
 		else if (!map__is_hist(m) || !v.count)

@@ -15,6 +15,8 @@ struct rt_link {
 	int link_fd;
 };
 
+struct symbolizer; /* symbolize.c */
+
 struct eq_session {
 	const struct eq_image *img;
 	struct eq_run_opts opts;
@@ -31,6 +33,7 @@ struct eq_session {
 	bool began;              /* BEGIN ran: END runs at exit */
 	long malformed;          /* records that made no sense */
 	int out_errno;           /* the first failed write of the script's output */
+	struct symbolizer *sym;  /* names of the addresses of stacks and symbols */
 };
 
 /* load.c */
@@ -95,9 +98,12 @@ bool map__is_hist(const struct eq_map *m);
 int map__buckets(const struct eq_map *m);
 size_t map__value_bytes(const struct eq_session *s, const struct eq_map *m);
 
-/* format.c */
-void value__print(FILE *out, const struct eq_field *f, const void *data, bool json);
-void key__print(FILE *out, const struct eq_map *m, const unsigned char *key, bool json);
+/* format.c (s: for stacks and symbols, which need the session's maps and
+ * symbol tables) */
+void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data,
+		  bool json);
+void key__print(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
+		bool json);
 void json__string(FILE *out, const char *s, size_t n);
 /* format_map.c */
 void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div);
@@ -111,10 +117,23 @@ void maps__print_all(struct eq_session *s);
 void hist__print(FILE *out, const struct eq_map *m, const uint64_t *buckets, uint32_t div);
 void hist__print_json(FILE *out, const struct eq_map *m, const uint64_t *buckets, uint32_t div);
 /* format_json.c */
-void json__map(FILE *out, const struct map_view *v, uint32_t top, uint32_t div);
-void json__entry(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div);
+void json__map(FILE *out, struct eq_session *s, const struct map_view *v, uint32_t top, uint32_t div);
+void json__entry(FILE *out, struct eq_session *s, const struct eq_map *m, const struct map_entry *e,
+		 uint32_t div);
 void json__count(FILE *out, const char *type, const char *field, uint64_t n);
 void json__printf(FILE *out, const char *text, size_t len);
-void json__value(FILE *out, const struct eq_field *f, const void *data);
+void json__value(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data);
+/* symbolize.c: kstack, ustack, ksym, usym as text */
+struct symbolizer *symbolizer__new(void);
+void symbolizer__free(struct symbolizer *sy);
+/* Read the kernel's symbols in the background from now on. */
+void symbolizer__prefetch_kernel(struct symbolizer *sy);
+/* Remember process pid's memory map now, while it runs (EQ_OUT_WATCH_PID). */
+void symbolizer__watch(struct symbolizer *sy, int pid);
+/* A stack or symbol field's value at p as text; a stack's frames indented
+ * by `indent` spaces (bpftrace: 4 in a map key, else 8). */
+void symbolic__print(FILE *out, struct eq_session *s, const struct eq_field *f,
+		     const unsigned char *p, int indent);
+bool image__has_kernel_symbols(const struct eq_image *img);
 
 #endif

@@ -33,6 +33,17 @@ int rt_possible_cpus(void)
 	return n > 0 ? n : 1;
 }
 
+int rt_max_stack_frames(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_stack", "re");
+	int n = 0;
+	if (f && fscanf(f, "%d", &n) != 1)
+		n = 0;
+	if (f)
+		fclose(f);
+	return n > 0 ? n : 0;
+}
+
 int rt_check_privileges(FILE *err)
 {
 	if (geteuid() == 0)
@@ -69,6 +80,8 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 	if (!opts->verbose)
 		libbpf_set_print(silent);
 	s->ncpus = rt_possible_cpus();
+	if (!(s->sym = symbolizer__new()))
+		return -ENOMEM;
 	int rc = session__create_maps(s);
 	if (!rc)
 		rc = session__load_progs(s);
@@ -167,6 +180,8 @@ int rt_session_attach(struct eq_session *s)
 		session__flush(s);
 	}
 	s->began = true;
+	if (image__has_kernel_symbols(img))
+		symbolizer__prefetch_kernel(s->sym);
 	for (int i = 0; i < img->nprogs; i++)
 		if (img->progs[i].attach == EQ_ATTACH_BEGIN && special__run(s, i))
 			return -EINVAL;
@@ -244,6 +259,12 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 			fprintf(s->opts.err, "ebpfq: %llu map update%s failed: a map was full "
 				"(a map holds at most %u keys)\n", (unsigned long long)value[EQ_DATA_MAP_FULL],
 				value[EQ_DATA_MAP_FULL] == 1 ? "" : "s", max_map_keys(img));
+		if (read && value[EQ_DATA_STACK_LOST])
+			fprintf(s->opts.err, "ebpfq: %llu stack%s not recorded: the stack map was full or "
+				"another stack held the bucket; %s printed as an empty stack\n",
+				(unsigned long long)value[EQ_DATA_STACK_LOST],
+				value[EQ_DATA_STACK_LOST] == 1 ? " was" : "s were",
+				value[EQ_DATA_STACK_LOST] == 1 ? "it is" : "they are");
 		if (read && value[EQ_DATA_LOOP_BOUND])
 			fprintf(s->opts.err, "ebpfq: %llu loop%s stopped after %u iterations, the most a "
 				"loop runs (the kernel must see every loop end)\n",
@@ -275,5 +296,6 @@ void rt_session_free(struct eq_session *s)
 	free(s->prog_fds);
 	free(s->zeroed);
 	free(s->links);
+	symbolizer__free(s->sym);
 	free(s);
 }

@@ -40,6 +40,9 @@ long rt_tracepoint_id(const char *tracefs, const char *category, const char *nam
 
 /* How many CPUs the kernel may run (per-CPU values come in this many slots). */
 int rt_possible_cpus(void);
+/* The most frames the kernel keeps of a stack (kernel.perf_event_max_stack),
+ * or 0 if it cannot be read. */
+int rt_max_stack_frames(void);
 
 /* Check privileges (root or CAP_BPF+CAP_PERFMON); on failure a clear message
  * and -EPERM. */
@@ -77,7 +80,10 @@ int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const 
 
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 
-/* Format one printf-kind record (the output's fmt and args, read from rec). */
-void fmt_printf(FILE *out, const struct eq_output *o, const void *rec, uint32_t rec_size);
+/* Format one printf-kind record (the output's fmt and args, read from rec).
+ * Stacks and symbols need a session (their maps, the symbol tables): with
+ * none they print as their raw numbers. */
+void fmt_printf(FILE *out, struct eq_session *s, const struct eq_output *o, const void *rec,
+		uint32_t rec_size);
 
 #endif

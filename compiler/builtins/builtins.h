@@ -5,7 +5,8 @@
  * Entries are grouped one family per file (context.c for pid, comm, argN...;
  * output.c for printf, print, exit; maps.c for delete, clear...;
  * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
- * sizeof(), offsetof(), kptr(), uptr()), and sema,
+ * sizeof(), offsetof(), kptr(), uptr(); stacks.c for kstack, ustack, ksym(),
+ * usym(), kaddr(), uaddr()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -86,6 +87,7 @@ extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_aggregate[];
 extern const struct builtin builtins_strings[];
 extern const struct builtin builtins_memory[];
+extern const struct builtin builtins_stacks[];
 extern const struct builtin builtins_later[];
 
 #endif

@@ -8,9 +8,8 @@
 #define LATER_CALL(n) {.name = n, .kind = BUILTIN_CALL, .later = "not supported yet"}
 
 const struct builtin builtins_later[] = {
-	LATER_VAR("kstack"), LATER_VAR("ustack"), LATER_VAR("username"),
-	LATER_CALL("buf"), LATER_CALL("ksym"), LATER_CALL("usym"), LATER_CALL("kaddr"),
-	LATER_CALL("uaddr"), LATER_CALL("kstack"), LATER_CALL("ustack"), LATER_CALL("ntop"),
+	LATER_VAR("username"),
+	LATER_CALL("buf"), LATER_CALL("ntop"),
 	LATER_CALL("time"), LATER_CALL("strftime"), LATER_CALL("signal"), LATER_CALL("system"),
 	LATER_CALL("cat"),
 	{0},

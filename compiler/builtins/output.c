@@ -64,7 +64,7 @@ static void check_conversion(struct sema *s, char conv, int index, void *arg)
 	bool wants_str = conv == 's';
 	if (a->type->kind == TY_NONE)
 		return;
-	if (wants_str && a->type->kind != TY_STR && !ty_is_chars(a->type))
+	if (wants_str && a->type->kind != TY_STR && !ty_is_chars(a->type) && !ty_is_symbolic(a->type))
 		sema_error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
 			   index + 1, sema_type_name(s, a->type));
 	else if (!wants_str && !ty_is_number(a->type))
