@@ -43,6 +43,11 @@ done
 # user probes on a position-dependent executable too
 ${CC:-cc} -O1 -no-pie -fno-pie -o "$WORK/usertarget-nopie" "$SRC/usertarget.c" ||
 	fail "building workload usertarget-nopie"
+# stacks: frame pointers, which the kernel walks for user stacks; PIE and not
+for pie in "" -nopie; do
+	${CC:-cc} -O1 -fno-omit-frame-pointer ${pie:+-no-pie -fno-pie} -o "$WORK/stackwork$pie" \
+		"$SRC/stackwork.c" || fail "building workload stackwork$pie"
+done
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \

@@ -1,8 +1,12 @@
 /* parity_work.c - the workload of the tests/parity cases on user probes: the
  * same calls in the same order on every run, for the cases to count.  It
  * prints nothing (its stdout is the tracer's), and is built with -O0 so that
- * every call and argument stays as written. */
+ * every call and argument stays as written (and frame pointers are kept, for
+ * user stacks).  With the argument `linger` it also calls getppid() (for a
+ * kernel stack) and lives 300 ms more: both tracers symbolize its stacks
+ * while it runs. */
 #include <string.h>
+#include <unistd.h>
 
 /* noinline and an empty asm: each call stays a call to probe */
 __attribute__((noinline)) long op(long key, long value)
@@ -29,7 +33,6 @@ int main(int argc, char **argv)
 	static const char *const names[] = {"alpha", "beta", "beta", "gamma-longer", "gamma-longer",
 					    "gamma-longer"};
 	char name[32];
-	(void)argv;
 	/* key k is called k + 2 times: no two keys count, nor sum, the same */
 	for (long k = 0; k < 5; k++)
 		for (long j = 0; j < k + 2; j++)
@@ -41,5 +44,9 @@ int main(int argc, char **argv)
 	}
 	if (argc > 5)
 		never(argc);
+	if (argc > 1 && !strcmp(argv[1], "linger")) {
+		getppid();
+		usleep(300000);
+	}
 	return 0;
 }

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $s = "vfs_read"; print(kaddr($s)); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(ksym(comm)); }'
+status: 2

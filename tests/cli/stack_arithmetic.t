@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(kstack + 1); }'
+status: 2

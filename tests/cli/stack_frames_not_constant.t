@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $n = 3; print(kstack($n)); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(kstack(3, perf)); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { printf("%d\n", ustack); }'
+status: 2

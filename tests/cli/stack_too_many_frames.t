@@ -1,0 +1,2 @@
+args: -e 'BEGIN { @[ustack(2000)] = count(); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(kstack(prf, 3)); }'
+status: 2

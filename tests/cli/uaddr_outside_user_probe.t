@@ -1,0 +1,2 @@
+args: -e 'tracepoint:syscalls:sys_enter_getppid { print(uaddr("main")); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'uprobe:libc:malloc { print(uaddr("mallocc")); }'
+status: 2

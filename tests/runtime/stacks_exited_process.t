@@ -1,0 +1,2 @@
+run: sh stacks_exited_process.sh
+exact: yes

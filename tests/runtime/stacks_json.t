@@ -1,0 +1,2 @@
+run: sh stacks_json.sh
+exact: yes

@@ -1,0 +1,2 @@
+run: sh stacks_symbols.sh
+exact: yes
