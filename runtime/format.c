@@ -213,6 +213,10 @@ static void members__print(FILE *out, struct eq_session *s, const struct eq_fiel
 static void symbolic__field(FILE *out, struct eq_session *s, const struct eq_field *f,
 			    const unsigned char *p, int indent, bool json)
 {
+	if (!json && s) { /* straight out: a big map of stacks prints a line per frame */
+		symbolic__print(out, s, f, p, indent);
+		return;
+	}
 	char *text = symbolic_text(s, f, p, indent);
 	if (json)
 		json__string(out, text ? text : "", text ? strlen(text) : 0);

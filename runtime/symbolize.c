@@ -319,10 +319,11 @@ static void stack__print(FILE *out, struct eq_session *s, const struct eq_field 
 			 const unsigned char *p, int indent)
 {
 	int64_t id;
-	uint64_t pid, frames[1024] = {0};
+	uint64_t pid, frames[1024];
 	memcpy(&id, p, 8);
 	memcpy(&pid, p + 8, 8);
 	uint32_t n = f->frames <= 1024 ? f->frames : 1024;
+	memset(frames, 0, n * sizeof(frames[0])); /* valgrind cannot see the kernel fill it */
 	uint32_t key = (uint32_t)id;
 	if (id < 0 || bpf_map_lookup_elem(stack_map_fd(s, f->frames, id >> 32), &key, frames))
 		return;
