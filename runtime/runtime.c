@@ -260,11 +260,12 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 				"(a map holds at most %u keys)\n", (unsigned long long)value[EQ_DATA_MAP_FULL],
 				value[EQ_DATA_MAP_FULL] == 1 ? "" : "s", max_map_keys(img));
 		if (read && value[EQ_DATA_STACK_LOST])
-			fprintf(s->opts.err, "ebpfq: %llu stack%s not recorded: the stack map was full or "
-				"another stack held the bucket; %s printed as an empty stack\n",
+			fprintf(s->opts.err, "ebpfq: %llu stack%s not recorded: other stacks held %s bucket "
+				"in the stack maps (or they were full); %s as an empty stack\n",
 				(unsigned long long)value[EQ_DATA_STACK_LOST],
 				value[EQ_DATA_STACK_LOST] == 1 ? " was" : "s were",
-				value[EQ_DATA_STACK_LOST] == 1 ? "it is" : "they are");
+				value[EQ_DATA_STACK_LOST] == 1 ? "its" : "their",
+				value[EQ_DATA_STACK_LOST] == 1 ? "it prints" : "they print");
 		if (read && value[EQ_DATA_LOOP_BOUND])
 			fprintf(s->opts.err, "ebpfq: %llu loop%s stopped after %u iterations, the most a "
 				"loop runs (the kernel must see every loop end)\n",
