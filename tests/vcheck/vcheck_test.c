@@ -92,6 +92,9 @@ static const struct vcase cases[] = {
 	  JEQ_IMM(0, 0, 1), LDX(BPF_DW, 1, 0, 0), RET0), NULL},
 	{"known_branch_pruned", PROG(MOV_IMM(2, 1), JEQ_IMM(2, 1, 1), MOV_REG(0, 3), RET0), NULL},
 	{"bounded_loop_settles", PROG(MOV_IMM(1, 0), ADD_IMM(1, 1), JMP_IMM(BPF_JLT, 1, 10, -2), RET0), NULL},
+	/* kstack: the stack id from the stack map, the context kept in r6 */
+	{"stackid_from_saved_ctx", PROG(MOV_REG(6, 1), LD_MAP(2, M_STACKS), MOV_REG(1, 6), MOV_IMM(3, 256),
+	  CALL(get_stackid), STX(BPF_DW, 10, 0, -8), RET0), NULL},
 	{"signed_and_32bit_alu", PROG(MOV_IMM(2, -7), INSN(BPF_ALU64 | BPF_DIV | BPF_K, 2, 0, 1, 2),
 	  ALU32_REG(BPF_MOV, 3, 2), INSN(BPF_ALU64 | BPF_MOV | BPF_X, 4, 3, 8, 0),
 	  INSN(BPF_JMP32 | BPF_JSGT | BPF_K, 4, 0, 1, 0), MOV_REG(0, 4), RET0), NULL},
@@ -164,6 +167,10 @@ static const struct vcase cases[] = {
 	 "ring buffer memory outside its 16 bytes"},
 	{"exit_after_void_call", PROG(RESERVE16, JEQ_IMM(0, 0, 3), MOV_REG(1, 0), MOV_IMM(2, 0),
 	  CALL(ringbuf_discard), EXIT), "exits with r0 unreadable after the helper call at instruction 8"},
+	{"stackid_into_hash", PROG(LD_MAP(2, M_HASH16), MOV_IMM(3, 0), CALL(get_stackid), EXIT),
+	 "a type of map"},
+	{"stack_map_lookup", PROG(ST(BPF_W, 10, -8, 0), LD_MAP(1, M_STACKS), MOV_REG(2, 10), ADD_IMM(2, -8),
+	  CALL(map_lookup_elem), RET0), "a type of map"},
 	{"stackid_wants_ctx", PROG(MOV_REG(1, 10), LD_MAP(2, M_STACKS), MOV_IMM(3, 0), CALL(get_stackid),
 	  EXIT), "not the unmodified context"},
 };
