@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -74,10 +75,18 @@ static void *load_kernel(void *arg)
 	return NULL;
 }
 
+/* The loader blocks every signal: SIGINT and the rest are the main
+ * thread's, whose poll they must wake. */
 void symbolizer__prefetch_kernel(struct symbolizer *sy)
 {
-	if (sy->kernel_state == KERNEL_UNREAD && !pthread_create(&sy->loader, NULL, load_kernel, sy))
+	sigset_t all, old;
+	if (sy->kernel_state != KERNEL_UNREAD)
+		return;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (!pthread_create(&sy->loader, NULL, load_kernel, sy))
 		sy->kernel_state = KERNEL_LOADING;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static const struct symtab *kernel_symbols(struct symbolizer *sy)
