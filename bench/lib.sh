@@ -42,3 +42,18 @@ stop_tool() { # pid
 	done
 	wait "$1" 2>/dev/null
 }
+
+# Start tool-command... in the background as Ctrl-C would find it (SIGINT
+# with its default action), its stdout through the fifo $tmp/NAME.fifo into
+# STAMP, a command that notes when the output came and writes what it found
+# to $tmp/NAME.stamp; its stderr into $tmp/NAME.err.  The tool's pid is in
+# $started, the stamp's in $stamper.
+start_stamped() { # name stamp-command tool-command...
+	_name=$1 _stamp=$2
+	shift 2
+	rm -f "$tmp/$_name.fifo" && mkfifo "$tmp/$_name.fifo"
+	$_stamp <"$tmp/$_name.fifo" >"$tmp/$_name.stamp" &
+	stamper=$!
+	env --default-signal=INT "$@" </dev/null >"$tmp/$_name.fifo" 2>"$tmp/$_name.err" &
+	started=$!
+}

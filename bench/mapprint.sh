@@ -74,15 +74,12 @@ EOF
 # ms to the exit, keys printed.
 exit_print() { # N tool-command...
 	calls=$1; shift
-	rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
-	"$tmp/work" stamp <"$tmp/fifo" >"$tmp/stamp" &
-	stamp_pid=$!
-	env --default-signal=INT "$@" </dev/null >"$tmp/fifo" 2>"$tmp/err" &
-	pid=$!
+	start_stamped tool "$tmp/work stamp" "$@"
+	pid=$started stamp_pid=$stamper
 	if ! attached_prog $pid "$tmp/work" >/dev/null; then
 		stop_tool $pid
 		wait $stamp_pid
-		sed 's/^/    /' "$tmp/err" >&2
+		sed 's/^/    /' "$tmp/tool.err" >&2
 		echo "- - 0"
 		return
 	fi
@@ -92,8 +89,8 @@ exit_print() { # N tool-command...
 	wait $pid
 	t1=$(date +%s%N)
 	wait $stamp_pid
-	read -r last printed <"$tmp/stamp"
-	[ "${printed:-0}" -gt 0 ] || sed 's/^/    /' "$tmp/err" >&2
+	read -r last printed <"$tmp/tool.stamp"
+	[ "${printed:-0}" -gt 0 ] || sed 's/^/    /' "$tmp/tool.err" >&2
 	awk -v t0="$t0" -v t1="$t1" -v last="$last" -v k="$printed" 'BEGIN {
 		printf "%.1f %.1f %d\n", last ? (last - t0) / 1e6 : -1, (t1 - t0) / 1e6, k }'
 }

@@ -107,14 +107,12 @@ int main(int argc, char **argv)
 }
 EOF
 
-# Start tool-command... with its stdout into a stamp; $1 names the files.
+# Start tool-command... with its stdout into a stamp; $1 names the files,
+# and $NAME_pid and $NAME_stamp the processes.
 start_tool() { # name tool-command...
 	name=$1; shift
-	rm -f "$tmp/$name.fifo" && mkfifo "$tmp/$name.fifo"
-	"$tmp/work" stamp <"$tmp/$name.fifo" >"$tmp/$name.stamp" &
-	eval "${name}_stamp=\$!"
-	env --default-signal=INT "$@" </dev/null >"$tmp/$name.fifo" 2>"$tmp/$name.err" &
-	eval "${name}_pid=\$!"
+	start_stamped "$name" "$tmp/work stamp" "$@"
+	eval "${name}_stamp=\$stamper ${name}_pid=\$started"
 }
 
 # SIGINT the tool, wait for it and its stamp (in this shell: they are its
