@@ -261,7 +261,8 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .scratch_map = c->scratch_map,
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
-				    .child_pid = c->opts->target.child_pid};
+				    .child_pid = c->opts->target.child_pid,
+				    .helper_errors = c->opts->helper_errors};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];
@@ -299,6 +300,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	bool parsed = program && !c.diag.errors;
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
+	c.info.target = &opts->target;
 	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
 	if (program && !c.diag.errors)
 		ctypes_define(c.info.ctypes, program->a, opts->src->file);

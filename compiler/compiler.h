@@ -20,6 +20,7 @@ struct eq_target {
 	const char *tracefs;     /* "/sys/kernel/tracing"; NULL: do not consult tracefs */
 	const char *kernel_btf;  /* "/sys/kernel/btf/vmlinux" for fentry/fexit; NULL: none */
 	int child_pid;           /* -c: user probes fire only in this process; 0: none */
+	bool has_command;        /* -c was given (child_pid is 0 when nothing runs: -d) */
 	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
 	int ncpus;               /* possible CPUs (0: EQ_DEFAULT_NCPUS): the bound of the loop
 	                            that sums an aggregation's per-CPU values in a program */
@@ -45,6 +46,7 @@ struct eq_compile_opts {
 	FILE *dump_out;      /* where -d output goes */
 	FILE *diag_out;      /* where diagnostics go */
 	int filter_pid;      /* -p: probes other than BEGIN/END fire only for this process */
+	int helper_errors;   /* -k 1, -kk 2: a failed helper call sends an event (lower.c) */
 	int nparams;         /* positional parameters $1.. */
 	const char *const *params;
 };

@@ -295,6 +295,14 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
 		put(e, insn(BPF_ALU64 | BPF_NEG, reg(e, in->dst), 0, 0, 0));
 		break;
+	case IR_BSWAP16:
+	case IR_BSWAP32:
+	case IR_BSWAP64: /* the conversion to the other byte order is the swap */
+		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
+		put(e, insn(BPF_ALU | BPF_END | (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? BPF_TO_BE : BPF_TO_LE),
+			    reg(e, in->dst), 0, 0,
+			    in->op == IR_BSWAP16 ? 16 : in->op == IR_BSWAP32 ? 32 : 64));
+		break;
 	case IR_ZEXT32: /* a 32-bit move clears the upper half */
 		put(e, insn(BPF_ALU | BPF_MOV | BPF_X, reg(e, in->dst), reg(e, in->a.reg), 0, 0));
 		break;

@@ -33,6 +33,7 @@ static const struct bpf_helper_info helpers[] = {
 	NO_ARGS(get_current_uid_gid),
 	NO_ARGS(get_current_task),
 	NO_ARGS(get_current_cgroup_id),
+	NO_ARGS(get_numa_node_id),
 	[BPF_FUNC_get_current_comm] = {"get_current_comm", {HA_WRITE_NEXT, HA_SIZE}, HR_SCALAR, 0},
 	[BPF_FUNC_get_ns_current_pid_tgid] = {"get_ns_current_pid_tgid",
 		{HA_ANY, HA_ANY, HA_WRITE_NEXT, HA_SIZE}, HR_SCALAR, 0},

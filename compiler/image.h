@@ -186,6 +186,11 @@ enum eq_output_kind {
 	EQ_OUT_DELETE_ENTRY, /* delete a histogram's key (every bucket of it): the
 	                     key follows the output index */
 	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
+	EQ_OUT_SYSTEM,    /* run the command `fmt` and `args` make (/bin/sh -c) */
+	EQ_OUT_CAT,       /* print the file whose name `fmt` and `args` make */
+	EQ_OUT_TIME,      /* print the time now, strftime(3)'s format `fmt` (and %f) */
+	EQ_OUT_HELPER_ERROR, /* -k: the helper `fmt` failed at line:col; the s64 it
+	                     returned follows the output index */
 };
 
 enum eq_arg_kind {
@@ -203,8 +208,8 @@ struct eq_arg {
 
 struct eq_output {
 	enum eq_output_kind kind;
-	const char *fmt;     /* EQ_OUT_PRINTF: the user's format, already checked
-	                        against the arguments' types */
+	const char *fmt;     /* EQ_OUT_PRINTF, _SYSTEM, _CAT: the user's format,
+	                        already checked against the arguments' types */
 	struct eq_arg *args;
 	int nargs;
 	uint32_t record_size; /* bytes of the record, header included */

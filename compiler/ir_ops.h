@@ -15,6 +15,9 @@ X(CONST,   "const",   IRK_CONST)   /* d = imm (64-bit) */
 X(MOV,     "mov",     IRK_UNARY)   /* d = a */
 X(NEG,     "neg",     IRK_UNARY)   /* d = -a */
 X(ZEXT32,  "zext32",  IRK_UNARY)   /* d = a & 0xffffffff (one 32-bit move) */
+X(BSWAP16, "bswap16", IRK_UNARY)   /* d = a's low 2 bytes reversed, the rest zero */
+X(BSWAP32, "bswap32", IRK_UNARY)   /* d = a's low 4 bytes reversed, the rest zero */
+X(BSWAP64, "bswap64", IRK_UNARY)   /* d = a's 8 bytes reversed */
 X(CTX,     "ctx",     IRK_CONST)   /* d = the program's context argument (R1 at entry) */
 X(ADD,     "add",     IRK_BINARY)
 X(SUB,     "sub",     IRK_BINARY)

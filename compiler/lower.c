@@ -9,11 +9,13 @@
 #define LOWER_INTERNAL
 #include "lower.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "helpers.h"
 
 /* ---- emitting --------------------------------------------------------------- */
 
@@ -114,6 +116,45 @@ static int lower_unop(struct lower *L, enum ir_op op, struct ir_val a, eq_loc lo
 	return in->dst;
 }
 
+/* -k reports the failures of helpers that change something (a map update,
+ * a signal); -kk those of the reads too (bpftrace's levels).  A ring buffer
+ * output is not among them: its failures are counted as lost events. */
+static bool reports_failure(int level, int helper)
+{
+	switch (helper) {
+	case BPF_FUNC_map_update_elem: case BPF_FUNC_map_delete_elem: case BPF_FUNC_send_signal:
+	case BPF_FUNC_get_stackid: case BPF_FUNC_get_stack:
+		return level >= 1;
+	case BPF_FUNC_probe_read: case BPF_FUNC_probe_read_str: case BPF_FUNC_probe_read_user:
+	case BPF_FUNC_probe_read_kernel: case BPF_FUNC_probe_read_user_str:
+	case BPF_FUNC_probe_read_kernel_str: case BPF_FUNC_get_current_comm:
+		return level >= 2;
+	default:
+		return false;
+	}
+}
+
+/* If the helper returned an error (negative; for a delete, one other than
+ * "no such key", which deleting what is not there is not), send an event
+ * naming it and the script's line: the runtime reports it on stderr. */
+static void report_failure(struct lower *L, int helper, int ret, eq_loc loc)
+{
+	struct ir_block *failed = lower_block(L), *cont = lower_block(L);
+	if (helper == BPF_FUNC_map_delete_elem) {
+		struct ir_block *other = lower_block(L);
+		lower_branch(L, IRC_EQ, ir_reg(ret), ir_imm(-ENOENT), cont, other, loc);
+		lower_place(L, other);
+	}
+	lower_branch(L, IRC_SLT, ir_reg(ret), ir_imm(0), failed, cont, loc);
+	lower_place(L, failed);
+	uint32_t mark = L->f->frame_size;
+	struct eq_output *o = lower_send_value_event(L, EQ_OUT_HELPER_ERROR, ir_reg(ret), loc);
+	o->fmt = bpf_helper(helper) ? bpf_helper(helper)->name : "a helper";
+	L->f->frame_size = mark;
+	lower_jump(L, cont, loc);
+	lower_place(L, cont);
+}
+
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 {
 	struct ir_val args[IR_MAX_ARGS];
@@ -127,7 +168,10 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 	in->nargs = nargs;
 	memcpy(in->args, args, sizeof(args[0]) * (size_t)nargs);
 	in->dst = ir_vreg_new(L->f);
-	return in->dst;
+	int ret = in->dst;
+	if (reports_failure(L->env->helper_errors, helper))
+		report_failure(L, helper, ret, loc);
+	return ret;
 }
 
 /* ---- memory the program owns: frame slots, and scratch for big values ------- */
@@ -289,7 +333,7 @@ const struct builtin *lower_builtin_of(const struct ast *e)
 
 /* `size` bytes of kernel (or, with probe_read_user, user) memory at addr,
  * read into a zeroed temporary: the value, zero-extended. */
-static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
+int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
 	int slot = lower_slot(L, 8);
 	lower_store(L, slot, 0, 8, ir_imm(0), loc);
@@ -309,7 +353,7 @@ static int syscall_field_load(struct lower *L, uint32_t off, uint8_t size, eq_lo
 	if (src.in_regs) {
 		int regs = lower_load(L, L->ctx, 0, 8, false, loc); /* struct pt_regs * */
 		int addr = lower_binop(L, IR_ADD, ir_reg(regs), ir_imm(src.offset), loc);
-		v = read_memory(L, BPF_FUNC_probe_read_kernel, addr, 8, loc);
+		v = lower_read_memory(L, BPF_FUNC_probe_read_kernel, addr, 8, loc);
 	} else {
 		v = lower_load(L, L->ctx, (int32_t)src.offset, 8, false, loc);
 	}
@@ -357,7 +401,7 @@ static struct ir_val usdt_arg(struct lower *L, int n, eq_loc loc)
 	int v = ctx_load(L, a->reg_offset, 8, false, loc);
 	if (a->kind == USDT_ARG_MEM) {
 		int addr = lower_binop(L, IR_ADD, ir_reg(v), ir_imm(a->value), loc);
-		v = read_memory(L, BPF_FUNC_probe_read_user, addr, a->size, loc);
+		v = lower_read_memory(L, BPF_FUNC_probe_read_user, addr, a->size, loc);
 	}
 	return cut_to_type(L, v, (uint8_t)(a->size * 8), a->is_signed, loc);
 }
@@ -571,41 +615,58 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 
 /* ---- conditions ----------------------------------------------------------- */
 
-/* Compare two strings in memory for equality, 8 bytes at a time over the
- * shorter one (both are zero-padded, so the padding compares too). */
-static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+/* Branch to `equal` if the first n bytes of two strings match, else to
+ * `differ`: 8 bytes at a time, the last word's extra bytes shifted out.  n
+ * is at most the shorter's size; both are zero-padded to a multiple of 8,
+ * so past a string's NUL its padding compares too, and a string that ends
+ * earlier differs at its NUL. */
+void lower_str_prefix_eq(struct lower *L, struct str_loc a, struct str_loc b, uint32_t n,
+			 struct ir_block *equal, struct ir_block *differ, eq_loc loc)
 {
-	bool eq = e->op == OP_EQ;
-	struct str_loc a = lower_str(L, e->a), b = lower_str(L, e->b);
 	if (a.slot < 0 && b.slot < 0) {
-		bool same = a.len == b.len && !memcmp(a.text, b.text, (size_t)a.len);
-		lower_jump(L, same == eq ? t : f, e->loc);
+		bool same = true;
+		for (uint32_t i = 0; i < n && same; i++)
+			same = (i < (uint32_t)a.len ? a.text[i] : 0) == (i < (uint32_t)b.len ? b.text[i] : 0);
+		lower_jump(L, same ? equal : differ, loc);
 		return;
 	}
 	if (a.slot < 0) {
 		struct str_loc tmp = a;
 		a = b, b = tmp;
 	}
-	struct ir_block *yes = eq ? t : f, *no = eq ? f : t;
-	uint32_t n = round8(a.size < b.size ? a.size : b.size);
 	for (uint32_t i = 0; i < n; i += 8) {
-		int va = lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, e->loc);
+		uint32_t bytes = n - i < 8 ? n - i : 8;
+		int shift = 64 - 8 * (int)bytes; /* moves the bytes past n out of the word */
+		struct ir_val va = ir_reg(lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, loc));
 		struct ir_val vb;
 		if (b.slot >= 0) {
-			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, e->loc));
+			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, loc));
+			if (shift)
+				vb = lower_arith(L, IR_SHL, vb, ir_imm(shift), loc);
 		} else {
 			/* assembled unsigned: a byte >= 0x80 shifted into the top
 			 * of a signed int64_t would be undefined behaviour */
 			uint64_t chunk = 0;
-			for (uint32_t j = 0; j < 8 && (int)(i + j) < b.len; j++)
+			for (uint32_t j = 0; j < bytes && (int)(i + j) < b.len; j++)
 				chunk |= (uint64_t)(unsigned char)b.text[i + j] << (8 * j);
-			vb = ir_imm((int64_t)chunk);
+			vb = ir_imm((int64_t)(chunk << shift));
 		}
+		if (shift)
+			va = lower_arith(L, IR_SHL, va, ir_imm(shift), loc);
 		struct ir_block *next = lower_block(L);
-		lower_branch(L, IRC_NE, ir_reg(va), vb, no, next, e->loc);
+		lower_branch(L, IRC_NE, va, vb, differ, next, loc);
 		lower_place(L, next);
 	}
-	lower_jump(L, yes, e->loc);
+	lower_jump(L, equal, loc);
+}
+
+/* s1 == s2, s1 != s2: the strings compared over the shorter one. */
+static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	bool eq = e->op == OP_EQ;
+	struct str_loc a = lower_str(L, e->a), b = lower_str(L, e->b);
+	uint32_t n = round8(a.size < b.size ? a.size : b.size);
+	lower_str_prefix_eq(L, a, b, n, eq ? t : f, eq ? f : t, e->loc);
 }
 
 void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)

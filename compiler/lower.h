@@ -26,6 +26,7 @@ struct lower_env {
 	int filter_pid;           /* -p PID, or 0 */
 	int ncpus;                /* possible CPUs: an aggregation read in a program sums them */
 	int child_pid;            /* -c: user probes filter on it, or 0 */
+	int helper_errors;        /* -k: 1, -kk: 2 (see lower_call) */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 };
 
@@ -140,6 +141,10 @@ void lower_mem_eq(struct lower *L, const struct ast *e, struct ir_block *t, stru
 struct mem_ref lower_value_ref(struct lower *L, const struct ast *e, const struct eq_type **type);
 struct str_loc lower_str(struct lower *L, const struct ast *e);
 void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
+/* Branch on whether the first n bytes (at most the shorter's size) of two
+ * strings are equal. */
+void lower_str_prefix_eq(struct lower *L, struct str_loc a, struct str_loc b, uint32_t n,
+			 struct ir_block *equal, struct ir_block *differ, eq_loc loc);
 /* A string or a builtin whose text is known when compiling, else NULL. */
 const char *lower_const_text(const struct lower *L, const struct ast *e);
 /* size bytes of zeros at slot+off (a multiple of 8 is written) */
@@ -150,6 +155,9 @@ void lower_read_str(struct lower *L, int helper, struct ir_val src, int slot, in
 		    uint32_t size, eq_loc loc);
 /* argN (n >= 0) or retval (n < 0) of the probe being lowered */
 struct ir_val lower_probe_arg(struct lower *L, int n, eq_loc loc);
+/* `size` bytes of memory at addr read by a probe_read helper into a
+ * zeroed temporary: the value, zero-extended. */
+int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc);
 
 /* memory read through C types (lower_memory.c) */
 struct ir_val lower_memory_int(struct lower *L, const struct ast *e);
@@ -196,10 +204,15 @@ struct ir_val lower_map_read(struct lower *L, const struct ast *map);
 void lower_map_read_into(struct lower *L, const struct ast *map, const struct eq_type *to, int slot,
 			 int32_t off);
 /* printf(fmt, args...) as an event */
-void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs, eq_loc loc);
+void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, struct ast *const *args,
+		  int nargs, eq_loc loc);
 /* An event without arguments: print(@m), clear(@m), exit().  The output is
  * returned for its caller to fill in (it moves with the next event). */
 struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc);
+/* An event carrying one 64-bit value (-k's helper failures); the output is
+ * returned as lower_send_event's is. */
+struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
+					 eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
 /* print(value): an event carrying the value. */

@@ -88,6 +88,19 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
 	return &L->env->outputs.items[id];
 }
 
+struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
+					 eq_loc loc)
+{
+	struct eq_output o = {.kind = kind, .record_size = 16,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = lower_slot(L, 16);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	lower_store(L, slot, 8, 8, v, loc);
+	send_record(L, slot, 16, loc);
+	return &L->env->outputs.items[id];
+}
+
 /* A record too big for the stack is an error on the user's line. */
 static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 {
@@ -180,13 +193,14 @@ void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
 	send_record(L, slot, size, loc);
 }
 
-/* printf(fmt, args...) and print(value): one record, arguments at 8-byte
- * aligned offsets after the output index; constant strings stay in the
- * image and cost the program nothing. */
-void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
-		  eq_loc loc)
+/* printf(fmt, args...) and the other calls with a format (system(),
+ * cat()): one record of the output kind, arguments at 8-byte aligned offsets
+ * after the output index; constant strings stay in the image and cost the
+ * program nothing. */
+void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, struct ast *const *args,
+		  int nargs, eq_loc loc)
 {
-	struct eq_output o = {.kind = EQ_OUT_PRINTF, .fmt = arena_strdup(L->env->img_arena, fmt),
+	struct eq_output o = {.kind = kind, .fmt = arena_strdup(L->env->img_arena, fmt),
 			      .nargs = nargs,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	o.args = ARENA_ARRAY(L->env->img_arena, struct eq_arg, nargs + 1);

@@ -18,6 +18,7 @@
 #include "types.h"
 
 struct ctypes;
+struct eq_target;
 
 enum { SEMA_MAX_KEYS = 8 };
 
@@ -52,6 +53,7 @@ struct sema_info {
 	int nparams;     /* the script's arguments, for $1.. and $# */
 	const char *const *params;
 	struct ctypes *ctypes; /* C types by name: the script's and the kernel's */
+	const struct eq_target *target; /* what the program will run on and with (-c, --unsafe) */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */

@@ -6,6 +6,21 @@
 
 #include "rt_internal.h"
 
+char *record__text(const struct eq_output *o, const void *rec, uint32_t size, size_t *len)
+{
+	char *text = NULL;
+	*len = 0;
+	FILE *mem = open_memstream(&text, len);
+	if (!mem)
+		return NULL;
+	fmt_printf(mem, o, rec, size);
+	if (fclose(mem)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void print_printf(struct eq_session *s, const struct eq_output *o, const void *data,
 			 uint32_t size)
 {
@@ -13,15 +28,43 @@ static void print_printf(struct eq_session *s, const struct eq_output *o, const 
 		fmt_printf(s->opts.out, o, data, size);
 		return;
 	}
-	char *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	if (!mem)
-		return;
-	fmt_printf(mem, o, data, size);
-	fclose(mem);
-	json__printf(s->opts.out, text, len);
+	size_t len;
+	char *text = record__text(o, data, size, &len);
+	if (text)
+		json__text(s->opts.out, "printf", text, len);
 	free(text);
+}
+
+/* -k: a helper call failed.  The first failure of each call is shown
+ * against the script's line; the rest are counted (a failing read in a hot
+ * probe would flood the terminal) and summed up at exit. */
+static void helper_failure(struct eq_session *s, uint32_t index, const unsigned char *after)
+{
+	const struct eq_output *o = &s->img->outputs[index];
+	if (!s->helper_failures) {
+		s->helper_failures = calloc((size_t)s->img->noutputs, sizeof(*s->helper_failures));
+		if (!s->helper_failures)
+			return;
+	}
+	if (s->helper_failures[index]++)
+		return;
+	int64_t ret;
+	memcpy(&ret, after, sizeof(ret));
+	session__flush(s); /* the warning comes after what the script printed before it */
+	fprintf(s->opts.err, "%s:%u:%u: warning: %s failed: %s (%lld)\n", s->img->file, o->line, o->col,
+		o->fmt, strerror((int)-ret), (long long)ret);
+	source__show(s->opts.err, s->img, o->line, o->col);
+}
+
+void helper_failures__report(struct eq_session *s)
+{
+	for (int i = 0; s->helper_failures && i < s->img->noutputs; i++) {
+		const struct eq_output *o = &s->img->outputs[i];
+		long more = s->helper_failures[i] - 1;
+		if (more > 0)
+			fprintf(s->opts.err, "%s:%u:%u: warning: %s failed %ld more time%s\n", s->img->file,
+				o->line, o->col, o->fmt, more, more == 1 ? "" : "s");
+	}
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -46,6 +89,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	case EQ_OUT_PRINTF:
 		print_printf(s, o, data, (uint32_t)size);
 		break;
+	case EQ_OUT_SYSTEM:
+		action__system(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_CAT:
+		action__cat(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_TIME:
+		action__time(s, o);
+		break;
 	case EQ_OUT_PRINT_MAP:
 		map__print(s, (int)o->map_index, o->top, o->div);
 		break;
@@ -68,6 +120,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case EQ_OUT_DELETE_ENTRY:
 		map__delete_entry(s, (int)o->map_index, after);
+		break;
+	case EQ_OUT_HELPER_ERROR:
+		helper_failure(s, (uint32_t)index, after);
 		break;
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;

@@ -249,6 +249,7 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 				"loop runs (the kernel must see every loop end)\n",
 				(unsigned long long)value[EQ_DATA_LOOP_BOUND], value[EQ_DATA_LOOP_BOUND] == 1 ? "" : "s", img->loop_bound);
 	}
+	helper_failures__report(s);
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
 	session__flush(s);
@@ -274,6 +275,7 @@ void rt_session_free(struct eq_session *s)
 	free(s->map_fds);
 	free(s->prog_fds);
 	free(s->zeroed);
+	free(s->helper_failures);
 	free(s->links);
 	free(s);
 }

@@ -68,6 +68,11 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
+/* ---- --info -------------------------------------------------------------------- */
+
+/* What this kernel and build support, asked of the kernel; returns 0. */
+int rt_print_info(FILE *out, const char *version, const char *backends);
+
 /* ---- -l ----------------------------------------------------------------------- */
 
 /* Print the probes matching pattern (NULL: all): tracepoints, and the perf

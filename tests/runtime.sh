@@ -37,7 +37,7 @@ if ! have_bpf; then
 	for t in "$SRC"/*.t; do no_bpf "$(basename "$t" .t)"; done
 	finish
 fi
-for w in forker openers getppid_loop usertarget syscall_numbers aggwork structwork; do
+for w in forker openers getppid_loop usertarget syscall_numbers aggwork structwork funcwork; do
 	${CC:-cc} -O1 -o "$WORK/$w" "$SRC/$w.c" || fail "building workload $w"
 done
 # user probes on a position-dependent executable too

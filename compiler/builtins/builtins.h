@@ -5,7 +5,8 @@
  * Entries are grouped one family per file (context.c for pid, comm, argN...;
  * output.c for printf, print, exit; maps.c for delete, clear...;
  * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
- * sizeof(), offsetof(), kptr(), uptr()), and sema,
+ * sizeof(), offsetof(), kptr(), uptr(); actions.c for signal(), system(),
+ * cat(); time.c for time()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "image.h"
 #include "ir.h"
 #include "types.h"
 
@@ -79,6 +81,12 @@ const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
  * did-you-mean; returns how many. */
 int builtin_names(enum builtin_kind kind, const char **names, int max);
 
+/* A call whose first argument is a printf format (printf, system, cat):
+ * check the format against the arguments (output.c), and lower it to an
+ * event of the output kind. */
+const struct eq_type *builtin_check_format(struct sema *s, struct ast *call);
+void builtin_lower_format(struct lower *L, const struct ast *call, enum eq_output_kind kind);
+
 /* The families (each file's table ends with an entry whose name is NULL). */
 extern const struct builtin builtins_context[];
 extern const struct builtin builtins_output[];
@@ -86,6 +94,8 @@ extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_aggregate[];
 extern const struct builtin builtins_strings[];
 extern const struct builtin builtins_memory[];
+extern const struct builtin builtins_actions[];
+extern const struct builtin builtins_time[];
 extern const struct builtin builtins_later[];
 
 #endif
