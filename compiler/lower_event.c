@@ -134,6 +134,8 @@ static struct eq_field c_field_of(struct arena *a, const struct eq_type *t, uint
 	struct eq_field f = {EQ_FIELD_INT, offset, t->size, t->is_signed, NULL, 0, NULL, 0, 0};
 	if (t->kind == TY_PTR) {
 		f.kind = EQ_FIELD_ADDR;
+	} else if (t->kind == TY_STR) { /* a member of args */
+		f.kind = EQ_FIELD_STR;
 	} else if (ty_is_chars(t)) {
 		f.kind = EQ_FIELD_STR;
 	} else if (t->kind == TY_ARRAY) {

@@ -570,6 +570,45 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 	return t ? t : &ty_none;
 }
 
+/* args as a whole (print(args), $a = args): a record of the tracepoint's
+ * fields as args->FIELD reads them - integers as 64-bit values, strings as
+ * strings - one 8-byte aligned slot each, in the format's order.  Every
+ * tracepoint of the probe must have the same fields. */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	if (!points->count || !points->items[0].format) {
+		error(s, e->loc, "args is a tracepoint's record: %s has none",
+		      points->count ? points->items[0].probe_name : "this probe");
+		return &ty_none;
+	}
+	const struct tp_format *format = points->items[0].format;
+	for (int i = 1; i < points->count; i++) {
+		const struct tp_format *other = points->items[i].format;
+		bool same = other && other->count == format->count;
+		for (int k = 0; same && k < format->count; k++)
+			same = !strcmp(other->items[k].name, format->items[k].name);
+		if (!same) {
+			error(s, e->loc, "args differs between %s and %s: read the fields you need, "
+			      "as in args->FIELD", points->items[0].probe_name, points->items[i].probe_name);
+			return &ty_none;
+		}
+	}
+	struct ty_field *fields = ARENA_ARRAY(s->arena, struct ty_field, format->count + 1);
+	uint32_t size = 0;
+	for (int k = 0; k < format->count; k++) {
+		struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = e,
+				    .name = format->items[k].name};
+		const struct eq_type *t = check_args_field(s, &field);
+		fields[k] = (struct ty_field){.type = t, .offset = size, .name = field.name};
+		size += ty_slot_size(t);
+	}
+	return ty_new(s->arena, (struct eq_type){.kind = TY_RECORD, .size = size, .align = 8,
+						 .fields = fields, .nfields = format->count,
+						 .name = arena_printf(s->arena, "args of %s",
+								      points->items[0].probe_name)});
+}
+
 /* ---- statements ------------------------------------------------------------ */
 
 /* A struct or array copied whole (into a variable, a map, an output): a

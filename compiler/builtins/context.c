@@ -77,8 +77,7 @@ static const struct eq_type *type_cpid(struct sema *s, struct ast *e)
 
 static const struct eq_type *type_args(struct sema *s, struct ast *e)
 {
-	sema_error(s, e->loc, "args is the tracepoint's record: read a field, as in args->FIELD");
-	return &ty_none;
+	return sema_args_record(s, e);
 }
 
 /* ---- values ----------------------------------------------------------------- */
