@@ -335,11 +335,12 @@ const struct builtin *lower_builtin_of(const struct ast *e)
  * read into a zeroed temporary: the value, zero-extended. */
 int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
+	/* the helper writes all `size` bytes (zeros if the read faults), which
+	 * are loaded at their own width: nothing to zero first */
 	int slot = lower_slot(L, 8);
-	lower_store(L, slot, 0, 8, ir_imm(0), loc);
 	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
 		   ir_reg(addr));
-	return lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+	return lower_load_slot(L, slot, 0, size, loc);
 }
 
 /* A field of a syscall tracepoint's record for a program a dispatcher runs
