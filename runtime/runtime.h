@@ -68,13 +68,6 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
-/* ---- -l ----------------------------------------------------------------------- */
-
-/* Print the probes matching pattern (NULL: all): tracepoints, and the perf
- * events named in the NULL-terminated lists; returns how many. */
-int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
-		   const char *const *hardware_events);
-
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 
 /* Format one printf-kind record (the output's fmt and args, read from rec). */
