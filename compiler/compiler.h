@@ -20,6 +20,9 @@ struct eq_target {
 	const char *tracefs;     /* "/sys/kernel/tracing"; NULL: do not consult tracefs */
 	const char *kernel_btf;  /* "/sys/kernel/btf/vmlinux" for fentry/fexit; NULL: none */
 	int child_pid;           /* -c: user probes fire only in this process; 0: none */
+	int pid;                 /* -p PID, or 0: where watchpoints are set */
+	const char *command;     /* -c CMD as given, also when it is not started (-d): the
+	                            binary of watchpoint:FUNCTION+argN is its first word */
 	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
 	int ncpus;               /* possible CPUs (0: EQ_DEFAULT_NCPUS): the bound of the loop
 	                            that sums an aggregation's per-CPU values in a program */

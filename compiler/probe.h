@@ -31,6 +31,8 @@ enum ctx_layout {
 	CTX_SYSCALL_ENTER, /* tracepoint syscalls:sys_enter_*: args[6] at 16 */
 	CTX_SYSCALL_EXIT,  /* tracepoint syscalls:sys_exit_*: ret at 16 */
 	CTX_TRACEPOINT,    /* other tracepoints: args->FIELD (later) */
+	CTX_WATCHPOINT,    /* watchpoints: struct bpf_perf_event_data, the registers of
+	                      the code that made the access */
 };
 
 /* A tracepoint's fields, from tracefs events/CAT/NAME/format: what
@@ -106,6 +108,12 @@ struct attach_point {
 	 * fields the program finds through probe_syscall_source. */
 	int dispatcher;           /* which one of the plan */
 	uint32_t syscall_nr;      /* its key in that dispatcher's table */
+	struct eq_watch watch;    /* watchpoints */
+	/* watchpoint:FUNCTION+argN: the uprobe on FUNCTION whose program sends
+	 * argN (setup_arg) to ebpfq, which then sets the watchpoint there;
+	 * NULL for a watchpoint on a fixed address */
+	const struct attach_point *setup;
+	int setup_arg;
 };
 
 struct attach_list {

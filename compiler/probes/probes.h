@@ -16,6 +16,7 @@
  *   fentry.c      fentry, fexit (kfunc, kretfunc); the kernel's BTF
  *   usdt.c        usdt (operands: usdt_args.c)
  *   perf.c        interval, profile, software, hardware
+ *   watchpoint.c  watchpoint, asyncwatchpoint (hardware breakpoints)
  *   regs.c        struct pt_regs: the context of kprobes and uprobes
  */
 #ifndef EBPFQ_PROBES_H
@@ -80,7 +81,7 @@ struct probe_provider {
 };
 
 extern const struct probe_provider probes_special, probes_tracepoint, probes_kprobe,
-	probes_uprobe, probes_fentry, probes_usdt, probes_perf;
+	probes_uprobe, probes_fentry, probes_usdt, probes_perf, probes_watchpoint;
 
 /* ---- shared by the providers ----------------------------------------------- */
 
@@ -113,6 +114,9 @@ const char *uprobe_split_path(struct probe_resolve *r, const char *rest, const c
 			      char **path);
 /* The file a user probe's PATH names, or NULL after an error at the spec. */
 const char *uprobe_find_binary(struct probe_resolve *r, const char *path);
+/* uprobes (uretprobes if ret) on what SYM names in the binary PATH names,
+ * added to r->list as for `uprobe:PATH:SYM`; 0, or -1 after an error. */
+int uprobe_resolve_sym(struct probe_resolve *r, const char *user_path, const char *sym, bool ret);
 /* `-l 'KIND:PATH:PATTERN'`: what is listed of one binary. */
 struct user_list {
 	FILE *out;

@@ -10,7 +10,7 @@
  * and -l lists probes. */
 static const struct probe_provider *const providers[] = {
 	&probes_special, &probes_tracepoint, &probes_kprobe, &probes_uprobe, &probes_fentry,
-	&probes_usdt, &probes_perf,
+	&probes_usdt, &probes_perf, &probes_watchpoint,
 };
 enum { NPROVIDERS = sizeof(providers) / sizeof(providers[0]) };
 

@@ -121,18 +121,11 @@ static int remember_name(const struct elf_func *fn, void *arg)
 	return 0;
 }
 
-/* uprobe:PATH:SYM / uretprobe:PATH:SYM.  SYM is a function name (Go's
- * main.main and C++'s mangled names included), a wildcard, NAME+OFF, or an
- * address 0xADDR. */
-static int resolve_uprobe(struct probe_resolve *r, const struct probe_kind *k, const char *rest)
+/* SYM is a function name (Go's main.main and C++'s mangled names included),
+ * a wildcard, NAME+OFF, or an address 0xADDR. */
+int uprobe_resolve_sym(struct probe_resolve *r, const char *user_path, const char *sym, bool ret)
 {
-	bool ret = k->variant == RETURN;
 	const char *kind = ret ? "uretprobe" : "uprobe";
-	char *user_path;
-	const char *sym = uprobe_split_path(r, rest, ret ? "uretprobe:PATH:FUNCTION" : "uprobe:PATH:FUNCTION",
-				     &user_path);
-	if (!sym)
-		return -1;
 	struct uprobe_expand u = {.r = r, .user_path = user_path, .kind = kind, .ret = ret};
 	if (!(u.path = uprobe_find_binary(r, user_path)))
 		return -1;
@@ -199,6 +192,18 @@ static int resolve_uprobe(struct probe_resolve *r, const struct probe_kind *k, c
 		return -1;
 	}
 	return 0;
+}
+
+/* uprobe:PATH:SYM / uretprobe:PATH:SYM */
+static int resolve_uprobe(struct probe_resolve *r, const struct probe_kind *k, const char *rest)
+{
+	bool ret = k->variant == RETURN;
+	char *user_path;
+	const char *sym = uprobe_split_path(r, rest, ret ? "uretprobe:PATH:FUNCTION" : "uprobe:PATH:FUNCTION",
+				     &user_path);
+	if (!sym)
+		return -1;
+	return uprobe_resolve_sym(r, user_path, sym, ret);
 }
 
 /* ---- -l 'uprobe:PATH:PATTERN' ---------------------------------------------------- */
