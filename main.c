@@ -462,15 +462,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (cli.list && cli.list_pattern && EQ_LIST_IS_USER(cli.list_pattern))
-		return eq_list_user_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
-	if (cli.list) {
-		const char *software[EQ_MAX_PERF_EVENTS], *hardware[EQ_MAX_PERF_EVENTS];
-		eq_perf_event_names(false, software, EQ_MAX_PERF_EVENTS);
-		eq_perf_event_names(true, hardware, EQ_MAX_PERF_EVENTS);
-		return rt_list_probes(stdout, stderr, cli.list_pattern, software, hardware) > 0 ? 0
-											: EXIT_RUNTIME;
-	}
+	if (cli.list)
+		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;
@@ -500,7 +493,7 @@ int main(int argc, char **argv)
 		.helper_errors = cli.helper_errors, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
-			   .has_command = cli.command != NULL,
+			   .pid = cli.pid, .command = cli.command,
 			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
 			   .ncpus = rt_possible_cpus()},
 	};

@@ -911,46 +911,66 @@ static void insert_scratch_prologue(struct lower *L, eq_loc loc)
 	L->env->scratch_used += L->scratch_max;
 }
 
-struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
-			    const struct attach_point *ap, const char *name)
+void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
+		 const char *name, eq_loc loc)
 {
-	struct lower L = {.env = env, .arena = env->arena, .ap = ap, .scratch_vreg = -1};
+	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .scratch_vreg = -1};
 	int nvars = env->info->vars.count;
-	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
-	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
-		L.var_vreg[i] = L.var_slot[i] = -1;
-	L.f = ir_func_new(env->arena, name);
-	lower_place(&L, lower_block(&L));
-	L.exit = lower_block(&L);
-	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
-	ctx->dst = L.ctx = ir_vreg_new(L.f);
-	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	find_early_reads(probe->b, true, assigned, early);
-	set_up_vars(&L, probe->b, early);
+		L->var_vreg[i] = L->var_slot[i] = -1;
+	L->f = ir_func_new(env->arena, name);
+	lower_place(L, lower_block(L));
+	L->exit = lower_block(L);
+	struct ir_insn *ctx = lower_emit(L, IR_CTX, loc);
+	ctx->dst = L->ctx = ir_vreg_new(L->f);
+}
+
+void lower_pid_filter(struct lower *L, eq_loc loc)
+{
+	const struct attach_point *ap = L->ap;
+	struct lower_env *env = L->env;
 	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
 			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
 	if (filter_pid) {
 		/* -p PID, or -c for user probes: the probe fires for everyone, the
 		 * program returns early for other processes */
-		struct ir_block *body = lower_block(&L);
-		int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, probe->loc, 0);
-		int pid = lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), probe->loc);
-		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L.exit, probe->loc);
-		lower_place(&L, body);
+		struct ir_block *body = lower_block(L);
+		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		int pid = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc);
+		lower_branch(L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L->exit, loc);
+		lower_place(L, body);
 	}
+}
+
+struct ir_func *lower_end(struct lower *L, eq_loc loc)
+{
+	lower_jump(L, L->exit, loc);
+	lower_place(L, L->exit);
+	lower_emit(L, IR_RET, loc)->a = ir_imm(0);
+	if (L->scratch_vreg >= 0)
+		insert_scratch_prologue(L, loc);
+	L->f->frame_size = L->f->frame_max;
+	return L->failed ? NULL : L->f;
+}
+
+struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
+			    const struct attach_point *ap, const char *name)
+{
+	struct lower L;
+	lower_begin(&L, env, ap, name, probe->loc);
+	int nvars = env->info->vars.count;
+	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	find_early_reads(probe->b, true, assigned, early);
+	set_up_vars(&L, probe->b, early);
+	lower_pid_filter(&L, probe->loc);
 	if (probe->a) {
 		struct ir_block *body = lower_block(&L);
 		lower_cond(&L, probe->a, body, L.exit);
 		lower_place(&L, body);
 	}
 	lower_body(&L, probe->b);
-	lower_jump(&L, L.exit, probe->loc);
-	lower_place(&L, L.exit);
-	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);
-	if (L.scratch_vreg >= 0)
-		insert_scratch_prologue(&L, probe->loc);
-	L.f->frame_size = L.f->frame_max;
-	return L.failed ? NULL : L.f;
+	return lower_end(&L, probe->loc);
 }

@@ -49,6 +49,15 @@ struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 			    const struct attach_point *ap, const char *name);
 
+/* The program of the uprobe that sets up the watchpoints on a function's
+ * arguments (watches[i]->setup, all on one function): unless they are all
+ * async it stops the process (SIGSTOP), then sends the arguments to ebpfq in
+ * one EQ_OUT_WATCH event, which sets watchpoint program progs[i] on the
+ * argument of watches[i] and continues the process.  If the event cannot
+ * be sent it continues the process itself. */
+struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_point *const *watches,
+				  const uint32_t *progs, int n, const char *name);
+
 
 /* ---- shared by lower.c and lower_event.c (one pass in two files) ------ */
 #ifdef LOWER_INTERNAL
@@ -88,6 +97,13 @@ struct str_loc {
 	const char *text; /* constant */
 	int len;
 };
+
+/* A program's start (its context in L->ctx), the early return for other
+ * processes under -p PID (or -c, in user probes), and its end: `ret 0`. */
+void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
+		 const char *name, eq_loc loc);
+void lower_pid_filter(struct lower *L, eq_loc loc);
+struct ir_func *lower_end(struct lower *L, eq_loc loc);
 
 struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc);
 void lower_error(struct lower *L, eq_loc loc, const char *msg);

@@ -83,6 +83,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	const struct eq_output *o = &img->outputs[index];
 	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
+	if (o->kind == EQ_OUT_WATCH) { /* not output: a process may wait on it */
+		watch__event(s, o, data);
+		return 0;
+	}
 	if (s->exit_requested && !s->in_end)
 		return 0; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
@@ -127,6 +131,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;
 		break;
+	case EQ_OUT_WATCH:
+		break; /* above */
 	}
 	return 0;
 }

@@ -43,6 +43,11 @@ done
 # user probes on a position-dependent executable too
 ${CC:-cc} -O1 -no-pie -fno-pie -o "$WORK/usertarget-nopie" "$SRC/usertarget.c" ||
 	fail "building workload usertarget-nopie"
+# watchpoints: a threaded workload, and one whose variable's address is
+# known before it runs
+${CC:-cc} -O1 -pthread -o "$WORK/watchwork" "$SRC/watchwork.c" || fail "building workload watchwork"
+${CC:-cc} -O1 -pthread -no-pie -fno-pie -o "$WORK/watchwork-nopie" "$SRC/watchwork.c" ||
+	fail "building workload watchwork-nopie"
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \
