@@ -45,6 +45,7 @@ enum tp_field_kind {
 
 struct tp_field {
 	const char *name;
+	const char *c_type;  /* as the format declares it: "const char *", "pid_t" */
 	enum tp_field_kind kind;
 	uint32_t offset, size;
 	uint8_t bits;

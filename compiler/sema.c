@@ -533,6 +533,40 @@ const struct eq_type *sema_expr(struct sema *s, struct ast *e)
 	return e->type;
 }
 
+/* A tracepoint field the format declares a pointer ("struct
+ * __kernel_timespec * rqtp"): a pointer to that type, so args->rqtp->tv_sec
+ * reads through it.  A system call's pointers point into the calling
+ * process; other tracepoints' into the kernel.  NULL if the field is no
+ * pointer or its type is not known. */
+static const struct eq_type *args_pointer(struct sema *s, const struct attach_point *ap,
+					  const struct tp_field *f)
+{
+	if (!f->c_type || !strchr(f->c_type, '*') || f->size != 8)
+		return NULL;
+	char base[256] = "";
+	int stars = 0;
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", f->c_type);
+	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (; *w == '*'; w++)
+			stars++;
+		size_t n = strlen(w);
+		for (; n && w[n - 1] == '*'; n--)
+			stars++;
+		w[n] = 0;
+		if (!*w || !strcmp(w, "const") || !strcmp(w, "volatile") || !strcmp(w, "__user"))
+			continue;
+		snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s", *base ? " " : "", w);
+	}
+	const struct eq_type *t = *base ? ctypes_lookup(s->info->ctypes, base) : NULL;
+	if (!t || !stars)
+		return NULL;
+	enum ty_space space = !strncmp(ap->target, "syscalls:", 9) ? SPACE_USER : SPACE_KERNEL;
+	while (stars--)
+		t = ty_ptr(s->arena, t, space);
+	return t;
+}
+
 /* args->FIELD: typed from the format of every tracepoint the probe runs on,
  * which must agree. */
 static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
@@ -557,8 +591,10 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			sema_hint(s, e->loc, e->name, names);
 			return &ty_none;
 		}
-		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
-			: ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
+		const struct eq_type *ft = f->kind == TPF_INT ? args_pointer(s, ap, f) : NULL;
+		if (!ft)
+			ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
+			   : ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
 		if (t && t->kind != ft->kind) {
 			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
 			      e->name, type_name(t), type_name(ft), ap->target);

@@ -239,7 +239,7 @@ static bool parse_field(const char *line, struct arena *arena, struct tp_field *
 	char *type = arena_strndup(arena, decl, (size_t)(name - decl));
 	for (size_t n = strlen(type); n && type[n - 1] == ' '; n--)
 		type[n - 1] = 0;
-	*f = (struct tp_field){.name = arena_strndup(arena, name, (size_t)(end - name)),
+	*f = (struct tp_field){.name = arena_strndup(arena, name, (size_t)(end - name)), .c_type = type,
 			       .offset = off, .size = size, .is_signed = sign != 0};
 	if (strstr(type, "__data_loc"))
 		f->kind = TPF_DATA_LOC;
