@@ -210,6 +210,9 @@ enum eq_output_kind {
 	EQ_OUT_SYSTEM,    /* run the command `fmt` and `args` make (/bin/sh -c) */
 	EQ_OUT_CAT,       /* print the file whose name `fmt` and `args` make */
 	EQ_OUT_TIME,      /* print the time now, strftime(3)'s format `fmt` (and %f) */
+	EQ_OUT_JOIN,      /* print strings joined by `fmt`, and a newline: a u64 count
+	                     after the output index, then the strings, `nargs` slots
+	                     of (record_size - 16) / nargs bytes */
 	EQ_OUT_HELPER_ERROR, /* -k: the helper `fmt` failed at line:col; the s64 it
 	                     returned follows the output index */
 	EQ_OUT_WATCH,     /* the record holds a process's tgid (u64), then one u64 address

@@ -229,6 +229,12 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
  * returned as lower_send_event's is. */
 struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
 					 eq_loc loc);
+/* An event the caller fills: a slot of `size` bytes with the output index
+ * stored (-1 after an error: too big), the output in *out to complete
+ * (it moves with the next event); then lower_event_send. */
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out);
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
 /* print(value): an event carrying the value. */

@@ -115,6 +115,25 @@ static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 	return false;
 }
 
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out)
+{
+	if (!record_fits(L, size, loc))
+		return -1;
+	struct eq_output o = {.kind = kind, .record_size = size,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = lower_slot(L, size);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	*out = &L->env->outputs.items[id];
+	return slot;
+}
+
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	send_record(L, slot, size, loc);
+}
+
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
 {
 	const struct sema_map *sm = lower_map_info(L, m);
