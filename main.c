@@ -136,6 +136,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
 	int c;
+next_options:
 	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::knvqhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': cli->program_text = optarg; break;
@@ -190,8 +191,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 	}
 	if (cli->list) {
-		if (!cli->list_pattern && optind < argc)
+		if (!cli->list_pattern && optind < argc) {
 			cli->list_pattern = argv[optind++];
+			goto next_options; /* -l PATTERN -p PID: options may follow it */
+		}
 		return -1;
 	}
 	if (!cli->program_text) {
@@ -463,7 +466,7 @@ int main(int argc, char **argv)
 		return rc;
 
 	if (cli.list)
-		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir) > 0 ? 0 : EXIT_RUNTIME;
+		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;

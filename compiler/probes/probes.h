@@ -67,6 +67,7 @@ struct probe_list {
 	FILE *out, *err;
 	const char *pattern;          /* NULL: everything */
 	const char *(*tracefs)(void); /* finds (or mounts) tracefs, only when asked */
+	int pid;                      /* -l -p PID: that process's user probes only */
 };
 
 struct probe_provider {
@@ -124,8 +125,10 @@ struct user_list {
 	const char *pattern;
 	int found;
 };
-/* Find the binary, then walk(u) prints what matches and returns how many,
- * or -errno if the file cannot be read; -1 after a message. */
+/* Find the binary (every one a wildcarded PATH matches; with -p, every
+ * file the process has mapped that PATH matches), then walk(u) prints what
+ * matches and returns how many, or -errno if the file cannot be read; the
+ * total, or -1 after a message. */
 int user_list(const struct probe_list *l, int (*walk)(struct user_list *u));
 
 /* regs.c: struct pt_regs of the architecture ebpfq is built for */

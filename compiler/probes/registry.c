@@ -136,11 +136,15 @@ bool probe_list_kind_may_match(const char *pattern, const char *kind)
 	return fnmatch(prefix, kind, 0) == 0;
 }
 
-int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void))
+int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid)
 {
-	struct probe_list l = {out, err, pattern, tracefs};
+	struct probe_list l = {out, err, pattern, tracefs, pid};
 	int found = 0;
 	for (int i = 0; i < NPROVIDERS; i++) {
+		/* -l -p PID: a process has user probes only */
+		bool user = !strcmp(providers[i]->family, "uprobe") || !strcmp(providers[i]->family, "usdt");
+		if (pid > 0 && !user)
+			continue;
 		int n = providers[i]->list ? providers[i]->list(&l) : 0;
 		if (n < 0)
 			return -1;

@@ -6,8 +6,13 @@
 #include "probes.h"
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "elf_symbols.h"
 
@@ -24,9 +29,70 @@ const char *uprobe_split_path(struct probe_resolve *r, const char *rest, const c
 	return colon + 1;
 }
 
+/* Does process pid see another file system than ours (another mount
+ * namespace: a container; or another root directory)?  Then its files are
+ * reached under /proc/PID/root. */
+static bool other_root(int pid, char *root, size_t size)
+{
+	struct stat ours, theirs, our_ns, their_ns;
+	char ns[64];
+	snprintf(root, size, "/proc/%d/root", pid);
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", pid);
+	if (!stat("/proc/self/ns/mnt", &our_ns) && !stat(ns, &their_ns) && our_ns.st_ino != their_ns.st_ino)
+		return true;
+	return !stat("/", &ours) && !stat(root, &theirs) &&
+	       (ours.st_dev != theirs.st_dev || ours.st_ino != theirs.st_ino);
+}
+
+/* A library named without a path (libc, libssl) as process pid has it
+ * mapped, into path: the library it really uses. */
+static bool mapped_library(int pid, const char *name, char *path, size_t size)
+{
+	char maps[64], line[4096], stem[256];
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	snprintf(stem, sizeof(stem), "%s%s", strncmp(name, "lib", 3) ? "lib" : "", name);
+	size_t n = strlen(stem);
+	FILE *f = fopen(maps, "r");
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		char *file = strchr(line, '/');
+		if (!file)
+			continue;
+		file[strcspn(file, "\n")] = 0;
+		const char *base = strrchr(file, '/') + 1;
+		if (!strncmp(base, stem, n) && (base[n] == '.' || base[n] == '-')) {
+			snprintf(path, size, "%s", file);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* With -p, PATH as the traced process sees it: under its root if that is
+ * not ours, and a library named without a path as the one it has mapped. */
+static bool find_in_process(int pid, const char *path, char *out, size_t size)
+{
+	char root[64], mapped[4096];
+	bool elsewhere = other_root(pid, root, sizeof(root));
+	if (!strchr(path, '/')) {
+		if (!mapped_library(pid, path, mapped, sizeof(mapped)))
+			return false;
+		path = mapped;
+	} else if (path[0] != '/' || !elsewhere) {
+		return false;
+	}
+	if ((size_t)snprintf(out, size, "%s%s", elsewhere ? root : "", path) >= size)
+		return false;
+	return access(out, R_OK) == 0;
+}
+
 const char *uprobe_find_binary(struct probe_resolve *r, const char *path)
 {
 	char found[4096];
+	if (r->target->pid > 0 && find_in_process(r->target->pid, path, found, sizeof(found)))
+		return arena_strdup(r->arena, found);
 	int rc = elf_find_binary(path, found, sizeof(found));
 	if (rc == 0)
 		return arena_strdup(r->arena, found);
@@ -208,28 +274,117 @@ static int resolve_uprobe(struct probe_resolve *r, const struct probe_kind *k, c
 
 /* ---- -l 'uprobe:PATH:PATTERN' ---------------------------------------------------- */
 
+/* walk() one file, u->path as ebpfq opens it and u->user_path as listed;
+ * a file that is no ELF is skipped quietly when a wildcard found it. */
+static int list_one(const struct probe_list *l, struct user_list *u, int (*walk)(struct user_list *u),
+		    bool quiet)
+{
+	int before = u->found, rc = walk(u);
+	if (rc == -ENOEXEC && quiet)
+		return 0;
+	if (rc < 0) {
+		fprintf(l->err, "ebpfq: cannot read %s: %s\n", u->path,
+			rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+		return -1;
+	}
+	return u->found - before;
+}
+
+/* -l -p PID: the executable files the process has mapped (its program and
+ * its libraries) that the PATH pattern matches, each once. */
+static int list_process(const struct probe_list *l, struct user_list *u, const char *path_pattern,
+			int (*walk)(struct user_list *u))
+{
+	char maps[64], line[4096], root[64];
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", l->pid);
+	FILE *f = fopen(maps, "r");
+	if (!f) {
+		fprintf(l->err, "ebpfq: cannot read the mappings of process %d: %s\n", l->pid,
+			strerror(errno));
+		return -1;
+	}
+	bool elsewhere = other_root(l->pid, root, sizeof(root));
+	char **seen = NULL;
+	int nseen = 0, total = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8] = "", *file = strchr(line, '/');
+		if (!file || sscanf(line, "%*s %7s", perms) != 1 || perms[2] != 'x')
+			continue;
+		file[strcspn(file, "\n")] = 0;
+		bool dup = strstr(file, " (deleted)") != NULL;
+		for (int i = 0; i < nseen && !dup; i++)
+			dup = !strcmp(seen[i], file);
+		if (dup || fnmatch(path_pattern, file, 0))
+			continue;
+		char **grown = realloc(seen, sizeof(*seen) * (size_t)(nseen + 1));
+		if (!grown)
+			break;
+		seen = grown;
+		seen[nseen++] = strdup(file);
+		snprintf(u->user_path, sizeof(u->user_path), "%s", file);
+		if ((size_t)snprintf(u->path, sizeof(u->path), "%s%s", elsewhere ? root : "", file) >=
+		    sizeof(u->path))
+			continue;
+		int n = list_one(l, u, walk, true);
+		if (n < 0) {
+			total = -1;
+			break;
+		}
+		total += n;
+	}
+	for (int i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	fclose(f);
+	return total;
+}
+
+/* -l 'uprobe:/usr/lib/x86_64-linux-gnu/libc*:malloc': every file matched. */
+static int list_glob(const struct probe_list *l, struct user_list *u, const char *path_pattern,
+		     int (*walk)(struct user_list *u))
+{
+	glob_t g;
+	if (glob(path_pattern, 0, NULL, &g)) {
+		fprintf(l->err, "ebpfq: no file matches '%s'\n", path_pattern);
+		return -1;
+	}
+	int total = 0;
+	for (size_t i = 0; i < g.gl_pathc && total >= 0; i++) {
+		struct stat st;
+		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode))
+			continue;
+		snprintf(u->user_path, sizeof(u->user_path), "%s", g.gl_pathv[i]);
+		if (!realpath(g.gl_pathv[i], u->path)) /* u->path is PATH_MAX long */
+			continue;
+		int n = list_one(l, u, walk, true);
+		total = n < 0 ? -1 : total + n;
+	}
+	globfree(&g);
+	return total;
+}
+
 int user_list(const struct probe_list *l, int (*walk)(struct user_list *u))
 {
-	const char *spec = l->pattern;
+	const char *spec = l->pattern ? l->pattern : "";
 	const char *colon = strchr(spec, ':');
 	const char *rest = colon ? colon + 1 : "";
 	const char *sep = strchr(rest, ':');
 	struct user_list u = {.out = l->out, .pattern = sep && sep[1] ? sep + 1 : "*"};
 	snprintf(u.kind, sizeof(u.kind), "%.*s", colon ? (int)(colon - spec) : 0, spec);
-	snprintf(u.user_path, sizeof(u.user_path), "%.*s", sep ? (int)(sep - rest) : (int)strlen(rest),
+	char path_pattern[4096];
+	snprintf(path_pattern, sizeof(path_pattern), "%.*s", sep ? (int)(sep - rest) : (int)strlen(rest),
 		 rest);
+	if (l->pid > 0)
+		return list_process(l, &u, *path_pattern ? path_pattern : "*", walk);
+	if (probe_has_wildcard(path_pattern))
+		return list_glob(l, &u, path_pattern, walk);
+	snprintf(u.user_path, sizeof(u.user_path), "%s", path_pattern);
 	int rc = elf_find_binary(u.user_path, u.path, sizeof(u.path));
 	if (rc) {
 		fprintf(l->err, "ebpfq: cannot find '%s': %s\n", u.user_path, strerror(-rc));
 		return -1;
 	}
-	rc = walk(&u);
-	if (rc < 0) {
-		fprintf(l->err, "ebpfq: cannot read %s: %s\n", u.path,
-			rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
-		return -1;
-	}
-	return rc;
+	return list_one(l, &u, walk, false);
 }
 
 static int list_func(const struct elf_func *fn, void *arg)
@@ -251,6 +406,11 @@ static int list_funcs(struct user_list *u)
 static int list_uprobes(const struct probe_list *l)
 {
 	const char *p = l->pattern;
+	if (l->pid > 0 && !p) { /* -l -p PID: the process's functions */
+		struct probe_list all = *l;
+		all.pattern = "uprobe:*:*";
+		return user_list(&all, list_funcs);
+	}
 	if (!p || (strncmp(p, "uprobe:", 7) && strncmp(p, "uretprobe:", 10)))
 		return 0;
 	return user_list(l, list_funcs);

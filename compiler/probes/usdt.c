@@ -119,6 +119,11 @@ static int list_notes(struct user_list *u)
 
 static int list_usdts(const struct probe_list *l)
 {
+	if (l->pid > 0 && !l->pattern) { /* -l -p PID: the process's USDT probes */
+		struct probe_list all = *l;
+		all.pattern = "usdt:*:*";
+		return user_list(&all, list_notes);
+	}
 	if (!l->pattern || strncmp(l->pattern, "usdt:", 5))
 		return 0;
 	return user_list(l, list_notes);
