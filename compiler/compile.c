@@ -240,11 +240,15 @@ static void resolve_probes(struct compile *c, struct ast *program)
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		struct attach_list *points = &c->points[i];
+		int errors = c->diag.errors;
 		for (int s = 0; s < probe->list.count; s++) {
 			expand_spec_params(c, probe->list.items[s]);
 			probe_resolve(probe->list.items[s], &c->opts->target, &c->probe_cache,
-				      &c->ir_arena, &c->diag, points);
+				      &c->ir_arena, &c->diag, points, probe->list.count > 1);
 		}
+		if (!points->count && c->diag.errors == errors)
+			diag_error(&c->diag, probe->loc, "this probe has nowhere to attach: none of its "
+				   "functions exists");
 		if (reads_args(probe->a) || reads_args(probe->b))
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);

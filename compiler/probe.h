@@ -135,10 +135,13 @@ void probe_cache_free(struct probe_cache *cache);
 const struct btf *probe_kernel_btf(const struct eq_target *target, struct probe_cache *cache);
 
 /* Resolve one AST_SPEC into attach points (appended to list).  Returns 0 or
- * -1 after reporting an error at the spec. */
+ * -1 after reporting an error at the spec.  `optional`: the spec is one of
+ * several of its probe, and a user function that does not exist is a
+ * warning, the spec left out (as bpftrace does: sslsnoop.bt names functions
+ * only some builds of libcrypto have). */
 int probe_resolve(const struct ast *spec, const struct eq_target *target,
 		  struct probe_cache *cache, struct arena *arena, struct eq_diag *diag,
-		  struct attach_list *list);
+		  struct attach_list *list, bool optional);
 
 /* Read the format of the tracepoint an attach point runs on into ap->format.
  * Returns 0, or -1 if it cannot be read (no tracefs, not a tracepoint). */

@@ -34,6 +34,7 @@ struct probe_resolve {
 	struct arena *arena;
 	struct eq_diag *diag;
 	struct attach_list *list; /* where the attach points go */
+	bool optional;            /* see probe_resolve */
 };
 
 struct probe_kind;

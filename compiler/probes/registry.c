@@ -57,9 +57,9 @@ static void kind_names(const char **names)
 }
 
 int probe_resolve(const struct ast *spec, const struct eq_target *target, struct probe_cache *cache,
-		  struct arena *arena, struct eq_diag *diag, struct attach_list *list)
+		  struct arena *arena, struct eq_diag *diag, struct attach_list *list, bool optional)
 {
-	struct probe_resolve r = {spec, target, cache, arena, diag, list};
+	struct probe_resolve r = {spec, target, cache, arena, diag, list, optional};
 	const char *text = spec->name;
 	const char *colon = strchr(text, ':');
 	size_t kind_len = colon ? (size_t)(colon - text) : strlen(text);

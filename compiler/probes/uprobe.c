@@ -112,6 +112,23 @@ static bool is_go_binary(const char *path)
 	return elf_for_each_func(path, "runtime.goexit*", NULL, NULL) > 0;
 }
 
+/* glibc 2.34 moved libpthread, libdl, librt, libutil and libanl into
+ * libc, leaving stubs: a function the stub lacks is probed in the libc
+ * beside it (bpftrace's threadsnoop.bt probes libpthread:pthread_create). */
+static const char *merged_into_libc(struct probe_resolve *r, const char *path)
+{
+	static const char *const stubs[] = {"libpthread.so", "libdl.so", "librt.so", "libutil.so",
+					    "libanl.so"};
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (size_t i = 0; i < sizeof(stubs) / sizeof(stubs[0]); i++) {
+		if (strncmp(base, stubs[i], strlen(stubs[i])))
+			continue;
+		char *libc = arena_printf(r->arena, "%.*slibc.so.6", (int)(base - path), path);
+		return access(libc, R_OK) ? NULL : libc;
+	}
+	return NULL;
+}
+
 struct uprobe_expand {
 	struct probe_resolve *r;
 	const char *path, *user_path, *kind;
@@ -233,6 +250,11 @@ int uprobe_resolve_sym(struct probe_resolve *r, const char *user_path, const cha
 		}
 	}
 	int n = elf_for_each_func(u.path, name, add_matching_func, &u);
+	const char *libc = n == 0 ? merged_into_libc(r, u.path) : NULL;
+	if (libc) { /* libpthread's functions are libc's since glibc 2.34 */
+		u.path = libc;
+		n = elf_for_each_func(u.path, name, add_matching_func, &u);
+	}
 	if (n < 0) {
 		diag_error(r->diag, r->spec->loc, "cannot read symbols of %s: %s", u.path,
 			   n == -ENOEXEC ? "not an ELF file" : strerror(-n));
@@ -241,6 +263,11 @@ int uprobe_resolve_sym(struct probe_resolve *r, const char *user_path, const cha
 	if (r->diag->errors)
 		return -1;
 	if (r->list->count == before) {
+		if (r->optional && !probe_has_wildcard(name)) {
+			diag_warning(r->diag, r->spec->loc, "no function named '%s' in %s: the probe is "
+				     "not attached there", name, u.path);
+			return 0;
+		}
 		diag_error(r->diag, r->spec->loc, "no function %s '%s' in %s",
 			   probe_has_wildcard(name) ? "matches" : "named", name, u.path);
 		const char *close = NULL;

@@ -2,7 +2,8 @@
  * arguments than registers (sarg0.. read the rest from the stack), and one
  * a probe may signal before the program says it survived.  `funcwork
  * loop` calls tick() every 10 ms until it is killed, for probes that
- * attach to a running process (-p). */
+ * attach to a running process (-p); `funcwork thread` starts a thread. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,8 +25,19 @@ __attribute__((noinline)) void tick(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "thread")) {
+		pthread_t t;
+		pthread_create(&t, NULL, thread_main, NULL);
+		pthread_join(t, NULL);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "loop"))
 		for (;;) {
 			tick();
