@@ -913,13 +913,14 @@ static void insert_scratch_prologue(struct lower *L, eq_loc loc)
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 			    const struct attach_point *ap, const char *name)
 {
-	struct lower L = {.env = env, .arena = env->arena, .ap = ap, .scratch_vreg = -1};
+	struct lower_program prog = {.continue_subprog = -1};
+	struct lower L = {.env = env, .arena = env->arena, .ap = ap, .prog = &prog, .scratch_vreg = -1};
 	int nvars = env->info->vars.count;
 	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
 	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
 		L.var_vreg[i] = L.var_slot[i] = -1;
-	L.f = ir_func_new(env->arena, name);
+	L.f = prog.main = ir_func_new(env->arena, name);
 	lower_place(&L, lower_block(&L));
 	L.exit = lower_block(&L);
 	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);

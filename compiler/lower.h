@@ -50,14 +50,22 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 			    const struct attach_point *ap, const char *name);
 
 
-/* ---- shared by lower.c and lower_event.c (one pass in two files) ------ */
+/* ---- shared by the lower*.c files and builtins/ (one pass in several files) */
 #ifdef LOWER_INTERNAL
+
+/* What the lowering of one program shares with the subprograms lowered
+ * into it. */
+struct lower_program {
+	struct ir_func *main;   /* the program's function: it owns the subprograms */
+	int continue_subprog;   /* `return 0` (len()'s callback) once made, else -1 */
+};
 
 struct lower {
 	struct lower_env *env;
 	struct arena *arena;
 	const struct attach_point *ap;
-	struct ir_func *f;
+	struct lower_program *prog;
+	struct ir_func *f;      /* the function being lowered: prog->main or a subprogram */
 	struct ir_block *cur;   /* where code goes now */
 	struct ir_block *exit;  /* `ret 0`, placed last */
 	int ctx;                /* vreg holding the context */
@@ -172,6 +180,15 @@ bool lower_is_memory(const struct ast *e);
 
 /* statements: a block's, one after another (lower.c) */
 void lower_body(struct lower *L, const struct ast *block);
+
+/* subprograms (lower_callback.c) */
+/* Add f to the program's subprograms; returns its index, which FUNCADDR names. */
+int lower_add_subprog(struct lower *L, struct ir_func *f);
+/* d = the address of subprogram `subprog`, for a helper that calls it back. */
+int lower_funcaddr(struct lower *L, int subprog, eq_loc loc);
+/* The subprogram that returns 0 (a helper's callback that says "go on"),
+ * made once per program. */
+int lower_continue_subprog(struct lower *L, eq_loc loc);
 
 /* loops (lower_loop.c) */
 void lower_while(struct lower *L, const struct ast *st);

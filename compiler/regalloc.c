@@ -161,6 +161,11 @@ static void note_preferences(struct ra *ra, const struct ir_insn *in)
 				iv[in->args[i].reg].hint = i + 1;
 	} else if (in->op == IR_CTX) {
 		iv[in->dst].hint = 1;
+	} else if (in->op == IR_ARG) {
+		/* its own argument register: nothing else is live at the entry,
+		 * so it gets it (or R6-R9 across a call) and the move disappears;
+		 * no other argument is clobbered before it is taken */
+		iv[in->dst].hint = 1 + (int)in->imm;
 	} else if (in->op == IR_RET && in->a.kind == IRV_REG) {
 		if (iv[in->a.reg].hint < 0)
 			iv[in->a.reg].hint = 0;
@@ -487,7 +492,7 @@ static void share_spill_slots(struct ir_func *f)
 	free(item_slot);
 }
 
-int regalloc(struct arena *a, struct ir_func *f)
+int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 {
 	struct ra ra = {.arena = a, .f = f};
 	ra.no_spill = xcalloc((size_t)f->nvregs + 1, sizeof(bool));
@@ -504,17 +509,47 @@ int regalloc(struct arena *a, struct ir_func *f)
 		free(ra.call_pos);
 		if (spill < 0)
 			break;
-		if (f->frame_size + 8 > 512)
+		if (f->frame_size + 8 > frame_limit)
 			share_spill_slots(f);
-		if (ra.no_spill[spill] || f->frame_size + 8 > 512) {
+		if (ra.no_spill[spill] || f->frame_size + 8 > frame_limit) {
 			rc = -1;
 			break;
 		}
 		spill_vreg(&ra, spill);
 	}
-	if (f->frame_size > 512) /* lowering's own slots, with no spill at all */
+	if (f->frame_size > frame_limit) /* lowering's own slots, with no spill at all */
 		rc = -1;
 	free(ra.no_spill);
 	free(ra.iv);
 	return rc;
+}
+
+/* Does f name a subprogram (FUNCADDR)? */
+static bool names_subprog(const struct ir_func *f)
+{
+	for (int i = 0; i < f->blocks.count; i++)
+		for (int j = 0; j < f->blocks.items[i]->insns.count; j++)
+			if (f->blocks.items[i]->insns.items[j].op == IR_FUNCADDR)
+				return true;
+	return false;
+}
+
+/* The program keeps 32 bytes for a callback, and a callback gets what the
+ * program leaves, less 32 for a callback of its own (len()'s, which has no
+ * frame: for-map loops do not nest, so no longer chain exists). */
+int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit)
+{
+	enum { STACK = 512, MIN_DEPTH = 32 };
+	*failed = f;
+	*limit = f->subprogs.count ? STACK - MIN_DEPTH : STACK;
+	if (regalloc(a, f, *limit) < 0)
+		return -1;
+	for (int k = 0; k < f->subprogs.count; k++) {
+		struct ir_func *sub = f->subprogs.items[k];
+		*failed = sub;
+		*limit = STACK - ir_stack_depth(f) - (names_subprog(sub) ? MIN_DEPTH : 0);
+		if (regalloc(a, sub, *limit) < 0)
+			return -1;
+	}
+	return 0;
 }
