@@ -60,6 +60,16 @@ struct lower_program {
 	int continue_subprog;   /* `return 0` (len()'s callback) once made, else -1 */
 };
 
+/* Where a probe's variable lives, as far as for-map loops are concerned
+ * (a loop's body is a callback of its own: lower_callback.c). */
+enum var_use {
+	VAR_PROBE,  /* in the probe only */
+	VAR_SHARED, /* used in a for-map loop's body too: an integer is lent to the
+	               callback on the probe's stack, a value in memory lives in
+	               the scratch map, where the callback reaches it */
+	VAR_ENTRY,  /* a for-map loop's own variable: in the callback's frame */
+};
+
 struct lower {
 	struct lower_env *env;
 	struct arena *arena;
@@ -71,8 +81,10 @@ struct lower {
 	int ctx;                /* vreg holding the context */
 	int *var_vreg;          /* per sema var: vreg of an integer variable */
 	int *var_slot;          /* per sema var: frame slot of a string variable */
-	/* slots too big for the stack live in this program's region of the
-	 * scratch map, addressed from scratch_vreg (set at the program's start) */
+	const uint8_t *var_use; /* per sema var: enum var_use */
+	/* slots bigger than stack_slot_max live in this program's region of the
+	 * scratch map, addressed from scratch_vreg (set at the function's start) */
+	uint32_t stack_slot_max;
 	struct {
 		int32_t *items;     /* per slot: its offset in the region, or -1 */
 		int count, cap;
@@ -87,6 +99,12 @@ struct lower {
 	} loops;                /* the loops around the statement being lowered */
 	bool failed;
 };
+
+/* A slot bigger than this lives in the scratch map (a per-CPU array whose
+ * value holds one region per program): the stack has 512 bytes in all.  A
+ * for-map loop's body (a callback) shares them with its probe, and keeps
+ * only small slots on the stack. */
+enum { STACK_SLOT_MAX = 128, CALLBACK_STACK_SLOT_MAX = 32 };
 
 /* A string value: in a frame slot, or a constant known at compile time. */
 struct str_loc {
@@ -107,6 +125,19 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);
 /* A slot of memory the program owns: on the stack, or in the scratch map
  * if it is big.  Address and access it only through the functions here. */
 int lower_slot(struct lower *L, uint32_t size);
+/* A slot on the stack whatever its size (what a helper must find there). */
+int lower_stack_slot(struct lower *L, uint32_t size);
+/* A slot in the scratch map whatever its size (what a callback shares). */
+int lower_scratch_slot(struct lower *L, uint32_t size);
+/* A name, in a callback, for the bytes at `offset` of the program's
+ * scratch region that its caller's slot holds. */
+int lower_scratch_alias(struct lower *L, int32_t offset);
+/* The offset in the scratch region of a slot that lives there, or -1. */
+int32_t lower_scratch_offset(const struct lower *L, int slot);
+/* Once a function is lowered: if it keeps slots in the scratch map, it
+ * starts by finding the program's region there (jumping to on_failure if
+ * the lookup fails, which it cannot); its CTX and ARG stay first. */
+void lower_scratch_prologue(struct lower *L, struct ir_block *on_failure, eq_loc loc);
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc);
 int lower_map_addr(struct lower *L, int map, eq_loc loc);
 /* &value of the data map (EQ_MAP_DROPS) + off: see DROPS_VALUE_* */
@@ -182,6 +213,14 @@ bool lower_is_memory(const struct ast *e);
 void lower_body(struct lower *L, const struct ast *block);
 
 /* subprograms (lower_callback.c) */
+/* Which of the probe's variables are for-map loops' or shared with their
+ * bodies (enum var_use), from its body. */
+void lower_find_loop_vars(const struct ast *node, uint8_t *var_use);
+/* for ($kv : @m) { ... }: the body as a callback of bpf_for_each_map_elem. */
+void lower_for_map(struct lower *L, const struct ast *st);
+/* print($kv.1) of a for-map loop over a stats, hist or lhist map: the
+ * entry, printed as print(@h[key]) does. */
+void lower_print_map_entry(struct lower *L, const struct ast *value, eq_loc loc);
 /* Add f to the program's subprograms; returns its index, which FUNCADDR names. */
 int lower_add_subprog(struct lower *L, struct ir_func *f);
 /* d = the address of subprogram `subprog`, for a helper that calls it back. */
@@ -232,6 +271,10 @@ struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind ki
 					 eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
+/* The same with a key the program holds, laid out as key_type (a for-map
+ * loop's $kv.0, laid out as the map's key). */
+void lower_send_key_at_event(struct lower *L, enum eq_output_kind kind, int map, struct mem_ref key,
+			     const struct eq_type *key_type, eq_loc loc);
 /* print(value): an event carrying the value. */
 void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc);
 /* The key of a map access at slot+at. */
