@@ -887,11 +887,11 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		return;
 	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
 				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
-	if (t && L->var_use[node->sema_id] == VAR_ENTRY) {
+	if (t && (L->var_use[node->sema_id] & VAR_ENTRY)) {
 		/* a for-map loop's own: the callback's */
 	} else if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
 		uint32_t size = ty_slot_size(t);
-		L->var_slot[node->sema_id] = L->var_use[node->sema_id] == VAR_SHARED ? lower_scratch_slot(L, size)
+		L->var_slot[node->sema_id] = L->var_use[node->sema_id] & VAR_SHARED ? lower_scratch_slot(L, size)
 					     : lower_slot(L, size);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);

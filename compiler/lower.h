@@ -61,13 +61,13 @@ struct lower_program {
 };
 
 /* Where a probe's variable lives, as far as for-map loops are concerned
- * (a loop's body is a callback of its own: lower_callback.c). */
+ * (a loop's body is a callback of its own: lower_callback.c); bits. */
 enum var_use {
-	VAR_PROBE,  /* in the probe only */
-	VAR_SHARED, /* used in a for-map loop's body too: an integer is lent to the
-	               callback on the probe's stack, a value in memory lives in
-	               the scratch map, where the callback reaches it */
-	VAR_ENTRY,  /* a for-map loop's own variable: in the callback's frame */
+	VAR_SHARED = 1, /* named in the body of a for-map loop (not its own): an
+	                   integer is lent to the callback through the scratch
+	                   map, a value in memory lives there, where the
+	                   callback reaches it */
+	VAR_ENTRY = 2,  /* a for-map loop's own variable: the callback's */
 };
 
 struct lower {
@@ -214,7 +214,7 @@ void lower_body(struct lower *L, const struct ast *block);
 
 /* subprograms (lower_callback.c) */
 /* Which of the probe's variables are for-map loops' or shared with their
- * bodies (enum var_use), from its body. */
+ * bodies (enum var_use bits), from its body. */
 void lower_find_loop_vars(const struct ast *node, uint8_t *var_use);
 /* for ($kv : @m) { ... }: the body as a callback of bpf_for_each_map_elem. */
 void lower_for_map(struct lower *L, const struct ast *st);

@@ -65,30 +65,38 @@ int lower_continue_subprog(struct lower *L, eq_loc loc)
  * is this CPU's only) summed over the CPUs as @m[k] is read.  stats, hist
  * and lhist have no single value: print($kv.1) sends the key, and user
  * space prints the entry as print(@h[k]) does.
+ *
+ * A loop in a loop's body is lowered the same way from the outer callback,
+ * which lends the inner one what the probe lent it: the context, the
+ * shared integers (through the scratch map again), and its own $kv, which
+ * it keeps in the scratch map when an inner body names it.
  */
 
 enum { REGION_STOP = 0, REGION_CTX = 8, REGION_SIZE = 16 };
 
-static bool mark_shared(const struct ast *node, void *var_use)
-{
-	uint8_t *use = var_use;
-	if (node->kind == AST_VAR && use[node->sema_id] != VAR_ENTRY)
-		use[node->sema_id] = VAR_SHARED;
-	return true;
-}
+/* A variable named in a loop's body that is not the innermost loop's own
+ * lives outside that loop's callback: in the probe, or in the callback of a
+ * loop around it (its $kv); that callback must reach it. */
+struct loop_marks {
+	uint8_t *var_use;
+	int innermost; /* the sema id of the innermost loop's variable, -1 outside loops */
+};
 
-static bool mark_loop(const struct ast *node, void *var_use)
+static bool mark_vars(const struct ast *node, void *arg)
 {
+	struct loop_marks *m = arg;
+	if (node->kind == AST_VAR && m->innermost >= 0 && node->sema_id != m->innermost)
+		m->var_use[node->sema_id] |= VAR_SHARED;
 	if (node->kind != AST_FOR || node->b->kind != AST_MAP)
 		return true;
-	((uint8_t *)var_use)[node->a->sema_id] = VAR_ENTRY;
-	ast_visit(node->c, mark_shared, var_use);
-	return false; /* loops over maps do not nest (sema) */
+	m->var_use[node->a->sema_id] |= VAR_ENTRY;
+	ast_visit(node->c, mark_vars, &(struct loop_marks){m->var_use, node->a->sema_id});
+	return false;
 }
 
 void lower_find_loop_vars(const struct ast *body, uint8_t *var_use)
 {
-	ast_visit(body, mark_loop, var_use);
+	ast_visit(body, mark_vars, &(struct loop_marks){var_use, -1});
 }
 
 /* The probe's integer variables that a body names, each once (ids[0..n)),
@@ -106,7 +114,7 @@ static bool find_shared_int(const struct ast *node, void *arg)
 {
 	struct shared_ints *sh = arg;
 	const struct lower *L = sh->L;
-	if (node->kind == AST_VAR && L->var_use[node->sema_id] == VAR_SHARED && !sh->seen[node->sema_id] &&
+	if (node->kind == AST_VAR && (L->var_use[node->sema_id] & VAR_SHARED) && !sh->seen[node->sema_id] &&
 	    !ty_in_memory(&L->env->info->vars.items[node->sema_id].type)) {
 		sh->seen[node->sema_id] = true;
 		sh->ids[sh->n++] = node->sema_id;
@@ -118,8 +126,9 @@ static bool find_shared_int(const struct ast *node, void *arg)
 	return true;
 }
 
-/* The variables in memory that the body names: the probe's slots in the
- * scratch map, named in the callback by their offsets there. */
+/* The variables in memory that the body names: the caller's slots in the
+ * scratch map (the probe's variables, an outer loop's $kv), named in the
+ * callback by their offsets there. */
 struct scratch_vars {
 	struct lower *callback;
 	const struct lower *probe;
@@ -131,7 +140,7 @@ static bool alias_scratch_var(const struct ast *node, void *arg)
 	struct lower *C = sv->callback;
 	const struct lower *L = sv->probe;
 	if (node->kind == AST_VAR && C->var_slot[node->sema_id] < 0 && L->var_slot[node->sema_id] >= 0 &&
-	    L->var_use[node->sema_id] == VAR_SHARED)
+	    (L->var_use[node->sema_id] & VAR_SHARED))
 		C->var_slot[node->sema_id] = lower_scratch_alias(C, lower_scratch_offset(L, L->var_slot[node->sema_id]));
 	return true;
 }
@@ -244,7 +253,9 @@ static int lower_loop_body(struct lower *L, const struct ast *st, const struct s
 	for (int i = 0; i < sh->n; i++)
 		C.var_vreg[sh->ids[i]] = lower_load_slot(&C, vars, 8 * i, 8, loc);
 	ast_visit(st->c, alias_scratch_var, &(struct scratch_vars){&C, L});
-	C.var_slot[var->sema_id] = lower_slot(&C, ty_slot_size(lower_type_of(&C, var)));
+	uint32_t entry_size = ty_slot_size(lower_type_of(&C, var));
+	C.var_slot[var->sema_id] = C.var_use[var->sema_id] & VAR_SHARED /* a loop inside reads it */
+				   ? lower_scratch_slot(&C, entry_size) : lower_slot(&C, entry_size);
 	const struct eq_type *value_type = &lower_map_info(&C, m)->value;
 	if (value_type->kind == TY_AGG && (value_type->agg == AGG_HIST || value_type->agg == AGG_LHIST))
 		skip_all_but_lowest_bucket(&C, m, key, next, loc);

@@ -524,32 +524,61 @@ int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 	return rc;
 }
 
-/* Does f name a subprogram (FUNCADDR)? */
-static bool names_subprog(const struct ir_func *f)
+/* Does f name subprogram k of its program (FUNCADDR)? */
+static bool names_subprog(const struct ir_func *f, int k)
 {
 	for (int i = 0; i < f->blocks.count; i++)
-		for (int j = 0; j < f->blocks.items[i]->insns.count; j++)
-			if (f->blocks.items[i]->insns.items[j].op == IR_FUNCADDR)
+		for (int j = 0; j < f->blocks.items[i]->insns.count; j++) {
+			const struct ir_insn *in = &f->blocks.items[i]->insns.items[j];
+			if (in->op == IR_FUNCADDR && in->imm == k)
 				return true;
+		}
 	return false;
 }
 
-/* The program keeps 32 bytes for a callback, and a callback gets what the
- * program leaves, less 32 for a callback of its own (len()'s, which has no
- * frame: for-map loops do not nest, so no longer chain exists). */
+/* Function `at` of a program: 0 the program's own, k + 1 its subprogram k. */
+static const struct ir_func *function_at(const struct ir_func *prog, int at)
+{
+	return at ? prog->subprogs.items[at - 1] : prog;
+}
+
+/* How many callbacks deep the calls from function `at` go (0: none). */
+static int levels_below(const struct ir_func *prog, int at, int limit)
+{
+	int deepest = 0;
+	for (int k = 0; k < prog->subprogs.count && limit > 0; k++)
+		if (names_subprog(function_at(prog, at), k)) {
+			int d = 1 + levels_below(prog, k + 1, limit - 1);
+			deepest = d > deepest ? d : deepest;
+		}
+	return deepest;
+}
+
+/* The kernel counts the stacks of a chain of calls together: 512 bytes,
+ * each function's rounded up to 32 (ir_stack_depth).  A loop's callback is
+ * made before the callbacks of the loops in its body, so the functions go
+ * in order: each gets 512 less its deepest chain of callers' stacks
+ * (allocated already), less 32 for each level of callbacks it calls in turn
+ * (allocated after it).  len()'s callback, which any function may name
+ * whatever their order, has no frame: 32 is always its share. */
 int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit)
 {
 	enum { STACK = 512, MIN_DEPTH = 32 };
-	*failed = f;
-	*limit = f->subprogs.count ? STACK - MIN_DEPTH : STACK;
-	if (regalloc(a, f, *limit) < 0)
-		return -1;
-	for (int k = 0; k < f->subprogs.count; k++) {
-		struct ir_func *sub = f->subprogs.items[k];
-		*failed = sub;
-		*limit = STACK - ir_stack_depth(f) - (names_subprog(sub) ? MIN_DEPTH : 0);
-		if (regalloc(a, sub, *limit) < 0)
-			return -1;
+	int n = f->subprogs.count + 1;
+	uint32_t *above = calloc((size_t)n, sizeof(*above)); /* the callers' chain, per function */
+	if (!above)
+		abort();
+	int rc = 0;
+	for (int at = 0; at < n && rc == 0; at++) {
+		struct ir_func *g = (struct ir_func *)function_at(f, at);
+		uint32_t reserved = above[at] + MIN_DEPTH * (uint32_t)levels_below(f, at, n);
+		*failed = g;
+		*limit = reserved < STACK ? STACK - reserved : 0;
+		rc = regalloc(a, g, *limit);
+		for (int k = 0; k < f->subprogs.count && rc == 0; k++)
+			if (names_subprog(g, k) && above[at] + ir_stack_depth(g) > above[k + 1])
+				above[k + 1] = above[at] + ir_stack_depth(g);
 	}
-	return 0;
+	free(above);
+	return rc;
 }

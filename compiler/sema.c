@@ -743,9 +743,7 @@ static const struct eq_type *map_entry_type(struct sema *s, struct ast *m, const
 
 /* for ($kv : @m): the body runs for each entry of @m, $kv being the
  * entry; $kv is a variable of the loop only.  The body becomes a callback
- * of bpf_for_each_map_elem (lower_callback.c), and one such loop cannot
- * hold another: its callback would have to reach the outer loop's entry
- * in the outer callback's frame. */
+ * of bpf_for_each_map_elem (lower_callback.c). */
 static void check_for_map(struct sema *s, struct ast *st)
 {
 	struct ast *var = st->a, *m = st->b;
@@ -753,10 +751,11 @@ static void check_for_map(struct sema *s, struct ast *st)
 	m->sema_id = (int)(sm - s->info->maps.items);
 	m->type = &ty_map;
 	const struct eq_type *entry = map_entry_type(s, m, sm);
-	if (s->map_loops)
-		error(s, st->loc, "a for loop over a map inside another one is not supported: copy what "
-		      "the inner loop needs into a map the outer loop reads with @m[key], or loop twice");
-	if (var_find(s, var->name))
+	struct sema_var *same = var_find(s, var->name);
+	if (same && same->map_entry)
+		error(s, var->loc, "%s is already the variable of the for loop around this one; this "
+		      "loop names its entries with a variable of its own", var->name);
+	else if (same)
 		error(s, var->loc, "%s is already a variable of this probe; a for loop names its entries "
 		      "with a variable of its own", var->name);
 	struct sema_var nv = {.name = var->name, .type = *entry, .map_entry = true,
@@ -765,9 +764,7 @@ static void check_for_map(struct sema *s, struct ast *st)
 	int id = s->info->vars.count - 1;
 	var->sema_id = id;
 	var->type = &s->info->vars.items[id].type;
-	s->map_loops++;
 	check_loop_body(s, st->c);
-	s->map_loops--;
 	s->info->vars.items[id].out_of_scope = true;
 }
 

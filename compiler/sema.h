@@ -81,7 +81,6 @@ struct sema {
 	int probe_index;    /* scratch variables are local to one probe */
 	int vars_start;     /* first var of the current probe in info->vars */
 	int loops;          /* loops the statement being checked is in */
-	int map_loops;      /* of them, for-map loops */
 	/* A for-map loop's `$kv.1` of a map with no single value (hist) may
 	 * only be print()'s argument, and its `$kv` only have elements taken:
 	 * the nodes where that is so now (see check_tuple_element, check_var). */
