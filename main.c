@@ -136,6 +136,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
 	int c;
+next_options:
 	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::knvqhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': cli->program_text = optarg; break;
@@ -190,8 +191,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 	}
 	if (cli->list) {
-		if (!cli->list_pattern && optind < argc)
+		if (!cli->list_pattern && optind < argc) {
 			cli->list_pattern = argv[optind++];
+			goto next_options; /* -l PATTERN -p PID: options may follow it */
+		}
 		return -1;
 	}
 	if (!cli->program_text) {
@@ -462,15 +465,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (cli.list && cli.list_pattern && EQ_LIST_IS_USER(cli.list_pattern))
-		return eq_list_user_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
-	if (cli.list) {
-		const char *software[EQ_MAX_PERF_EVENTS], *hardware[EQ_MAX_PERF_EVENTS];
-		eq_perf_event_names(false, software, EQ_MAX_PERF_EVENTS);
-		eq_perf_event_names(true, hardware, EQ_MAX_PERF_EVENTS);
-		return rt_list_probes(stdout, stderr, cli.list_pattern, software, hardware) > 0 ? 0
-											: EXIT_RUNTIME;
-	}
+	if (cli.list)
+		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;
@@ -500,7 +496,7 @@ int main(int argc, char **argv)
 		.helper_errors = cli.helper_errors, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
-			   .has_command = cli.command != NULL,
+			   .pid = cli.pid, .command = cli.command,
 			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
 			   .ncpus = rt_possible_cpus()},
 	};

@@ -36,6 +36,14 @@ struct compile {
 	struct probe_cache probe_cache;
 	struct syscall_plan dispatch;
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
+	struct {
+		struct watch_setup {
+			const struct attach_point *ap; /* a watchpoint on a function's argument */
+			int prog;                      /* its program's image index */
+			const struct ast *probe;
+		} *items;
+		int count, cap;
+	} setups;
 	int scratch_map;        /* image index of the scratch map */
 };
 
@@ -182,7 +190,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
-		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
+		.target_btf_id = ap->target_btf_id, .perf = ap->perf, .watch = ap->watch,
 		.tail_map = ap->attach == EQ_ATTACH_SYSCALL ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
 		.tail_key = ap->syscall_nr,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
@@ -273,6 +281,49 @@ static const struct btf *kernel_btf(void *ctx)
 	return probe_kernel_btf(&c->opts->target, &c->probe_cache);
 }
 
+/* The scratch map's value covers every region the programs so far took,
+ * for vcheck. */
+static void grow_scratch(struct compile *c)
+{
+	struct eq_map *scratch = &c->img->maps[c->scratch_map];
+	if (c->env.scratch_used > scratch->value_size)
+		scratch->value_size = c->env.scratch_used;
+}
+
+/* One uprobe program for each function whose arguments watchpoints watch
+ * (see lower_watch_setup), after the watchpoint programs it sets. */
+static void compile_watch_setups(struct compile *c)
+{
+	int n = c->setups.count;
+	const struct attach_point **group = ARENA_ARRAY(&c->ir_arena, const struct attach_point *, n + 1);
+	uint32_t *progs = ARENA_ARRAY(&c->ir_arena, uint32_t, n + 1);
+	bool *done = ARENA_ARRAY(&c->ir_arena, bool, n + 1);
+	for (int i = 0; i < n && c->diag.errors == 0; i++) {
+		if (done[i])
+			continue; /* set up with an earlier one on its function */
+		const struct attach_point *first = c->setups.items[i].ap;
+		int size = 0;
+		for (int k = i; k < n; k++) {
+			const struct attach_point *setup = c->setups.items[k].ap->setup;
+			if (!done[k] && !strcmp(setup->target, first->setup->target) &&
+			    setup->target_offset == first->setup->target_offset) {
+				group[size] = c->setups.items[k].ap;
+				progs[size++] = (uint32_t)c->setups.items[k].prog;
+				done[k] = true;
+			}
+		}
+		struct attach_point setup = *first->setup;
+		if (size > 1)
+			setup.note = arena_printf(&c->ir_arena, "%s; and for %d more watchpoint%s on "
+						  "this function", setup.note, size - 1, size == 2 ? "" : "s");
+		const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
+		struct ir_func *f = lower_watch_setup(&c->env, group, progs, size, name);
+		grow_scratch(c);
+		if (f)
+			finish_prog(c, f, &setup, c->setups.items[i].probe);
+	}
+}
+
 static void compile_probes(struct compile *c, struct ast *program)
 {
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
@@ -287,16 +338,17 @@ static void compile_probes(struct compile *c, struct ast *program)
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];
 		for (int k = 0; k < points->count && c->diag.errors == 0; k++) {
-			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
-			struct ir_func *f = lower_probe(&c->env, probe, &points->items[k], name);
-			/* the scratch map's value covers every region taken so far, for vcheck */
-			struct eq_map *scratch = &c->img->maps[c->scratch_map];
-			if (c->env.scratch_used > scratch->value_size)
-				scratch->value_size = c->env.scratch_used;
-			if (f)
-				finish_prog(c, f, &points->items[k], probe);
+			const struct attach_point *ap = &points->items[k];
+			int index = c->progs.count;
+			const char *name = arena_printf(&c->img->arena, "probe%d", index);
+			struct ir_func *f = lower_probe(&c->env, probe, ap, name);
+			grow_scratch(c);
+			struct watch_setup w = {ap, index, probe};
+			if (f && finish_prog(c, f, ap, probe) == 0 && ap->setup)
+				ARENA_PUSH(&c->ir_arena, c->setups, w);
 		}
 	}
+	compile_watch_setups(c);
 	/* after the programs they run: the runtime attaches in image order */
 	for (int d = 0; d < c->dispatch.count && c->diag.errors == 0; d++)
 		add_prog(c, syscall_dispatch_prog(&c->dispatch, d, (uint32_t)(c->first_dispatch_map + d),

@@ -341,11 +341,12 @@ const struct builtin *lower_builtin_of(const struct ast *e)
  * read into a zeroed temporary: the value, zero-extended. */
 int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
+	/* the helper writes all `size` bytes (zeros if the read faults), which
+	 * are loaded at their own width: nothing to zero first */
 	int slot = lower_slot(L, 8);
-	lower_store(L, slot, 0, 8, ir_imm(0), loc);
 	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
 		   ir_reg(addr));
-	return lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+	return lower_load_slot(L, slot, 0, size, loc);
 }
 
 /* A field of a syscall tracepoint's record for a program a dispatcher runs
@@ -946,52 +947,72 @@ void lower_scratch_prologue(struct lower *L, struct ir_block *on_failure, eq_loc
 	f->blocks.items[0] = moved[0], f->blocks.items[1] = moved[1];
 }
 
-struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
-			    const struct attach_point *ap, const char *name)
+void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
+		 const char *name, eq_loc loc)
 {
-	struct lower_program prog = {.continue_subprog = -1};
-	struct lower L = {.env = env, .arena = env->arena, .ap = ap, .prog = &prog, .scratch_vreg = -1,
-			  .stack_slot_max = STACK_SLOT_MAX};
+	struct lower_program *prog = ARENA_NEW(env->arena, struct lower_program);
+	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .prog = prog, .scratch_vreg = -1,
+			    .stack_slot_max = STACK_SLOT_MAX};
 	int nvars = env->info->vars.count;
-	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
-	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
-		L.var_vreg[i] = L.var_slot[i] = -1;
-	L.f = prog.main = ir_func_new(env->arena, name);
-	lower_place(&L, lower_block(&L));
-	L.exit = lower_block(&L);
-	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
-	ctx->dst = L.ctx = ir_vreg_new(L.f);
-	uint8_t *var_use = ARENA_ARRAY(env->arena, uint8_t, nvars + 1);
-	lower_find_loop_vars(probe->b, var_use);
-	L.var_use = var_use;
-	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	find_early_reads(probe->b, true, assigned, early);
-	set_up_vars(&L, probe->b, early);
+		L->var_vreg[i] = L->var_slot[i] = -1;
+	L->var_use = ARENA_ARRAY(env->arena, uint8_t, nvars + 1); /* no for-map loops: all 0 */
+	L->f = prog->main = ir_func_new(env->arena, name);
+	prog->continue_subprog = -1;
+	lower_place(L, lower_block(L));
+	L->exit = lower_block(L);
+	struct ir_insn *ctx = lower_emit(L, IR_CTX, loc);
+	ctx->dst = L->ctx = ir_vreg_new(L->f);
+}
+
+void lower_pid_filter(struct lower *L, eq_loc loc)
+{
+	const struct attach_point *ap = L->ap;
+	struct lower_env *env = L->env;
 	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
 			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
 	if (filter_pid) {
 		/* -p PID, or -c for user probes: the probe fires for everyone, the
 		 * program returns early for other processes */
-		struct ir_block *body = lower_block(&L);
-		int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, probe->loc, 0);
-		int pid = lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), probe->loc);
-		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L.exit, probe->loc);
-		lower_place(&L, body);
+		struct ir_block *body = lower_block(L);
+		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		int pid = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc);
+		lower_branch(L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L->exit, loc);
+		lower_place(L, body);
 	}
+}
+
+struct ir_func *lower_end(struct lower *L, eq_loc loc)
+{
+	lower_jump(L, L->exit, loc);
+	lower_place(L, L->exit);
+	lower_emit(L, IR_RET, loc)->a = ir_imm(0);
+	if (L->scratch_vreg >= 0)
+		lower_scratch_prologue(L, L->exit, loc);
+	L->env->scratch_used += L->scratch_max; /* its callbacks' scratch included */
+	L->f->frame_size = L->f->frame_max;
+	return L->failed ? NULL : L->f;
+}
+
+struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
+			    const struct attach_point *ap, const char *name)
+{
+	struct lower L;
+	lower_begin(&L, env, ap, name, probe->loc);
+	int nvars = env->info->vars.count;
+	lower_find_loop_vars(probe->b, L.var_use);
+	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	find_early_reads(probe->b, true, assigned, early);
+	set_up_vars(&L, probe->b, early);
+	lower_pid_filter(&L, probe->loc);
 	if (probe->a) {
 		struct ir_block *body = lower_block(&L);
 		lower_cond(&L, probe->a, body, L.exit);
 		lower_place(&L, body);
 	}
 	lower_body(&L, probe->b);
-	lower_jump(&L, L.exit, probe->loc);
-	lower_place(&L, L.exit);
-	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);
-	if (L.scratch_vreg >= 0)
-		lower_scratch_prologue(&L, L.exit, probe->loc);
-	env->scratch_used += L.scratch_max; /* its callbacks' scratch included */
-	L.f->frame_size = L.f->frame_max;
-	return L.failed ? NULL : L.f;
+	return lower_end(&L, probe->loc);
 }

@@ -49,6 +49,15 @@ struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_
 struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 			    const struct attach_point *ap, const char *name);
 
+/* The program of the uprobe that sets up the watchpoints on a function's
+ * arguments (watches[i]->setup, all on one function): unless they are all
+ * async it stops the process (SIGSTOP), then sends the arguments to ebpfq in
+ * one EQ_OUT_WATCH event, which sets watchpoint program progs[i] on the
+ * argument of watches[i] and continues the process.  If the event cannot
+ * be sent it continues the process itself. */
+struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_point *const *watches,
+				  const uint32_t *progs, int n, const char *name);
+
 
 /* ---- shared by the lower*.c files and builtins/ (one pass in several files) */
 #ifdef LOWER_INTERNAL
@@ -81,7 +90,7 @@ struct lower {
 	int ctx;                /* vreg holding the context */
 	int *var_vreg;          /* per sema var: vreg of an integer variable */
 	int *var_slot;          /* per sema var: frame slot of a string variable */
-	const uint8_t *var_use; /* per sema var: enum var_use */
+	uint8_t *var_use;       /* per sema var: enum var_use bits */
 	/* slots bigger than stack_slot_max live in this program's region of the
 	 * scratch map, addressed from scratch_vreg (set at the function's start) */
 	uint32_t stack_slot_max;
@@ -114,6 +123,13 @@ struct str_loc {
 	const char *text; /* constant */
 	int len;
 };
+
+/* A program's start (its context in L->ctx), the early return for other
+ * processes under -p PID (or -c, in user probes), and its end: `ret 0`. */
+void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
+		 const char *name, eq_loc loc);
+void lower_pid_filter(struct lower *L, eq_loc loc);
+struct ir_func *lower_end(struct lower *L, eq_loc loc);
 
 struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc);
 void lower_error(struct lower *L, eq_loc loc, const char *msg);
@@ -269,6 +285,12 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
  * returned as lower_send_event's is. */
 struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
 					 eq_loc loc);
+/* An event the caller fills: a slot of `size` bytes with the output index
+ * stored (-1 after an error: too big), the output in *out to complete
+ * (it moves with the next event); then lower_event_send. */
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out);
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
 /* The same with a key the program holds, laid out as key_type (a for-map

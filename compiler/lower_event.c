@@ -12,6 +12,7 @@
 #define LOWER_INTERNAL
 #include "lower.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
@@ -67,14 +68,16 @@ static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc 
 	lower_place(L, cont);
 }
 
-/* ringbuf_output(record); on failure count the loss. */
-static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+/* ringbuf_output(record); on failure count the loss.  Returns what the
+ * helper returned. */
+static int send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 {
 	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
 	int addr = lower_frame_addr(L, slot, 0, loc);
 	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
 			   ir_imm(size), ir_imm(0));
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
+	return r;
 }
 
 struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
@@ -112,18 +115,34 @@ static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 	return false;
 }
 
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out)
+{
+	if (!record_fits(L, size, loc))
+		return -1;
+	struct eq_output o = {.kind = kind, .record_size = size,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = lower_slot(L, size);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	*out = &L->env->outputs.items[id];
+	return slot;
+}
+
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	send_record(L, slot, size, loc);
+}
+
 /* The record of an event about one entry of map `map`: its output index
  * stored, the key to go at offset 8; -1 if it is too big. */
 static int key_record(struct lower *L, enum eq_output_kind kind, int map, uint32_t *size, eq_loc loc)
 {
+	struct eq_output *o;
 	*size = 8 + L->env->info->maps.items[map].key_size;
-	if (!record_fits(L, *size, loc))
-		return -1;
-	struct eq_output o = {.kind = kind, .record_size = *size, .map_index = (uint32_t)map,
-			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
-	int id = add_output(L, o);
-	int slot = lower_slot(L, *size);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	int slot = lower_event_slot(L, kind, *size, loc, &o);
+	if (slot >= 0)
+		o->map_index = (uint32_t)map;
 	return slot;
 }
 
@@ -155,6 +174,8 @@ static struct eq_field c_field_of(struct arena *a, const struct eq_type *t, uint
 	struct eq_field f = {EQ_FIELD_INT, offset, t->size, t->is_signed, NULL, 0, NULL, 0, 0};
 	if (t->kind == TY_PTR) {
 		f.kind = EQ_FIELD_ADDR;
+	} else if (t->kind == TY_STR) { /* a member of args */
+		f.kind = EQ_FIELD_STR;
 	} else if (ty_is_chars(t)) {
 		f.kind = EQ_FIELD_STR;
 	} else if (t->kind == TY_ARRAY) {
@@ -470,4 +491,46 @@ void lower_call_stmt(struct lower *L, const struct ast *call)
 		lower_int(L, call); /* a value nobody reads: the call may still have effects */
 	else if (!b || !b->lower_into)
 		lower_error(L, call->loc, "internal error: this function cannot be a statement");
+}
+
+/* ---- the setup of watchpoints on a function's arguments ------------------------ */
+
+/* The record is [output index][the process's tgid][an address for each
+ * watchpoint].  One program for all the watchpoints on one function stops
+ * the process once, and ebpfq continues it once they are all set: a
+ * program each would let the first SIGCONT release the process before the
+ * second watchpoint is set.  The stop comes before the event, so that
+ * ebpfq's SIGCONT can never come first. */
+struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_point *const *watches,
+				  const uint32_t *progs, int n, const char *name)
+{
+	eq_loc loc = watches[0]->loc;
+	struct lower L;
+	lower_begin(&L, env, watches[0]->setup, name, loc);
+	lower_pid_filter(&L, loc);
+	bool stop = false;
+	for (int i = 0; i < n; i++)
+		stop |= !watches[i]->watch.async;
+	if (stop)
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGSTOP));
+	uint32_t size = 16 + 8 * (uint32_t)n;
+	struct eq_output o = {.kind = EQ_OUT_WATCH, .record_size = size, .nprogs = n, .stopped = stop,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	o.progs = ARENA_ARRAY(env->img_arena, uint32_t, n);
+	memcpy(o.progs, progs, sizeof(*progs) * (size_t)n);
+	int id = add_output(&L, o);
+	int slot = lower_slot(&L, size);
+	lower_store(&L, slot, 0, 8, ir_imm(id), loc);
+	int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+	lower_store(&L, slot, 8, 8, ir_reg(lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), loc)), loc);
+	for (int i = 0; i < n; i++)
+		lower_store(&L, slot, 16 + 8 * i, 8, lower_probe_arg(&L, watches[i]->setup_arg, loc), loc);
+	int r = send_record(&L, slot, size, loc);
+	if (stop) { /* ebpfq will not hear of it: undo the stop */
+		struct ir_block *lost = lower_block(&L);
+		lower_branch(&L, IRC_EQ, ir_reg(r), ir_imm(0), L.exit, lost, loc);
+		lower_place(&L, lost);
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGCONT));
+	}
+	return lower_end(&L, loc);
 }

@@ -560,6 +560,40 @@ const struct eq_type *sema_expr(struct sema *s, struct ast *e)
 	return e->type;
 }
 
+/* A tracepoint field the format declares a pointer ("struct
+ * __kernel_timespec * rqtp"): a pointer to that type, so args->rqtp->tv_sec
+ * reads through it.  A system call's pointers point into the calling
+ * process; other tracepoints' into the kernel.  NULL if the field is no
+ * pointer or its type is not known. */
+static const struct eq_type *args_pointer(struct sema *s, const struct attach_point *ap,
+					  const struct tp_field *f)
+{
+	if (!f->c_type || !strchr(f->c_type, '*') || f->size != 8)
+		return NULL;
+	char base[256] = "";
+	int stars = 0;
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", f->c_type);
+	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (; *w == '*'; w++)
+			stars++;
+		size_t n = strlen(w);
+		for (; n && w[n - 1] == '*'; n--)
+			stars++;
+		w[n] = 0;
+		if (!*w || !strcmp(w, "const") || !strcmp(w, "volatile") || !strcmp(w, "__user"))
+			continue;
+		snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s", *base ? " " : "", w);
+	}
+	const struct eq_type *t = *base ? ctypes_lookup(s->info->ctypes, base) : NULL;
+	if (!t || !stars)
+		return NULL;
+	enum ty_space space = !strncmp(ap->target, "syscalls:", 9) ? SPACE_USER : SPACE_KERNEL;
+	while (stars--)
+		t = ty_ptr(s->arena, t, space);
+	return t;
+}
+
 /* args->FIELD: typed from the format of every tracepoint the probe runs on,
  * which must agree. */
 static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
@@ -584,8 +618,10 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			sema_hint(s, e->loc, e->name, names);
 			return &ty_none;
 		}
-		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
-			: ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
+		const struct eq_type *ft = f->kind == TPF_INT ? args_pointer(s, ap, f) : NULL;
+		if (!ft)
+			ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
+			   : ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
 		if (t && t->kind != ft->kind) {
 			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
 			      e->name, type_name(t), type_name(ft), ap->target);
@@ -595,6 +631,45 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			t = ft;
 	}
 	return t ? t : &ty_none;
+}
+
+/* args as a whole (print(args), $a = args): a record of the tracepoint's
+ * fields as args->FIELD reads them - integers as 64-bit values, strings as
+ * strings - one 8-byte aligned slot each, in the format's order.  Every
+ * tracepoint of the probe must have the same fields. */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	if (!points->count || !points->items[0].format) {
+		error(s, e->loc, "args is a tracepoint's record: %s has none",
+		      points->count ? points->items[0].probe_name : "this probe");
+		return &ty_none;
+	}
+	const struct tp_format *format = points->items[0].format;
+	for (int i = 1; i < points->count; i++) {
+		const struct tp_format *other = points->items[i].format;
+		bool same = other && other->count == format->count;
+		for (int k = 0; same && k < format->count; k++)
+			same = !strcmp(other->items[k].name, format->items[k].name);
+		if (!same) {
+			error(s, e->loc, "args differs between %s and %s: read the fields you need, "
+			      "as in args->FIELD", points->items[0].probe_name, points->items[i].probe_name);
+			return &ty_none;
+		}
+	}
+	struct ty_field *fields = ARENA_ARRAY(s->arena, struct ty_field, format->count + 1);
+	uint32_t size = 0;
+	for (int k = 0; k < format->count; k++) {
+		struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = e,
+				    .name = format->items[k].name};
+		const struct eq_type *t = check_args_field(s, &field);
+		fields[k] = (struct ty_field){.type = t, .offset = size, .name = field.name};
+		size += ty_slot_size(t);
+	}
+	return ty_new(s->arena, (struct eq_type){.kind = TY_RECORD, .size = size, .align = 8,
+						 .fields = fields, .nfields = format->count,
+						 .name = arena_printf(s->arena, "args of %s",
+								      points->items[0].probe_name)});
 }
 
 /* ---- statements ------------------------------------------------------------ */

@@ -113,6 +113,9 @@ const char *sema_type_name(struct sema *s, const struct eq_type *t);
  * error at e. */
 bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t);
 
+/* args as a value: a record of the tracepoint's fields (sema.c). */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e);
+
 /* sema_memory.c: C types in expressions */
 enum ty_space sema_default_space(struct sema *s);
 const struct eq_type *sema_type_of_node(struct sema *s, struct ast *type);

@@ -67,6 +67,30 @@ void helper_failures__report(struct eq_session *s)
 	}
 }
 
+/* join(): the strings, joined by the delimiter; a newline in text. */
+static void print_join(struct eq_session *s, const struct eq_output *o, const unsigned char *after)
+{
+	uint64_t count;
+	memcpy(&count, after, sizeof(count));
+	uint32_t each = (o->record_size - 16) / (uint32_t)o->nargs;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	if (!mem)
+		return;
+	for (uint64_t i = 0; i < count && i < (uint64_t)o->nargs; i++) {
+		const char *arg = (const char *)after + 8 + i * each;
+		fprintf(mem, "%s%.*s", i ? o->fmt : "", (int)strnlen(arg, each), arg);
+	}
+	if (!fclose(mem)) {
+		if (s->opts.format == EQ_FORMAT_JSON)
+			json__text(s->opts.out, "join", text, len);
+		else
+			fprintf(s->opts.out, "%s\n", text);
+	}
+	free(text);
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct eq_session *s = ctx;
@@ -83,6 +107,10 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	const struct eq_output *o = &img->outputs[index];
 	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
+	if (o->kind == EQ_OUT_WATCH) { /* not output: a process may wait on it */
+		watch__event(s, o, data);
+		return 0;
+	}
 	if (s->exit_requested && !s->in_end)
 		return 0; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
@@ -94,6 +122,9 @@ static int on_record(void *ctx, void *data, size_t size)
 		break;
 	case EQ_OUT_CAT:
 		action__cat(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_JOIN:
+		print_join(s, o, after);
 		break;
 	case EQ_OUT_TIME:
 		action__time(s, o);
@@ -127,6 +158,8 @@ static int on_record(void *ctx, void *data, size_t size)
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;
 		break;
+	case EQ_OUT_WATCH:
+		break; /* above */
 	}
 	return 0;
 }

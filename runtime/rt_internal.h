@@ -16,6 +16,12 @@ struct rt_link {
 	int link_fd;
 };
 
+/* A watchpoint set at run time: its program and address. */
+struct rt_watch {
+	int prog;
+	uint64_t addr;
+};
+
 struct eq_session {
 	const struct eq_image *img;
 	struct eq_run_opts opts;
@@ -30,6 +36,9 @@ struct eq_session {
 	bool exit_requested;     /* exit() in the script: later events are ignored */
 	bool in_end;             /* END is running: its events are printed */
 	bool began;              /* BEGIN ran: END runs at exit */
+	bool detached;           /* tracing is over: no watchpoint is set any more */
+	struct rt_watch *watches; /* watchpoints set on functions' arguments */
+	int nwatches, watches_cap;
 	long malformed;          /* records that made no sense */
 	long *helper_failures;   /* -k: by output, the failures of its helper call */
 	int out_errno;           /* the first failed write of the script's output */
@@ -71,6 +80,10 @@ void kernel__hint_alternatives(FILE *err, bool kprobe);
 int attach__fentry(struct eq_session *s, int prog);
 int attach__uprobe(struct eq_session *s, int prog);
 int attach__perf_event(struct eq_session *s, int prog);
+/* attach_watchpoint.c: a watchpoint on a fixed address; one on a function's
+ * argument is set by watch__event, from its setup uprobe's EQ_OUT_WATCH */
+int attach__watchpoint(struct eq_session *s, int prog);
+void watch__event(struct eq_session *s, const struct eq_output *o, const void *data);
 int special__run(struct eq_session *s, int prog);
 /* events.c */
 int events__open(struct eq_session *s);

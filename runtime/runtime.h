@@ -73,13 +73,6 @@ void rt_session_free(struct eq_session *s);
 /* What this kernel and build support, asked of the kernel; returns 0. */
 int rt_print_info(FILE *out, const char *version, const char *backends);
 
-/* ---- -l ----------------------------------------------------------------------- */
-
-/* Print the probes matching pattern (NULL: all): tracepoints, and the perf
- * events named in the NULL-terminated lists; returns how many. */
-int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
-		   const char *const *hardware_events);
-
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 
 /* Format one printf-kind record (the output's fmt and args, read from rec). */

@@ -43,6 +43,11 @@ done
 # user probes on a position-dependent executable too
 ${CC:-cc} -O1 -no-pie -fno-pie -o "$WORK/usertarget-nopie" "$SRC/usertarget.c" ||
 	fail "building workload usertarget-nopie"
+# watchpoints: a threaded workload, and one whose variable's address is
+# known before it runs
+${CC:-cc} -O1 -pthread -o "$WORK/watchwork" "$SRC/watchwork.c" || fail "building workload watchwork"
+${CC:-cc} -O1 -pthread -no-pie -fno-pie -o "$WORK/watchwork-nopie" "$SRC/watchwork.c" ||
+	fail "building workload watchwork-nopie"
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \
@@ -55,7 +60,7 @@ for t in "$SRC"/*.t; do
 	run=$(field run "$t")
 	exact=$(field exact "$t")
 	if [ -n "$run" ]; then
-		(cd "$SRC" && eval "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
+		(cd "$SRC" && exec timeout -s KILL 120 sh -c "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
 	else
 		args=$(field args "$t")
 		(cd "$SRC" && eval "set -- $args" && exec timeout -s KILL 30 "$EBPFQ" "$@") \

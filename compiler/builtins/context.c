@@ -70,15 +70,14 @@ static const struct eq_type *type_name_text(struct sema *s, struct ast *e)
 /* cpid: the pid of the -c command, a constant. */
 static const struct eq_type *type_cpid(struct sema *s, struct ast *e)
 {
-	if (!s->info->target || !s->info->target->has_command)
+	if (!s->info->target || !s->info->target->command)
 		sema_error(s, e->loc, "cpid is the pid of the command -c runs, and there is no -c command");
 	return &ty_u64;
 }
 
 static const struct eq_type *type_args(struct sema *s, struct ast *e)
 {
-	sema_error(s, e->loc, "args is the tracepoint's record: read a field, as in args->FIELD");
-	return &ty_none;
+	return sema_args_record(s, e);
 }
 
 /* ---- values ----------------------------------------------------------------- */

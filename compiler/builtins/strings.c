@@ -1,5 +1,5 @@
 /* strings.c - strings: str() reads one from memory; strncmp() and
- * strcontains() compare and search. */
+ * strcontains() compare and search; join() prints an array of them. */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include <string.h>
@@ -191,9 +191,65 @@ static struct ir_val lower_strcontains(struct lower *L, const struct ast *call)
 	return value_of_branch(L, absent, found, call->loc);
 }
 
+/* ---- join ----------------------------------------------------------------------- */
+
+/* join(argv[, delim]): the strings of a NULL-terminated array of pointers
+ * (execve's argv), printed joined by delim (" ") and a newline, as
+ * bpftrace's.  At most JOIN_ARGS strings of JOIN_ARG_SIZE bytes (--strlen
+ * if that is more) are read. */
+enum { JOIN_ARGS = 16, JOIN_ARG_SIZE = 256 };
+
+static const struct eq_type *check_join(struct sema *s, struct ast *call)
+{
+	struct ast *a = call->list.items[0];
+	const struct eq_type *t = sema_expr(s, a);
+	if (!ty_is_number(t) && t->kind != TY_NONE)
+		sema_error(s, a->loc, "join() takes the address of an array of string pointers (as "
+			   "args->argv), not %s", sema_type_name(s, t));
+	if (call->list.count == 2 && call->list.items[1]->kind != AST_STR)
+		sema_error(s, call->list.items[1]->loc, "join()'s delimiter must be a string literal");
+	return &ty_none;
+}
+
+static void lower_join(struct lower *L, const struct ast *call)
+{
+	const struct ast *array = call->list.items[0];
+	uint32_t arg_size = L->env->info->strlen > JOIN_ARG_SIZE ? L->env->info->strlen : JOIN_ARG_SIZE;
+	uint32_t size = 16 + JOIN_ARGS * arg_size;
+	struct eq_output *o;
+	/* big enough to live in the scratch map, whose bytes are always
+	 * initialised: the strings need no zeroing beyond their NUL */
+	int slot = lower_event_slot(L, EQ_OUT_JOIN, size, call->loc, &o);
+	if (slot < 0)
+		return;
+	o->fmt = call->list.count == 2 ? arena_strdup(L->env->img_arena, call->list.items[1]->str) : " ";
+	o->nargs = JOIN_ARGS;
+	bool user = array->type->space == SPACE_USER ||
+		    (array->type->space == SPACE_NONE && L->ap->user);
+	int read = user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+	int read_str = user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	struct ir_val base = lower_int(L, array);
+	struct ir_block *done = lower_block(L);
+	lower_store(L, slot, 8, 8, ir_imm(0), call->loc);
+	for (int i = 0; i < JOIN_ARGS; i++) {
+		int at = lower_binop(L, IR_ADD, base, ir_imm(8 * i), call->loc);
+		int p = lower_read_memory(L, read, at, 8, call->loc);
+		struct ir_block *next = lower_block(L);
+		lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), done, next, call->loc);
+		lower_place(L, next);
+		int dst = lower_frame_addr(L, slot, 16 + (int32_t)(i * arg_size), call->loc);
+		lower_call(L, read_str, call->loc, 3, ir_reg(dst), ir_imm(arg_size), ir_reg(p));
+		lower_store(L, slot, 8, 8, ir_imm(i + 1), call->loc);
+	}
+	lower_jump(L, done, call->loc);
+	lower_place(L, done);
+	lower_event_send(L, slot, size, call->loc);
+}
+
 const struct builtin builtins_strings[] = {
 	BUILTIN_FUNCTION("str", 1, 2, check_str, .lower_into = lower_str_call),
 	BUILTIN_FUNCTION("strncmp", 3, 3, check_strncmp, .lower_int = lower_strncmp),
 	BUILTIN_FUNCTION("strcontains", 2, 2, check_strcontains, .lower_int = lower_strcontains),
+	BUILTIN_STATEMENT("join", 1, 2, check_join, lower_join),
 	{0},
 };
