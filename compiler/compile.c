@@ -150,6 +150,26 @@ static int add_prog(struct compile *c, struct eq_prog p)
 	return vcheck_prog(c->img, prog, &c->diag);
 }
 
+/* The program's registers and its subprograms': a frame that does not fit
+ * is reported at the probe, or at the loop whose body it is. */
+static int allocate_registers(struct compile *c, struct ir_func *f, const struct ast *probe)
+{
+	struct ir_func *failed;
+	uint32_t limit;
+	if (regalloc_program(&c->ir_arena, f, &failed, &limit) == 0)
+		return 0;
+	if (failed == f) {
+		diag_error(&c->diag, probe->loc, "this probe needs more than %u bytes of stack", limit);
+	} else {
+		const struct ir_block *entry = failed->blocks.items[0];
+		eq_loc loc = entry->insns.count ? entry->insns.items[0].loc : probe->loc; /* the loop's */
+		diag_error(&c->diag, loc, "the body of this loop needs more than the %u bytes of stack "
+			   "the probe leaves it (the two share 512): use fewer or shorter strings and "
+			   "tuples in the probe or the loop", limit);
+	}
+	return -1;
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -157,12 +177,12 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	const struct eq_compile_opts *o = c->opts;
 	struct arena *a = &c->img->arena;
 	opt_fold(f);
+	for (int k = 0; k < f->subprogs.count; k++)
+		opt_fold(f->subprogs.items[k]);
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
-	if (regalloc(&c->ir_arena, f) < 0) {
-		diag_error(&c->diag, probe->loc, "this probe needs more than 512 bytes of stack");
+	if (allocate_registers(c, f, probe) < 0)
 		return -1;
-	}
 	struct emit_result r;
 	emit_func(&c->ir_arena, f, &r);
 	struct eq_prog p = {

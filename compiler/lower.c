@@ -176,39 +176,45 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 
 /* ---- memory the program owns: frame slots, and scratch for big values ------- */
 
-/* A slot bigger than this lives in the scratch map (a per-CPU array whose
- * value holds one region per program): the stack has 512 bytes in all. */
-enum { SCRATCH_MIN = 128 };
-
-int lower_slot(struct lower *L, uint32_t size)
+int lower_stack_slot(struct lower *L, uint32_t size)
 {
-	if (size <= SCRATCH_MIN) {
-		int slot = ir_slot_new(L->arena, L->f, size, false);
-		while (L->scratch_of.count <= slot)
-			ARENA_PUSH(L->arena, L->scratch_of, -1);
-		return slot;
-	}
-	int slot = ir_slot_new(L->arena, L->f, 0, false); /* a name only: no frame bytes */
+	int slot = ir_slot_new(L->arena, L->f, size, false);
 	while (L->scratch_of.count <= slot)
 		ARENA_PUSH(L->arena, L->scratch_of, -1);
-	L->scratch_of.items[slot] = (int32_t)L->scratch_size;
-	L->scratch_size += (size + 7) & ~7u;
-	if (L->scratch_size > L->scratch_max)
-		L->scratch_max = L->scratch_size;
+	return slot;
+}
+
+int lower_scratch_alias(struct lower *L, int32_t offset)
+{
+	int slot = lower_stack_slot(L, 0); /* a name only: no frame bytes */
+	L->scratch_of.items[slot] = offset;
 	if (L->scratch_vreg < 0)
 		L->scratch_vreg = ir_vreg_new(L->f);
 	return slot;
 }
 
-/* The scratch offset of a slot that lives there, or -1. */
-static int32_t scratch_offset(const struct lower *L, int slot)
+int lower_scratch_slot(struct lower *L, uint32_t size)
+{
+	int slot = lower_scratch_alias(L, (int32_t)L->scratch_size);
+	L->scratch_size += (size + 7) & ~7u;
+	if (L->scratch_size > L->scratch_max)
+		L->scratch_max = L->scratch_size;
+	return slot;
+}
+
+int lower_slot(struct lower *L, uint32_t size)
+{
+	return size <= L->stack_slot_max ? lower_stack_slot(L, size) : lower_scratch_slot(L, size);
+}
+
+int32_t lower_scratch_offset(const struct lower *L, int slot)
 {
 	return slot >= 0 && slot < L->scratch_of.count ? L->scratch_of.items[slot] : -1;
 }
 
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc)
 {
-	int32_t at = scratch_offset(L, slot);
+	int32_t at = lower_scratch_offset(L, slot);
 	if (at >= 0)
 		return lower_binop(L, IR_ADD, ir_reg(L->scratch_vreg), ir_imm(at + off), loc);
 	struct ir_insn *in = lower_emit(L, IR_FRAME, loc);
@@ -227,7 +233,7 @@ int lower_map_addr(struct lower *L, int map, eq_loc loc)
 
 void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
 {
-	int32_t at = scratch_offset(L, slot);
+	int32_t at = lower_scratch_offset(L, slot);
 	if (at >= 0) {
 		lower_store_at(L, L->scratch_vreg, at + off, size, v, loc);
 		return;
@@ -260,7 +266,7 @@ void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct
 
 int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
 {
-	int32_t at = scratch_offset(L, slot);
+	int32_t at = lower_scratch_offset(L, slot);
 	if (at >= 0)
 		return lower_load(L, L->scratch_vreg, at + off, size, false, loc);
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
@@ -816,7 +822,10 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 		lower_unroll(L, st);
 		break;
 	case AST_FOR:
-		lower_for_range(L, st);
+		if (st->b->kind == AST_MAP)
+			lower_for_map(L, st);
+		else
+			lower_for_range(L, st);
 		break;
 	case AST_BREAK:
 	case AST_CONTINUE:
@@ -825,6 +834,19 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 	default:
 		lower_error(L, st->loc, "this statement is not supported yet");
 	}
+}
+
+struct var_reads {
+	const bool *assigned;
+	bool *early;
+};
+
+static bool read_early(const struct ast *node, void *arg)
+{
+	struct var_reads *r = arg;
+	if (node->kind == AST_VAR && !r->assigned[node->sema_id])
+		r->early[node->sema_id] = true;
+	return true;
 }
 
 /* Which variables may be read before they are assigned: sema lets
@@ -838,6 +860,8 @@ static void find_early_reads(const struct ast *node, bool top_level, bool *assig
 {
 	if (!node)
 		return;
+	if (node->kind == AST_FOR && node->b->kind == AST_MAP) /* lent to the callback at the loop */
+		ast_visit(node->c, read_early, &(struct var_reads){assigned, early});
 	if (node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
 	    node->op == OP_NONE) {
 		find_early_reads(node->b, false, assigned, early);
@@ -864,9 +888,12 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		return;
 	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
 				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
-	if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
+	if (t && (L->var_use[node->sema_id] & VAR_ENTRY)) {
+		/* a for-map loop's own: the callback's */
+	} else if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
 		uint32_t size = ty_slot_size(t);
-		L->var_slot[node->sema_id] = lower_slot(L, size);
+		L->var_slot[node->sema_id] = L->var_use[node->sema_id] & VAR_SHARED ? lower_scratch_slot(L, size)
+					     : lower_slot(L, size);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
 	} else if (node->kind == AST_VAR && node->type && ty_is_number(node->type) &&
@@ -881,25 +908,35 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		set_up_vars(L, node->list.items[i], early);
 }
 
-/* A program that keeps slots in the scratch map starts by finding its
- * region there: a lookup of the per-CPU array's only entry, before
- * anything else (the context is taken first, as it must be). */
-static void insert_scratch_prologue(struct lower *L, eq_loc loc)
+/* A function that keeps slots in the scratch map starts by finding its
+ * program's region there: a lookup of the per-CPU array's only entry,
+ * before anything else but taking its arguments (the context, a
+ * callback's key...), which must come first.  A callback's region is its
+ * program's: the program's region is taken (env->scratch_used moves on)
+ * when the program is done. */
+void lower_scratch_prologue(struct lower *L, struct ir_block *on_failure, eq_loc loc)
 {
 	struct ir_func *f = L->f;
 	struct ir_block *body = f->blocks.items[0];
-	struct ir_insn ctx = body->insns.items[0]; /* IR_CTX, emitted first */
-	memmove(body->insns.items, body->insns.items + 1, sizeof(ctx) * (size_t)--body->insns.count);
+	int nargs = 0;
+	while (nargs < body->insns.count &&
+	       (body->insns.items[nargs].op == IR_CTX || body->insns.items[nargs].op == IR_ARG))
+		nargs++;
+	struct ir_insn *args = ARENA_ARRAY(L->arena, struct ir_insn, nargs + 1);
+	memcpy(args, body->insns.items, sizeof(*args) * (size_t)nargs);
+	body->insns.count -= nargs;
+	memmove(body->insns.items, body->insns.items + nargs, sizeof(*args) * (size_t)body->insns.count);
 	struct ir_block *entry = lower_block(L), *found = lower_block(L);
 	int first = f->blocks.count;
 	lower_place(L, entry);
-	*lower_emit(L, IR_CTX, loc) = ctx;
+	for (int i = 0; i < nargs; i++)
+		*lower_emit(L, args[i].op, loc) = args[i];
 	int key = ir_slot_new(L->arena, f, 8, false);
 	lower_store(L, key, 0, 8, ir_imm(0), loc);
 	int map = lower_map_addr(L, L->env->scratch_map, loc);
 	int p = lower_call(L, BPF_FUNC_map_lookup_elem, loc, 2, ir_reg(map),
 			   ir_reg(lower_frame_addr(L, key, 0, loc)));
-	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), L->exit, found, loc);
+	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), on_failure, found, loc);
 	lower_place(L, found);
 	struct ir_insn *base = lower_emit(L, IR_ADD, loc);
 	base->dst = L->scratch_vreg, base->a = ir_reg(p), base->b = ir_imm(L->env->scratch_used);
@@ -908,19 +945,22 @@ static void insert_scratch_prologue(struct lower *L, eq_loc loc)
 	struct ir_block *moved[2] = {f->blocks.items[first], f->blocks.items[first + 1]};
 	memmove(f->blocks.items + 2, f->blocks.items, sizeof(moved[0]) * (size_t)first);
 	f->blocks.items[0] = moved[0], f->blocks.items[1] = moved[1];
-	L->env->scratch_used += L->scratch_max;
 }
 
 void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
 		 const char *name, eq_loc loc)
 {
-	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .scratch_vreg = -1};
+	struct lower_program *prog = ARENA_NEW(env->arena, struct lower_program);
+	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .prog = prog, .scratch_vreg = -1,
+			    .stack_slot_max = STACK_SLOT_MAX};
 	int nvars = env->info->vars.count;
 	L->var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
 	L->var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
 		L->var_vreg[i] = L->var_slot[i] = -1;
-	L->f = ir_func_new(env->arena, name);
+	L->var_use = ARENA_ARRAY(env->arena, uint8_t, nvars + 1); /* no for-map loops: all 0 */
+	L->f = prog->main = ir_func_new(env->arena, name);
+	prog->continue_subprog = -1;
 	lower_place(L, lower_block(L));
 	L->exit = lower_block(L);
 	struct ir_insn *ctx = lower_emit(L, IR_CTX, loc);
@@ -950,7 +990,8 @@ struct ir_func *lower_end(struct lower *L, eq_loc loc)
 	lower_place(L, L->exit);
 	lower_emit(L, IR_RET, loc)->a = ir_imm(0);
 	if (L->scratch_vreg >= 0)
-		insert_scratch_prologue(L, loc);
+		lower_scratch_prologue(L, L->exit, loc);
+	L->env->scratch_used += L->scratch_max; /* its callbacks' scratch included */
 	L->f->frame_size = L->f->frame_max;
 	return L->failed ? NULL : L->f;
 }
@@ -961,6 +1002,7 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	struct lower L;
 	lower_begin(&L, env, ap, name, probe->loc);
 	int nvars = env->info->vars.count;
+	lower_find_loop_vars(probe->b, L.var_use);
 	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
 	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
 	find_early_reads(probe->b, true, assigned, early);

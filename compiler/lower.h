@@ -59,21 +59,41 @@ struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_poi
 				  const uint32_t *progs, int n, const char *name);
 
 
-/* ---- shared by lower.c and lower_event.c (one pass in two files) ------ */
+/* ---- shared by the lower*.c files and builtins/ (one pass in several files) */
 #ifdef LOWER_INTERNAL
+
+/* What the lowering of one program shares with the subprograms lowered
+ * into it. */
+struct lower_program {
+	struct ir_func *main;   /* the program's function: it owns the subprograms */
+	int continue_subprog;   /* `return 0` (len()'s callback) once made, else -1 */
+};
+
+/* Where a probe's variable lives, as far as for-map loops are concerned
+ * (a loop's body is a callback of its own: lower_callback.c); bits. */
+enum var_use {
+	VAR_SHARED = 1, /* named in the body of a for-map loop (not its own): an
+	                   integer is lent to the callback through the scratch
+	                   map, a value in memory lives there, where the
+	                   callback reaches it */
+	VAR_ENTRY = 2,  /* a for-map loop's own variable: the callback's */
+};
 
 struct lower {
 	struct lower_env *env;
 	struct arena *arena;
 	const struct attach_point *ap;
-	struct ir_func *f;
+	struct lower_program *prog;
+	struct ir_func *f;      /* the function being lowered: prog->main or a subprogram */
 	struct ir_block *cur;   /* where code goes now */
 	struct ir_block *exit;  /* `ret 0`, placed last */
 	int ctx;                /* vreg holding the context */
 	int *var_vreg;          /* per sema var: vreg of an integer variable */
 	int *var_slot;          /* per sema var: frame slot of a string variable */
-	/* slots too big for the stack live in this program's region of the
-	 * scratch map, addressed from scratch_vreg (set at the program's start) */
+	uint8_t *var_use;       /* per sema var: enum var_use bits */
+	/* slots bigger than stack_slot_max live in this program's region of the
+	 * scratch map, addressed from scratch_vreg (set at the function's start) */
+	uint32_t stack_slot_max;
 	struct {
 		int32_t *items;     /* per slot: its offset in the region, or -1 */
 		int count, cap;
@@ -88,6 +108,12 @@ struct lower {
 	} loops;                /* the loops around the statement being lowered */
 	bool failed;
 };
+
+/* A slot bigger than this lives in the scratch map (a per-CPU array whose
+ * value holds one region per program): the stack has 512 bytes in all.  A
+ * for-map loop's body (a callback) shares them with its probe, and keeps
+ * only small slots on the stack. */
+enum { STACK_SLOT_MAX = 128, CALLBACK_STACK_SLOT_MAX = 32 };
 
 /* A string value: in a frame slot, or a constant known at compile time. */
 struct str_loc {
@@ -115,6 +141,19 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);
 /* A slot of memory the program owns: on the stack, or in the scratch map
  * if it is big.  Address and access it only through the functions here. */
 int lower_slot(struct lower *L, uint32_t size);
+/* A slot on the stack whatever its size (what a helper must find there). */
+int lower_stack_slot(struct lower *L, uint32_t size);
+/* A slot in the scratch map whatever its size (what a callback shares). */
+int lower_scratch_slot(struct lower *L, uint32_t size);
+/* A name, in a callback, for the bytes at `offset` of the program's
+ * scratch region that its caller's slot holds. */
+int lower_scratch_alias(struct lower *L, int32_t offset);
+/* The offset in the scratch region of a slot that lives there, or -1. */
+int32_t lower_scratch_offset(const struct lower *L, int slot);
+/* Once a function is lowered: if it keeps slots in the scratch map, it
+ * starts by finding the program's region there (jumping to on_failure if
+ * the lookup fails, which it cannot); its CTX and ARG stay first. */
+void lower_scratch_prologue(struct lower *L, struct ir_block *on_failure, eq_loc loc);
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc);
 int lower_map_addr(struct lower *L, int map, eq_loc loc);
 /* &value of the data map (EQ_MAP_DROPS) + off: see DROPS_VALUE_* */
@@ -189,6 +228,23 @@ bool lower_is_memory(const struct ast *e);
 /* statements: a block's, one after another (lower.c) */
 void lower_body(struct lower *L, const struct ast *block);
 
+/* subprograms (lower_callback.c) */
+/* Which of the probe's variables are for-map loops' or shared with their
+ * bodies (enum var_use bits), from its body. */
+void lower_find_loop_vars(const struct ast *node, uint8_t *var_use);
+/* for ($kv : @m) { ... }: the body as a callback of bpf_for_each_map_elem. */
+void lower_for_map(struct lower *L, const struct ast *st);
+/* print($kv.1) of a for-map loop over a stats, hist or lhist map: the
+ * entry, printed as print(@h[key]) does. */
+void lower_print_map_entry(struct lower *L, const struct ast *value, eq_loc loc);
+/* Add f to the program's subprograms; returns its index, which FUNCADDR names. */
+int lower_add_subprog(struct lower *L, struct ir_func *f);
+/* d = the address of subprogram `subprog`, for a helper that calls it back. */
+int lower_funcaddr(struct lower *L, int subprog, eq_loc loc);
+/* The subprogram that returns 0 (a helper's callback that says "go on"),
+ * made once per program. */
+int lower_continue_subprog(struct lower *L, eq_loc loc);
+
 /* loops (lower_loop.c) */
 void lower_while(struct lower *L, const struct ast *st);
 void lower_for_range(struct lower *L, const struct ast *st);
@@ -237,6 +293,10 @@ int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, e
 void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc);
 /* An event carrying the key of a map access: print(@h[k]), delete(@h[k]). */
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *map, eq_loc loc);
+/* The same with a key the program holds, laid out as key_type (a for-map
+ * loop's $kv.0, laid out as the map's key). */
+void lower_send_key_at_event(struct lower *L, enum eq_output_kind kind, int map, struct mem_ref key,
+			     const struct eq_type *key_type, eq_loc loc);
 /* print(value): an event carrying the value. */
 void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc);
 /* The key of a map access at slot+at. */

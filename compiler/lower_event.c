@@ -134,18 +134,36 @@ void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc)
 	send_record(L, slot, size, loc);
 }
 
+/* The record of an event about one entry of map `map`: its output index
+ * stored, the key to go at offset 8; -1 if it is too big. */
+static int key_record(struct lower *L, enum eq_output_kind kind, int map, uint32_t *size, eq_loc loc)
+{
+	struct eq_output *o;
+	*size = 8 + L->env->info->maps.items[map].key_size;
+	int slot = lower_event_slot(L, kind, *size, loc, &o);
+	if (slot >= 0)
+		o->map_index = (uint32_t)map;
+	return slot;
+}
+
 void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
 {
-	const struct sema_map *sm = lower_map_info(L, m);
-	uint32_t size = 8 + sm->key_size;
-	if (!record_fits(L, size, loc))
+	uint32_t size;
+	int slot = key_record(L, kind, m->sema_id, &size, loc);
+	if (slot < 0)
 		return;
-	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)m->sema_id,
-			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
-	int id = add_output(L, o);
-	int slot = lower_slot(L, size);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	lower_key_into(L, m, slot, 8);
+	send_record(L, slot, size, loc);
+}
+
+void lower_send_key_at_event(struct lower *L, enum eq_output_kind kind, int map, struct mem_ref key,
+			     const struct eq_type *key_type, eq_loc loc)
+{
+	uint32_t size;
+	int slot = key_record(L, kind, map, &size, loc);
+	if (slot < 0)
+		return;
+	lower_copy_value(L, key, key_type, slot, 8, key_type, loc);
 	send_record(L, slot, size, loc);
 }
 

@@ -37,6 +37,12 @@ struct sema_map {
 struct sema_var {
 	const char *name;
 	struct eq_type type;
+	/* The variable of a for-map loop: (key, value) of map `map`'s entries,
+	 * known inside the loop only (out_of_scope after it). */
+	bool map_entry;
+	int map;
+	bool out_of_scope;
+	eq_loc loc;        /* map_entry: where the loop names it */
 };
 
 struct sema_info {
@@ -75,6 +81,10 @@ struct sema {
 	int probe_index;    /* scratch variables are local to one probe */
 	int vars_start;     /* first var of the current probe in info->vars */
 	int loops;          /* loops the statement being checked is in */
+	/* A for-map loop's `$kv.1` of a map with no single value (hist) may
+	 * only be print()'s argument, and its `$kv` only have elements taken:
+	 * the nodes where that is so now (see check_tuple_element, check_var). */
+	const struct ast *print_arg, *element_base;
 };
 
 /* Errors and hints are reported in the second walk only (see sema.c). */

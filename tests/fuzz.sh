@@ -37,7 +37,7 @@ fi
 # The compiler library's sources; flex and bison's outputs are in the
 # build directory (or in the source directory of a release tarball).
 sources=""
-for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c; do
+for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c "$srcdir"/compiler/probes/*.c; do
 	case $(basename "$f") in lex.c | parse.c) continue ;; esac
 	sources="$sources $f"
 done

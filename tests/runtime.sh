@@ -60,7 +60,7 @@ for t in "$SRC"/*.t; do
 	run=$(field run "$t")
 	exact=$(field exact "$t")
 	if [ -n "$run" ]; then
-		(cd "$SRC" && exec timeout -s KILL 120 sh -c "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
+		(cd "$SRC" && exec timeout -s KILL 120 sh -c ". '$srcdir/tests/orphans.sh'; $run") >"$TMP/out" 2>"$TMP/err" </dev/null
 	else
 		args=$(field args "$t")
 		(cd "$SRC" && eval "set -- $args" && exec timeout -s KILL 30 "$EBPFQ" "$@") \

@@ -64,6 +64,9 @@ struct builtin {
 	/* an aggregation's map read in a program (`@c[k] > 10`): its value
 	 * over all CPUs; NULL where it has no single value (hist) */
 	struct ir_val (*lower_read)(struct lower *L, const struct ast *map);
+	/* the same for the key at the address in vreg key_addr (a for-map
+	 * loop's), of map `map` */
+	struct ir_val (*lower_read_at)(struct lower *L, int map, int key_addr, eq_loc loc);
 };
 
 /* Table rows of the common shapes: a call used as a statement, and a call

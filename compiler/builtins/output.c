@@ -138,10 +138,14 @@ static const struct eq_type *check_print(struct sema *s, struct ast *call)
 			return &ty_none;
 		}
 	}
+	s->print_arg = a; /* a for-map loop's $kv.1 of a hist map may stand here */
 	const struct eq_type *t = sema_expr(s, a);
+	s->print_arg = NULL;
 	if (call->list.count > 1)
 		sema_error(s, call->list.items[1]->loc, "print() of a value takes no more arguments; "
 			   "top and div are for whole maps, as in print(@m, 10)");
+	if (t->kind == TY_AGG) /* that $kv.1: prints as print(@h[key]) does */
+		return &ty_none;
 	if (!sema_fits_copy(s, a, t))
 		return &ty_none;
 	if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE)
@@ -165,6 +169,8 @@ static void lower_print(struct lower *L, const struct ast *call)
 		o->div = const_arg(call, 2, 1);
 	} else if (a->kind == AST_MAP && lower_map_info(L, a)->value.kind == TY_AGG) {
 		lower_send_key_event(L, EQ_OUT_PRINT_ENTRY, a, call->loc);
+	} else if (a->type->kind == TY_AGG) {
+		lower_print_map_entry(L, a, call->loc);
 	} else {
 		lower_print_value(L, a, call->loc);
 	}
