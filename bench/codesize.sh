@@ -71,4 +71,8 @@ sys_enter_read|@ = lhist(args->count, 0, 1000, 100);
 sys_enter_read|@[comm] = hist(args->count);
 sys_enter_read|@[pid] = min(args->count);
 sys_enter_read|@ = sum(args->count);
+sys_enter_read|printf("%d\n", curtask->real_parent->pid);
+sys_enter_read|@[curtask->real_parent->comm] = count();
+sys_enter_openat|printf("%s\n", str(args->filename));
+sys_enter_read|if (strncmp(comm, "bash", 4) == 0) { @ = count(); }
 EOF

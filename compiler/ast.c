@@ -25,6 +25,18 @@ void ast_append(struct arena *a, struct ast *parent, struct ast *child)
 	ARENA_PUSH(a, parent->list, child);
 }
 
+void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg)
+{
+	if (!node || !fn(node, arg))
+		return;
+	ast_visit(node->a, fn, arg);
+	ast_visit(node->b, fn, arg);
+	ast_visit(node->c, fn, arg);
+	ast_visit(node->d, fn, arg);
+	for (int i = 0; i < node->list.count; i++)
+		ast_visit(node->list.items[i], fn, arg);
+}
+
 const char *ast_op_text(enum ast_op op)
 {
 	static const char *const text[] = {

@@ -11,6 +11,7 @@
 #ifndef EBPFQ_AST_H
 #define EBPFQ_AST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -111,6 +112,9 @@ struct ast {
 
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc);
 void ast_append(struct arena *a, struct ast *parent, struct ast *child);
+/* Call fn on node and, where it returns true, on node's children (a, b, c,
+ * d, then the list), depth first: the walks that look for a kind of node. */
+void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg);
 
 /* Print the tree in the -d ast form, one node per line, indented by depth:
  *     probe @1:1

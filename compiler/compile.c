@@ -37,6 +37,14 @@ struct compile {
 	struct probe_cache probe_cache;
 	struct syscall_plan dispatch;
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
+	struct {
+		struct watch_setup {
+			const struct attach_point *ap; /* a watchpoint on a function's argument */
+			int prog;                      /* its program's image index */
+			const struct ast *probe;
+		} *items;
+		int count, cap;
+	} setups;
 	int scratch_map;        /* image index of the scratch map */
 };
 
@@ -179,6 +187,26 @@ static int add_prog(struct compile *c, struct eq_prog p)
 	return vcheck_prog(c->img, prog, &c->diag);
 }
 
+/* The program's registers and its subprograms': a frame that does not fit
+ * is reported at the probe, or at the loop whose body it is. */
+static int allocate_registers(struct compile *c, struct ir_func *f, const struct ast *probe)
+{
+	struct ir_func *failed;
+	uint32_t limit;
+	if (regalloc_program(&c->ir_arena, f, &failed, &limit) == 0)
+		return 0;
+	if (failed == f) {
+		diag_error(&c->diag, probe->loc, "this probe needs more than %u bytes of stack", limit);
+	} else {
+		const struct ir_block *entry = failed->blocks.items[0];
+		eq_loc loc = entry->insns.count ? entry->insns.items[0].loc : probe->loc; /* the loop's */
+		diag_error(&c->diag, loc, "the body of this loop needs more than the %u bytes of stack "
+			   "the probe leaves it (the two share 512): use fewer or shorter strings and "
+			   "tuples in the probe or the loop", limit);
+	}
+	return -1;
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -186,12 +214,12 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	const struct eq_compile_opts *o = c->opts;
 	struct arena *a = &c->img->arena;
 	opt_fold(f);
+	for (int k = 0; k < f->subprogs.count; k++)
+		opt_fold(f->subprogs.items[k]);
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
-	if (regalloc(&c->ir_arena, f) < 0) {
-		diag_error(&c->diag, probe->loc, "this probe needs more than 512 bytes of stack");
+	if (allocate_registers(c, f, probe) < 0)
 		return -1;
-	}
 	struct emit_result r;
 	emit_func(&c->ir_arena, f, &r);
 	struct eq_prog p = {
@@ -199,7 +227,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
-		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
+		.target_btf_id = ap->target_btf_id, .perf = ap->perf, .watch = ap->watch,
 		.tail_map = ap->attach == EQ_ATTACH_SYSCALL ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
 		.tail_key = ap->syscall_nr,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
@@ -269,11 +297,15 @@ static void resolve_probes(struct compile *c, struct ast *program)
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		struct attach_list *points = &c->points[i];
+		int errors = c->diag.errors;
 		for (int s = 0; s < probe->list.count; s++) {
 			expand_spec_params(c, probe->list.items[s]);
 			probe_resolve(probe->list.items[s], &c->opts->target, &c->probe_cache,
-				      &c->ir_arena, &c->diag, points);
+				      &c->ir_arena, &c->diag, points, probe->list.count > 1);
 		}
+		if (!points->count && c->diag.errors == errors)
+			diag_error(&c->diag, probe->loc, "this probe has nowhere to attach: none of its "
+				   "functions exists");
 		if (reads_args(probe->a) || reads_args(probe->b))
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);
@@ -290,6 +322,49 @@ static const struct btf *kernel_btf(void *ctx)
 	return probe_kernel_btf(&c->opts->target, &c->probe_cache);
 }
 
+/* The scratch map's value covers every region the programs so far took,
+ * for vcheck. */
+static void grow_scratch(struct compile *c)
+{
+	struct eq_map *scratch = &c->img->maps[c->scratch_map];
+	if (c->env.scratch_used > scratch->value_size)
+		scratch->value_size = c->env.scratch_used;
+}
+
+/* One uprobe program for each function whose arguments watchpoints watch
+ * (see lower_watch_setup), after the watchpoint programs it sets. */
+static void compile_watch_setups(struct compile *c)
+{
+	int n = c->setups.count;
+	const struct attach_point **group = ARENA_ARRAY(&c->ir_arena, const struct attach_point *, n + 1);
+	uint32_t *progs = ARENA_ARRAY(&c->ir_arena, uint32_t, n + 1);
+	bool *done = ARENA_ARRAY(&c->ir_arena, bool, n + 1);
+	for (int i = 0; i < n && c->diag.errors == 0; i++) {
+		if (done[i])
+			continue; /* set up with an earlier one on its function */
+		const struct attach_point *first = c->setups.items[i].ap;
+		int size = 0;
+		for (int k = i; k < n; k++) {
+			const struct attach_point *setup = c->setups.items[k].ap->setup;
+			if (!done[k] && !strcmp(setup->target, first->setup->target) &&
+			    setup->target_offset == first->setup->target_offset) {
+				group[size] = c->setups.items[k].ap;
+				progs[size++] = (uint32_t)c->setups.items[k].prog;
+				done[k] = true;
+			}
+		}
+		struct attach_point setup = *first->setup;
+		if (size > 1)
+			setup.note = arena_printf(&c->ir_arena, "%s; and for %d more watchpoint%s on "
+						  "this function", setup.note, size - 1, size == 2 ? "" : "s");
+		const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
+		struct ir_func *f = lower_watch_setup(&c->env, group, progs, size, name);
+		grow_scratch(c);
+		if (f)
+			finish_prog(c, f, &setup, c->setups.items[i].probe);
+	}
+}
+
 static void compile_probes(struct compile *c, struct ast *program)
 {
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
@@ -299,21 +374,23 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .pids_map = c->env.pids_map,
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
-				    .child_pid = c->opts->target.child_pid};
+				    .child_pid = c->opts->target.child_pid,
+				    .helper_errors = c->opts->helper_errors};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];
 		for (int k = 0; k < points->count && c->diag.errors == 0; k++) {
-			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
-			struct ir_func *f = lower_probe(&c->env, probe, &points->items[k], name);
-			/* the scratch map's value covers every region taken so far, for vcheck */
-			struct eq_map *scratch = &c->img->maps[c->scratch_map];
-			if (c->env.scratch_used > scratch->value_size)
-				scratch->value_size = c->env.scratch_used;
-			if (f)
-				finish_prog(c, f, &points->items[k], probe);
+			const struct attach_point *ap = &points->items[k];
+			int index = c->progs.count;
+			const char *name = arena_printf(&c->img->arena, "probe%d", index);
+			struct ir_func *f = lower_probe(&c->env, probe, ap, name);
+			grow_scratch(c);
+			struct watch_setup w = {ap, index, probe};
+			if (f && finish_prog(c, f, ap, probe) == 0 && ap->setup)
+				ARENA_PUSH(&c->ir_arena, c->setups, w);
 		}
 	}
+	compile_watch_setups(c);
 	/* after the programs they run: the runtime attaches in image order */
 	for (int d = 0; d < c->dispatch.count && c->diag.errors == 0; d++)
 		add_prog(c, syscall_dispatch_prog(&c->dispatch, d, (uint32_t)(c->first_dispatch_map + d),
@@ -337,6 +414,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	bool parsed = program && !c.diag.errors;
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
+	c.info.target = &opts->target;
 	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
 	c.info.max_stack = opts->target.max_stack > 0 ? (uint32_t)opts->target.max_stack : 0;
 	if (program && !c.diag.errors)

@@ -142,6 +142,26 @@ enum eq_attach_kind {
 	                          "sys_enter" or "sys_exit" that tail-calls the program of the
 	                          system call's number from map tail_map; attached after the
 	                          programs it runs, detached in one step */
+	EQ_ATTACH_WATCHPOINT,  /* a hardware breakpoint: see eq_watch; target: what is
+	                          watched, for messages */
+	EQ_ATTACH_WATCH_SETUP, /* not a script probe: a uprobe (as EQ_ATTACH_UPROBE) on a
+	                          function whose program sends the addresses watchpoints
+	                          watch, when it is called (EQ_OUT_WATCH) */
+};
+
+/* A watchpoint: a perf event of type PERF_TYPE_BREAKPOINT running the
+ * program when the task it is set in accesses the address. */
+struct eq_watch {
+	uint64_t addr;      /* 0: not known until run time -- an EQ_OUT_WATCH event
+	                       from the program that finds it sets the watchpoint */
+	uint32_t len;       /* bp_len: 1, 2, 4 or 8 bytes */
+	uint32_t type;      /* bp_type: HW_BREAKPOINT_R, _W, _X bits */
+	bool per_process;   /* in the -p / -c process (each of its threads, and the
+	                       threads it makes later); else in every task, on every
+	                       CPU (a kernel address) */
+	bool async;         /* the process goes on while the watchpoint is set up;
+	                       else the program that found the address stopped it
+	                       (SIGSTOP) and it is continued once the watchpoint is set */
 };
 
 /* A sampling perf event (perf_event_open's type, config, period). */
@@ -183,6 +203,7 @@ struct eq_prog {
 	uint64_t ref_ctr_offset; /* usdt: file offset of the probe's semaphore, or 0 */
 	uint32_t target_btf_id;  /* fentry, fexit: the function's id in vmlinux BTF */
 	struct eq_perf perf;     /* EQ_ATTACH_PERF_EVENT */
+	struct eq_watch watch;   /* EQ_ATTACH_WATCHPOINT */
 	uint32_t tail_map;       /* EQ_ATTACH_SYSCALL(_DISPATCH): the EQ_MAP_SYSCALL_PROGS map */
 	uint32_t tail_key;       /* EQ_ATTACH_SYSCALL: the system call's number */
 	struct bpf_insn *insns;
@@ -211,6 +232,18 @@ enum eq_output_kind {
 	EQ_OUT_DELETE_ENTRY, /* delete a histogram's key (every bucket of it): the
 	                     key follows the output index */
 	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
+	EQ_OUT_SYSTEM,    /* run the command `fmt` and `args` make (/bin/sh -c) */
+	EQ_OUT_CAT,       /* print the file whose name `fmt` and `args` make */
+	EQ_OUT_TIME,      /* print the time now, strftime(3)'s format `fmt` (and %f) */
+	EQ_OUT_JOIN,      /* print strings joined by `fmt`, and a newline: a u64 count
+	                     after the output index, then the strings, `nargs` slots
+	                     of (record_size - 16) / nargs bytes */
+	EQ_OUT_HELPER_ERROR, /* -k: the helper `fmt` failed at line:col; the s64 it
+	                     returned follows the output index */
+	EQ_OUT_WATCH,     /* the record holds a process's tgid (u64), then one u64 address
+	                     for each of the watchpoint programs `progs`: set each on its
+	                     address in that process, then continue the process (SIGCONT)
+	                     if `stopped`.  Not script output: also after exit() */
 	EQ_OUT_WATCH_PID, /* a program took the first user address (ustack, usym) of
 	                     the process whose pid is the u64 after the output
 	                     index: read its memory map now, so that its addresses
@@ -235,13 +268,16 @@ struct eq_arg {
 
 struct eq_output {
 	enum eq_output_kind kind;
-	const char *fmt;     /* EQ_OUT_PRINTF: the user's format, already checked
-	                        against the arguments' types */
+	const char *fmt;     /* EQ_OUT_PRINTF, _SYSTEM, _CAT: the user's format,
+	                        already checked against the arguments' types */
 	struct eq_arg *args;
 	int nargs;
 	uint32_t record_size; /* bytes of the record, header included */
 	uint32_t map_index;   /* the *_MAP and *_ENTRY kinds */
 	uint32_t top, div;    /* EQ_OUT_PRINT_MAP */
+	uint32_t *progs;      /* EQ_OUT_WATCH */
+	int nprogs;
+	bool stopped;
 	struct eq_field value; /* EQ_OUT_PRINT_VALUE */
 	uint32_t line, col;   /* the statement that produced it */
 };

@@ -96,6 +96,15 @@ struct ir_func {
 	uint32_t frame_max;  /* the most ever in use: the frame the program needs */
 	/* Filled by regalloc.c: vreg -> BPF register R0..R9 */
 	int8_t *reg_of;
+	/* A program's subprograms: functions a helper calls back (len()'s
+	 * `return 0`, a for-map loop's body), which FUNCADDR names by index
+	 * here.  Only the program's own function has them; a subprogram's
+	 * FUNCADDR names one of its program's too.  They are emitted after
+	 * the program, each once, in the order they are first named. */
+	struct {
+		struct ir_func **items;
+		int count, cap;
+	} subprogs;
 };
 
 /* ---- builders (ir.c) --------------------------------------------------- */
@@ -124,7 +133,8 @@ bool ir_is_terminator(enum ir_op op);
 int ir_uses(const struct ir_insn *in, int *out);
 
 /* ---- text form --------------------------------------------------------- */
-/* What -d ir prints: one function, its slots, its blocks in layout order. */
+/* What -d ir prints: one function, its slots, its blocks in layout order,
+ * then each of its subprograms the same way under a `subprog` line. */
 void ir_print(FILE *out, const struct ir_func *f);
 /* ir_parse.c: reads back exactly what ir_print() writes (plus blank lines,
  * `#` comments and free spacing), keeping block ids, vreg numbers, slots
@@ -142,8 +152,18 @@ struct ir_func **ir_parse_all(struct arena *a, const char *text, const char *nam
 /* opt_fold.c: dead code (constants are folded while lowering, lower.c). */
 void opt_fold(struct ir_func *f);
 /* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
- * Returns 0, or -1 if the frame would exceed 512 bytes. */
-int regalloc(struct arena *a, struct ir_func *f);
+ * Returns 0, or -1 if the frame would exceed frame_limit bytes: 512 for a
+ * program, what its caller leaves of those for a subprogram (the kernel
+ * counts a callback's stack on top of its caller's). */
+int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit);
+/* The program f, then each of its subprograms.  The kernel counts a
+ * callback's stack on top of its caller's, 512 bytes for the chain, each
+ * function's frame rounded up to 32 (ir_stack_depth).  Returns 0, or -1
+ * with the function whose frame did not fit and the bytes it had. */
+int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit);
+/* The stack a function takes in the kernel's count: its frame rounded up
+ * to 32 bytes, and at least 32 (the kernel's check_max_stack_depth()). */
+uint32_t ir_stack_depth(const struct ir_func *f);
 
 /* emit.c: BPF instructions from an allocated function. */
 struct emit_map_ref {
@@ -155,23 +175,17 @@ struct emit_line {
 	uint32_t insn_off;
 	int line, col;
 };
-/* The subprograms a program's FUNCADDR instructions name (helpers' callbacks),
- * appended after the program's own code. */
-enum ir_subprog {
-	IR_SUBPROG_CONTINUE, /* `return 0`: visit every element (len() counts them) */
-	IR_NUM_SUBPROGS
-};
-
 struct emit_result {
 	struct bpf_insn *insns;
 	uint32_t ninsns;
-	uint32_t *func_starts;   /* first instruction of each subprogram */
+	uint32_t *func_starts;   /* first instruction of each subprogram emitted */
 	uint32_t nfuncs;
 	struct emit_map_ref *refs;
 	uint32_t nrefs;
 	struct emit_line *lines;
 	uint32_t nlines;
 };
+/* The program f, then the subprograms it (or one of them) names. */
 int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);
 
 #endif

@@ -2,7 +2,10 @@
  * tested from text to text (tests/irpass/) the way QBE tests its passes.
  *
  * The grammar, one item a line (ir.c shows a whole function):
+ *     text := (func subprog*)+
  *     func := "func" NAME "frame" BYTES NL slot* block+
+ *     subprog := "subprog" NAME "frame" BYTES NL slot* block+
+ *                (a subprogram of the func above it: funcaddr N names its Nth)
  *     slot := "slot" sN OFFSET SIZE ["spill"]
  *     block := bN ":" NL insn*
  *     insn := [vD "="] OP operands          operands as print_insn() writes them
@@ -371,7 +374,9 @@ static bool read_operands(struct reader *r, struct ir_insn *in)
 {
 	const char *name = ir_op_name(in->op);
 	switch (ir_op_kind(in->op)) {
-	case IRK_CONST: /* const NUMBER ; ctx */
+	case IRK_CONST: /* const NUMBER ; ctx ; arg N */
+		if (in->op == IR_ARG)
+			return read_number(r, 0, IR_MAX_ARGS - 1, "an argument number", &in->imm);
 		return in->op != IR_CONST || read_number(r, INT64_MIN, INT64_MAX, "a constant", &in->imm);
 	case IRK_UNARY: /* mov val ; neg vA ; zext32 vA -- the emitter moves an immediate only */
 		return read_val(r, in->op == IR_MOV ? WANT_REG | WANT_IMM64 : WANT_REG, "the operand", &in->a);
@@ -591,13 +596,24 @@ static bool read_body_line(struct reader *r)
 	return read_insn(r);
 }
 
-/* func := "func" NAME "frame" BYTES, then its lines up to the next "func" */
-static struct ir_func *read_func(struct reader *r)
+static bool at_func_header(struct reader *r)
+{
+	char word[16];
+	const char *start = r->p;
+	bool header = read_word(r, word, sizeof(word)) && (!strcmp(word, "func") || !strcmp(word, "subprog"));
+	r->p = start;
+	return header;
+}
+
+/* func := "func" NAME "frame" BYTES, then its lines up to the next func or
+ * subprog line (and the same for a subprog); *is_subprog says which. */
+static struct ir_func *read_func(struct reader *r, bool *is_subprog)
 {
 	char word[16];
 	const char *start = r->p;
 	read_word(r, word, sizeof(word));
-	if (strcmp(word, "func")) {
+	*is_subprog = !strcmp(word, "subprog");
+	if (strcmp(word, "func") && !*is_subprog) {
 		r->p = start;
 		expected(r, "`func NAME frame BYTES`");
 		return NULL;
@@ -617,19 +633,32 @@ static struct ir_func *read_func(struct reader *r)
 	if (!expect(r, "frame") || !read_int(r, 0, INT32_MAX, "a frame size", &frame) ||
 	    (!at_eol(r) && !expected(r, "the end of the func line")))
 		return NULL;
-	while (next_line(r)) {
-		start = r->p;
-		bool next_func = read_word(r, word, sizeof(word)) && !strcmp(word, "func");
-		r->p = start;
-		if (next_func)
-			break; /* left loaded for the next read_func() */
+	while (next_line(r) && !at_func_header(r)) /* a header is left loaded for the next read */
 		if (!read_body_line(r))
 			return NULL;
-	}
 	if (!check_func(r))
 		return NULL;
 	r->f->frame_size = r->f->frame_max = (uint32_t)frame; /* after the slots' own sums */
 	return r->f;
+}
+
+/* Every funcaddr of a program, and of its subprograms, names one of them. */
+static bool check_subprog_refs(struct reader *r, const struct ir_func *prog)
+{
+	for (int k = -1; k < prog->subprogs.count; k++) {
+		const struct ir_func *f = k < 0 ? prog : prog->subprogs.items[k];
+		for (int i = 0; i < f->blocks.count; i++)
+			for (int j = 0; j < f->blocks.items[i]->insns.count; j++) {
+				const struct ir_insn *in = &f->blocks.items[i]->insns.items[j];
+				if (in->op == IR_FUNCADDR && in->imm >= prog->subprogs.count) {
+					r->line = in->loc.line;
+					return fail(r, "funcaddr %lld: %s has %d subprogram%s", (long long)in->imm,
+						    prog->name, prog->subprogs.count,
+						    prog->subprogs.count == 1 ? "" : "s");
+				}
+			}
+	}
+	return true;
 }
 
 /* Up to max_funcs functions (0: any number); a text with more is an error. */
@@ -645,15 +674,26 @@ static struct ir_func **read_text(struct reader *r, int max_funcs, int *count)
 		return NULL;
 	}
 	while (r->have_line) {
-		if (max_funcs && funcs.count == max_funcs) {
+		bool is_subprog = !strncmp(r->p + strspn(r->p, " \t"), "subprog", 7);
+		if (is_subprog && !funcs.count) {
+			fail(r, "a subprog before any func: a subprogram follows its program");
+			return NULL;
+		}
+		if (!is_subprog && max_funcs && funcs.count == max_funcs) {
 			fail(r, "a second function: ir_parse() reads one, ir_parse_all() several");
 			return NULL;
 		}
-		struct ir_func *f = read_func(r);
+		struct ir_func *f = read_func(r, &is_subprog);
 		if (!f)
 			return NULL;
-		ARENA_PUSH(r->arena, funcs, f);
+		if (is_subprog)
+			ARENA_PUSH(r->arena, funcs.items[funcs.count - 1]->subprogs, f);
+		else
+			ARENA_PUSH(r->arena, funcs, f);
 	}
+	for (int i = 0; i < funcs.count; i++)
+		if (!check_subprog_refs(r, funcs.items[i]))
+			return NULL;
 	*count = funcs.count;
 	return funcs.items;
 }

@@ -12,6 +12,7 @@
 #define LOWER_INTERNAL
 #include "lower.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
@@ -72,14 +73,16 @@ void lower_count_data(struct lower *L, int32_t counter_off, eq_loc loc)
 	in->a = ir_reg(one);
 }
 
-/* ringbuf_output(record); on failure count the loss. */
-static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+/* ringbuf_output(record); on failure count the loss.  Returns what the
+ * helper returned. */
+static int send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 {
 	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
 	int addr = lower_frame_addr(L, slot, 0, loc);
 	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
 			   ir_imm(size), ir_imm(0));
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
+	return r;
 }
 
 /* A record of the output index and, if `word`, one u64. */
@@ -103,9 +106,10 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
 	return send_small(L, kind, map, NULL, loc);
 }
 
-void lower_send_word_event(struct lower *L, enum eq_output_kind kind, struct ir_val v, eq_loc loc)
+struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
+					 eq_loc loc)
 {
-	send_small(L, kind, 0, &v, loc);
+	return send_small(L, kind, 0, &v, loc);
 }
 
 /* A record too big for the stack is an error on the user's line. */
@@ -119,18 +123,55 @@ static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 	return false;
 }
 
-void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out)
 {
-	const struct sema_map *sm = lower_map_info(L, m);
-	uint32_t size = 8 + sm->key_size;
 	if (!record_fits(L, size, loc))
-		return;
-	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)m->sema_id,
+		return -1;
+	struct eq_output o = {.kind = kind, .record_size = size,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
 	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	*out = &L->env->outputs.items[id];
+	return slot;
+}
+
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	send_record(L, slot, size, loc);
+}
+
+/* The record of an event about one entry of map `map`: its output index
+ * stored, the key to go at offset 8; -1 if it is too big. */
+static int key_record(struct lower *L, enum eq_output_kind kind, int map, uint32_t *size, eq_loc loc)
+{
+	struct eq_output *o;
+	*size = 8 + L->env->info->maps.items[map].key_size;
+	int slot = lower_event_slot(L, kind, *size, loc, &o);
+	if (slot >= 0)
+		o->map_index = (uint32_t)map;
+	return slot;
+}
+
+void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
+{
+	uint32_t size;
+	int slot = key_record(L, kind, m->sema_id, &size, loc);
+	if (slot < 0)
+		return;
 	lower_key_into(L, m, slot, 8);
+	send_record(L, slot, size, loc);
+}
+
+void lower_send_key_at_event(struct lower *L, enum eq_output_kind kind, int map, struct mem_ref key,
+			     const struct eq_type *key_type, eq_loc loc)
+{
+	uint32_t size;
+	int slot = key_record(L, kind, map, &size, loc);
+	if (slot < 0)
+		return;
+	lower_copy_value(L, key, key_type, slot, 8, key_type, loc);
 	send_record(L, slot, size, loc);
 }
 
@@ -141,6 +182,8 @@ static struct eq_field c_field_of(struct arena *a, const struct eq_type *t, uint
 	struct eq_field f = {EQ_FIELD_INT, offset, t->size, t->is_signed, NULL, 0, NULL, 0, 0};
 	if (t->kind == TY_PTR) {
 		f.kind = EQ_FIELD_ADDR;
+	} else if (t->kind == TY_STR) { /* a member of args */
+		f.kind = EQ_FIELD_STR;
 	} else if (ty_is_chars(t)) {
 		f.kind = EQ_FIELD_STR;
 	} else if (t->kind == TY_ARRAY) {
@@ -205,13 +248,14 @@ void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
 	send_record(L, slot, size, loc);
 }
 
-/* printf(fmt, args...) and print(value): one record, arguments at 8-byte
- * aligned offsets after the output index; constant strings stay in the
- * image and cost the program nothing. */
-void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
-		  eq_loc loc)
+/* printf(fmt, args...) and the other calls with a format (system(),
+ * cat()): one record of the output kind, arguments at 8-byte aligned offsets
+ * after the output index; constant strings stay in the image and cost the
+ * program nothing. */
+void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, struct ast *const *args,
+		  int nargs, eq_loc loc)
 {
-	struct eq_output o = {.kind = EQ_OUT_PRINTF, .fmt = arena_strdup(L->env->img_arena, fmt),
+	struct eq_output o = {.kind = kind, .fmt = arena_strdup(L->env->img_arena, fmt),
 			      .nargs = nargs,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	o.args = ARENA_ARRAY(L->env->img_arena, struct eq_arg, nargs + 1);
@@ -466,4 +510,46 @@ void lower_call_stmt(struct lower *L, const struct ast *call)
 		lower_int(L, call); /* a value nobody reads: the call may still have effects */
 	else if (!b || !b->lower_into)
 		lower_error(L, call->loc, "internal error: this function cannot be a statement");
+}
+
+/* ---- the setup of watchpoints on a function's arguments ------------------------ */
+
+/* The record is [output index][the process's tgid][an address for each
+ * watchpoint].  One program for all the watchpoints on one function stops
+ * the process once, and ebpfq continues it once they are all set: a
+ * program each would let the first SIGCONT release the process before the
+ * second watchpoint is set.  The stop comes before the event, so that
+ * ebpfq's SIGCONT can never come first. */
+struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_point *const *watches,
+				  const uint32_t *progs, int n, const char *name)
+{
+	eq_loc loc = watches[0]->loc;
+	struct lower L;
+	lower_begin(&L, env, watches[0]->setup, name, loc);
+	lower_pid_filter(&L, loc);
+	bool stop = false;
+	for (int i = 0; i < n; i++)
+		stop |= !watches[i]->watch.async;
+	if (stop)
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGSTOP));
+	uint32_t size = 16 + 8 * (uint32_t)n;
+	struct eq_output o = {.kind = EQ_OUT_WATCH, .record_size = size, .nprogs = n, .stopped = stop,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	o.progs = ARENA_ARRAY(env->img_arena, uint32_t, n);
+	memcpy(o.progs, progs, sizeof(*progs) * (size_t)n);
+	int id = add_output(&L, o);
+	int slot = lower_slot(&L, size);
+	lower_store(&L, slot, 0, 8, ir_imm(id), loc);
+	int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+	lower_store(&L, slot, 8, 8, ir_reg(lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), loc)), loc);
+	for (int i = 0; i < n; i++)
+		lower_store(&L, slot, 16 + 8 * i, 8, lower_probe_arg(&L, watches[i]->setup_arg, loc), loc);
+	int r = send_record(&L, slot, size, loc);
+	if (stop) { /* ebpfq will not hear of it: undo the stop */
+		struct ir_block *lost = lower_block(&L);
+		lower_branch(&L, IRC_EQ, ir_reg(r), ir_imm(0), L.exit, lost, loc);
+		lower_place(&L, lost);
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGCONT));
+	}
+	return lower_end(&L, loc);
 }

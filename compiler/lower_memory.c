@@ -134,8 +134,9 @@ static void copy_local(struct lower *L, struct mem_ref src, uint32_t n, int slot
 	}
 }
 
-/* `size` bytes at a place into slot+off, which the caller zeroed (a read
- * that faults leaves zeros, and strings stay zero-padded). */
+/* `size` bytes at a place into slot+off.  The helpers write every byte
+ * they are given, zeros where the read faults, so only bytes beyond `size`
+ * need zeroing by the caller. */
 static void read_bytes(struct lower *L, const struct place *p, uint32_t size, int slot, int32_t off,
 		       eq_loc loc)
 {
@@ -146,6 +147,19 @@ static void read_bytes(struct lower *L, const struct place *p, uint32_t size, in
 	int dst = lower_frame_addr(L, slot, off, loc);
 	lower_call(L, read_helper(p->space), loc, 3, ir_reg(dst), ir_imm(size),
 		   ir_reg(place_address(L, p, loc)));
+}
+
+/* `size` bytes (1 to 8) at a place, zero-extended: read into a temporary
+ * and loaded at their own width, so nothing needs zeroing first unless the
+ * width is not one a load has (a bit-field's 3 bytes). */
+static int read_word(struct lower *L, const struct place *p, uint32_t size, eq_loc loc)
+{
+	int slot = lower_slot(L, 8);
+	bool whole = size == 1 || size == 2 || size == 4 || size == 8;
+	if (!whole)
+		lower_zero(L, slot, 0, 8, loc);
+	read_bytes(L, p, size, slot, 0, loc);
+	return lower_load_slot(L, slot, 0, whole ? (uint8_t)size : 8, loc);
 }
 
 /* Cut a value read from `bits` bits to its type: sign- or zero-extend. */
@@ -175,10 +189,7 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	if (f && f->bit_size && p.foreign) {
 		shift = f->bit_offset % 8;
 		bits = f->bit_size;
-		int slot = lower_slot(L, 8);
-		lower_zero(L, slot, 0, 8, e->loc);
-		read_bytes(L, &p, (shift + bits + 7) / 8, slot, 0, e->loc);
-		v = lower_load_slot(L, slot, 0, 8, e->loc);
+		v = read_word(L, &p, (shift + bits + 7) / 8, e->loc);
 	} else if (f && f->bit_size) {
 		uint32_t unit = size * 8, unit_start = f->bit_offset / unit * unit;
 		shift = f->bit_offset - unit_start;
@@ -188,10 +199,7 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 		v = at.base >= 0 ? lower_load(L, at.base, at.off, (uint8_t)size, false, e->loc)
 				 : lower_load_slot(L, at.slot, at.off, (uint8_t)size, e->loc);
 	} else if (p.foreign) {
-		int slot = lower_slot(L, 8);
-		lower_zero(L, slot, 0, 8, e->loc);
-		read_bytes(L, &p, size, slot, 0, e->loc);
-		v = lower_load_slot(L, slot, 0, 8, e->loc);
+		v = read_word(L, &p, size, e->loc);
 	} else {
 		v = p.local.base >= 0 ? lower_load(L, p.local.base, p.local.off, (uint8_t)size, false, e->loc)
 				      : lower_load_slot(L, p.local.slot, p.local.off, (uint8_t)size, e->loc);
@@ -209,8 +217,10 @@ void lower_memory_into(struct lower *L, const struct ast *e, int slot, int32_t o
 	struct place p;
 	if (!place_of(L, e, &p))
 		return;
-	lower_zero(L, slot, off, size, e->loc);
-	read_bytes(L, &p, e->type->size < size ? e->type->size : size, slot, off, e->loc);
+	uint32_t n = e->type->size < size ? e->type->size : size;
+	uint32_t covered = n & ~7u; /* whole words the read writes */
+	lower_zero(L, slot, off + (int32_t)covered, size - covered, e->loc);
+	read_bytes(L, &p, n, slot, off, e->loc);
 }
 
 /* A character array read as a string: at most its length, and a NUL

@@ -152,6 +152,12 @@ void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type
 		lower_str_into(L, e, slot, off, to->size);
 	} else if (ty_is_symbolic(to) && b && b->lower_into) { /* kstack, usym(a): {id, pid} */
 		b->lower_into(L, e, slot, off, ty_slot_size(to));
+	} else if (e->kind == AST_BUILTIN && to->kind == TY_RECORD) { /* args: field by field */
+		for (int i = 0; i < to->nfields; i++) {
+			struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = (struct ast *)e,
+					    .name = to->fields[i].name, .type = to->fields[i].type};
+			lower_value_into(L, &field, field.type, slot, off + (int32_t)to->fields[i].offset);
+		}
 	} else if ((to->kind == TY_RECORD || to->kind == TY_ARRAY) && lower_is_memory(e)) {
 		lower_memory_into(L, e, slot, off, ty_slot_size(to));
 	} else if (to->kind != TY_TUPLE && !ty_in_memory(to)) {
@@ -243,6 +249,8 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 		args_str_into(L, e, slot, off, size);
 	else if (lower_is_memory(e) && ty_is_chars(e->type))
 		lower_memory_chars(L, e, slot, off, size);
+	else if (lower_is_memory(e) && e->type->kind == TY_STR) /* a string member of $a = args */
+		lower_memory_into(L, e, slot, off, size);
 	else if (e->kind == AST_MAP)
 		lower_map_read_into(L, e, to, slot, off);
 	else if (e->kind == AST_TERNARY)

@@ -37,7 +37,7 @@ enum { FRONT_MAX_NEST = 500, FRONT_MAX_DEPTH = 2000 };
 
 /* A #define: NAME and the tokens of its value, which the lexer hands on
  * in its place wherever NAME appears in a probe. */
-enum { FRONT_MAX_DEFINE_TOKENS = 16 };
+enum { FRONT_MAX_DEFINE_TOKENS = 16, FRONT_EXPAND_DEPTH = 8 };
 struct front_define {
 	const char *name;
 	int ntokens;
@@ -83,8 +83,13 @@ struct front {
 		struct front_define *items;
 		int count, cap;
 	} defines;
-	const struct front_define *expanding; /* a #define whose tokens are being handed on */
-	int expand_next;
+	/* the #defines whose tokens are being handed on: a value may name
+	 * another #define (AF_INET is PF_INET is 2), never one being expanded */
+	struct {
+		const struct front_define *define;
+		int next;
+	} expanding[FRONT_EXPAND_DEPTH];
+	int nexpanding;
 	eq_loc expand_loc;  /* the name's place: every token of its value has it */
 	int garbage_line;   /* the last line with an invalid byte reported */
 	int last_token;

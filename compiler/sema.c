@@ -200,13 +200,20 @@ bool sema_const_int(struct sema *s, struct ast *e, int64_t *value)
 	}
 }
 
-static struct sema_var *var_find(struct sema *s, const char *name)
+/* The probe's variable `name`; with out_of_scope, a for-map loop's that
+ * is no longer visible (for a better message). */
+static struct sema_var *var_lookup(struct sema *s, const char *name, bool out_of_scope)
 {
 	struct sema_info *info = s->info;
-	for (int i = s->vars_start; i < info->vars.count; i++)
-		if (!strcmp(info->vars.items[i].name, name))
+	for (int i = info->vars.count - 1; i >= s->vars_start; i--) /* the latest: a loop's, in it */
+		if (info->vars.items[i].out_of_scope == out_of_scope && !strcmp(info->vars.items[i].name, name))
 			return &info->vars.items[i];
 	return NULL;
+}
+
+static struct sema_var *var_find(struct sema *s, const char *name)
+{
+	return var_lookup(s, name, false);
 }
 
 static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
@@ -405,14 +412,33 @@ static const struct eq_type *check_tuple_element(struct sema *s, struct ast *e)
 		return &ty_none;
 	}
 	e->ival = n;
-	return t->fields[n].type;
+	const struct eq_type *elem = t->fields[n].type;
+	if (elem->kind == TY_AGG && e != s->print_arg) { /* a for-map loop's $kv.1 of a hist map */
+		const char *var = e->a->kind == AST_VAR ? e->a->name : "$kv";
+		error(s, e->loc, "%s.1 is the %s of one entry, which has no single value to compute "
+		      "with; print(%s.1) prints it", var, type_name(elem), var);
+		return &ty_none;
+	}
+	return elem;
 }
 
 static const struct eq_type *check_var(struct sema *s, struct ast *e)
 {
 	struct sema_var *v = var_find(s, e->name);
+	if (!v && (v = var_lookup(s, e->name, true))) {
+		error(s, e->loc, "%s exists only inside the for loop over %s at line %d", e->name,
+		      s->info->maps.items[v->map].name, v->loc.line);
+		return &ty_none;
+	}
 	if (!v) {
 		error(s, e->loc, "the variable %s is used before it is assigned", e->name);
+		return &ty_none;
+	}
+	if (v->map_entry && v->type.kind == TY_TUPLE && v->type.fields[1].type->kind == TY_AGG &&
+	    e != s->element_base) {
+		error(s, e->loc, "%s is an entry of %s, whose %s values have no single value: use %s.0 "
+		      "(the key) and print(%s.1)", e->name, s->info->maps.items[v->map].name,
+		      type_name(v->type.fields[1].type), e->name, e->name);
 		return &ty_none;
 	}
 	e->sema_id = (int)(v - s->info->vars.items);
@@ -522,6 +548,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_FIELD:
 		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 			return check_args_field(s, e);
+		s->element_base = e->a;
 		if (check_expr(s, e->a)->kind == TY_TUPLE || e->a->type->kind == TY_NONE)
 			return check_tuple_element(s, e);
 		return sema_member(s, e, e->a->type);
@@ -537,6 +564,40 @@ const struct eq_type *sema_expr(struct sema *s, struct ast *e)
 {
 	e->type = check_expr_kind(s, e);
 	return e->type;
+}
+
+/* A tracepoint field the format declares a pointer ("struct
+ * __kernel_timespec * rqtp"): a pointer to that type, so args->rqtp->tv_sec
+ * reads through it.  A system call's pointers point into the calling
+ * process; other tracepoints' into the kernel.  NULL if the field is no
+ * pointer or its type is not known. */
+static const struct eq_type *args_pointer(struct sema *s, const struct attach_point *ap,
+					  const struct tp_field *f)
+{
+	if (!f->c_type || !strchr(f->c_type, '*') || f->size != 8)
+		return NULL;
+	char base[256] = "";
+	int stars = 0;
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", f->c_type);
+	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (; *w == '*'; w++)
+			stars++;
+		size_t n = strlen(w);
+		for (; n && w[n - 1] == '*'; n--)
+			stars++;
+		w[n] = 0;
+		if (!*w || !strcmp(w, "const") || !strcmp(w, "volatile") || !strcmp(w, "__user"))
+			continue;
+		snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s", *base ? " " : "", w);
+	}
+	const struct eq_type *t = *base ? ctypes_lookup(s->info->ctypes, base) : NULL;
+	if (!t || !stars)
+		return NULL;
+	enum ty_space space = !strncmp(ap->target, "syscalls:", 9) ? SPACE_USER : SPACE_KERNEL;
+	while (stars--)
+		t = ty_ptr(s->arena, t, space);
+	return t;
 }
 
 /* args->FIELD: typed from the format of every tracepoint the probe runs on,
@@ -563,8 +624,10 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			sema_hint(s, e->loc, e->name, names);
 			return &ty_none;
 		}
-		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
-			: ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
+		const struct eq_type *ft = f->kind == TPF_INT ? args_pointer(s, ap, f) : NULL;
+		if (!ft)
+			ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
+			   : ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
 		if (t && t->kind != ft->kind) {
 			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
 			      e->name, type_name(t), type_name(ft), ap->target);
@@ -574,6 +637,45 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			t = ft;
 	}
 	return t ? t : &ty_none;
+}
+
+/* args as a whole (print(args), $a = args): a record of the tracepoint's
+ * fields as args->FIELD reads them - integers as 64-bit values, strings as
+ * strings - one 8-byte aligned slot each, in the format's order.  Every
+ * tracepoint of the probe must have the same fields. */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	if (!points->count || !points->items[0].format) {
+		error(s, e->loc, "args is a tracepoint's record: %s has none",
+		      points->count ? points->items[0].probe_name : "this probe");
+		return &ty_none;
+	}
+	const struct tp_format *format = points->items[0].format;
+	for (int i = 1; i < points->count; i++) {
+		const struct tp_format *other = points->items[i].format;
+		bool same = other && other->count == format->count;
+		for (int k = 0; same && k < format->count; k++)
+			same = !strcmp(other->items[k].name, format->items[k].name);
+		if (!same) {
+			error(s, e->loc, "args differs between %s and %s: read the fields you need, "
+			      "as in args->FIELD", points->items[0].probe_name, points->items[i].probe_name);
+			return &ty_none;
+		}
+	}
+	struct ty_field *fields = ARENA_ARRAY(s->arena, struct ty_field, format->count + 1);
+	uint32_t size = 0;
+	for (int k = 0; k < format->count; k++) {
+		struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = e,
+				    .name = format->items[k].name};
+		const struct eq_type *t = check_args_field(s, &field);
+		fields[k] = (struct ty_field){.type = t, .offset = size, .name = field.name};
+		size += ty_slot_size(t);
+	}
+	return ty_new(s->arena, (struct eq_type){.kind = TY_RECORD, .size = size, .align = 8,
+						 .fields = fields, .nfields = format->count,
+						 .name = arena_printf(s->arena, "args of %s",
+								      points->items[0].probe_name)});
 }
 
 /* ---- statements ------------------------------------------------------------ */
@@ -691,13 +793,68 @@ static void check_for_range(struct sema *s, struct ast *st)
 	check_loop_body(s, st->c);
 }
 
+/* The type of a for-map loop's variable: (key, value), the key a tuple
+ * for several keys, the value as a program reads it (an aggregation's
+ * over all CPUs), or, for stats, hist and lhist, which have no single
+ * value, the aggregation itself (print() alone takes it). */
+static const struct eq_type *map_entry_type(struct sema *s, struct ast *m, const struct sema_map *sm)
+{
+	if (sm->value.kind == TY_NONE) {
+		error(s, m->loc, "map %s is iterated but never assigned", sm->name);
+		return &ty_none;
+	}
+	if (sm->nkeys <= 0) {
+		error(s, m->loc, "map %s has no keys, so a for loop has no entries to visit: it holds one "
+		      "value, which %s reads and print(%s) prints", sm->name, sm->name, sm->name);
+		return &ty_none;
+	}
+	const struct eq_type *key = &sm->keys[0];
+	if (sm->nkeys > 1) {
+		const struct eq_type *keys[SEMA_MAX_KEYS];
+		for (int k = 0; k < sm->nkeys; k++)
+			keys[k] = &sm->keys[k];
+		key = ty_tuple(s->arena, keys, sm->nkeys);
+	}
+	const struct eq_type *value = ty_new(s->arena, sm->value);
+	if (sm->value.kind == TY_AGG && agg_read_type(&sm->value))
+		value = agg_read_type(&sm->value);
+	const struct eq_type *entry[2] = {key, value};
+	return ty_tuple(s->arena, entry, 2);
+}
+
+/* for ($kv : @m): the body runs for each entry of @m, $kv being the
+ * entry; $kv is a variable of the loop only.  The body becomes a callback
+ * of bpf_for_each_map_elem (lower_callback.c). */
+static void check_for_map(struct sema *s, struct ast *st)
+{
+	struct ast *var = st->a, *m = st->b;
+	struct sema_map *sm = map_find(s, m->name, m->loc);
+	m->sema_id = (int)(sm - s->info->maps.items);
+	m->type = &ty_map;
+	const struct eq_type *entry = map_entry_type(s, m, sm);
+	struct sema_var *same = var_find(s, var->name);
+	if (same && same->map_entry)
+		error(s, var->loc, "%s is already the variable of the for loop around this one; this "
+		      "loop names its entries with a variable of its own", var->name);
+	else if (same)
+		error(s, var->loc, "%s is already a variable of this probe; a for loop names its entries "
+		      "with a variable of its own", var->name);
+	struct sema_var nv = {.name = var->name, .type = *entry, .map_entry = true,
+			      .map = m->sema_id, .loc = st->loc};
+	ARENA_PUSH(s->arena, s->info->vars, nv);
+	int id = s->info->vars.count - 1;
+	var->sema_id = id;
+	var->type = &s->info->vars.items[id].type;
+	check_loop_body(s, st->c);
+	s->info->vars.items[id].out_of_scope = true;
+}
+
 static void check_for(struct sema *s, struct ast *st)
 {
-	if (st->b->kind == AST_RANGE) {
+	if (st->b->kind == AST_RANGE)
 		check_for_range(s, st);
-		return;
-	}
-	error(s, st->loc, "for ($kv : @map) is not supported yet");
+	else
+		check_for_map(s, st);
 }
 
 static void check_stmt(struct sema *s, struct ast *st)

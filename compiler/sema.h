@@ -19,6 +19,7 @@
 
 struct ctypes;
 struct symtab;
+struct eq_target;
 
 enum { SEMA_MAX_KEYS = 8 };
 
@@ -37,6 +38,12 @@ struct sema_map {
 struct sema_var {
 	const char *name;
 	struct eq_type type;
+	/* The variable of a for-map loop: (key, value) of map `map`'s entries,
+	 * known inside the loop only (out_of_scope after it). */
+	bool map_entry;
+	int map;
+	bool out_of_scope;
+	eq_loc loc;        /* map_entry: where the loop names it */
 };
 
 struct sema_info {
@@ -62,6 +69,7 @@ struct sema_info {
 	} stack_frames;
 	bool watches_pids;     /* ustack or usym: processes are announced to user space */
 	struct symtab *kernel_symbols; /* /proc/kallsyms, read at the first kaddr() */
+	const struct eq_target *target; /* what the program will run on and with (-c, --unsafe) */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */
@@ -83,6 +91,10 @@ struct sema {
 	int probe_index;    /* scratch variables are local to one probe */
 	int vars_start;     /* first var of the current probe in info->vars */
 	int loops;          /* loops the statement being checked is in */
+	/* A for-map loop's `$kv.1` of a map with no single value (hist) may
+	 * only be print()'s argument, and its `$kv` only have elements taken:
+	 * the nodes where that is so now (see check_tuple_element, check_var). */
+	const struct ast *print_arg, *element_base;
 };
 
 /* Errors and hints are reported in the second walk only (see sema.c). */
@@ -110,6 +122,9 @@ const char *sema_type_name(struct sema *s, const struct eq_type *t);
 /* Can a value of type t be copied whole (it fits the stack)?  Else an
  * error at e. */
 bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t);
+
+/* args as a value: a record of the tracepoint's fields (sema.c). */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e);
 
 /* sema_memory.c: C types in expressions */
 enum ty_space sema_default_space(struct sema *s);

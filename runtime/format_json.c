@@ -76,9 +76,9 @@ void json__count(FILE *out, const char *type, const char *field, uint64_t n)
 }
 
 /* {"type": "printf", "data": "TEXT"} */
-void json__printf(FILE *out, const char *text, size_t len)
+void json__text(FILE *out, const char *type, const char *text, size_t len)
 {
-	fputs("{\"type\": \"printf\", \"data\": ", out);
+	fprintf(out, "{\"type\": \"%s\", \"data\": ", type);
 	json__string(out, text, len);
 	fputs("}\n", out);
 }

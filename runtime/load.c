@@ -165,13 +165,18 @@ static void report_rejection(struct eq_session *s, const struct eq_prog *p, cons
 	const struct eq_image *img = s->img;
 	fprintf(err, "%s:%u:%u: error: the kernel verifier rejected this: %.*s\n", img->file,
 		where->line, where->col, (int)strcspn(last, "\n"), last);
-	if ((int)where->line <= img->nsource_lines) {
-		const char *text = img->source_lines[where->line - 1];
-		fprintf(err, "%5u | %s\n      | ", where->line, text);
-		for (uint32_t c = 1; c < where->col; c++)
-			fputc(text[c - 1] == '\t' ? '\t' : ' ', err);
-		fputs("^\n", err);
-	}
+	source__show(err, img, where->line, where->col);
+}
+
+void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col)
+{
+	if (line < 1 || (int)line > img->nsource_lines)
+		return;
+	const char *text = img->source_lines[line - 1];
+	fprintf(err, "%5u | %s\n      | ", line, text);
+	for (uint32_t c = 1; c < col && text[c - 1]; c++)
+		fputc(text[c - 1] == '\t' ? '\t' : ' ', err);
+	fputs("^\n", err);
 }
 
 /* A kernel that refuses BTF trampolines (no CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS,

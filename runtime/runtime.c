@@ -133,8 +133,10 @@ static int attach_prog(struct eq_session *s, int prog)
 	case EQ_ATTACH_FENTRY:
 	case EQ_ATTACH_FEXIT: return attach__fentry(s, prog);
 	case EQ_ATTACH_UPROBE:
-	case EQ_ATTACH_URETPROBE: return attach__uprobe(s, prog);
+	case EQ_ATTACH_URETPROBE:
+	case EQ_ATTACH_WATCH_SETUP: return attach__uprobe(s, prog);
 	case EQ_ATTACH_PERF_EVENT: return attach__perf_event(s, prog);
+	case EQ_ATTACH_WATCHPOINT: return attach__watchpoint(s, prog);
 	case EQ_ATTACH_BEGIN:
 	case EQ_ATTACH_END: break;
 	}
@@ -167,12 +169,20 @@ int rt_session_attach(struct eq_session *s)
 	}
 	if (rc) {
 		detach_all(s);
+		/* a process a watchpoint's setup stopped meanwhile (-p) is continued;
+		 * what the probes said is not printed */
+		s->exit_requested = s->detached = true;
+		events__drain(s);
 		return rc;
 	}
 	if (!s->opts.quiet) {
-		int probes = 0; /* the script's: a syscall dispatcher is not one */
+		/* the script's: a syscall dispatcher is not one, nor the uprobe that
+		 * sets up watchpoints on a function's arguments (which count, though
+		 * they are set later, as bpftrace counts them) */
+		int probes = 0;
 		for (int i = 0; i < img->nprogs; i++)
-			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH;
+			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH &&
+				  img->progs[i].attach != EQ_ATTACH_WATCH_SETUP;
 		if (s->opts.format == EQ_FORMAT_JSON)
 			json__count(s->opts.out, "attached_probes", "probes", (uint64_t)probes);
 		else
@@ -233,7 +243,11 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 	if (!s)
 		return 0;
 	const struct eq_image *img = s->img;
-	detach_all(s); /* nothing new arrives while the maps are printed */
+	s->detached = true;
+	/* nothing new arrives while the maps are printed: closing a uprobe's perf
+	 * event waits for its running programs, so a watchpoint setup's stop
+	 * (SIGSTOP) always has its event in the ring buffer, drained next */
+	detach_all(s);
 	events__drain(s); /* what came before END, up to an exit() */
 	s->in_end = true;
 	if (run_end && s->began)
@@ -271,6 +285,7 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 				"loop runs (the kernel must see every loop end)\n",
 				(unsigned long long)value[EQ_DATA_LOOP_BOUND], value[EQ_DATA_LOOP_BOUND] == 1 ? "" : "s", img->loop_bound);
 	}
+	helper_failures__report(s);
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
 	session__flush(s);
@@ -296,7 +311,9 @@ void rt_session_free(struct eq_session *s)
 	free(s->map_fds);
 	free(s->prog_fds);
 	free(s->zeroed);
+	free(s->helper_failures);
 	free(s->links);
 	symbolizer__free(s->sym);
+	free(s->watches);
 	free(s);
 }

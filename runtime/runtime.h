@@ -71,12 +71,10 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
-/* ---- -l ----------------------------------------------------------------------- */
+/* ---- --info -------------------------------------------------------------------- */
 
-/* Print the probes matching pattern (NULL: all): tracepoints, and the perf
- * events named in the NULL-terminated lists; returns how many. */
-int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
-		   const char *const *hardware_events);
+/* What this kernel and build support, asked of the kernel; returns 0. */
+int rt_print_info(FILE *out, const char *version, const char *backends);
 
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 

@@ -38,7 +38,7 @@ fi
 # bison's outputs are in the build directory (or in the source directory of
 # a release tarball).
 sources=""
-for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c "$srcdir"/common/*.c; do
+for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/*/*.c "$srcdir"/common/*.c; do
 	case $(basename "$f") in lex.c | parse.c) continue ;; esac
 	sources="$sources $f"
 done

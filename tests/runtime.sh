@@ -37,7 +37,7 @@ if ! have_bpf; then
 	for t in "$SRC"/*.t; do no_bpf "$(basename "$t" .t)"; done
 	finish
 fi
-for w in forker openers getppid_loop usertarget syscall_numbers aggwork structwork; do
+for w in forker openers getppid_loop usertarget syscall_numbers aggwork structwork funcwork; do
 	${CC:-cc} -O1 -o "$WORK/$w" "$SRC/$w.c" || fail "building workload $w"
 done
 # user probes on a position-dependent executable too
@@ -48,6 +48,11 @@ for pie in "" -nopie; do
 	${CC:-cc} -O1 -fno-omit-frame-pointer ${pie:+-no-pie -fno-pie} -o "$WORK/stackwork$pie" \
 		"$SRC/stackwork.c" || fail "building workload stackwork$pie"
 done
+# watchpoints: a threaded workload, and one whose variable's address is
+# known before it runs
+${CC:-cc} -O1 -pthread -o "$WORK/watchwork" "$SRC/watchwork.c" || fail "building workload watchwork"
+${CC:-cc} -O1 -pthread -no-pie -fno-pie -o "$WORK/watchwork-nopie" "$SRC/watchwork.c" ||
+	fail "building workload watchwork-nopie"
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \
@@ -60,7 +65,7 @@ for t in "$SRC"/*.t; do
 	run=$(field run "$t")
 	exact=$(field exact "$t")
 	if [ -n "$run" ]; then
-		(cd "$SRC" && eval "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
+		(cd "$SRC" && exec timeout -s KILL 120 sh -c ". '$srcdir/tests/orphans.sh'; $run") >"$TMP/out" 2>"$TMP/err" </dev/null
 	else
 		args=$(field args "$t")
 		(cd "$SRC" && eval "set -- $args" && exec timeout -s KILL 30 "$EBPFQ" "$@") \

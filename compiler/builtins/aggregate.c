@@ -294,14 +294,18 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* @m[k] read in a program: every CPU's value of the entry, combined as user
- * space combines them.  A bounded loop over the possible CPUs with
- * map_lookup_percpu_elem; a CPU past the last has no value, which ends it. */
-static struct ir_val lower_read(struct lower *L, const struct ast *m)
+/* Where the key of a read is: a frame slot, or the address in a vreg. */
+struct read_key {
+	int slot, addr;
+};
+
+/* An entry of aggregation map `map` read in a program: every CPU's value
+ * of the entry, combined as user space combines them.  A bounded loop over
+ * the possible CPUs with map_lookup_percpu_elem; a CPU past the last has
+ * no value, which ends it. */
+static struct ir_val read_over_cpus(struct lower *L, int map_index, struct read_key key, eq_loc loc)
 {
-	const struct eq_type *t = &lower_map_info(L, m)->value;
-	eq_loc loc = m->loc;
-	int key = lower_key(L, m);
+	const struct eq_type *t = &L->env->info->maps.items[map_index].value;
 	int acc = ir_vreg_new(L->f), total = ir_vreg_new(L->f), cpu = ir_vreg_new(L->f);
 	lower_mov(L, acc, ir_imm(0), loc);
 	lower_mov(L, total, ir_imm(0), loc);
@@ -310,8 +314,8 @@ static struct ir_val lower_read(struct lower *L, const struct ast *m)
 			*done = lower_block(L);
 	lower_jump(L, loop, loc);
 	lower_place(L, loop);
-	int map = lower_map_addr(L, m->sema_id, loc);
-	int kaddr = lower_frame_addr(L, key, 0, loc);
+	int map = lower_map_addr(L, map_index, loc);
+	int kaddr = key.slot >= 0 ? lower_frame_addr(L, key.slot, 0, loc) : key.addr;
 	int p = lower_call(L, BPF_FUNC_map_lookup_percpu_elem, loc, 3, ir_reg(map), ir_reg(kaddr),
 			   ir_reg(cpu));
 	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), done, found, loc);
@@ -361,18 +365,30 @@ static struct ir_val lower_read(struct lower *L, const struct ast *m)
 	return ir_reg(avg);
 }
 
-#define AGG(n, nargs, read) \
+/* @m[k] in a program */
+static struct ir_val lower_read(struct lower *L, const struct ast *m)
+{
+	return read_over_cpus(L, m->sema_id, (struct read_key){lower_key(L, m), -1}, m->loc);
+}
+
+/* a for-map loop's entry: the key is the callback's */
+static struct ir_val lower_read_at(struct lower *L, int map, int key_addr, eq_loc loc)
+{
+	return read_over_cpus(L, map, (struct read_key){-1, key_addr}, loc);
+}
+
+#define AGG(n, nargs, read, read_at) \
 	{.name = n, .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = nargs, .max_args = nargs, \
-	 .check = check_aggregate, .lower_update = lower_aggregate, .lower_read = read}
+	 .check = check_aggregate, .lower_update = lower_aggregate, .lower_read = read, .lower_read_at = read_at}
 
 const struct builtin builtins_aggregate[] = {
-	AGG("count", 0, lower_read),
-	AGG("sum", 1, lower_read),
-	AGG("avg", 1, lower_read),
-	AGG("min", 1, lower_read),
-	AGG("max", 1, lower_read),
-	AGG("stats", 1, NULL),
-	AGG("hist", 1, NULL),
-	AGG("lhist", 4, NULL),
+	AGG("count", 0, lower_read, lower_read_at),
+	AGG("sum", 1, lower_read, lower_read_at),
+	AGG("avg", 1, lower_read, lower_read_at),
+	AGG("min", 1, lower_read, lower_read_at),
+	AGG("max", 1, lower_read, lower_read_at),
+	AGG("stats", 1, NULL, NULL),
+	AGG("hist", 1, NULL, NULL),
+	AGG("lhist", 4, NULL, NULL),
 	{0},
 };

@@ -6,7 +6,8 @@
  * output.c for printf, print, exit; maps.c for delete, clear...;
  * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
  * sizeof(), offsetof(), kptr(), uptr(); stacks.c for kstack, ustack, ksym(),
- * usym(), kaddr(), uaddr()), and sema,
+ * usym(), kaddr(), uaddr(); actions.c for signal(), system(), cat(); time.c
+ * for time()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -20,6 +21,7 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "image.h"
 #include "ir.h"
 #include "types.h"
 
@@ -63,6 +65,9 @@ struct builtin {
 	/* an aggregation's map read in a program (`@c[k] > 10`): its value
 	 * over all CPUs; NULL where it has no single value (hist) */
 	struct ir_val (*lower_read)(struct lower *L, const struct ast *map);
+	/* the same for the key at the address in vreg key_addr (a for-map
+	 * loop's), of map `map` */
+	struct ir_val (*lower_read_at)(struct lower *L, int map, int key_addr, eq_loc loc);
 };
 
 /* Table rows of the common shapes: a call used as a statement, and a call
@@ -80,6 +85,12 @@ const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
  * did-you-mean; returns how many. */
 int builtin_names(enum builtin_kind kind, const char **names, int max);
 
+/* A call whose first argument is a printf format (printf, system, cat):
+ * check the format against the arguments (output.c), and lower it to an
+ * event of the output kind. */
+const struct eq_type *builtin_check_format(struct sema *s, struct ast *call);
+void builtin_lower_format(struct lower *L, const struct ast *call, enum eq_output_kind kind);
+
 /* The families (each file's table ends with an entry whose name is NULL). */
 extern const struct builtin builtins_context[];
 extern const struct builtin builtins_output[];
@@ -88,6 +99,8 @@ extern const struct builtin builtins_aggregate[];
 extern const struct builtin builtins_strings[];
 extern const struct builtin builtins_memory[];
 extern const struct builtin builtins_stacks[];
+extern const struct builtin builtins_actions[];
+extern const struct builtin builtins_time[];
 extern const struct builtin builtins_later[];
 
 #endif

@@ -9,8 +9,6 @@
 
 const struct builtin builtins_later[] = {
 	LATER_VAR("username"),
-	LATER_CALL("buf"), LATER_CALL("ntop"),
-	LATER_CALL("time"), LATER_CALL("strftime"), LATER_CALL("signal"), LATER_CALL("system"),
-	LATER_CALL("cat"),
+	LATER_CALL("buf"), LATER_CALL("ntop"), LATER_CALL("strftime"),
 	{0},
 };

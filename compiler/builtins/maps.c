@@ -86,10 +86,7 @@ static struct ir_val lower_len(struct lower *L, const struct ast *call)
 {
 	eq_loc loc = call->loc;
 	int map = lower_map_addr(L, call->list.items[0]->sema_id, loc);
-	struct ir_insn *cb = lower_emit(L, IR_FUNCADDR, loc);
-	cb->dst = ir_vreg_new(L->f);
-	cb->imm = IR_SUBPROG_CONTINUE;
-	int callback = cb->dst;
+	int callback = lower_funcaddr(L, lower_continue_subprog(L, loc), loc);
 	return ir_reg(lower_call(L, BPF_FUNC_for_each_map_elem, loc, 4, ir_reg(map), ir_reg(callback),
 				 ir_imm(0), ir_imm(0)));
 }

@@ -1,6 +1,6 @@
 /* memory.c - what the program knows of C types and addresses: sizeof(),
- * offsetof(), and kptr() / uptr(), which say which address space a pointer
- * points into. */
+ * offsetof(), kptr() / uptr(), which say which address space a pointer
+ * points into, and bswap(), which turns an integer's byte order around. */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include <string.h>
@@ -82,10 +82,40 @@ static struct ir_val lower_same(struct lower *L, const struct ast *call)
 	return lower_int(L, call->list.items[0]);
 }
 
+/* bswap(x): x's bytes in the other order, over x's own width (a u16 swaps
+ * two bytes); the result is unsigned, of that width. */
+static const struct eq_type *check_bswap(struct sema *s, struct ast *call)
+{
+	if (!sema_int_arg(s, call, 0))
+		return &ty_u64;
+	const struct eq_type *t = call->list.items[0]->type;
+	return ty_int(s->arena, t->kind == TY_INT ? t->size : 8, false);
+}
+
+static struct ir_val lower_bswap(struct lower *L, const struct ast *call)
+{
+	uint32_t size = call->type->size;
+	struct ir_val v = lower_int(L, call->list.items[0]);
+	if (size == 1)
+		return lower_arith(L, IR_AND, v, ir_imm(0xff), call->loc);
+	if (v.kind == IRV_IMM) {
+		uint64_t x = (uint64_t)v.imm, swapped = 0;
+		for (uint32_t i = 0; i < size; i++)
+			swapped |= ((x >> (8 * i)) & 0xff) << (8 * (size - 1 - i));
+		return ir_imm((int64_t)swapped);
+	}
+	struct ir_insn *in = lower_emit(L, size == 2 ? IR_BSWAP16 : size == 4 ? IR_BSWAP32 : IR_BSWAP64,
+					call->loc);
+	in->dst = ir_vreg_new(L->f);
+	in->a = v;
+	return ir_reg(in->dst);
+}
+
 const struct builtin builtins_memory[] = {
 	BUILTIN_FUNCTION("sizeof", 1, 1, check_sizeof, .lower_int = lower_constant),
 	BUILTIN_FUNCTION("offsetof", 2, 2, check_offsetof, .lower_int = lower_constant),
 	BUILTIN_FUNCTION("kptr", 1, 1, check_space, .lower_int = lower_same),
 	BUILTIN_FUNCTION("uptr", 1, 1, check_space, .lower_int = lower_same),
+	BUILTIN_FUNCTION("bswap", 1, 1, check_bswap, .lower_int = lower_bswap),
 	{0},
 };

@@ -282,7 +282,7 @@ static void watch_pid(struct lower *L, struct ir_val pid, eq_loc loc)
 			   ir_imm(BPF_NOEXIST));
 	lower_branch(L, IRC_EQ, ir_reg(r), ir_imm(0), added, join, loc);
 	lower_place(L, added);
-	lower_send_word_event(L, EQ_OUT_WATCH_PID, pid, loc);
+	lower_send_value_event(L, EQ_OUT_WATCH_PID, pid, loc);
 	lower_jump(L, join, loc);
 	lower_place(L, join);
 }

@@ -85,17 +85,22 @@ static void print_emitted(struct arena *a, const struct ir_func *f, const struct
 static int allocate(struct arena *a, struct ir_func *f, bool with_ir, const char *file,
 		    const char **lines, int nlines)
 {
-	if (regalloc(a, f) < 0) {
-		printf("%s: regalloc: more than 512 bytes of stack\n", f->name);
+	struct ir_func *failed;
+	uint32_t limit;
+	if (regalloc_program(a, f, &failed, &limit) < 0) {
+		printf("%s: regalloc: more than %u bytes of stack\n", failed->name, limit);
 		return -1;
 	}
 	if (with_ir) {
 		ir_print(stdout, f);
-		fputs("registers:", stdout);
-		for (int v = 0; v < f->nvregs; v++)
-			if (f->reg_of[v] >= 0)
-				printf(" v%d=r%d", v, f->reg_of[v]);
-		fputc('\n', stdout);
+		for (int k = -1; k < f->subprogs.count; k++) {
+			const struct ir_func *g = k < 0 ? f : f->subprogs.items[k];
+			printf("registers%s%s:", k < 0 ? "" : " of ", k < 0 ? "" : g->name);
+			for (int v = 0; v < g->nvregs; v++)
+				if (g->reg_of[v] >= 0)
+					printf(" v%d=r%d", v, g->reg_of[v]);
+			fputc('\n', stdout);
+		}
 	}
 	struct emit_result r;
 	emit_func(a, f, &r);
@@ -142,7 +147,8 @@ static int run(const char *mode, const char *file, const char *text, struct aren
 		}
 		for (int k = 0; k < npasses; k++) {
 			if (passes[k] == PASS_FOLD)
-				opt_fold(f);
+				for (int s = -1; s < f->subprogs.count; s++)
+					opt_fold(s < 0 ? f : f->subprogs.items[s]);
 			if (passes[k] == PASS_REGALLOC) {
 				rc |= allocate(a, f, true, file, lines, nlines) < 0;
 				printed = true;

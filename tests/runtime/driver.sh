@@ -15,6 +15,10 @@ cd "$WORK" || exit 1
 trace() {
 	_out=$1
 	shift
+	# a previous case's file would say "Attaching" before this ebpfq has
+	# even started: the workload would run untraced, and SIGINT reach env
+	# while it still ignores it
+	rm -f "$_out" "$_out.err"
 	# a non-interactive shell starts background jobs with SIGINT ignored:
 	# give ebpfq the default action, as a terminal would (env execs it)
 	env --default-signal=INT "$EBPFQ" "$@" >"$_out" 2>"$_out.err" &
