@@ -36,8 +36,10 @@ struct cli {
 	enum eq_output_format format;
 	int strlen;
 	int syscall_dispatch_min; /* EBPFQ_SYSCALL_DISPATCH_MIN, 0: the default */
+	int map_keys;              /* EBPFQ_MAP_KEYS_MAX */
 	pid_t pid;                 /* -p */
 	bool unsafe;               /* --unsafe */
+	int helper_errors;         /* -k: 1, -kk: 2 */
 	int nparams;
 	char **params;
 };
@@ -54,10 +56,13 @@ static void usage(FILE *out)
 	      "  -n, --dry-run     compile and load into the kernel verifier, attach nothing\n"
 	      "  -f text|json      output format\n"
 	      "  -o FILE           write the program's output to FILE instead of stdout\n"
+	      "  -k, -kk           report failed helper calls (-k: map updates, signals;\n"
+	      "                    -kk: memory reads too), with the script's line\n"
 	      "  -v                verbose: attach points, program sizes, verifier logs\n"
 	      "  -q                quiet: no \"Attaching N probes...\" line\n"
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
 	      "  --unsafe          allow system(), signal() and uprobes at FUNC+OFFSET\n"
+	      "  --info            what this kernel and build support\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     the version\n", out);
 }
@@ -85,36 +90,66 @@ static int parse_dump(const char *s, unsigned *dump)
 	return 0;
 }
 
+/* -p PID: a decimal number in Linux's range of pids, naming a process that
+ * is there now; -1 after a message. */
+static int parse_pid(const char *text, pid_t *pid)
+{
+	enum { PID_MAX_LIMIT = 4194304 }; /* the kernel's most, on 64-bit machines */
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (end == text || *end || errno) {
+		usage_error("-p takes a process id (a decimal number), not '%s'", text);
+		return -1;
+	}
+	if (v < 1 || v > PID_MAX_LIMIT) {
+		fprintf(stderr, "ebpfq: -p %s: a process id is from 1 to %d\n", text, PID_MAX_LIMIT);
+		return -1;
+	}
+	if (kill((pid_t)v, 0) && errno == ESRCH) {
+		fprintf(stderr, "ebpfq: -p %s: no such process\n", text);
+		return -1;
+	}
+	*pid = (pid_t)v;
+	return 0;
+}
+
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND };
+	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND, OPT_INFO };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
 		{"dry-run", no_argument, NULL, 'n'},   {"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{"strlen", required_argument, NULL, OPT_STRLEN},
 		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"info", no_argument, NULL, OPT_INFO},
 		{NULL, 0, NULL, 0},
 	};
 	const char *env_strlen = getenv("EBPFQ_STRLEN");
 	cli->strlen = env_strlen ? atoi(env_strlen) : 64;
+	const char *env_keys = getenv("EBPFQ_MAP_KEYS_MAX");
+	cli->map_keys = env_keys ? atoi(env_keys) : EQ_DEFAULT_MAP_KEYS;
+	if (cli->map_keys < 1)
+		return usage_error("EBPFQ_MAP_KEYS_MAX must be a number of keys from 1 up, not '%s'", env_keys);
 	const char *env_dispatch = getenv("EBPFQ_SYSCALL_DISPATCH_MIN");
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::nvqhV", longs, NULL)) != -1) {
+next_options:
+	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::knvqhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': cli->program_text = optarg; break;
 		case 'c': cli->command = optarg; break;
 		case 'p':
-			cli->pid = (pid_t)atoi(optarg);
-			if (cli->pid <= 0)
-				return usage_error("-p takes a process id, not '%s'", optarg);
+			if (parse_pid(optarg, &cli->pid))
+				return EXIT_USAGE;
 			break;
 		case 'd':
 			if (parse_dump(optarg, &cli->dump))
 				return usage_error("-d takes ast, ir, bpf or all, not '%s'", optarg);
 			break;
+		case 'k': cli->helper_errors++; break;
 		case 'n': cli->dry_run = true; break;
 		case 'v': cli->verbose = true; break;
 		case 'q': cli->quiet = true; break;
@@ -126,8 +161,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_STRLEN:
 			cli->strlen = atoi(optarg);
-			if (cli->strlen < 8 || cli->strlen > 200)
-				return usage_error("--strlen takes a size from 8 to 200, not '%s'", optarg);
+			if (cli->strlen < 8 || cli->strlen > 4096)
+				return usage_error("--strlen takes a size from 8 to 4096, not '%s'", optarg);
 			break;
 		case OPT_UNSAFE: cli->unsafe = true; break;
 		case OPT_BACKEND:
@@ -142,6 +177,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		case 'o': cli->output_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ebpfq %s\n", EBPFQ_VERSION); return 0;
+		case OPT_INFO:
+			if (rt_check_privileges(stderr))
+				return EXIT_RUNTIME;
+			return rt_print_info(stdout, EBPFQ_VERSION, "native");
 		case ':':
 		case '?':
 			if (optopt && strchr("ecpdof", optopt))
@@ -152,8 +191,10 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 		}
 	}
 	if (cli->list) {
-		if (!cli->list_pattern && optind < argc)
+		if (!cli->list_pattern && optind < argc) {
 			cli->list_pattern = argv[optind++];
+			goto next_options; /* -l PATTERN -p PID: options may follow it */
+		}
 		return -1;
 	}
 	if (!cli->program_text) {
@@ -166,10 +207,11 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	return -1;
 }
 
-/* The script text, or NULL after a message. */
+/* The script text ("-": standard input), or NULL after a message. */
 static char *read_script(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	bool from_stdin = !strcmp(path, "-");
+	FILE *f = from_stdin ? stdin : fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "ebpfq: cannot read '%s': %s\n", path, strerror(errno));
 		return NULL;
@@ -185,10 +227,12 @@ static char *read_script(const char *path, size_t *len)
 	if (!buf || ferror(f)) {
 		fprintf(stderr, "ebpfq: cannot read '%s': %s\n", path, strerror(errno ? errno : EIO));
 		free(buf);
-		fclose(f);
+		if (!from_stdin)
+			fclose(f);
 		return NULL;
 	}
-	fclose(f);
+	if (!from_stdin)
+		fclose(f);
 	buf[n] = 0; /* the front end may look ahead with string functions */
 	*len = n;
 	return buf;
@@ -377,10 +421,17 @@ static int run_session(const struct cli *cli, const struct eq_image *img, struct
 		return EXIT_RUNTIME;
 	}
 	rt_session_run(s, &stop_requested, ch.pid);
-	rt_session_finish(s, true);
+	int written = rt_session_finish(s, true);
 	rt_session_free(s);
 	if (ch.pid > 0)
 		child_end(&ch);
+	if (written < 0) { /* what the script printed did not all arrive */
+		if (cli->output_path)
+			fprintf(stderr, "ebpfq: cannot write '%s': %s\n", cli->output_path, strerror(-written));
+		else
+			fprintf(stderr, "ebpfq: cannot write the standard output: %s\n", strerror(-written));
+		return EXIT_RUNTIME;
+	}
 	return 0;
 }
 
@@ -414,15 +465,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
-	if (cli.list && cli.list_pattern && EQ_LIST_IS_USER(cli.list_pattern))
-		return eq_list_user_probes(stdout, stderr, cli.list_pattern) > 0 ? 0 : EXIT_RUNTIME;
-	if (cli.list) {
-		const char *software[EQ_MAX_PERF_EVENTS], *hardware[EQ_MAX_PERF_EVENTS];
-		eq_perf_event_names(false, software, EQ_MAX_PERF_EVENTS);
-		eq_perf_event_names(true, hardware, EQ_MAX_PERF_EVENTS);
-		return rt_list_probes(stdout, stderr, cli.list_pattern, software, hardware) > 0 ? 0
-											: EXIT_RUNTIME;
-	}
+	if (cli.list)
+		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;
@@ -430,7 +474,7 @@ int main(int argc, char **argv)
 		script = read_script(cli.script_path, &src.len);
 		if (!script)
 			return EXIT_USAGE;
-		src.file = cli.script_path;
+		src.file = strcmp(cli.script_path, "-") ? cli.script_path : "<stdin>";
 		src.text = script;
 	} else {
 		src.len = strlen(src.text);
@@ -447,10 +491,12 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	struct eq_compile_opts co = {
-		.src = &src, .strlen = cli.strlen, .dump = cli.dump, .dump_out = stdout,
-		.diag_out = stderr, .filter_pid = cli.pid, .nparams = cli.nparams, .params = (const char *const *)cli.params,
+		.src = &src, .strlen = cli.strlen, .map_keys = cli.map_keys, .dump = cli.dump, .dump_out = stdout,
+		.diag_out = stderr, .filter_pid = cli.pid,
+		.helper_errors = cli.helper_errors, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
+			   .pid = cli.pid, .command = cli.command,
 			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
 			   .ncpus = rt_possible_cpus()},
 	};

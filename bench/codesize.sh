@@ -1,31 +1,78 @@
 #!/bin/sh
-# bench/codesize.sh - instructions per program as the kernel holds them
-# (`bpftool prog dump xlated`), ebpfq against bpftrace, for the two
-# programs the project is measured on.  Run by hand, as root.
+# bench/codesize.sh - how big the BPF program is that each tool loads for the
+# same one-probe script, ebpfq against bpftrace in the same run.  A benchmark
+# to run by hand, as root, not a test:
+#   sudo sh bench/codesize.sh            (EBPFQ=path/to/ebpfq to choose a build)
+# What it measures: the instructions the kernel holds after verification
+# (`bpftool prog show`: xlated bytes / 8, the count `bpftool prog dump xlated`
+# numbers; a 64-bit immediate load is two), so helper calls the kernel inlines
+# (map lookups) count as the kernel runs them.  Fewer is not always faster,
+# but every instruction runs on each hit unless a branch skips it.  ratio is
+# ebpfq / bpftrace: below 1, ebpfq's program is the smaller.  The sizes do
+# not vary from run to run for one kernel and one build of each tool.
+# The program is found by the pid that attached it and the tracepoint it is
+# attached to (`bpftool perf list`, bench/lib.sh), so other tracers running
+# on the machine do not disturb it.  Instructions executed per hit are not measured: a
+# tracepoint program cannot be run with BPF_PROG_TEST_RUN, and this bpftool
+# has no `prog profile`.
 here=$(cd "$(dirname "$0")/.." && pwd)
 ebpfq=${EBPFQ:-$here/ebpfq}
-prog1='tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'
-prog2='tracepoint:syscalls:sys_enter_execve { printf("%d %s\n", pid, comm); }'
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-ids() { bpftool prog list 2>/dev/null | sed -n 's/^\([0-9]*\): tracepoint.*/\1/p' | sort; }
+. "$here/bench/lib.sh"
 
-# instructions of the tracepoint program a tool loads for a script
-count() { # tool-command...
-	before=$(ids)
-	"$@" >/dev/null 2>&1 &
-	pid=$!
-	sleep "${WAIT:-3}"
-	for id in $(ids); do
-		echo "$before" | grep -qx "$id" && continue
-		bpftool prog dump xlated id "$id" | grep -c '^ *[0-9]*:'
-	done | head -1
-	kill -INT $pid 2>/dev/null
-	wait $pid 2>/dev/null
+# The xlated instruction count of the program process $1 attached to
+# tracepoint $2, once it has.
+insns_of() { # pid tracepoint-name
+	id=$(attached_prog "$1" "$2") || return
+	bpftool prog show id "$id" 2>/dev/null |
+		sed -n 's/.*xlated \([0-9]*\)B.*/\1/p' | awk '{ print $1 / 8 }'
 }
 
-printf '%-60s %8s %8s\n' program ebpfq bpftrace
-for p in "$prog1" "$prog2"; do
-	e=$(WAIT=1 count "$ebpfq" -q -e "$p")
-	b=$(command -v bpftrace >/dev/null && count bpftrace -e "$p")
-	printf '%-60s %8s %8s\n' "$p" "$e" "${b:--}"
-done
+# Start tool-command... in the background, SIGINT deliverable (a background
+# job of a script ignores it otherwise), its output to output-file.
+start() { # output-file tool-command...
+	out=$1; shift
+	env --default-signal=INT "$@" </dev/null >"$out" 2>&1 &
+}
+
+row() { # label ebpfq bpftrace ratio-heading
+	P=$1 E=$2 B=$3 R=$4 awk 'BEGIN {
+		p = ENVIRON["P"]; e = ENVIRON["E"]; b = ENVIRON["B"]; r = ENVIRON["R"]
+		if (r == "")
+			r = (e != "" && b != "" && b > 0) ? sprintf("%.2f", e / b) : "-"
+		printf "%-58s %6s %8s %7s\n", p, e == "" ? "-" : e, b == "" ? "-" : b, r }'
+}
+
+have_bpftrace=$(command -v bpftrace)
+row "program (tracepoint:syscalls:...)" ebpfq bpftrace ratio
+while IFS='|' read -r tp body; do
+	[ -n "$tp" ] || continue
+	script="tracepoint:syscalls:$tp { $body }"
+	start "$tmp/e" "$ebpfq" -q -e "$script"; e_pid=$!
+	if [ -n "$have_bpftrace" ]; then
+		start "$tmp/b" bpftrace -e "$script"; b_pid=$!
+	fi
+	e=$(insns_of "$e_pid" "$tp")
+	b=${have_bpftrace:+$(insns_of "$b_pid" "$tp")}
+	stop_tool "$e_pid"
+	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
+	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
+	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
+	row "$tp { $body }" "$e" "$b"
+done <<'EOF'
+sys_enter_openat|@[comm] = count();
+sys_enter_execve|printf("%d %s\n", pid, comm);
+sys_enter_read|@ = hist(args->count);
+sys_enter_read|@[comm] = avg(args->count);
+sys_enter_read|@[comm] = stats(args->count);
+sys_enter_read|@ = lhist(args->count, 0, 1000, 100);
+sys_enter_read|@[comm] = hist(args->count);
+sys_enter_read|@[pid] = min(args->count);
+sys_enter_read|@ = sum(args->count);
+sys_enter_read|printf("%d\n", curtask->real_parent->pid);
+sys_enter_read|@[curtask->real_parent->comm] = count();
+sys_enter_openat|printf("%s\n", str(args->filename));
+sys_enter_read|if (strncmp(comm, "bash", 4) == 0) { @ = count(); }
+EOF

@@ -9,6 +9,8 @@
 
 #include "ast.h"
 
+#include "types.h"
+
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc)
 {
 	struct ast *n = ARENA_NEW(a, struct ast);
@@ -21,6 +23,18 @@ struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc)
 void ast_append(struct arena *a, struct ast *parent, struct ast *child)
 {
 	ARENA_PUSH(a, parent->list, child);
+}
+
+void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg)
+{
+	if (!node || !fn(node, arg))
+		return;
+	ast_visit(node->a, fn, arg);
+	ast_visit(node->b, fn, arg);
+	ast_visit(node->c, fn, arg);
+	ast_visit(node->d, fn, arg);
+	for (int i = 0; i < node->list.count; i++)
+		ast_visit(node->list.items[i], fn, arg);
 }
 
 const char *ast_op_text(enum ast_op op)
@@ -43,15 +57,18 @@ const char *ast_kind_name(enum ast_kind kind)
 	static const char *const names[] = {
 		[AST_PROGRAM] = "program", [AST_PROBE] = "probe", [AST_SPEC] = "spec",
 		[AST_BLOCK] = "block", [AST_EXPR_STMT] = "expr", [AST_ASSIGN] = "assign",
-		[AST_IF] = "if", [AST_WHILE] = "while", [AST_UNROLL] = "unroll",
+		[AST_IF] = "if", [AST_WHILE] = "while", [AST_UNROLL] = "unroll", [AST_FOR] = "for",
+		[AST_RANGE] = "range",
 		[AST_BREAK] = "break", [AST_CONTINUE] = "continue", [AST_RETURN] = "return",
 		[AST_INT] = "int", [AST_STR] = "str", [AST_BUILTIN] = "builtin", [AST_VAR] = "var",
 		[AST_POSITIONAL] = "positional", [AST_MAP] = "map", [AST_CALL] = "call",
 		[AST_BINARY] = "binary", [AST_UNARY] = "unary", [AST_INCDEC] = "incdec",
 		[AST_TERNARY] = "ternary", [AST_FIELD] = "field", [AST_INDEX] = "index",
 		[AST_CAST] = "cast", [AST_TYPE] = "type", [AST_TUPLE] = "tuple",
+		[AST_RECORD] = "record", [AST_ENUM] = "enum", [AST_ENUMERATOR] = "enumerator",
+		[AST_DECL] = "decl", [AST_TYPEDEF] = "typedef", [AST_INCLUDE] = "include",
 	};
-	return kind <= AST_TUPLE ? names[kind] : "?";
+	return kind <= AST_INCLUDE ? names[kind] : "?";
 }
 
 static void print_escaped(FILE *out, const char *s, int len)
@@ -134,10 +151,27 @@ static void print_details(FILE *out, const struct ast *n)
 		print_type(out, n->b);
 		fputc(')', out);
 		break;
+	case AST_RECORD: case AST_ENUM:
+		fprintf(out, " %s", n->name ? n->name : n->kind == AST_ENUM ? "enum (anonymous)"
+			: n->ival & RECORD_UNION ? "union (anonymous)" : "struct (anonymous)");
+		if (n->kind == AST_RECORD && !(n->ival & RECORD_BODY))
+			fputs(" (declared)", out);
+		break;
+	case AST_ENUMERATOR: case AST_DECL:
+		fprintf(out, " %s", n->name ? n->name : "(anonymous)");
+		break;
+	case AST_INCLUDE:
+		fprintf(out, n->op == OP_LT ? " <%s>" : " \"%s\"", n->str);
+		break;
 	default:
 		break;
 	}
-	fprintf(out, " @%d:%d\n", n->loc.line, n->loc.col);
+	fprintf(out, " @%d:%d", n->loc.line, n->loc.col);
+	if (n->type && n->kind != AST_TYPE && n->type->kind != TY_NONE) { /* after sema */
+		fputs(" : ", out);
+		ty_print(out, n->type);
+	}
+	fputc('\n', out);
 }
 
 static void print_node(FILE *out, const struct ast *n, int depth)

@@ -11,6 +11,7 @@
 #ifndef EBPFQ_AST_H
 #define EBPFQ_AST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,7 +20,8 @@
 
 enum ast_kind {
 	/*                 fields used                                          */
-	AST_PROGRAM,    /* list: probes                                         */
+	AST_PROGRAM,    /* list: probes; a: BLOCK of the C definitions and #includes,
+	                   in order (RECORD, ENUM, TYPEDEF, INCLUDE), or NULL   */
 	AST_PROBE,      /* list: specs (AST_SPEC); a: filter or NULL; b: body   */
 	AST_SPEC,       /* name: the spec text as written, e.g. "kprobe:sys_clone" */
 	AST_BLOCK,      /* list: statements                                     */
@@ -29,6 +31,8 @@ enum ast_kind {
 	AST_IF,         /* a: condition; b: then-block; c: else (BLOCK, IF, NULL) */
 	AST_WHILE,      /* a: condition; b: body                                */
 	AST_UNROLL,     /* a: count expression; b: body                         */
+	AST_FOR,        /* a: the variable (VAR); b: a MAP or a RANGE; c: body   */
+	AST_RANGE,      /* a..b: a: first; b: end (excluded)                    */
 	AST_BREAK,
 	AST_CONTINUE,
 	AST_RETURN,
@@ -47,8 +51,23 @@ enum ast_kind {
 	AST_INDEX,      /* a: object; b: index (array/pointer subscript)        */
 	AST_CAST,       /* a: operand; b: AST_TYPE                              */
 	AST_TUPLE,      /* list: the elements (two or more)                     */
-	AST_TYPE,       /* name: "u32", "int", "struct task_struct"; ival: pointer depth */
+	AST_TYPE,       /* name: "u32", "unsigned long", "struct task_struct", a
+	                   typedef's name; ival: pointer depth; a: the RECORD or
+	                   ENUM it defines in place (struct { ... } x;), or NULL */
+	AST_RECORD,     /* struct/union definition; name: "struct foo", NULL when
+	                   anonymous; ival: RECORD_UNION | RECORD_BODY bits;
+	                   list: members (DECL)                                  */
+	AST_ENUM,       /* enum definition; name: "enum foo" or NULL; list: ENUMERATOR */
+	AST_ENUMERATOR, /* name; a: value expression, or NULL (previous + 1)    */
+	AST_DECL,       /* a declared name; name: NULL for an anonymous member;
+	                   a: TYPE (with the declarator's pointers); list: array
+	                   dimensions (expressions); b: bit-field width or NULL;
+	                   op: OP_DEREF for a function pointer                   */
+	AST_TYPEDEF,    /* a: DECL naming the type                              */
+	AST_INCLUDE,    /* str: the path; op: OP_LT for <path>, OP_NONE for "path" */
 };
+
+enum { RECORD_UNION = 1, RECORD_BODY = 2 }; /* AST_RECORD's ival */
 
 enum ast_op {
 	OP_NONE,
@@ -68,7 +87,8 @@ enum ast_op {
 	OP_ARROW, OP_DOT,
 };
 
-struct eq_type; /* sema.h */
+struct eq_type; /* types.h */
+struct ty_field;
 
 struct ast {
 	enum ast_kind kind;
@@ -86,11 +106,15 @@ struct ast {
 
 	/* Filled by sema.c. */
 	const struct eq_type *type;
+	const struct ty_field *field; /* AST_FIELD of a struct: the member */
 	int sema_id; /* variable / map / output index, per kind */
 };
 
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc);
 void ast_append(struct arena *a, struct ast *parent, struct ast *child);
+/* Call fn on node and, where it returns true, on node's children (a, b, c,
+ * d, then the list), depth first: the walks that look for a kind of node. */
+void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg);
 
 /* Print the tree in the -d ast form, one node per line, indented by depth:
  *     probe @1:1

@@ -15,10 +15,11 @@
 #include "ir.h"
 #include "lower.h"
 #include "probe.h"
+#include "ctypes.h"
 #include "sema.h"
 #include "syscall_dispatch.h"
 
-enum { RINGBUF_BYTES = 256 * 1024, HASH_ENTRIES = 4096 };
+enum { RINGBUF_BYTES = 256 * 1024, SCRATCH_LIMIT = 32768 };
 
 struct compile {
 	const struct eq_compile_opts *opts;
@@ -35,6 +36,15 @@ struct compile {
 	struct probe_cache probe_cache;
 	struct syscall_plan dispatch;
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
+	struct {
+		struct watch_setup {
+			const struct attach_point *ap; /* a watchpoint on a function's argument */
+			int prog;                      /* its program's image index */
+			const struct ast *probe;
+		} *items;
+		int count, cap;
+	} setups;
+	int scratch_map;        /* image index of the scratch map */
 };
 
 static enum eq_value_kind value_kind(const struct eq_type *t)
@@ -47,7 +57,7 @@ static enum eq_value_kind value_kind(const struct eq_type *t)
 	switch (t->kind) {
 	case TY_AGG: return of_agg[t->agg];
 	case TY_STR: return EQ_VALUE_STR;
-	case TY_TUPLE: return EQ_VALUE_TUPLE;
+	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: return EQ_VALUE_COMPOSITE;
 	default: return EQ_VALUE_INT;
 	}
 }
@@ -67,7 +77,8 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 		.role = EQ_MAP_USER,
 		.key_size = sm->key_size + (hist && sm->nkeys ? 8 : 0),
 		.value_size = (sm->value_size + 7) & ~7u,
-		.max_entries = sm->nkeys ? HASH_ENTRIES : hist ? agg_buckets(v) : 1,
+		.max_entries = !sm->nkeys ? (hist ? agg_buckets(v) : 1)
+			       : c->opts->map_keys > 0 ? (uint32_t)c->opts->map_keys : EQ_DEFAULT_MAP_KEYS,
 		.is_percpu = agg,
 		.has_key = sm->nkeys > 0,
 		.nkey_fields = sm->nkeys,
@@ -90,7 +101,7 @@ static void build_maps(struct compile *c)
 {
 	struct eq_image *img = c->img;
 	int n = c->info.maps.count;
-	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 2 + c->dispatch.count);
+	img->maps = ARENA_ARRAY(&img->arena, struct eq_map, n + 3 + c->dispatch.count);
 	for (int i = 0; i < n; i++)
 		img->maps[i] = user_map(c, &c->info.maps.items[i]);
 	img->ringbuf_map = n;
@@ -104,6 +115,10 @@ static void build_maps(struct compile *c)
 	c->first_dispatch_map = img->nmaps;
 	for (int d = 0; d < c->dispatch.count; d++)
 		img->maps[img->nmaps++] = syscall_dispatch_map(&c->dispatch, d, &img->arena);
+	/* last: it grows as programs take regions of it, and goes if none does */
+	c->scratch_map = img->nmaps;
+	img->maps[img->nmaps++] = (struct eq_map){.name = "ebpfq_scratch", .role = EQ_MAP_SCRATCH,
+		.type = BPF_MAP_TYPE_PERCPU_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1};
 }
 
 static void split_source_lines(struct eq_image *img, const struct eq_source *src)
@@ -135,6 +150,26 @@ static int add_prog(struct compile *c, struct eq_prog p)
 	return vcheck_prog(c->img, prog, &c->diag);
 }
 
+/* The program's registers and its subprograms': a frame that does not fit
+ * is reported at the probe, or at the loop whose body it is. */
+static int allocate_registers(struct compile *c, struct ir_func *f, const struct ast *probe)
+{
+	struct ir_func *failed;
+	uint32_t limit;
+	if (regalloc_program(&c->ir_arena, f, &failed, &limit) == 0)
+		return 0;
+	if (failed == f) {
+		diag_error(&c->diag, probe->loc, "this probe needs more than %u bytes of stack", limit);
+	} else {
+		const struct ir_block *entry = failed->blocks.items[0];
+		eq_loc loc = entry->insns.count ? entry->insns.items[0].loc : probe->loc; /* the loop's */
+		diag_error(&c->diag, loc, "the body of this loop needs more than the %u bytes of stack "
+			   "the probe leaves it (the two share 512): use fewer or shorter strings and "
+			   "tuples in the probe or the loop", limit);
+	}
+	return -1;
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -142,12 +177,12 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	const struct eq_compile_opts *o = c->opts;
 	struct arena *a = &c->img->arena;
 	opt_fold(f);
+	for (int k = 0; k < f->subprogs.count; k++)
+		opt_fold(f->subprogs.items[k]);
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
-	if (regalloc(&c->ir_arena, f) < 0) {
-		diag_error(&c->diag, probe->loc, "this probe needs more than 512 bytes of stack");
+	if (allocate_registers(c, f, probe) < 0)
 		return -1;
-	}
 	struct emit_result r;
 	emit_func(&c->ir_arena, f, &r);
 	struct eq_prog p = {
@@ -155,7 +190,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
 		.attach = ap->attach, .target = arena_strdup(a, ap->target),
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
-		.target_btf_id = ap->target_btf_id, .perf = ap->perf,
+		.target_btf_id = ap->target_btf_id, .perf = ap->perf, .watch = ap->watch,
 		.tail_map = ap->attach == EQ_ATTACH_SYSCALL ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
 		.tail_key = ap->syscall_nr,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
@@ -163,6 +198,9 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	};
 	p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
 	memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	p.nfuncs = r.nfuncs;
+	p.func_starts = ARENA_ARRAY(a, uint32_t, r.nfuncs + 1);
+	memcpy(p.func_starts, r.func_starts, sizeof(*p.func_starts) * r.nfuncs);
 	p.refs = ARENA_ARRAY(a, struct eq_map_ref, r.nrefs + 1);
 	for (uint32_t i = 0; i < r.nrefs; i++)
 		p.refs[i] = (struct eq_map_ref){r.refs[i].insn_index, r.refs[i].map_index,
@@ -186,6 +224,34 @@ static bool reads_args(const struct ast *n)
 	return reads_args(n->a) || reads_args(n->b) || reads_args(n->c);
 }
 
+/* $N in a probe spec (`interval:ms:$1`, `uprobe:$1:main`) is the script's
+ * Nth argument's text, as in bpftrace; an unset one is empty. */
+static void expand_spec_params(struct compile *c, struct ast *spec)
+{
+	const char *name = spec->name;
+	if (!strchr(name, '$'))
+		return;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return;
+	for (const char *p = name; *p;) {
+		if (p[0] == '$' && p[1] >= '0' && p[1] <= '9') {
+			char *end;
+			long n = strtol(p + 1, &end, 10);
+			if (n >= 1 && n <= c->opts->nparams)
+				fputs(c->opts->params[n - 1], f);
+			p = end;
+		} else {
+			fputc(*p++, f);
+		}
+	}
+	fclose(f);
+	spec->name = arena_strdup(&c->ast_arena, out ? out : "");
+	free(out);
+}
+
 /* Specs to attach points, before sema: args->FIELD is typed from the
  * formats of the tracepoints a probe runs on. */
 static void resolve_probes(struct compile *c, struct ast *program)
@@ -194,16 +260,72 @@ static void resolve_probes(struct compile *c, struct ast *program)
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		struct attach_list *points = &c->points[i];
-		for (int s = 0; s < probe->list.count; s++)
+		int errors = c->diag.errors;
+		for (int s = 0; s < probe->list.count; s++) {
+			expand_spec_params(c, probe->list.items[s]);
 			probe_resolve(probe->list.items[s], &c->opts->target, &c->probe_cache,
-				      &c->ir_arena, &c->diag, points);
+				      &c->ir_arena, &c->diag, points, probe->list.count > 1);
+		}
+		if (!points->count && c->diag.errors == errors)
+			diag_error(&c->diag, probe->loc, "this probe has nowhere to attach: none of its "
+				   "functions exists");
 		if (reads_args(probe->a) || reads_args(probe->b))
 			for (int k = 0; k < points->count; k++)
 				probe_load_format(&points->items[k], c->opts->target.tracefs, &c->ir_arena);
 	}
 	syscall_dispatch_plan(&c->dispatch, c->points, program->list.count, &c->opts->target,
 			      &c->probe_cache, &c->ir_arena);
-	probe_cache_free(&c->probe_cache);
+}
+
+/* The kernel's BTF for the C types, through the probe cache: read once,
+ * and only if something needs it. */
+static const struct btf *kernel_btf(void *ctx)
+{
+	struct compile *c = ctx;
+	return probe_kernel_btf(&c->opts->target, &c->probe_cache);
+}
+
+/* The scratch map's value covers every region the programs so far took,
+ * for vcheck. */
+static void grow_scratch(struct compile *c)
+{
+	struct eq_map *scratch = &c->img->maps[c->scratch_map];
+	if (c->env.scratch_used > scratch->value_size)
+		scratch->value_size = c->env.scratch_used;
+}
+
+/* One uprobe program for each function whose arguments watchpoints watch
+ * (see lower_watch_setup), after the watchpoint programs it sets. */
+static void compile_watch_setups(struct compile *c)
+{
+	int n = c->setups.count;
+	const struct attach_point **group = ARENA_ARRAY(&c->ir_arena, const struct attach_point *, n + 1);
+	uint32_t *progs = ARENA_ARRAY(&c->ir_arena, uint32_t, n + 1);
+	bool *done = ARENA_ARRAY(&c->ir_arena, bool, n + 1);
+	for (int i = 0; i < n && c->diag.errors == 0; i++) {
+		if (done[i])
+			continue; /* set up with an earlier one on its function */
+		const struct attach_point *first = c->setups.items[i].ap;
+		int size = 0;
+		for (int k = i; k < n; k++) {
+			const struct attach_point *setup = c->setups.items[k].ap->setup;
+			if (!done[k] && !strcmp(setup->target, first->setup->target) &&
+			    setup->target_offset == first->setup->target_offset) {
+				group[size] = c->setups.items[k].ap;
+				progs[size++] = (uint32_t)c->setups.items[k].prog;
+				done[k] = true;
+			}
+		}
+		struct attach_point setup = *first->setup;
+		if (size > 1)
+			setup.note = arena_printf(&c->ir_arena, "%s; and for %d more watchpoint%s on "
+						  "this function", setup.note, size - 1, size == 2 ? "" : "s");
+		const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
+		struct ir_func *f = lower_watch_setup(&c->env, group, progs, size, name);
+		grow_scratch(c);
+		if (f)
+			finish_prog(c, f, &setup, c->setups.items[i].probe);
+	}
 }
 
 static void compile_probes(struct compile *c, struct ast *program)
@@ -211,25 +333,38 @@ static void compile_probes(struct compile *c, struct ast *program)
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
+				    .scratch_map = c->scratch_map,
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
-				    .child_pid = c->opts->target.child_pid};
+				    .child_pid = c->opts->target.child_pid,
+				    .helper_errors = c->opts->helper_errors};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];
 		for (int k = 0; k < points->count && c->diag.errors == 0; k++) {
-			const char *name = arena_printf(&c->img->arena, "probe%d", c->progs.count);
-			struct ir_func *f = lower_probe(&c->env, probe, &points->items[k], name);
-			if (f)
-				finish_prog(c, f, &points->items[k], probe);
+			const struct attach_point *ap = &points->items[k];
+			int index = c->progs.count;
+			const char *name = arena_printf(&c->img->arena, "probe%d", index);
+			struct ir_func *f = lower_probe(&c->env, probe, ap, name);
+			grow_scratch(c);
+			struct watch_setup w = {ap, index, probe};
+			if (f && finish_prog(c, f, ap, probe) == 0 && ap->setup)
+				ARENA_PUSH(&c->ir_arena, c->setups, w);
 		}
 	}
+	compile_watch_setups(c);
 	/* after the programs they run: the runtime attaches in image order */
 	for (int d = 0; d < c->dispatch.count && c->diag.errors == 0; d++)
 		add_prog(c, syscall_dispatch_prog(&c->dispatch, d, (uint32_t)(c->first_dispatch_map + d),
 						  &c->img->arena));
 	c->img->outputs = c->env.outputs.items;
 	c->img->noutputs = c->env.outputs.count;
+	if (!c->env.scratch_used) /* no program needed it: not created */
+		c->img->nmaps--;
+	else if (c->env.scratch_used > SCRATCH_LIMIT)
+		diag_error(&c->diag, program->loc, "the programs need %u bytes of scratch memory for big "
+			   "values, more than the %u a per-CPU map value holds", c->env.scratch_used,
+			   SCRATCH_LIMIT);
 }
 
 int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
@@ -238,10 +373,13 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
 	*out = NULL;
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
-	if (program && !c.diag.errors && (opts->dump & EQ_DUMP_AST))
-		ast_print(opts->dump_out, program);
+	bool parsed = program && !c.diag.errors;
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
+	c.info.target = &opts->target;
+	c.info.ctypes = ctypes_new(&c.ast_arena, &c.diag, (struct ctypes_kernel){kernel_btf, &c});
+	if (program && !c.diag.errors)
+		ctypes_define(c.info.ctypes, program->a, opts->src->file);
 	if (program && !c.diag.errors) {
 		resolve_probes(&c, program);
 		c.info.points = c.points;
@@ -249,17 +387,22 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	if (program && !c.diag.errors)
 		sema_check(program, &c.info, &c.ast_arena, &c.diag,
 			   opts->strlen > 0 ? (uint32_t)opts->strlen : 64);
+	/* -d ast: with the types sema found, as far as it got */
+	if (parsed && (opts->dump & EQ_DUMP_AST))
+		ast_print(opts->dump_out, program);
 	if (program && !c.diag.errors) {
 		struct arena img_arena = {0};
 		c.img = ARENA_NEW(&img_arena, struct eq_image);
 		c.img->arena = img_arena;
 		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
+		c.img->loop_bound = LOOP_BOUND;
 		split_source_lines(c.img, opts->src);
 		build_maps(&c);
 		compile_probes(&c, program);
 		/* The image's arena header was copied into the image before the
 		 * image's own allocations; keep the live copy. */
 	}
+	probe_cache_free(&c.probe_cache);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
 	if (c.diag.errors) {

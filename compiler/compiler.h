@@ -20,6 +20,9 @@ struct eq_target {
 	const char *tracefs;     /* "/sys/kernel/tracing"; NULL: do not consult tracefs */
 	const char *kernel_btf;  /* "/sys/kernel/btf/vmlinux" for fentry/fexit; NULL: none */
 	int child_pid;           /* -c: user probes fire only in this process; 0: none */
+	int pid;                 /* -p PID, or 0: where watchpoints are set */
+	const char *command;     /* -c CMD as given, also when it is not started (-d): the
+	                            binary of watchpoint:FUNCTION+argN is its first word */
 	bool unsafe;             /* --unsafe: uprobes at FUNC+OFFSET, unchecked */
 	int ncpus;               /* possible CPUs (0: EQ_DEFAULT_NCPUS): the bound of the loop
 	                            that sums an aggregation's per-CPU values in a program */
@@ -28,7 +31,7 @@ struct eq_target {
 	                            this many (0: the default, 8) */
 };
 
-enum { EQ_DEFAULT_NCPUS = 64 };
+enum { EQ_DEFAULT_NCPUS = 64, EQ_DEFAULT_MAP_KEYS = 4096 };
 
 enum eq_dump {
 	EQ_DUMP_AST = 1 << 0,
@@ -40,10 +43,12 @@ struct eq_compile_opts {
 	const struct eq_source *src;
 	struct eq_target target;
 	int strlen;          /* string buffer size (64) */
+	int map_keys;        /* the most keys a map with keys holds (EQ_DEFAULT_MAP_KEYS) */
 	unsigned dump;       /* enum eq_dump bits */
 	FILE *dump_out;      /* where -d output goes */
 	FILE *diag_out;      /* where diagnostics go */
 	int filter_pid;      /* -p: probes other than BEGIN/END fire only for this process */
+	int helper_errors;   /* -k 1, -kk 2: a failed helper call sends an event (lower.c) */
 	int nparams;         /* positional parameters $1.. */
 	const char *const *params;
 };
@@ -51,18 +56,12 @@ struct eq_compile_opts {
 /* Compile; returns 0 and *out, or the number of errors (already reported). */
 int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);
 
-/* `-l 'uprobe:PATH:PATTERN'`, `-l 'usdt:PATH:PATTERN'`: print the functions
- * or USDT probes of a binary.  Returns how many, or -1 after a message. */
-int eq_list_user_probes(FILE *out, FILE *err, const char *spec);
-/* The names of the perf software or hardware events the language knows
- * (software:cpu-clock, hardware:cycles...), NULL-terminated into names[max];
- * returns how many.  The one list both the compiler and -l use. */
-enum { EQ_MAX_PERF_EVENTS = 16 };
-int eq_perf_event_names(bool hardware, const char **names, int max);
-
-/* Is this -l pattern about a binary's user probes? */
-#define EQ_LIST_IS_USER(p) (!strncmp((p), "uprobe:", 7) || !strncmp((p), "uretprobe:", 10) || \
-			    !strncmp((p), "usdt:", 5))
+/* `-l [PATTERN]`: print the probes matching pattern (NULL: all) that each
+ * probe family lists: tracepoints (from tracefs, which tracefs() finds or
+ * mounts, called only if a tracepoint may match), software and hardware
+ * events, and for `uprobe:PATH:PATTERN` / `usdt:PATH:PATTERN` a binary's
+ * functions or USDT probes.  Returns how many, or -1 after a message. */
+int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid);
 
 /* ---- back-end utilities, usable on any instruction array ------------- */
 

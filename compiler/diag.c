@@ -84,6 +84,8 @@ static void excerpt(struct eq_diag *d, eq_loc loc)
 static void report(struct eq_diag *d, const char *what, eq_loc loc, bool show_line,
 		   const char *fmt, va_list ap)
 {
+	if (!d->out) /* counting only */
+		return;
 	if (loc.line > 0)
 		fprintf(d->out, "%s:%d:%d: %s: ", d->src->file, loc.line, loc.col, what);
 	else
@@ -104,7 +106,7 @@ void diag_error(struct eq_diag *d, eq_loc loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(d, "error", loc, true, fmt, ap);
 	va_end(ap);
-	if (d->errors == limit)
+	if (d->errors == limit && d->out)
 		fprintf(d->out, "%s: too many errors, stopping\n", d->src->file);
 }
 

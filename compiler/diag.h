@@ -32,7 +32,7 @@ struct eq_source {
 
 struct eq_diag {
 	const struct eq_source *src;
-	FILE *out;      /* where diagnostics go (stderr) */
+	FILE *out;      /* where diagnostics go (stderr); NULL: only counted */
 	int errors;     /* errors reported so far */
 	int max_errors; /* stop reporting after this many (0: 20) */
 };

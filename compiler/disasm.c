@@ -167,6 +167,8 @@ static void print_ld_imm64(FILE *out, const struct bpf_insn *in, const char *map
 		fprintf(out, "r%d = map[%s]", in->dst_reg, map);
 	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
 		fprintf(out, "r%d = map[%s][0]+%u", in->dst_reg, map, (uint32_t)in[1].imm);
+	else if (in->src_reg == BPF_PSEUDO_FUNC) /* a subprogram, relative to the next insn */
+		fprintf(out, "r%d = func[pc%+d]", in->dst_reg, in->imm + 1);
 	else
 		fprintf(out, "r%d = 0x%" PRIx64 " ll", in->dst_reg, v);
 }

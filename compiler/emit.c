@@ -6,6 +6,11 @@
  * final target.  Jumps are patched once every block's start is known.
  * Each instruction remembers the script position of the IR instruction it
  * came from, for the kernel's line info.
+ *
+ * A program's subprograms (helpers' callbacks) follow it, each emitted as
+ * a function of its own the first time a FUNCADDR names it (the kernel
+ * wants every subprogram after the main one, and a line of line info at
+ * each one's start).
  */
 #include "ir.h"
 
@@ -18,7 +23,8 @@ struct fixup {
 
 struct emitter {
 	struct arena *arena;
-	const struct ir_func *f;
+	const struct ir_func *prog; /* owns the subprograms */
+	const struct ir_func *f;    /* the function being emitted */
 	struct {
 		struct bpf_insn *items;
 		int count, cap;
@@ -35,8 +41,13 @@ struct emitter {
 		struct fixup *items;
 		int count, cap;
 	} fixups;
-	int *block_start; /* by block id */
+	struct {
+		struct fixup *items; /* here `block` is the subprogram's index */
+		int count, cap;
+	} func_fixups;
+	int *block_start; /* by block id, of the function being emitted */
 	eq_loc loc;       /* of the IR instruction being emitted */
+	bool new_function; /* the next instruction starts a function: it gets a line */
 };
 
 enum { FP = BPF_REG_10 };
@@ -44,10 +55,11 @@ enum { FP = BPF_REG_10 };
 static void put(struct emitter *e, struct bpf_insn in)
 {
 	struct emit_line *last = e->lines.count ? &e->lines.items[e->lines.count - 1] : NULL;
-	if (e->loc.line && (!last || last->line != e->loc.line || last->col != e->loc.col)) {
+	if (e->loc.line && (e->new_function || !last || last->line != e->loc.line || last->col != e->loc.col)) {
 		struct emit_line l = {(uint32_t)e->insns.count, e->loc.line, e->loc.col};
 		ARENA_PUSH(e->arena, e->lines, l);
 	}
+	e->new_function = false;
 	ARENA_PUSH(e->arena, e->insns, in);
 }
 
@@ -284,12 +296,23 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 	case IR_CTX:
 		mov_reg(e, reg(e, in->dst), BPF_REG_1);
 		break;
+	case IR_ARG:
+		mov_reg(e, reg(e, in->dst), BPF_REG_1 + (int)in->imm);
+		break;
 	case IR_MOV:
 		mov_val(e, reg(e, in->dst), in->a);
 		break;
 	case IR_NEG:
 		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
 		put(e, insn(BPF_ALU64 | BPF_NEG, reg(e, in->dst), 0, 0, 0));
+		break;
+	case IR_BSWAP16:
+	case IR_BSWAP32:
+	case IR_BSWAP64: /* the conversion to the other byte order is the swap */
+		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
+		put(e, insn(BPF_ALU | BPF_END | (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? BPF_TO_BE : BPF_TO_LE),
+			    reg(e, in->dst), 0, 0,
+			    in->op == IR_BSWAP16 ? 16 : in->op == IR_BSWAP32 ? 32 : 64));
 		break;
 	case IR_ZEXT32: /* a 32-bit move clears the upper half */
 		put(e, insn(BPF_ALU | BPF_MOV | BPF_X, reg(e, in->dst), reg(e, in->a.reg), 0, 0));
@@ -303,6 +326,13 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 	case IR_MAPVAL:
 		emit_map_load(e, in);
 		break;
+	case IR_FUNCADDR: { /* its offset is known once the subprograms are placed */
+		struct fixup f = {e->insns.count, (int)in->imm};
+		ARENA_PUSH(e->arena, e->func_fixups, f);
+		put(e, insn(BPF_LD | BPF_DW | BPF_IMM, reg(e, in->dst), BPF_PSEUDO_FUNC, 0, 0));
+		put(e, insn(0, 0, 0, 0, 0));
+		break;
+	}
 	case IR_LOAD:
 	case IR_STORE:
 	case IR_ATOMIC_ADD:
@@ -342,11 +372,16 @@ static void mark_reachable(const struct ir_func *f, int id, bool *seen)
 		mark_reachable(f, t->target[1], seen);
 }
 
-int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
+/* One function's blocks, appended to what is emitted so far; its jumps
+ * are patched here, its FUNCADDRs once every subprogram is placed. */
+static void emit_body(struct emitter *e, const struct ir_func *f)
 {
-	struct emitter e = {.arena = a, .f = f};
+	struct arena *a = e->arena;
 	bool *live = arena_alloc(a, (size_t)f->nblock_ids + 1);
-	e.block_start = arena_alloc(a, sizeof(int) * ((size_t)f->nblock_ids + 1));
+	e->f = f;
+	e->block_start = arena_alloc(a, sizeof(int) * ((size_t)f->nblock_ids + 1));
+	e->fixups.count = 0;
+	e->new_function = true;
 	mark_reachable(f, f->blocks.items[0]->id, live);
 	live[f->blocks.items[0]->id] = true;
 	for (int i = 0; i < f->blocks.count; i++) {
@@ -357,16 +392,41 @@ int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
 		for (int j = i + 1; j < f->blocks.count && next < 0; j++)
 			if (live[f->blocks.items[j]->id])
 				next = f->blocks.items[j]->id;
-		e.block_start[b->id] = e.insns.count;
+		e->block_start[b->id] = e->insns.count;
 		for (int j = 0; j < b->insns.count; j++)
-			emit_insn(&e, &b->insns.items[j], next);
+			emit_insn(e, &b->insns.items[j], next);
 	}
-	for (int i = 0; i < e.fixups.count; i++) {
-		int at = e.fixups.items[i].insn;
-		e.insns.items[at].off = (int16_t)(e.block_start[e.fixups.items[i].block] - at - 1);
+	for (int i = 0; i < e->fixups.count; i++) {
+		int at = e->fixups.items[i].insn;
+		e->insns.items[at].off = (int16_t)(e->block_start[e->fixups.items[i].block] - at - 1);
+	}
+}
+
+int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
+{
+	struct emitter e = {.arena = a, .prog = f};
+	emit_body(&e, f);
+	/* the subprograms in the order they are first named; emitting one may
+	 * name another, which this loop then reaches */
+	int nsub = f->subprogs.count;
+	int *start = ARENA_ARRAY(a, int, nsub + 1);
+	uint32_t *func_starts = ARENA_ARRAY(a, uint32_t, nsub + 1);
+	uint32_t nfuncs = 0;
+	for (int k = 0; k < nsub; k++)
+		start[k] = -1;
+	for (int i = 0; i < e.func_fixups.count; i++) {
+		int k = e.func_fixups.items[i].block;
+		if (start[k] < 0) {
+			start[k] = e.insns.count;
+			func_starts[nfuncs++] = (uint32_t)start[k];
+			emit_body(&e, f->subprogs.items[k]);
+		}
+		int at = e.func_fixups.items[i].insn;
+		e.insns.items[at].imm = start[k] - at - 1;
 	}
 	*out = (struct emit_result){
 		.insns = e.insns.items, .ninsns = (uint32_t)e.insns.count,
+		.func_starts = func_starts, .nfuncs = nfuncs,
 		.refs = e.refs.items, .nrefs = (uint32_t)e.refs.count,
 		.lines = e.lines.items, .nlines = (uint32_t)e.lines.count,
 	};

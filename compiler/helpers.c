@@ -33,6 +33,7 @@ static const struct bpf_helper_info helpers[] = {
 	NO_ARGS(get_current_uid_gid),
 	NO_ARGS(get_current_task),
 	NO_ARGS(get_current_cgroup_id),
+	NO_ARGS(get_numa_node_id),
 	[BPF_FUNC_get_current_comm] = {"get_current_comm", {HA_WRITE_NEXT, HA_SIZE}, HR_SCALAR, 0},
 	[BPF_FUNC_get_ns_current_pid_tgid] = {"get_ns_current_pid_tgid",
 		{HA_ANY, HA_ANY, HA_WRITE_NEXT, HA_SIZE}, HR_SCALAR, 0},
@@ -45,6 +46,8 @@ static const struct bpf_helper_info helpers[] = {
 	[BPF_FUNC_ringbuf_reserve] = {"ringbuf_reserve", {HA_MAP, HA_ALLOC_SIZE, HA_ANY},
 		HR_RINGBUF_MEM_OR_NULL, BPF_MAP_TYPE_RINGBUF},
 	[BPF_FUNC_ringbuf_submit] = {"ringbuf_submit", {HA_RINGBUF_MEM, HA_ANY}, HR_VOID, 0},
+	[BPF_FUNC_for_each_map_elem] = {"for_each_map_elem", {HA_MAP, HA_FUNC, HA_CALLBACK_CTX, HA_ANY},
+		HR_SCALAR, 0},
 	[BPF_FUNC_tail_call] = {"tail_call", {HA_CTX, HA_MAP, HA_ANY}, HR_SCALAR, BPF_MAP_TYPE_PROG_ARRAY},
 	[BPF_FUNC_ringbuf_discard] = {"ringbuf_discard", {HA_RINGBUF_MEM, HA_ANY}, HR_VOID, 0},
 };

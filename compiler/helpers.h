@@ -19,6 +19,8 @@ enum helper_arg {
 	HA_ALLOC_SIZE,  /* a known constant > 0: bytes to reserve */
 	HA_CTX,         /* the program's context (R1 at entry) */
 	HA_RINGBUF_MEM, /* the start of memory from ringbuf_reserve: released by the call */
+	HA_FUNC,        /* a subprogram (ld_imm64 pseudo func): the helper's callback */
+	HA_CALLBACK_CTX, /* a known place on the stack, or 0: the callback's context */
 };
 
 enum helper_ret {

@@ -25,13 +25,20 @@
 enum eq_map_role {
 	EQ_MAP_USER,    /* a script map (@name): printed at exit */
 	EQ_MAP_RINGBUF, /* the event ring buffer */
-	EQ_MAP_DROPS,   /* array[1] of u64[3]: events the ring buffer had no room for,
-	                   the start time (CLOCK_MONOTONIC ns, set by the runtime),
-	                   map updates the kernel refused (a full map); programs
-	                   address its value directly (BPF_PSEUDO_MAP_VALUE) */
+	EQ_MAP_DROPS,   /* array[1] of u64[EQ_DATA_WORDS] (enum eq_data_word);
+	                   programs address its value directly (BPF_PSEUDO_MAP_VALUE) */
 	EQ_MAP_SCRATCH, /* per-CPU array: room for values too big for the stack */
 	EQ_MAP_SYSCALL_PROGS, /* prog array: a syscall dispatcher's programs by
 	                         system call number (EQ_ATTACH_SYSCALL) */
+};
+
+/* The words of the EQ_MAP_DROPS map's value. */
+enum eq_data_word {
+	EQ_DATA_LOST,       /* events the ring buffer had no room for */
+	EQ_DATA_START_NS,   /* when tracing started (CLOCK_MONOTONIC ns, set by the runtime) */
+	EQ_DATA_MAP_FULL,   /* map updates the kernel refused (a full map) */
+	EQ_DATA_LOOP_BOUND, /* loops that stopped at their bound (loop_bound) */
+	EQ_DATA_WORDS
 };
 
 /* How one field of a key or value is stored and shown. */
@@ -39,14 +46,21 @@ enum eq_field_kind {
 	EQ_FIELD_INT,   /* integer of `size` bytes, `is_signed` */
 	EQ_FIELD_STR,   /* NUL-padded string of `size` bytes */
 	EQ_FIELD_TUPLE, /* `nelems` fields, their offsets from this field's */
+	EQ_FIELD_RECORD, /* a C struct or union: `nelems` named fields (at C offsets;
+	                   a bit-field is `bits` bits from bit `bit_offset`) */
+	EQ_FIELD_ARRAY, /* `nelems` elements, each like elems[0], `size / nelems` apart */
+	EQ_FIELD_ADDR,  /* an address (a pointer): printed in hex */
 };
 
 struct eq_field {
 	enum eq_field_kind kind;
 	uint32_t offset, size;
 	bool is_signed;
-	struct eq_field *elems; /* EQ_FIELD_TUPLE */
+	struct eq_field *elems; /* TUPLE, RECORD: the fields; ARRAY: one, the element */
 	int nelems;
+	const char *name;       /* a RECORD's field */
+	uint16_t bit_offset;    /* a bit-field: from the field's offset */
+	uint8_t bits;           /* a bit-field's width; 0: not one */
 };
 
 /* What a user map's value is, which decides how it is combined across CPUs
@@ -55,7 +69,7 @@ struct eq_field {
 enum eq_value_kind {
 	EQ_VALUE_INT,   /* plain value (last write wins): value_field says what */
 	EQ_VALUE_STR,   /* string (value_field) */
-	EQ_VALUE_TUPLE, /* tuple (value_field) */
+	EQ_VALUE_COMPOSITE, /* a tuple, a struct or an array (value_field) */
 	EQ_VALUE_COUNT, /* per-CPU u64, summed */
 	EQ_VALUE_SUM,   /* per-CPU s64 (u64 if !value_field.is_signed), summed */
 	EQ_VALUE_AVG,   /* per-CPU {u64 count, s64 total}: total / count */
@@ -103,6 +117,26 @@ enum eq_attach_kind {
 	                          "sys_enter" or "sys_exit" that tail-calls the program of the
 	                          system call's number from map tail_map; attached after the
 	                          programs it runs, detached in one step */
+	EQ_ATTACH_WATCHPOINT,  /* a hardware breakpoint: see eq_watch; target: what is
+	                          watched, for messages */
+	EQ_ATTACH_WATCH_SETUP, /* not a script probe: a uprobe (as EQ_ATTACH_UPROBE) on a
+	                          function whose program sends the addresses watchpoints
+	                          watch, when it is called (EQ_OUT_WATCH) */
+};
+
+/* A watchpoint: a perf event of type PERF_TYPE_BREAKPOINT running the
+ * program when the task it is set in accesses the address. */
+struct eq_watch {
+	uint64_t addr;      /* 0: not known until run time -- an EQ_OUT_WATCH event
+	                       from the program that finds it sets the watchpoint */
+	uint32_t len;       /* bp_len: 1, 2, 4 or 8 bytes */
+	uint32_t type;      /* bp_type: HW_BREAKPOINT_R, _W, _X bits */
+	bool per_process;   /* in the -p / -c process (each of its threads, and the
+	                       threads it makes later); else in every task, on every
+	                       CPU (a kernel address) */
+	bool async;         /* the process goes on while the watchpoint is set up;
+	                       else the program that found the address stopped it
+	                       (SIGSTOP) and it is continued once the watchpoint is set */
 };
 
 /* A sampling perf event (perf_event_open's type, config, period). */
@@ -144,10 +178,14 @@ struct eq_prog {
 	uint64_t ref_ctr_offset; /* usdt: file offset of the probe's semaphore, or 0 */
 	uint32_t target_btf_id;  /* fentry, fexit: the function's id in vmlinux BTF */
 	struct eq_perf perf;     /* EQ_ATTACH_PERF_EVENT */
+	struct eq_watch watch;   /* EQ_ATTACH_WATCHPOINT */
 	uint32_t tail_map;       /* EQ_ATTACH_SYSCALL(_DISPATCH): the EQ_MAP_SYSCALL_PROGS map */
 	uint32_t tail_key;       /* EQ_ATTACH_SYSCALL: the system call's number */
 	struct bpf_insn *insns;
 	uint32_t ninsns;
+	uint32_t *func_starts;   /* subprograms (helpers' callbacks) after the main
+	                            function: the first instruction of each, ascending */
+	uint32_t nfuncs;
 	struct eq_map_ref *refs;
 	uint32_t nrefs;
 	struct eq_line *lines;   /* sorted by insn_off */
@@ -169,6 +207,18 @@ enum eq_output_kind {
 	EQ_OUT_DELETE_ENTRY, /* delete a histogram's key (every bucket of it): the
 	                     key follows the output index */
 	EQ_OUT_EXIT,      /* end tracing: run END, print maps, detach */
+	EQ_OUT_SYSTEM,    /* run the command `fmt` and `args` make (/bin/sh -c) */
+	EQ_OUT_CAT,       /* print the file whose name `fmt` and `args` make */
+	EQ_OUT_TIME,      /* print the time now, strftime(3)'s format `fmt` (and %f) */
+	EQ_OUT_JOIN,      /* print strings joined by `fmt`, and a newline: a u64 count
+	                     after the output index, then the strings, `nargs` slots
+	                     of (record_size - 16) / nargs bytes */
+	EQ_OUT_HELPER_ERROR, /* -k: the helper `fmt` failed at line:col; the s64 it
+	                     returned follows the output index */
+	EQ_OUT_WATCH,     /* the record holds a process's tgid (u64), then one u64 address
+	                     for each of the watchpoint programs `progs`: set each on its
+	                     address in that process, then continue the process (SIGCONT)
+	                     if `stopped`.  Not script output: also after exit() */
 };
 
 enum eq_arg_kind {
@@ -186,13 +236,16 @@ struct eq_arg {
 
 struct eq_output {
 	enum eq_output_kind kind;
-	const char *fmt;     /* EQ_OUT_PRINTF: the user's format, already checked
-	                        against the arguments' types */
+	const char *fmt;     /* EQ_OUT_PRINTF, _SYSTEM, _CAT: the user's format,
+	                        already checked against the arguments' types */
 	struct eq_arg *args;
 	int nargs;
 	uint32_t record_size; /* bytes of the record, header included */
 	uint32_t map_index;   /* the *_MAP and *_ENTRY kinds */
 	uint32_t top, div;    /* EQ_OUT_PRINT_MAP */
+	uint32_t *progs;      /* EQ_OUT_WATCH */
+	int nprogs;
+	bool stopped;
 	struct eq_field value; /* EQ_OUT_PRINT_VALUE */
 	uint32_t line, col;   /* the statement that produced it */
 };
@@ -212,6 +265,7 @@ struct eq_image {
 	int noutputs;
 	int ringbuf_map;     /* index of the EQ_MAP_RINGBUF map, -1 if none */
 	int drops_map;       /* index of the EQ_MAP_DROPS map, -1 if none */
+	uint32_t loop_bound; /* the most iterations a while loop runs */
 };
 
 void eq_image_free(struct eq_image *img);

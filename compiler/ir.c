@@ -8,7 +8,12 @@
  *       v1 = shr v0, 32
  *       store.8 [s0+8], v1
  *       br v1 == 0, b1, b2
- * ir_parse.c reads exactly this back.
+ * and after a program its subprograms, `subprog NAME frame BYTES` then
+ * slots and blocks the same way (funcaddr N names the Nth).
+ * ir_parse.c reads exactly this back (tests/irpass.sh checks that on every
+ * tests/ir script), so what the printer leaves out the reader cannot know:
+ * locations (they become the text's line numbers), and nothing else the
+ * passes need.  A field the passes start to need goes into this text too.
  */
 #include "ir.h"
 
@@ -133,7 +138,7 @@ static void print_insn(FILE *out, const struct ir_insn *in)
 	const char *name = op_names[in->op];
 	switch (op_kinds[in->op]) {
 	case IRK_CONST:
-		if (in->op == IR_CONST)
+		if (in->op == IR_CONST || in->op == IR_ARG)
 			fprintf(out, "%s %lld", name, (long long)in->imm);
 		else
 			fputs(name, out);
@@ -161,7 +166,7 @@ static void print_insn(FILE *out, const struct ir_insn *in)
 	case IRK_ADDR:
 		if (in->op == IR_FRAME)
 			fprintf(out, "%s s%d%+d", name, in->mem.slot, in->mem.off);
-		else if (in->op == IR_MAP)
+		else if (in->op == IR_MAP || in->op == IR_FUNCADDR)
 			fprintf(out, "%s %lld", name, (long long)in->imm);
 		else
 			fprintf(out, "%s %lld%+d", name, (long long)in->imm, in->mem.off);
@@ -192,9 +197,9 @@ static void print_insn(FILE *out, const struct ir_insn *in)
 	fputc('\n', out);
 }
 
-void ir_print(FILE *out, const struct ir_func *f)
+static void print_func(FILE *out, const struct ir_func *f, const char *keyword)
 {
-	fprintf(out, "func %s frame %u\n", f->name ? f->name : "f", f->frame_size);
+	fprintf(out, "%s %s frame %u\n", keyword, f->name ? f->name : "f", f->frame_size);
 	for (int i = 0; i < f->slots.count; i++)
 		fprintf(out, "slot s%d %d %u%s\n", i, f->slots.items[i].offset,
 			f->slots.items[i].size, f->slots.items[i].spill ? " spill" : "");
@@ -204,4 +209,17 @@ void ir_print(FILE *out, const struct ir_func *f)
 		for (int j = 0; j < b->insns.count; j++)
 			print_insn(out, &b->insns.items[j]);
 	}
+}
+
+void ir_print(FILE *out, const struct ir_func *f)
+{
+	print_func(out, f, "func");
+	for (int i = 0; i < f->subprogs.count; i++)
+		print_func(out, f->subprogs.items[i], "subprog");
+}
+
+uint32_t ir_stack_depth(const struct ir_func *f)
+{
+	uint32_t bytes = f->frame_max > f->frame_size ? f->frame_max : f->frame_size;
+	return ((bytes ? bytes : 1) + 31) & ~31u;
 }

@@ -5,7 +5,8 @@
  * built on two paths of an `if`), liveness is computed by dataflow.  Memory
  * the program owns lives in frame slots, allocated by lower.c; regalloc.c
  * adds spill slots.  `-d ir` prints a function with ir_print(); ir_parse()
- * reads that text back, so passes are tested from text to text.
+ * reads that text back, so passes are tested from text to text
+ * (tests/irpass/: IR in, a pass, IR or BPF out).
  *
  * Sections: operands and instructions; functions; builders (ir.c);
  * text form (ir.c, ir_parse.c); passes (opt_*.c, regalloc.c, emit.c).
@@ -95,6 +96,15 @@ struct ir_func {
 	uint32_t frame_max;  /* the most ever in use: the frame the program needs */
 	/* Filled by regalloc.c: vreg -> BPF register R0..R9 */
 	int8_t *reg_of;
+	/* A program's subprograms: functions a helper calls back (len()'s
+	 * `return 0`, a for-map loop's body), which FUNCADDR names by index
+	 * here.  Only the program's own function has them; a subprogram's
+	 * FUNCADDR names one of its program's too.  They are emitted after
+	 * the program, each once, in the order they are first named. */
+	struct {
+		struct ir_func **items;
+		int count, cap;
+	} subprogs;
 };
 
 /* ---- builders (ir.c) --------------------------------------------------- */
@@ -123,14 +133,37 @@ bool ir_is_terminator(enum ir_op op);
 int ir_uses(const struct ir_insn *in, int *out);
 
 /* ---- text form --------------------------------------------------------- */
+/* What -d ir prints: one function, its slots, its blocks in layout order,
+ * then each of its subprograms the same way under a `subprog` line. */
 void ir_print(FILE *out, const struct ir_func *f);
+/* ir_parse.c: reads back exactly what ir_print() writes (plus blank lines,
+ * `#` comments and free spacing), keeping block ids, vreg numbers, slots
+ * and the frame size as printed, so ir_print(ir_parse(t)) == t.  Every
+ * instruction's loc is its line in the text (column 1): the text has no
+ * script locations.  Malformed input: prints `NAME:LINE: error: ...` to err
+ * and returns NULL; what was allocated stays in the arena.
+ * ir_parse() takes a text of exactly one function; ir_parse_all() one or
+ * more (a -d ir dump, one per probe), in order, their number in *count. */
+struct ir_func *ir_parse(struct arena *a, const char *text, const char *name_for_errors, FILE *err);
+struct ir_func **ir_parse_all(struct arena *a, const char *text, const char *name_for_errors,
+			      FILE *err, int *count);
 
 /* ---- passes ------------------------------------------------------------ */
-/* opt_fold.c: constant folding, copy propagation, dead code. */
+/* opt_fold.c: dead code (constants are folded while lowering, lower.c). */
 void opt_fold(struct ir_func *f);
 /* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
- * Returns 0, or -1 if the frame would exceed 512 bytes. */
-int regalloc(struct arena *a, struct ir_func *f);
+ * Returns 0, or -1 if the frame would exceed frame_limit bytes: 512 for a
+ * program, what its caller leaves of those for a subprogram (the kernel
+ * counts a callback's stack on top of its caller's). */
+int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit);
+/* The program f, then each of its subprograms.  The kernel counts a
+ * callback's stack on top of its caller's, 512 bytes for the chain, each
+ * function's frame rounded up to 32 (ir_stack_depth).  Returns 0, or -1
+ * with the function whose frame did not fit and the bytes it had. */
+int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit);
+/* The stack a function takes in the kernel's count: its frame rounded up
+ * to 32 bytes, and at least 32 (the kernel's check_max_stack_depth()). */
+uint32_t ir_stack_depth(const struct ir_func *f);
 
 /* emit.c: BPF instructions from an allocated function. */
 struct emit_map_ref {
@@ -145,11 +178,14 @@ struct emit_line {
 struct emit_result {
 	struct bpf_insn *insns;
 	uint32_t ninsns;
+	uint32_t *func_starts;   /* first instruction of each subprogram emitted */
+	uint32_t nfuncs;
 	struct emit_map_ref *refs;
 	uint32_t nrefs;
 	struct emit_line *lines;
 	uint32_t nlines;
 };
+/* The program f, then the subprograms it (or one of them) names. */
 int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);
 
 #endif

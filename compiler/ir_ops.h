@@ -15,7 +15,12 @@ X(CONST,   "const",   IRK_CONST)   /* d = imm (64-bit) */
 X(MOV,     "mov",     IRK_UNARY)   /* d = a */
 X(NEG,     "neg",     IRK_UNARY)   /* d = -a */
 X(ZEXT32,  "zext32",  IRK_UNARY)   /* d = a & 0xffffffff (one 32-bit move) */
+X(BSWAP16, "bswap16", IRK_UNARY)   /* d = a's low 2 bytes reversed, the rest zero */
+X(BSWAP32, "bswap32", IRK_UNARY)   /* d = a's low 4 bytes reversed, the rest zero */
+X(BSWAP64, "bswap64", IRK_UNARY)   /* d = a's 8 bytes reversed */
 X(CTX,     "ctx",     IRK_CONST)   /* d = the program's context argument (R1 at entry) */
+X(ARG,     "arg",     IRK_CONST)   /* d = a subprogram's argument imm (R1 + imm at entry);
+                                      ctx and arg come first in the entry block */
 X(ADD,     "add",     IRK_BINARY)
 X(SUB,     "sub",     IRK_BINARY)
 X(MUL,     "mul",     IRK_BINARY)
@@ -35,6 +40,8 @@ X(ATOMIC_ADD, "atomic_add", IRK_STORE) /* lock *(size)(base + off) += a */
 X(FRAME,   "frame",   IRK_ADDR)    /* d = fp + slot offset + off */
 X(MAP,     "map",     IRK_ADDR)    /* d = &map (ld_imm64 pseudo map fd) */
 X(MAPVAL,  "mapval",  IRK_ADDR)    /* d = &map's value + off (pseudo map value) */
+X(FUNCADDR, "funcaddr", IRK_ADDR)  /* d = &subprogram imm (pseudo func), the program's
+                                      subprogs.items[imm]: a helper's callback */
 X(CALL,    "call",    IRK_CALL)    /* d = helper(args) ; clobbers r0-r5 */
 X(JMP,     "jmp",     IRK_BRANCH)  /* goto target[0] */
 X(BR,      "br",      IRK_BRANCH)  /* if (a cond b) goto target[0] else target[1] */

@@ -9,11 +9,13 @@
 #define LOWER_INTERNAL
 #include "lower.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "helpers.h"
 
 /* ---- emitting --------------------------------------------------------------- */
 
@@ -114,6 +116,45 @@ static int lower_unop(struct lower *L, enum ir_op op, struct ir_val a, eq_loc lo
 	return in->dst;
 }
 
+/* -k reports the failures of helpers that change something (a map update,
+ * a signal); -kk those of the reads too (bpftrace's levels).  A ring buffer
+ * output is not among them: its failures are counted as lost events. */
+static bool reports_failure(int level, int helper)
+{
+	switch (helper) {
+	case BPF_FUNC_map_update_elem: case BPF_FUNC_map_delete_elem: case BPF_FUNC_send_signal:
+	case BPF_FUNC_get_stackid: case BPF_FUNC_get_stack:
+		return level >= 1;
+	case BPF_FUNC_probe_read: case BPF_FUNC_probe_read_str: case BPF_FUNC_probe_read_user:
+	case BPF_FUNC_probe_read_kernel: case BPF_FUNC_probe_read_user_str:
+	case BPF_FUNC_probe_read_kernel_str: case BPF_FUNC_get_current_comm:
+		return level >= 2;
+	default:
+		return false;
+	}
+}
+
+/* If the helper returned an error (negative; for a delete, one other than
+ * "no such key", which deleting what is not there is not), send an event
+ * naming it and the script's line: the runtime reports it on stderr. */
+static void report_failure(struct lower *L, int helper, int ret, eq_loc loc)
+{
+	struct ir_block *failed = lower_block(L), *cont = lower_block(L);
+	if (helper == BPF_FUNC_map_delete_elem) {
+		struct ir_block *other = lower_block(L);
+		lower_branch(L, IRC_EQ, ir_reg(ret), ir_imm(-ENOENT), cont, other, loc);
+		lower_place(L, other);
+	}
+	lower_branch(L, IRC_SLT, ir_reg(ret), ir_imm(0), failed, cont, loc);
+	lower_place(L, failed);
+	uint32_t mark = L->f->frame_size;
+	struct eq_output *o = lower_send_value_event(L, EQ_OUT_HELPER_ERROR, ir_reg(ret), loc);
+	o->fmt = bpf_helper(helper) ? bpf_helper(helper)->name : "a helper";
+	L->f->frame_size = mark;
+	lower_jump(L, cont, loc);
+	lower_place(L, cont);
+}
+
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 {
 	struct ir_val args[IR_MAX_ARGS];
@@ -127,11 +168,55 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 	in->nargs = nargs;
 	memcpy(in->args, args, sizeof(args[0]) * (size_t)nargs);
 	in->dst = ir_vreg_new(L->f);
-	return in->dst;
+	int ret = in->dst;
+	if (reports_failure(L->env->helper_errors, helper))
+		report_failure(L, helper, ret, loc);
+	return ret;
+}
+
+/* ---- memory the program owns: frame slots, and scratch for big values ------- */
+
+int lower_stack_slot(struct lower *L, uint32_t size)
+{
+	int slot = ir_slot_new(L->arena, L->f, size, false);
+	while (L->scratch_of.count <= slot)
+		ARENA_PUSH(L->arena, L->scratch_of, -1);
+	return slot;
+}
+
+int lower_scratch_alias(struct lower *L, int32_t offset)
+{
+	int slot = lower_stack_slot(L, 0); /* a name only: no frame bytes */
+	L->scratch_of.items[slot] = offset;
+	if (L->scratch_vreg < 0)
+		L->scratch_vreg = ir_vreg_new(L->f);
+	return slot;
+}
+
+int lower_scratch_slot(struct lower *L, uint32_t size)
+{
+	int slot = lower_scratch_alias(L, (int32_t)L->scratch_size);
+	L->scratch_size += (size + 7) & ~7u;
+	if (L->scratch_size > L->scratch_max)
+		L->scratch_max = L->scratch_size;
+	return slot;
+}
+
+int lower_slot(struct lower *L, uint32_t size)
+{
+	return size <= L->stack_slot_max ? lower_stack_slot(L, size) : lower_scratch_slot(L, size);
+}
+
+int32_t lower_scratch_offset(const struct lower *L, int slot)
+{
+	return slot >= 0 && slot < L->scratch_of.count ? L->scratch_of.items[slot] : -1;
 }
 
 int lower_frame_addr(struct lower *L, int slot, int32_t off, eq_loc loc)
 {
+	int32_t at = lower_scratch_offset(L, slot);
+	if (at >= 0)
+		return lower_binop(L, IR_ADD, ir_reg(L->scratch_vreg), ir_imm(at + off), loc);
 	struct ir_insn *in = lower_emit(L, IR_FRAME, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -148,6 +233,11 @@ int lower_map_addr(struct lower *L, int map, eq_loc loc)
 
 void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
 {
+	int32_t at = lower_scratch_offset(L, slot);
+	if (at >= 0) {
+		lower_store_at(L, L->scratch_vreg, at + off, size, v, loc);
+		return;
+	}
 	v = fit_imm(L, v, loc);
 	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -176,6 +266,9 @@ void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct
 
 int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
 {
+	int32_t at = lower_scratch_offset(L, slot);
+	if (at >= 0)
+		return lower_load(L, L->scratch_vreg, at + off, size, false, loc);
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
@@ -246,13 +339,14 @@ const struct builtin *lower_builtin_of(const struct ast *e)
 
 /* `size` bytes of kernel (or, with probe_read_user, user) memory at addr,
  * read into a zeroed temporary: the value, zero-extended. */
-static int read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
+int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_loc loc)
 {
-	int slot = ir_slot_new(L->arena, L->f, 8, false);
-	lower_store(L, slot, 0, 8, ir_imm(0), loc);
+	/* the helper writes all `size` bytes (zeros if the read faults), which
+	 * are loaded at their own width: nothing to zero first */
+	int slot = lower_slot(L, 8);
 	lower_call(L, helper, loc, 3, ir_reg(lower_frame_addr(L, slot, 0, loc)), ir_imm(size),
 		   ir_reg(addr));
-	return lower_load(L, lower_frame_addr(L, slot, 0, loc), 0, 8, false, loc);
+	return lower_load_slot(L, slot, 0, size, loc);
 }
 
 /* A field of a syscall tracepoint's record for a program a dispatcher runs
@@ -266,7 +360,7 @@ static int syscall_field_load(struct lower *L, uint32_t off, uint8_t size, eq_lo
 	if (src.in_regs) {
 		int regs = lower_load(L, L->ctx, 0, 8, false, loc); /* struct pt_regs * */
 		int addr = lower_binop(L, IR_ADD, ir_reg(regs), ir_imm(src.offset), loc);
-		v = read_memory(L, BPF_FUNC_probe_read_kernel, addr, 8, loc);
+		v = lower_read_memory(L, BPF_FUNC_probe_read_kernel, addr, 8, loc);
 	} else {
 		v = lower_load(L, L->ctx, (int32_t)src.offset, 8, false, loc);
 	}
@@ -314,7 +408,7 @@ static struct ir_val usdt_arg(struct lower *L, int n, eq_loc loc)
 	int v = ctx_load(L, a->reg_offset, 8, false, loc);
 	if (a->kind == USDT_ARG_MEM) {
 		int addr = lower_binop(L, IR_ADD, ir_reg(v), ir_imm(a->value), loc);
-		v = read_memory(L, BPF_FUNC_probe_read_user, addr, a->size, loc);
+		v = lower_read_memory(L, BPF_FUNC_probe_read_user, addr, a->size, loc);
 	}
 	return cut_to_type(L, v, (uint8_t)(a->size * 8), a->is_signed, loc);
 }
@@ -471,9 +565,13 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 		return lower_map_read(L, e);
 	case AST_CAST:
 		return lower_cast(L, e);
+	case AST_INDEX:
+		return lower_memory_int(L, e);
 	case AST_FIELD:
 		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 			return args_int(L, e);
+		if (e->field)
+			return lower_memory_int(L, e);
 		{ /* an integer element of a tuple */
 			const struct eq_type *t;
 			struct mem_ref r = lower_value_ref(L, e, &t);
@@ -486,6 +584,10 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_INCDEC:
 		return lower_incdec_value(L, e);
 	case AST_UNARY:
+		if (e->op == OP_DEREF)
+			return lower_memory_int(L, e);
+		if (e->op == OP_ADDROF)
+			return lower_address_of(L, e);
 		if (e->op == OP_NOT)
 			return cond_value(L, e);
 		if (e->op == OP_PLUS)
@@ -501,6 +603,9 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 	case AST_BINARY:
 		if (is_cond_op(e->op))
 			return cond_value(L, e);
+		if ((e->op == OP_ADD || e->op == OP_SUB) &&
+		    (e->a->type->kind == TY_PTR || e->b->type->kind == TY_PTR))
+			return lower_pointer_arith(L, e);
 		{
 			struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
 			bool is_signed = e->a->type->is_signed && e->b->type->is_signed;
@@ -517,41 +622,58 @@ struct ir_val lower_int(struct lower *L, const struct ast *e)
 
 /* ---- conditions ----------------------------------------------------------- */
 
-/* Compare two strings in memory for equality, 8 bytes at a time over the
- * shorter one (both are zero-padded, so the padding compares too). */
-static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+/* Branch to `equal` if the first n bytes of two strings match, else to
+ * `differ`: 8 bytes at a time, the last word's extra bytes shifted out.  n
+ * is at most the shorter's size; both are zero-padded to a multiple of 8,
+ * so past a string's NUL its padding compares too, and a string that ends
+ * earlier differs at its NUL. */
+void lower_str_prefix_eq(struct lower *L, struct str_loc a, struct str_loc b, uint32_t n,
+			 struct ir_block *equal, struct ir_block *differ, eq_loc loc)
 {
-	bool eq = e->op == OP_EQ;
-	struct str_loc a = lower_str(L, e->a), b = lower_str(L, e->b);
 	if (a.slot < 0 && b.slot < 0) {
-		bool same = a.len == b.len && !memcmp(a.text, b.text, (size_t)a.len);
-		lower_jump(L, same == eq ? t : f, e->loc);
+		bool same = true;
+		for (uint32_t i = 0; i < n && same; i++)
+			same = (i < (uint32_t)a.len ? a.text[i] : 0) == (i < (uint32_t)b.len ? b.text[i] : 0);
+		lower_jump(L, same ? equal : differ, loc);
 		return;
 	}
 	if (a.slot < 0) {
 		struct str_loc tmp = a;
 		a = b, b = tmp;
 	}
-	struct ir_block *yes = eq ? t : f, *no = eq ? f : t;
-	uint32_t n = round8(a.size < b.size ? a.size : b.size);
 	for (uint32_t i = 0; i < n; i += 8) {
-		int va = lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, e->loc);
+		uint32_t bytes = n - i < 8 ? n - i : 8;
+		int shift = 64 - 8 * (int)bytes; /* moves the bytes past n out of the word */
+		struct ir_val va = ir_reg(lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, loc));
 		struct ir_val vb;
 		if (b.slot >= 0) {
-			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, e->loc));
+			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, loc));
+			if (shift)
+				vb = lower_arith(L, IR_SHL, vb, ir_imm(shift), loc);
 		} else {
 			/* assembled unsigned: a byte >= 0x80 shifted into the top
 			 * of a signed int64_t would be undefined behaviour */
 			uint64_t chunk = 0;
-			for (uint32_t j = 0; j < 8 && (int)(i + j) < b.len; j++)
+			for (uint32_t j = 0; j < bytes && (int)(i + j) < b.len; j++)
 				chunk |= (uint64_t)(unsigned char)b.text[i + j] << (8 * j);
-			vb = ir_imm((int64_t)chunk);
+			vb = ir_imm((int64_t)(chunk << shift));
 		}
+		if (shift)
+			va = lower_arith(L, IR_SHL, va, ir_imm(shift), loc);
 		struct ir_block *next = lower_block(L);
-		lower_branch(L, IRC_NE, ir_reg(va), vb, no, next, e->loc);
+		lower_branch(L, IRC_NE, va, vb, differ, next, loc);
 		lower_place(L, next);
 	}
-	lower_jump(L, yes, e->loc);
+	lower_jump(L, equal, loc);
+}
+
+/* s1 == s2, s1 != s2: the strings compared over the shorter one. */
+static void lower_str_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	bool eq = e->op == OP_EQ;
+	struct str_loc a = lower_str(L, e->a), b = lower_str(L, e->b);
+	uint32_t n = round8(a.size < b.size ? a.size : b.size);
+	lower_str_prefix_eq(L, a, b, n, eq ? t : f, eq ? f : t, e->loc);
 }
 
 void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
@@ -575,8 +697,12 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 		return;
 	}
 	if (e->kind == AST_BINARY && e->op >= OP_EQ && e->op <= OP_GE) {
-		if (e->a->type->kind == TY_STR) {
+		if (e->a->type->kind == TY_STR || ty_is_chars(e->a->type)) {
 			lower_str_eq(L, e, t, f);
+			return;
+		}
+		if (ty_in_memory(e->a->type)) {
+			lower_mem_eq(L, e, t, f);
 			return;
 		}
 		struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
@@ -595,12 +721,14 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 
 static void lower_stmt(struct lower *L, const struct ast *st);
 
-static void lower_stmts(struct lower *L, const struct ast *block)
+void lower_body(struct lower *L, const struct ast *block)
 {
 	for (int i = 0; i < block->list.count; i++) {
-		uint32_t mark = L->f->frame_size; /* temporaries live for one statement */
+		/* temporaries live for one statement */
+		uint32_t mark = L->f->frame_size, scratch_mark = L->scratch_size;
 		lower_stmt(L, block->list.items[i]);
 		L->f->frame_size = mark;
+		L->scratch_size = scratch_mark;
 	}
 }
 
@@ -609,7 +737,7 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 	const struct ast *lhs = st->a;
 	int id = lhs->sema_id;
 	const struct eq_type *t = lower_type_of(L, lhs);
-	if (t->kind == TY_STR || t->kind == TY_TUPLE) {
+	if (ty_in_memory(t)) {
 		lower_value_into(L, st->b, t, L->var_slot[id], 0);
 		return;
 	}
@@ -650,7 +778,7 @@ static void lower_if(struct lower *L, const struct ast *st)
 	struct ir_block *f = st->c ? lower_block(L) : join;
 	lower_cond(L, st->a, t, f);
 	lower_place(L, t);
-	lower_stmts(L, st->b);
+	lower_body(L, st->b);
 	lower_jump(L, join, st->loc);
 	if (st->c) {
 		lower_place(L, f);
@@ -682,14 +810,43 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 		lower_if(L, st);
 		break;
 	case AST_BLOCK:
-		lower_stmts(L, st);
+		lower_body(L, st);
 		break;
 	case AST_RETURN:
 		lower_return(L, st->loc);
 		break;
+	case AST_WHILE:
+		lower_while(L, st);
+		break;
+	case AST_UNROLL:
+		lower_unroll(L, st);
+		break;
+	case AST_FOR:
+		if (st->b->kind == AST_MAP)
+			lower_for_map(L, st);
+		else
+			lower_for_range(L, st);
+		break;
+	case AST_BREAK:
+	case AST_CONTINUE:
+		lower_break_continue(L, st);
+		break;
 	default:
 		lower_error(L, st->loc, "this statement is not supported yet");
 	}
+}
+
+struct var_reads {
+	const bool *assigned;
+	bool *early;
+};
+
+static bool read_early(const struct ast *node, void *arg)
+{
+	struct var_reads *r = arg;
+	if (node->kind == AST_VAR && !r->assigned[node->sema_id])
+		r->early[node->sema_id] = true;
+	return true;
 }
 
 /* Which variables may be read before they are assigned: sema lets
@@ -703,6 +860,8 @@ static void find_early_reads(const struct ast *node, bool top_level, bool *assig
 {
 	if (!node)
 		return;
+	if (node->kind == AST_FOR && node->b->kind == AST_MAP) /* lent to the callback at the loop */
+		ast_visit(node->c, read_early, &(struct var_reads){assigned, early});
 	if (node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
 	    node->op == OP_NONE) {
 		find_early_reads(node->b, false, assigned, early);
@@ -729,12 +888,15 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		return;
 	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
 				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
-	if (t && (t->kind == TY_STR || t->kind == TY_TUPLE) && L->var_slot[node->sema_id] < 0) {
+	if (t && (L->var_use[node->sema_id] & VAR_ENTRY)) {
+		/* a for-map loop's own: the callback's */
+	} else if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
 		uint32_t size = ty_slot_size(t);
-		L->var_slot[node->sema_id] = ir_slot_new(L->arena, L->f, size, false);
+		L->var_slot[node->sema_id] = L->var_use[node->sema_id] & VAR_SHARED ? lower_scratch_slot(L, size)
+					     : lower_slot(L, size);
 		if (early[node->sema_id])
 			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
-	} else if (node->kind == AST_VAR && node->type && node->type->kind == TY_INT &&
+	} else if (node->kind == AST_VAR && node->type && ty_is_number(node->type) &&
 		   early[node->sema_id] && L->var_vreg[node->sema_id] < 0) {
 		L->var_vreg[node->sema_id] = ir_vreg_new(L->f);
 		lower_mov(L, L->var_vreg[node->sema_id], ir_imm(0), node->loc);
@@ -746,44 +908,111 @@ static void set_up_vars(struct lower *L, const struct ast *node, const bool *ear
 		set_up_vars(L, node->list.items[i], early);
 }
 
-struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
-			    const struct attach_point *ap, const char *name)
+/* A function that keeps slots in the scratch map starts by finding its
+ * program's region there: a lookup of the per-CPU array's only entry,
+ * before anything else but taking its arguments (the context, a
+ * callback's key...), which must come first.  A callback's region is its
+ * program's: the program's region is taken (env->scratch_used moves on)
+ * when the program is done. */
+void lower_scratch_prologue(struct lower *L, struct ir_block *on_failure, eq_loc loc)
 {
-	struct lower L = {.env = env, .arena = env->arena, .ap = ap};
+	struct ir_func *f = L->f;
+	struct ir_block *body = f->blocks.items[0];
+	int nargs = 0;
+	while (nargs < body->insns.count &&
+	       (body->insns.items[nargs].op == IR_CTX || body->insns.items[nargs].op == IR_ARG))
+		nargs++;
+	struct ir_insn *args = ARENA_ARRAY(L->arena, struct ir_insn, nargs + 1);
+	memcpy(args, body->insns.items, sizeof(*args) * (size_t)nargs);
+	body->insns.count -= nargs;
+	memmove(body->insns.items, body->insns.items + nargs, sizeof(*args) * (size_t)body->insns.count);
+	struct ir_block *entry = lower_block(L), *found = lower_block(L);
+	int first = f->blocks.count;
+	lower_place(L, entry);
+	for (int i = 0; i < nargs; i++)
+		*lower_emit(L, args[i].op, loc) = args[i];
+	int key = ir_slot_new(L->arena, f, 8, false);
+	lower_store(L, key, 0, 8, ir_imm(0), loc);
+	int map = lower_map_addr(L, L->env->scratch_map, loc);
+	int p = lower_call(L, BPF_FUNC_map_lookup_elem, loc, 2, ir_reg(map),
+			   ir_reg(lower_frame_addr(L, key, 0, loc)));
+	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), on_failure, found, loc);
+	lower_place(L, found);
+	struct ir_insn *base = lower_emit(L, IR_ADD, loc);
+	base->dst = L->scratch_vreg, base->a = ir_reg(p), base->b = ir_imm(L->env->scratch_used);
+	lower_jump(L, body, loc);
+	/* the two new blocks go first */
+	struct ir_block *moved[2] = {f->blocks.items[first], f->blocks.items[first + 1]};
+	memmove(f->blocks.items + 2, f->blocks.items, sizeof(moved[0]) * (size_t)first);
+	f->blocks.items[0] = moved[0], f->blocks.items[1] = moved[1];
+}
+
+void lower_begin(struct lower *L, struct lower_env *env, const struct attach_point *ap,
+		 const char *name, eq_loc loc)
+{
+	struct lower_program *prog = ARENA_NEW(env->arena, struct lower_program);
+	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .prog = prog, .scratch_vreg = -1,
+			    .stack_slot_max = STACK_SLOT_MAX};
 	int nvars = env->info->vars.count;
-	L.var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
-	L.var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
-		L.var_vreg[i] = L.var_slot[i] = -1;
-	L.f = ir_func_new(env->arena, name);
-	lower_place(&L, lower_block(&L));
-	L.exit = lower_block(&L);
-	struct ir_insn *ctx = lower_emit(&L, IR_CTX, probe->loc);
-	ctx->dst = L.ctx = ir_vreg_new(L.f);
-	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	find_early_reads(probe->b, true, assigned, early);
-	set_up_vars(&L, probe->b, early);
+		L->var_vreg[i] = L->var_slot[i] = -1;
+	L->var_use = ARENA_ARRAY(env->arena, uint8_t, nvars + 1); /* no for-map loops: all 0 */
+	L->f = prog->main = ir_func_new(env->arena, name);
+	prog->continue_subprog = -1;
+	lower_place(L, lower_block(L));
+	L->exit = lower_block(L);
+	struct ir_insn *ctx = lower_emit(L, IR_CTX, loc);
+	ctx->dst = L->ctx = ir_vreg_new(L->f);
+}
+
+void lower_pid_filter(struct lower *L, eq_loc loc)
+{
+	const struct attach_point *ap = L->ap;
+	struct lower_env *env = L->env;
 	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
 			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
 	if (filter_pid) {
 		/* -p PID, or -c for user probes: the probe fires for everyone, the
 		 * program returns early for other processes */
-		struct ir_block *body = lower_block(&L);
-		int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, probe->loc, 0);
-		int pid = lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), probe->loc);
-		lower_branch(&L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L.exit, probe->loc);
-		lower_place(&L, body);
+		struct ir_block *body = lower_block(L);
+		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		int pid = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc);
+		lower_branch(L, IRC_EQ, ir_reg(pid), ir_imm(filter_pid), body, L->exit, loc);
+		lower_place(L, body);
 	}
+}
+
+struct ir_func *lower_end(struct lower *L, eq_loc loc)
+{
+	lower_jump(L, L->exit, loc);
+	lower_place(L, L->exit);
+	lower_emit(L, IR_RET, loc)->a = ir_imm(0);
+	if (L->scratch_vreg >= 0)
+		lower_scratch_prologue(L, L->exit, loc);
+	L->env->scratch_used += L->scratch_max; /* its callbacks' scratch included */
+	L->f->frame_size = L->f->frame_max;
+	return L->failed ? NULL : L->f;
+}
+
+struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
+			    const struct attach_point *ap, const char *name)
+{
+	struct lower L;
+	lower_begin(&L, env, ap, name, probe->loc);
+	int nvars = env->info->vars.count;
+	lower_find_loop_vars(probe->b, L.var_use);
+	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
+	find_early_reads(probe->b, true, assigned, early);
+	set_up_vars(&L, probe->b, early);
+	lower_pid_filter(&L, probe->loc);
 	if (probe->a) {
 		struct ir_block *body = lower_block(&L);
 		lower_cond(&L, probe->a, body, L.exit);
 		lower_place(&L, body);
 	}
-	lower_stmts(&L, probe->b);
-	lower_jump(&L, L.exit, probe->loc);
-	lower_place(&L, L.exit);
-	lower_emit(&L, IR_RET, probe->loc)->a = ir_imm(0);
-	L.f->frame_size = L.f->frame_max;
-	return L.failed ? NULL : L.f;
+	lower_body(&L, probe->b);
+	return lower_end(&L, probe->loc);
 }

@@ -12,11 +12,14 @@
 #define LOWER_INTERNAL
 #include "lower.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "builtins/builtins.h"
 
-enum { RECORD_LIMIT = 320 }; /* bytes of stack an event record may take */
+/* the most bytes an event record may have: a big one is built in the
+ * scratch map (lower_slot), and must leave room in the 256 KiB ring buffer */
+enum { RECORD_LIMIT = 16384 };
 
 static uint32_t round8(uint32_t n)
 {
@@ -65,14 +68,16 @@ static void count_failure(struct lower *L, int ret, int32_t counter_off, eq_loc 
 	lower_place(L, cont);
 }
 
-/* ringbuf_output(record); on failure count the loss. */
-static void send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
+/* ringbuf_output(record); on failure count the loss.  Returns what the
+ * helper returned. */
+static int send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 {
 	int map = lower_map_addr(L, L->env->ringbuf_map, loc);
 	int addr = lower_frame_addr(L, slot, 0, loc);
 	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
 			   ir_imm(size), ir_imm(0));
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
+	return r;
 }
 
 struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, int map, eq_loc loc)
@@ -80,9 +85,22 @@ struct eq_output *lower_send_event(struct lower *L, enum eq_output_kind kind, in
 	struct eq_output o = {.kind = kind, .record_size = 8, .map_index = (uint32_t)map,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, 8, false);
+	int slot = lower_slot(L, 8);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	send_record(L, slot, 8, loc);
+	return &L->env->outputs.items[id];
+}
+
+struct eq_output *lower_send_value_event(struct lower *L, enum eq_output_kind kind, struct ir_val v,
+					 eq_loc loc)
+{
+	struct eq_output o = {.kind = kind, .record_size = 16,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	int id = add_output(L, o);
+	int slot = lower_slot(L, 16);
+	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	lower_store(L, slot, 8, 8, v, loc);
+	send_record(L, slot, 16, loc);
 	return &L->env->outputs.items[id];
 }
 
@@ -91,38 +109,113 @@ static bool record_fits(struct lower *L, uint32_t size, eq_loc loc)
 {
 	if (size <= RECORD_LIMIT)
 		return true;
-	diag_error(L->env->diag, loc, "this output needs %u bytes of stack, more than the %u "
-		   "bytes it may use; print fewer or shorter strings (--strlen)", size, RECORD_LIMIT);
+	diag_error(L->env->diag, loc, "this output needs %u bytes, more than the %u an event may "
+		   "have; print fewer or shorter strings (--strlen)", size, RECORD_LIMIT);
 	L->failed = true;
 	return false;
 }
 
-void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
+int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, eq_loc loc,
+		     struct eq_output **out)
 {
-	const struct sema_map *sm = lower_map_info(L, m);
-	uint32_t size = 8 + sm->key_size;
 	if (!record_fits(L, size, loc))
-		return;
-	struct eq_output o = {.kind = kind, .record_size = size, .map_index = (uint32_t)m->sema_id,
+		return -1;
+	struct eq_output o = {.kind = kind, .record_size = size,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, size, false);
+	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	*out = &L->env->outputs.items[id];
+	return slot;
+}
+
+void lower_event_send(struct lower *L, int slot, uint32_t size, eq_loc loc)
+{
+	send_record(L, slot, size, loc);
+}
+
+/* The record of an event about one entry of map `map`: its output index
+ * stored, the key to go at offset 8; -1 if it is too big. */
+static int key_record(struct lower *L, enum eq_output_kind kind, int map, uint32_t *size, eq_loc loc)
+{
+	struct eq_output *o;
+	*size = 8 + L->env->info->maps.items[map].key_size;
+	int slot = lower_event_slot(L, kind, *size, loc, &o);
+	if (slot >= 0)
+		o->map_index = (uint32_t)map;
+	return slot;
+}
+
+void lower_send_key_event(struct lower *L, enum eq_output_kind kind, const struct ast *m, eq_loc loc)
+{
+	uint32_t size;
+	int slot = key_record(L, kind, m->sema_id, &size, loc);
+	if (slot < 0)
+		return;
 	lower_key_into(L, m, slot, 8);
 	send_record(L, slot, size, loc);
 }
 
+void lower_send_key_at_event(struct lower *L, enum eq_output_kind kind, int map, struct mem_ref key,
+			     const struct eq_type *key_type, eq_loc loc)
+{
+	uint32_t size;
+	int slot = key_record(L, kind, map, &size, loc);
+	if (slot < 0)
+		return;
+	lower_copy_value(L, key, key_type, slot, 8, key_type, loc);
+	send_record(L, slot, size, loc);
+}
+
+/* A C type's field, at its own size (in a struct, an integer is as wide as
+ * its type; a value the program computed is a whole word). */
+static struct eq_field c_field_of(struct arena *a, const struct eq_type *t, uint32_t offset)
+{
+	struct eq_field f = {EQ_FIELD_INT, offset, t->size, t->is_signed, NULL, 0, NULL, 0, 0};
+	if (t->kind == TY_PTR) {
+		f.kind = EQ_FIELD_ADDR;
+	} else if (t->kind == TY_STR) { /* a member of args */
+		f.kind = EQ_FIELD_STR;
+	} else if (ty_is_chars(t)) {
+		f.kind = EQ_FIELD_STR;
+	} else if (t->kind == TY_ARRAY) {
+		f.kind = EQ_FIELD_ARRAY;
+		f.nelems = (int)t->count;
+		f.elems = ARENA_ARRAY(a, struct eq_field, 1);
+		f.elems[0] = c_field_of(a, t->elem, 0);
+	} else if (t->kind == TY_RECORD) {
+		int n;
+		const struct ty_field *fields = ty_record_fields(t, &n);
+		f.kind = EQ_FIELD_RECORD;
+		f.elems = ARENA_ARRAY(a, struct eq_field, n + 1);
+		for (int i = 0; i < n; i++) {
+			struct eq_field *e = &f.elems[f.nelems++];
+			*e = c_field_of(a, fields[i].type, fields[i].offset);
+			e->name = fields[i].name ? arena_strdup(a, fields[i].name) : NULL;
+			if (fields[i].bit_size) {
+				e->bits = fields[i].bit_size;
+				e->bit_offset = (uint16_t)(fields[i].bit_offset - fields[i].offset * 8);
+			}
+		}
+	}
+	return f;
+}
+
 struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_t offset)
 {
-	struct eq_field f = {EQ_FIELD_INT, offset, ty_slot_size(t), t->is_signed, NULL, 0};
+	struct eq_field f = {EQ_FIELD_INT, offset, ty_slot_size(t), t->is_signed, NULL, 0, NULL, 0, 0};
 	if (t->kind == TY_STR) {
 		f.kind = EQ_FIELD_STR;
+	} else if (t->kind == TY_PTR) {
+		f.kind = EQ_FIELD_ADDR;
 	} else if (t->kind == TY_TUPLE) {
 		f.kind = EQ_FIELD_TUPLE;
 		f.nelems = t->nfields;
 		f.elems = ARENA_ARRAY(a, struct eq_field, t->nfields + 1);
 		for (int i = 0; i < t->nfields; i++)
 			f.elems[i] = lower_field_of(a, t->fields[i].type, t->fields[i].offset);
+	} else if (t->kind == TY_RECORD || t->kind == TY_ARRAY) {
+		f = c_field_of(a, t, offset);
 	}
 	return f;
 }
@@ -136,19 +229,20 @@ void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
 			      .value = lower_field_of(L->env->img_arena, e->type, 0),
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, size, false);
+	int slot = lower_slot(L, size);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	lower_value_into(L, e, e->type, slot, 8);
 	send_record(L, slot, size, loc);
 }
 
-/* printf(fmt, args...) and print(value): one record, arguments at 8-byte
- * aligned offsets after the output index; constant strings stay in the
- * image and cost the program nothing. */
-void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int nargs,
-		  eq_loc loc)
+/* printf(fmt, args...) and the other calls with a format (system(),
+ * cat()): one record of the output kind, arguments at 8-byte aligned offsets
+ * after the output index; constant strings stay in the image and cost the
+ * program nothing. */
+void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, struct ast *const *args,
+		  int nargs, eq_loc loc)
 {
-	struct eq_output o = {.kind = EQ_OUT_PRINTF, .fmt = arena_strdup(L->env->img_arena, fmt),
+	struct eq_output o = {.kind = kind, .fmt = arena_strdup(L->env->img_arena, fmt),
 			      .nargs = nargs,
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	o.args = ARENA_ARRAY(L->env->img_arena, struct eq_arg, nargs + 1);
@@ -160,8 +254,9 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		if (text) {
 			a->kind = EQ_ARG_CONST;
 			a->text = arena_strdup(L->env->img_arena, text);
-		} else if (e->type->kind == TY_STR) {
-			*a = (struct eq_arg){EQ_ARG_STR, off, round8(e->type->size), false, NULL};
+		} else if (e->type->kind == TY_STR || ty_is_chars(e->type)) { /* char[N]: N and a NUL */
+			uint32_t size = e->type->kind == TY_STR ? e->type->size : e->type->size + 1;
+			*a = (struct eq_arg){EQ_ARG_STR, off, round8(size), false, NULL};
 			off += a->size;
 		} else {
 			*a = (struct eq_arg){EQ_ARG_INT, off, 8, e->type->is_signed, NULL};
@@ -172,7 +267,7 @@ void lower_printf(struct lower *L, const char *fmt, struct ast *const *args, int
 		return;
 	o.record_size = off;
 	int id = add_output(L, o);
-	int slot = ir_slot_new(L->arena, L->f, off, false);
+	int slot = lower_slot(L, off);
 	lower_store(L, slot, 0, 8, ir_imm(id), loc);
 	for (int i = 0; i < nargs; i++) {
 		const struct eq_arg *a = &o.args[i];
@@ -197,7 +292,7 @@ int lower_key(struct lower *L, const struct ast *m)
 
 int lower_key_sized(struct lower *L, const struct ast *m, uint32_t slot_size)
 {
-	int slot = ir_slot_new(L->arena, L->f, slot_size, false);
+	int slot = lower_slot(L, slot_size);
 	lower_key_into(L, m, slot, 0);
 	return slot;
 }
@@ -346,7 +441,7 @@ static void lower_map_update(struct lower *L, const struct ast *st, int old)
 	lower_place(L, miss);
 	if (old >= 0)
 		lower_mov(L, old, ir_imm(0), st->loc);
-	int val = ir_slot_new(L->arena, L->f, 8, false);
+	int val = lower_slot(L, 8);
 	lower_store(L, val, 0, 8, first_value(L, op, v, st->loc), st->loc);
 	lower_update(L, m->sema_id, key, val, st->loc);
 	lower_jump(L, join, st->loc);
@@ -374,7 +469,7 @@ void lower_map_assign(struct lower *L, const struct ast *st)
 	}
 	int key = lower_key(L, m);
 	const struct sema_map *sm = lower_map_info(L, m);
-	int val = ir_slot_new(L->arena, L->f, sm->value_size, false);
+	int val = lower_slot(L, sm->value_size);
 	lower_value_into(L, rhs, &sm->value, val, 0);
 	lower_update(L, m->sema_id, key, val, st->loc);
 }
@@ -396,4 +491,46 @@ void lower_call_stmt(struct lower *L, const struct ast *call)
 		lower_int(L, call); /* a value nobody reads: the call may still have effects */
 	else if (!b || !b->lower_into)
 		lower_error(L, call->loc, "internal error: this function cannot be a statement");
+}
+
+/* ---- the setup of watchpoints on a function's arguments ------------------------ */
+
+/* The record is [output index][the process's tgid][an address for each
+ * watchpoint].  One program for all the watchpoints on one function stops
+ * the process once, and ebpfq continues it once they are all set: a
+ * program each would let the first SIGCONT release the process before the
+ * second watchpoint is set.  The stop comes before the event, so that
+ * ebpfq's SIGCONT can never come first. */
+struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_point *const *watches,
+				  const uint32_t *progs, int n, const char *name)
+{
+	eq_loc loc = watches[0]->loc;
+	struct lower L;
+	lower_begin(&L, env, watches[0]->setup, name, loc);
+	lower_pid_filter(&L, loc);
+	bool stop = false;
+	for (int i = 0; i < n; i++)
+		stop |= !watches[i]->watch.async;
+	if (stop)
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGSTOP));
+	uint32_t size = 16 + 8 * (uint32_t)n;
+	struct eq_output o = {.kind = EQ_OUT_WATCH, .record_size = size, .nprogs = n, .stopped = stop,
+			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
+	o.progs = ARENA_ARRAY(env->img_arena, uint32_t, n);
+	memcpy(o.progs, progs, sizeof(*progs) * (size_t)n);
+	int id = add_output(&L, o);
+	int slot = lower_slot(&L, size);
+	lower_store(&L, slot, 0, 8, ir_imm(id), loc);
+	int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+	lower_store(&L, slot, 8, 8, ir_reg(lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), loc)), loc);
+	for (int i = 0; i < n; i++)
+		lower_store(&L, slot, 16 + 8 * i, 8, lower_probe_arg(&L, watches[i]->setup_arg, loc), loc);
+	int r = send_record(&L, slot, size, loc);
+	if (stop) { /* ebpfq will not hear of it: undo the stop */
+		struct ir_block *lost = lower_block(&L);
+		lower_branch(&L, IRC_EQ, ir_reg(r), ir_imm(0), L.exit, lost, loc);
+		lower_place(&L, lost);
+		lower_call(&L, BPF_FUNC_send_signal, loc, 1, ir_imm(SIGCONT));
+	}
+	return lower_end(&L, loc);
 }

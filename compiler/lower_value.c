@@ -18,7 +18,7 @@
 
 static int temp_slot(struct lower *L, uint32_t size)
 {
-	return ir_slot_new(L->arena, L->f, size, false);
+	return lower_slot(L, size);
 }
 
 static uint32_t round8(uint32_t n)
@@ -90,6 +90,21 @@ void lower_copy_value(struct lower *L, struct mem_ref src, const struct eq_type 
 		lower_store(L, dst, doff + (int32_t)i, 8, ir_imm(0), loc);
 }
 
+void lower_mem_eq(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f)
+{
+	const struct eq_type *ta, *tb;
+	struct mem_ref a = lower_value_ref(L, e->a, &ta), b = lower_value_ref(L, e->b, &tb);
+	struct ir_block *yes = e->op == OP_EQ ? t : f, *no = e->op == OP_EQ ? f : t;
+	uint32_t n = ty_slot_size(ta) < ty_slot_size(tb) ? ty_slot_size(ta) : ty_slot_size(tb);
+	for (uint32_t i = 0; i < n; i += 8) {
+		int va = load_word(L, a, (int32_t)i, e->loc), vb = load_word(L, b, (int32_t)i, e->loc);
+		struct ir_block *next = lower_block(L);
+		lower_branch(L, IRC_NE, ir_reg(va), ir_reg(vb), no, next, e->loc);
+		lower_place(L, next);
+	}
+	lower_jump(L, yes, e->loc);
+}
+
 /* Where a tuple-valued (or any in-memory) expression's value is, and its
  * layout: a variable in place, an element of a tuple at its offset,
  * anything else computed into a temporary. */
@@ -134,7 +149,15 @@ void lower_value_into(struct lower *L, const struct ast *e, const struct eq_type
 {
 	if (to->kind == TY_STR) {
 		lower_str_into(L, e, slot, off, to->size);
-	} else if (to->kind != TY_TUPLE) {
+	} else if (e->kind == AST_BUILTIN && to->kind == TY_RECORD) { /* args: field by field */
+		for (int i = 0; i < to->nfields; i++) {
+			struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = (struct ast *)e,
+					    .name = to->fields[i].name, .type = to->fields[i].type};
+			lower_value_into(L, &field, field.type, slot, off + (int32_t)to->fields[i].offset);
+		}
+	} else if ((to->kind == TY_RECORD || to->kind == TY_ARRAY) && lower_is_memory(e)) {
+		lower_memory_into(L, e, slot, off, ty_slot_size(to));
+	} else if (to->kind != TY_TUPLE && !ty_in_memory(to)) {
 		lower_store(L, slot, off, 8, lower_int(L, e), e->loc);
 	} else if (e->kind == AST_TUPLE) {
 		for (int i = 0; i < e->list.count && i < to->nfields; i++)
@@ -221,6 +244,10 @@ void lower_str_into(struct lower *L, const struct ast *e, int slot, int32_t off,
 	const struct eq_type *to = ty_str(L->arena, size);
 	if (e->kind == AST_FIELD && e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 		args_str_into(L, e, slot, off, size);
+	else if (lower_is_memory(e) && ty_is_chars(e->type))
+		lower_memory_chars(L, e, slot, off, size);
+	else if (lower_is_memory(e) && e->type->kind == TY_STR) /* a string member of $a = args */
+		lower_memory_into(L, e, slot, off, size);
 	else if (e->kind == AST_MAP)
 		lower_map_read_into(L, e, to, slot, off);
 	else if (e->kind == AST_TERNARY)
@@ -246,7 +273,7 @@ struct str_loc lower_str(struct lower *L, const struct ast *e)
 		s.size = lower_type_of(L, e)->size;
 		return s;
 	}
-	s.size = e->type->size;
+	s.size = e->type->size + (e->type->kind == TY_ARRAY); /* a char array's NUL */
 	s.slot = temp_slot(L, s.size);
 	lower_str_into(L, e, s.slot, 0, s.size);
 	return s;

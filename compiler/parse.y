@@ -20,7 +20,7 @@
 %define parse.lac full
 %locations
 %param {struct front *F}
-%expect 1 /* `@m [` is a map key, never a subscript of @m's value: shift */
+%expect 2 /* `@m [` is a map key, never a subscript of @m's value: shift (in two states: an expression, and the start of for's range) */
 
 %code requires {
 #include <stdbool.h>
@@ -34,6 +34,20 @@
  * and deepest syntax tree the parser hands on (a long chain of operators
  * nests without parentheses): later passes recurse over the tree. */
 enum { FRONT_MAX_NEST = 500, FRONT_MAX_DEPTH = 2000 };
+
+/* A #define: NAME and the tokens of its value, which the lexer hands on
+ * in its place wherever NAME appears in a probe. */
+enum { FRONT_MAX_DEFINE_TOKENS = 16, FRONT_EXPAND_DEPTH = 8 };
+struct front_define {
+	const char *name;
+	int ntokens;
+	struct {
+		int kind;           /* NUMBER, STRING, IDENT or an operator character */
+		int64_t num;
+		const char *text;   /* IDENT, STRING */
+		int len;
+	} tokens[FRONT_MAX_DEFINE_TOKENS];
+};
 
 /* One open block in the lexer: `{` or `<`, and how many ( [ are open in it. */
 struct lex_block {
@@ -58,6 +72,25 @@ struct front {
 	int nblocks;
 	int filter_parens;
 	eq_loc filter_open; /* the '/' that opened the filter being read */
+	int cdecl_depth;    /* braces open in a C definition (struct x { ... };) */
+	bool in_cdecl;      /* the lexer is in a C definition */
+	/* names a script's typedefs made type names, and its #defines */
+	struct {
+		const char **items;
+		int count, cap;
+	} typedefs;
+	struct {
+		struct front_define *items;
+		int count, cap;
+	} defines;
+	/* the #defines whose tokens are being handed on: a value may name
+	 * another #define (AF_INET is PF_INET is 2), never one being expanded */
+	struct {
+		const struct front_define *define;
+		int next;
+	} expanding[FRONT_EXPAND_DEPTH];
+	int nexpanding;
+	eq_loc expand_loc;  /* the name's place: every token of its value has it */
 	int garbage_line;   /* the last line with an invalid byte reported */
 	int last_token;
 	bool at_line_start;
@@ -79,6 +112,8 @@ struct front {
 
 %code provides {
 int front_lex(YYSTYPE *lval, YYLTYPE *lloc, struct front *F);
+/* A typedef's name is a type name from here on (lex.l). */
+void front_add_typedef(struct front *F, const char *name);
 /* An error at the first node deeper than FRONT_MAX_DEPTH, if any. */
 void front_check_depth(struct front *F, struct ast *root);
 }
@@ -121,6 +156,59 @@ static struct ast *assign(struct front *F, enum ast_op op, struct ast *lhs, stru
 	return n;
 }
 
+/* A C definition or #include, in the program's list of them. */
+static void add_definition(struct front *F, struct ast *program, struct ast *def)
+{
+	if (!program->a)
+		program->a = node(F, AST_BLOCK, def->loc);
+	ast_append(F->arena, program->a, def);
+}
+
+/* `struct NAME` (union, enum) as a type. */
+static struct ast *named_type(struct front *F, const char *kind, const char *name, eq_loc loc)
+{
+	struct ast *t = node(F, AST_TYPE, loc);
+	t->name = arena_printf(F->arena, "%s %s", kind, name);
+	return t;
+}
+
+/* `struct [NAME] { ... }` as a type: the definition hangs off the type. */
+static struct ast *record_type(struct front *F, int flags, const char *name, struct ast *members,
+			       eq_loc loc)
+{
+	const char *kind = flags & RECORD_UNION ? "union" : "struct";
+	struct ast *def = node(F, AST_RECORD, loc);
+	def->name = name ? arena_printf(F->arena, "%s %s", kind, name) : NULL;
+	def->ival = flags | RECORD_BODY;
+	def->list = members->list;
+	struct ast *t = node(F, AST_TYPE, loc);
+	t->name = def->name ? def->name : kind;
+	t->a = def;
+	return t;
+}
+
+static struct ast *enum_type(struct front *F, const char *name, struct ast *values, eq_loc loc)
+{
+	struct ast *def = node(F, AST_ENUM, loc);
+	def->name = name ? arena_printf(F->arena, "enum %s", name) : NULL;
+	def->list = values->list;
+	struct ast *t = node(F, AST_TYPE, loc);
+	t->name = def->name ? def->name : "enum";
+	t->a = def;
+	return t;
+}
+
+/* A declarator gets its own copy of the base type, with its pointers. */
+static struct ast *declare(struct front *F, struct ast *base, struct ast *decl)
+{
+	struct ast *t = node(F, AST_TYPE, base->loc);
+	*t = *base;
+	t->ival += decl->ival;
+	decl->ival = 0;
+	decl->a = t;
+	return decl;
+}
+
 #define TOO_DEEP "expression too deep: split it into several statements with $variables"
 
 /* With parse.error custom, bison calls this only when its stack is full
@@ -149,6 +237,10 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 %token POSITIONAL_COUNT "$#"
 %token PROBE "probe" IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
 %token BREAK "break" CONTINUE "continue" RETURN "return" STRUCT "struct"
+%token UNION "union" ENUM "enum" TYPEDEF "typedef" SIZEOF "sizeof" OFFSETOF "offsetof"
+%token FOR "for" DOTDOT ".."
+%token QUALIFIER "type qualifier"
+%token <node> INCLUDE "#include"
 %token NL "end of line" ANGLE_OPEN "'<'" ANGLE_CLOSE "closing '>'"
 %token FILTER_OPEN "'/'" FILTER_CLOSE "closing '/'"
 %token LOR "||" LAND "&&" EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>"
@@ -158,7 +250,9 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 
 %type <node> probes probe specs spec opt_filter block action braced stmt_seq
 %type <node> simple_stmt compound_stmt if_stmt opt_else expr exprs opt_exprs type
-%type <text> field_name
+%type <text> field_name type_words opt_ident member_path
+%type <node> cdef ctype ctype_base named_ctype record_body members member declarators declarator direct_declarator
+%type <node> enum_body enumerators enumerator
 
 %right '?' ':'
 %left LOR
@@ -180,10 +274,111 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 program: probes { F->program = $1; }
 	;
 
-/* probes: probe* ; a probe in error is skipped up to the next action */
+/* probes: {probe | cdef | #include}* ; a probe in error is skipped up to the
+ * next action */
 probes: %empty { $$ = F->program = node(F, AST_PROGRAM, (eq_loc){1, 1, 1}); }
 	| probes probe { $$ = $1; if ($2) ast_append(F->arena, $$, $2); }
+	| probes cdef { $$ = $1; add_definition(F, $$, $2); }
+	| probes INCLUDE { $$ = $1; add_definition(F, $$, $2); }
 	| probes error action { $$ = $1; yyerrok; }
+	;
+
+/* ---- C definitions (LANGUAGE.md §1): struct, union, enum, typedef ---- */
+
+/* cdef: struct NAME { members } ; | union ... | enum NAME { ... } ; |
+ * typedef ctype declarator ; | struct NAME ; */
+cdef: ctype ';' { $$ = $1->a ? $1->a : $1; }
+	| TYPEDEF ctype declarator ';'
+		{ $$ = node(F, AST_TYPEDEF, @1); $$->a = declare(F, $2, $3);
+		  if ($$->a->name) front_add_typedef(F, $$->a->name); }
+	;
+
+/* ctype: the words of a C type (unsigned long, uint8_t, a typedef's name),
+ * or struct/union/enum NAME, or a definition in place; const and volatile
+ * are read and mean nothing here */
+ctype: quals ctype_base quals { $$ = $2; }
+	;
+
+ctype_base: named_ctype
+	| STRUCT opt_ident record_body { $$ = record_type(F, 0, $2, $3, @1); }
+	| UNION opt_ident record_body { $$ = record_type(F, RECORD_UNION, $2, $3, @1); }
+	| ENUM opt_ident enum_body { $$ = enum_type(F, $2, $3, @1); }
+	;
+
+/* a type by its name: words, or struct/union/enum NAME */
+named_ctype: type_words { $$ = node(F, AST_TYPE, @1); $$->name = $1; }
+	| STRUCT IDENT { $$ = named_type(F, "struct", $2, @1); }
+	| UNION IDENT { $$ = named_type(F, "union", $2, @1); }
+	| ENUM IDENT { $$ = named_type(F, "enum", $2, @1); }
+	;
+
+quals: %empty | quals QUALIFIER ;
+
+type_words: TYPE
+	| type_words TYPE { $$ = arena_printf(F->arena, "%s %s", $1, $2); }
+	;
+
+opt_ident: %empty { $$ = NULL; }
+	| IDENT
+	;
+
+record_body: '{' members '}' { $$ = $2; }
+	;
+
+members: %empty { $$ = node(F, AST_BLOCK, @$); }
+	| members member { $$ = $1; for (int i = 0; i < $2->list.count; i++) ast_append(F->arena, $$, $2->list.items[i]); }
+	| members error ';' { $$ = $1; yyerrok; }
+	;
+
+/* member: ctype declarator {, declarator} ; | ctype ; (an anonymous struct or union) */
+member: ctype declarators ';'
+		{ $$ = $2; for (int i = 0; i < $$->list.count; i++) $$->list.items[i] = declare(F, $1, $$->list.items[i]); }
+	| ctype ';'
+		{ $$ = node(F, AST_BLOCK, @1); struct ast *d = node(F, AST_DECL, @1); d->a = $1;
+		  ast_append(F->arena, $$, d); }
+	;
+
+declarators: declarator { $$ = node(F, AST_BLOCK, @1); ast_append(F->arena, $$, $1); }
+	| declarators ',' declarator { $$ = $1; ast_append(F->arena, $$, $3); }
+	;
+
+/* declarator: [*...] NAME [N]... [: BITS] | [*...] (*NAME)(...) ; an unnamed
+ * bit-field `: BITS` pads */
+declarator: direct_declarator
+	| '*' quals declarator { $$ = $3; $$->ival++; }
+	| direct_declarator ':' expr { $$ = $1; $$->b = $3; }
+	| ':' expr { $$ = node(F, AST_DECL, @1); $$->b = $2; }
+	;
+
+direct_declarator: IDENT { $$ = node(F, AST_DECL, @1); $$->name = $1; }
+	| direct_declarator '[' expr ']' { $$ = $1; ast_append(F->arena, $$, $3); }
+	| direct_declarator '[' ']' { $$ = $1; struct ast *z = node(F, AST_INT, @2); ast_append(F->arena, $$, z); }
+	| '(' '*' IDENT ')' '(' skipped_params ')'
+		{ $$ = node(F, AST_DECL, @3); $$->name = $3; $$->ival = 1; $$->op = OP_DEREF; }
+	;
+
+/* a function pointer's parameters: read and dropped (it is a pointer) */
+skipped_params: %empty
+	| skipped_params TYPE
+	| skipped_params STRUCT
+	| skipped_params UNION
+	| skipped_params ENUM
+	| skipped_params QUALIFIER
+	| skipped_params '*'
+	| skipped_params ','
+	| skipped_params IDENT
+	;
+
+enum_body: '{' enumerators '}' { $$ = $2; }
+	| '{' enumerators ',' '}' { $$ = $2; }
+	;
+
+enumerators: enumerator { $$ = node(F, AST_BLOCK, @1); ast_append(F->arena, $$, $1); }
+	| enumerators ',' enumerator { $$ = $1; ast_append(F->arena, $$, $3); }
+	;
+
+enumerator: IDENT { $$ = node(F, AST_ENUMERATOR, @1); $$->name = $1; }
+	| IDENT '=' expr { $$ = node(F, AST_ENUMERATOR, @1); $$->name = $1; $$->a = $3; }
 	;
 
 /* probe: [probe] spec {, spec} [/filter/] action */
@@ -249,12 +444,19 @@ simple_stmt: expr
 	| CONTINUE { $$ = node(F, AST_CONTINUE, @1); }
 	;
 
-/* compound_stmt: if | while (c) { } | unroll (n) { } ; no separator needed after */
+/* compound_stmt: if | while (c) { } | unroll (n) { } | for ($kv : @m) { } |
+ * for ($i : a..b) { } ; no separator needed after */
 compound_stmt: if_stmt
 	| WHILE '(' expr ')' braced
 		{ $$ = node(F, AST_WHILE, @1); $$->a = $3; $$->b = $5; }
 	| UNROLL '(' expr ')' braced
 		{ $$ = node(F, AST_UNROLL, @1); $$->a = $3; $$->b = $5; }
+	| FOR '(' VAR ':' MAPNAME ')' braced
+		{ $$ = node(F, AST_FOR, @1); $$->a = node(F, AST_VAR, @3); $$->a->name = $3;
+		  $$->b = node(F, AST_MAP, @5); $$->b->name = $5; $$->c = $7; }
+	| FOR '(' VAR ':' expr DOTDOT expr ')' braced
+		{ $$ = node(F, AST_FOR, @1); $$->a = node(F, AST_VAR, @3); $$->a->name = $3;
+		  $$->b = node(F, AST_RANGE, @6); $$->b->a = $5; $$->b->b = $7; $$->c = $9; }
 	;
 
 /* if (cond) { } [else if ... | else { }] */
@@ -289,6 +491,14 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 		  for (int i = 0; i < $4->list.count; i++) ast_append(F->arena, $$, $4->list.items[i]); }
 	| '(' type ')' expr %prec UNARY
 		{ $$ = node(F, AST_CAST, @1); $$->a = $4; $$->b = $2; }
+	| SIZEOF '(' type ')'
+		{ $$ = node(F, AST_CALL, @1); $$->name = "sizeof"; ast_append(F->arena, $$, $3); }
+	| SIZEOF '(' expr ')'
+		{ $$ = node(F, AST_CALL, @1); $$->name = "sizeof"; ast_append(F->arena, $$, $3); }
+	| OFFSETOF '(' type ',' member_path ')'
+		{ $$ = node(F, AST_CALL, @1); $$->name = "offsetof"; ast_append(F->arena, $$, $3);
+		  struct ast *m = node(F, AST_STR, @5); m->str = $5; m->str_len = (int)strlen($5);
+		  ast_append(F->arena, $$, m); }
 	| expr '[' expr ']' { $$ = node(F, AST_INDEX, @2); $$->a = $1; $$->b = $3; }
 	| expr ARROW field_name
 		{ $$ = node(F, AST_FIELD, @3); $$->a = $1; $$->name = $3; $$->op = OP_ARROW; }
@@ -332,11 +542,14 @@ expr: NUMBER { $$ = node(F, AST_INT, @1); $$->ival = $1; }
 /* field_name: a struct member may be called `char`, `int`... */
 field_name: IDENT | TYPE ;
 
-/* type: u8..s64 | int | char | void | bool | struct NAME, then any number of * */
-type: TYPE { $$ = node(F, AST_TYPE, @1); $$->name = $1; }
-	| STRUCT IDENT
-		{ $$ = node(F, AST_TYPE, @1); $$->name = arena_printf(F->arena, "struct %s", $2); }
-	| type '*' { $$ = $1; $$->ival++; }
+/* type (in a cast, sizeof, offsetof): a C type, then any number of * */
+type: quals named_ctype quals { $$ = $2; }
+	| type '*' quals { $$ = $1; $$->ival++; }
+	;
+
+/* member_path: a.b.c, for offsetof */
+member_path: field_name
+	| member_path '.' field_name { $$ = arena_printf(F->arena, "%s.%s", $1, $3); }
 	;
 
 /* exprs: expr {, expr} ; gathered in a scratch node whose kind the user sets */

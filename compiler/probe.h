@@ -1,9 +1,12 @@
 /* probe.h - probe specs to attach points, and what each probe kind's context
  * offers the program (arg0.., retval).
  *
- * One table row per probe kind (probe_kinds[] in probe.c) says how a spec is
- * written, how it attaches and how its context is read, so adding a kind
- * touches one row and one runtime attach file.
+ * Each family of probe kinds is one file of compiler/probes/, filling one
+ * provider (probes/probes.h): how its specs are written and resolve into
+ * attach points, how its contexts are read, what -l lists.  This header is
+ * what the rest of the compiler sees of them; adding a kind touches its
+ * family's file (or a new one and the registry's table) and one runtime
+ * attach file.
  */
 #ifndef EBPFQ_PROBE_H
 #define EBPFQ_PROBE_H
@@ -28,6 +31,8 @@ enum ctx_layout {
 	CTX_SYSCALL_ENTER, /* tracepoint syscalls:sys_enter_*: args[6] at 16 */
 	CTX_SYSCALL_EXIT,  /* tracepoint syscalls:sys_exit_*: ret at 16 */
 	CTX_TRACEPOINT,    /* other tracepoints: args->FIELD (later) */
+	CTX_WATCHPOINT,    /* watchpoints: struct bpf_perf_event_data, the registers of
+	                      the code that made the access */
 };
 
 /* A tracepoint's fields, from tracefs events/CAT/NAME/format: what
@@ -40,6 +45,7 @@ enum tp_field_kind {
 
 struct tp_field {
 	const char *name;
+	const char *c_type;  /* as the format declares it: "const char *", "pid_t" */
 	enum tp_field_kind kind;
 	uint32_t offset, size;
 	uint8_t bits;
@@ -63,7 +69,7 @@ struct usdt_arg {
 	bool is_signed;
 };
 
-/* The operand syntax of a USDT note's argument specs (usdt_args.c). */
+/* The operand syntax of a USDT note's argument specs (probes/usdt_args.c). */
 enum usdt_arch { USDT_ARCH_X86_64, USDT_ARCH_ARM64 };
 #if defined(__aarch64__)
 #define USDT_ARCH_NATIVE USDT_ARCH_ARM64
@@ -103,6 +109,12 @@ struct attach_point {
 	 * fields the program finds through probe_syscall_source. */
 	int dispatcher;           /* which one of the plan */
 	uint32_t syscall_nr;      /* its key in that dispatcher's table */
+	struct eq_watch watch;    /* watchpoints */
+	/* watchpoint:FUNCTION+argN: the uprobe on FUNCTION whose program sends
+	 * argN (setup_arg) to ebpfq, which then sets the watchpoint there;
+	 * NULL for a watchpoint on a fixed address */
+	const struct attach_point *setup;
+	int setup_arg;
 };
 
 struct attach_list {
@@ -119,12 +131,17 @@ struct probe_cache {
 	bool kernel_btf_read; /* tried, whether or not it could be read */
 };
 void probe_cache_free(struct probe_cache *cache);
+/* The kernel's BTF, parsed on the first call (NULL if the kernel has none). */
+const struct btf *probe_kernel_btf(const struct eq_target *target, struct probe_cache *cache);
 
 /* Resolve one AST_SPEC into attach points (appended to list).  Returns 0 or
- * -1 after reporting an error at the spec. */
+ * -1 after reporting an error at the spec.  `optional`: the spec is one of
+ * several of its probe, and a user function that does not exist is a
+ * warning, the spec left out (as bpftrace does: sslsnoop.bt names functions
+ * only some builds of libcrypto have). */
 int probe_resolve(const struct ast *spec, const struct eq_target *target,
 		  struct probe_cache *cache, struct arena *arena, struct eq_diag *diag,
-		  struct attach_list *list);
+		  struct attach_list *list, bool optional);
 
 /* Read the format of the tracepoint an attach point runs on into ap->format.
  * Returns 0, or -1 if it cannot be read (no tracefs, not a tracepoint). */

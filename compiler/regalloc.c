@@ -161,6 +161,11 @@ static void note_preferences(struct ra *ra, const struct ir_insn *in)
 				iv[in->args[i].reg].hint = i + 1;
 	} else if (in->op == IR_CTX) {
 		iv[in->dst].hint = 1;
+	} else if (in->op == IR_ARG) {
+		/* its own argument register: nothing else is live at the entry,
+		 * so it gets it (or R6-R9 across a call) and the move disappears;
+		 * no other argument is clobbered before it is taken */
+		iv[in->dst].hint = 1 + (int)in->imm;
 	} else if (in->op == IR_RET && in->a.kind == IRV_REG) {
 		if (iv[in->a.reg].hint < 0)
 			iv[in->a.reg].hint = 0;
@@ -487,7 +492,7 @@ static void share_spill_slots(struct ir_func *f)
 	free(item_slot);
 }
 
-int regalloc(struct arena *a, struct ir_func *f)
+int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 {
 	struct ra ra = {.arena = a, .f = f};
 	ra.no_spill = xcalloc((size_t)f->nvregs + 1, sizeof(bool));
@@ -504,17 +509,76 @@ int regalloc(struct arena *a, struct ir_func *f)
 		free(ra.call_pos);
 		if (spill < 0)
 			break;
-		if (f->frame_size + 8 > 512)
+		if (f->frame_size + 8 > frame_limit)
 			share_spill_slots(f);
-		if (ra.no_spill[spill] || f->frame_size + 8 > 512) {
+		if (ra.no_spill[spill] || f->frame_size + 8 > frame_limit) {
 			rc = -1;
 			break;
 		}
 		spill_vreg(&ra, spill);
 	}
-	if (f->frame_size > 512) /* lowering's own slots, with no spill at all */
+	if (f->frame_size > frame_limit) /* lowering's own slots, with no spill at all */
 		rc = -1;
 	free(ra.no_spill);
 	free(ra.iv);
+	return rc;
+}
+
+/* Does f name subprogram k of its program (FUNCADDR)? */
+static bool names_subprog(const struct ir_func *f, int k)
+{
+	for (int i = 0; i < f->blocks.count; i++)
+		for (int j = 0; j < f->blocks.items[i]->insns.count; j++) {
+			const struct ir_insn *in = &f->blocks.items[i]->insns.items[j];
+			if (in->op == IR_FUNCADDR && in->imm == k)
+				return true;
+		}
+	return false;
+}
+
+/* Function `at` of a program: 0 the program's own, k + 1 its subprogram k. */
+static const struct ir_func *function_at(const struct ir_func *prog, int at)
+{
+	return at ? prog->subprogs.items[at - 1] : prog;
+}
+
+/* How many callbacks deep the calls from function `at` go (0: none). */
+static int levels_below(const struct ir_func *prog, int at, int limit)
+{
+	int deepest = 0;
+	for (int k = 0; k < prog->subprogs.count && limit > 0; k++)
+		if (names_subprog(function_at(prog, at), k)) {
+			int d = 1 + levels_below(prog, k + 1, limit - 1);
+			deepest = d > deepest ? d : deepest;
+		}
+	return deepest;
+}
+
+/* The kernel counts the stacks of a chain of calls together: 512 bytes,
+ * each function's rounded up to 32 (ir_stack_depth).  A loop's callback is
+ * made before the callbacks of the loops in its body, so the functions go
+ * in order: each gets 512 less its deepest chain of callers' stacks
+ * (allocated already), less 32 for each level of callbacks it calls in turn
+ * (allocated after it).  len()'s callback, which any function may name
+ * whatever their order, has no frame: 32 is always its share. */
+int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit)
+{
+	enum { STACK = 512, MIN_DEPTH = 32 };
+	int n = f->subprogs.count + 1;
+	uint32_t *above = calloc((size_t)n, sizeof(*above)); /* the callers' chain, per function */
+	if (!above)
+		abort();
+	int rc = 0;
+	for (int at = 0; at < n && rc == 0; at++) {
+		struct ir_func *g = (struct ir_func *)function_at(f, at);
+		uint32_t reserved = above[at] + MIN_DEPTH * (uint32_t)levels_below(f, at, n);
+		*failed = g;
+		*limit = reserved < STACK ? STACK - reserved : 0;
+		rc = regalloc(a, g, *limit);
+		for (int k = 0; k < f->subprogs.count && rc == 0; k++)
+			if (names_subprog(g, k) && above[at] + ir_stack_depth(g) > above[k + 1])
+				above[k + 1] = above[at] + ir_stack_depth(g);
+	}
+	free(above);
 	return rc;
 }

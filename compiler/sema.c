@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "ctypes.h"
 
 void sema_error(struct sema *s, eq_loc loc, const char *fmt, ...)
 {
@@ -92,9 +93,9 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 	struct eq_type keys[8];
 	for (int i = 0; i < n; i++) {
 		const struct eq_type *t = check_expr(s, m->list.items[i]);
-		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE) {
-			error(s, m->list.items[i]->loc, "a map key must be an integer, a string or a "
-			      "tuple, not %s", type_name(t));
+		if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE) {
+			error(s, m->list.items[i]->loc, "a map key must be an integer, a string, a "
+			      "tuple or a struct, not %s", type_name(t));
 			t = &ty_none;
 		}
 		keys[i] = *t;
@@ -199,18 +200,25 @@ bool sema_const_int(struct sema *s, struct ast *e, int64_t *value)
 	}
 }
 
-static struct sema_var *var_find(struct sema *s, const char *name)
+/* The probe's variable `name`; with out_of_scope, a for-map loop's that
+ * is no longer visible (for a better message). */
+static struct sema_var *var_lookup(struct sema *s, const char *name, bool out_of_scope)
 {
 	struct sema_info *info = s->info;
-	for (int i = s->vars_start; i < info->vars.count; i++)
-		if (!strcmp(info->vars.items[i].name, name))
+	for (int i = info->vars.count - 1; i >= s->vars_start; i--) /* the latest: a loop's, in it */
+		if (info->vars.items[i].out_of_scope == out_of_scope && !strcmp(info->vars.items[i].name, name))
 			return &info->vars.items[i];
 	return NULL;
 }
 
+static struct sema_var *var_find(struct sema *s, const char *name)
+{
+	return var_lookup(s, name, false);
+}
+
 static const struct eq_type *value_of_map(struct sema *s, struct ast *m, struct sema_map *sm)
 {
-	if (sm->value.kind == TY_STR || sm->value.kind == TY_TUPLE)
+	if (ty_in_memory(&sm->value) || sm->value.kind == TY_PTR)
 		return ty_new(s->arena, sm->value); /* a copy: the map's type may still grow */
 	if (sm->value.kind == TY_NONE)
 		error(s, m->loc, "map %s is read but never assigned", sm->name);
@@ -243,8 +251,8 @@ bool sema_int_arg(struct sema *s, struct ast *call, int index)
 {
 	struct ast *a = call->list.items[index];
 	const struct eq_type *t = check_expr(s, a);
-	if (t->kind == TY_INT || t->kind == TY_NONE)
-		return t->kind == TY_INT;
+	if (ty_is_number(t) || t->kind == TY_NONE)
+		return t->kind != TY_NONE;
 	error(s, a->loc, "%s() takes an integer here, not %s", call->name, type_name(t));
 	return false;
 }
@@ -264,24 +272,35 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key)
 	return sm;
 }
 
+/* The registry's entry for a builtin variable or call, or NULL after an
+ * error: unknown (with did-you-mean), or not supported yet. */
+static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind, struct ast *e)
+{
+	const char *what = kind == BUILTIN_CALL ? "function" : "builtin";
+	const struct builtin *b = builtin_find(kind, e->name);
+	if (!b) {
+		const char *names[128];
+		builtin_names(kind, names, 128);
+		error(s, e->loc, "unknown %s '%s'", what, e->name);
+		sema_hint(s, e->loc, e->name, names);
+		return NULL;
+	}
+	if (b->later) {
+		error(s, e->loc, "the %s '%s' is not supported yet", what, e->name);
+		return NULL;
+	}
+	return b;
+}
+
 /* A call, through the builtin registry.  `map_value`: it is the value of
  * `@m[...] = call`, where aggregations may stand. */
 static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement,
 					bool map_value)
 {
 	const char *n = call->name;
-	const struct builtin *b = builtin_find(BUILTIN_CALL, n);
-	if (!b) {
-		const char *names[128];
-		builtin_names(BUILTIN_CALL, names, 128);
-		error(s, call->loc, "unknown function '%s'", n);
-		sema_hint(s, call->loc, n, names);
+	const struct builtin *b = find_builtin(s, BUILTIN_CALL, call);
+	if (!b)
 		return &ty_none;
-	}
-	if (b->later) {
-		error(s, call->loc, "the function '%s' is not supported yet", n);
-		return &ty_none;
-	}
 	if (b->use == USE_STATEMENT && !is_statement) {
 		error(s, call->loc, "%s() has no value; call it as a statement", n);
 		return &ty_none;
@@ -297,20 +316,14 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 
 static const struct eq_type *check_builtin(struct sema *s, struct ast *e)
 {
-	const char *n = e->name;
-	const struct builtin *b = builtin_find(BUILTIN_VAR, n);
-	if (!b) {
-		const char *names[128];
-		builtin_names(BUILTIN_VAR, names, 128);
-		error(s, e->loc, "unknown builtin '%s'", n);
-		sema_hint(s, e->loc, n, names);
-		return &ty_none;
+	int64_t value;
+	if (!builtin_find(BUILTIN_VAR, e->name) && ctypes_enum_value(s->info->ctypes, e->name, &value)) {
+		e->kind = AST_INT; /* an enumerator of the script's or the kernel's enums */
+		e->ival = value;
+		return &ty_s64;
 	}
-	if (b->later) {
-		error(s, e->loc, "the builtin '%s' is not supported yet", n);
-		return &ty_none;
-	}
-	return b->check(s, e);
+	const struct builtin *b = find_builtin(s, BUILTIN_VAR, e);
+	return b ? b->check(s, e) : &ty_none;
 }
 
 /* ---- expressions ------------------------------------------------------------- */
@@ -335,8 +348,18 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	const struct eq_type *l = check_expr(s, e->a), *r = check_expr(s, e->b);
 	if (l->kind == TY_NONE || r->kind == TY_NONE)
 		return &ty_s64;
-	if ((e->op == OP_EQ || e->op == OP_NE) && l->kind == TY_STR && r->kind == TY_STR)
-		return &ty_s64;
+	bool l_text = l->kind == TY_STR || ty_is_chars(l), r_text = r->kind == TY_STR || ty_is_chars(r);
+	if ((e->op == OP_EQ || e->op == OP_NE) && l_text && r_text)
+		return &ty_s64; /* strings, and char arrays as strings (comm == "bash") */
+	if ((e->op == OP_EQ || e->op == OP_NE) && ty_in_memory(l) && ty_compatible(l, r)) {
+		/* tuples, structs, arrays: their bytes (a struct's padding too) */
+		if (sema_fits_copy(s, e->a, l) && sema_fits_copy(s, e->b, r))
+			return &ty_s64;
+		return &ty_none;
+	}
+	const struct eq_type *p = ty_is_number(l) && ty_is_number(r) ? sema_pointer_arith(s, e, l, r) : NULL;
+	if (p)
+		return p;
 	if (l->kind != TY_INT || r->kind != TY_INT) {
 		const struct ast *bad = l->kind != TY_INT ? e->a : e->b;
 		if (l->kind == TY_STR && r->kind == TY_STR)
@@ -354,31 +377,6 @@ static const struct eq_type *check_binary(struct sema *s, struct ast *e)
 	return l->is_signed && r->is_signed ? &ty_s64 : &ty_u64;
 }
 
-static bool in_list(const char *name, const char *const *list)
-{
-	for (; *list; list++)
-		if (!strcmp(name, *list))
-			return true;
-	return false;
-}
-
-static const struct eq_type *check_cast(struct sema *s, struct ast *e)
-{
-	const struct eq_type *t = check_expr(s, e->a);
-	const char *n = e->b->name;
-	static const char *const ints[] = {"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "int", NULL};
-	if (e->b->ival > 0 || !in_list(n, ints)) {
-		error(s, e->b->loc, "casts to '%s%s' are not supported yet", n, e->b->ival ? " *" : "");
-		return &ty_none;
-	}
-	if (t->kind != TY_INT && t->kind != TY_NONE)
-		error(s, e->a->loc, "only integers can be cast to %s, not %s", n, type_name(t));
-	uint32_t bits = !strcmp(n, "int") ? 32 : (uint32_t)atoi(n + 1);
-	/* The value is computed in 64 bits; the cast records the width it is
-	 * truncated to and how it is extended back (lower.c). */
-	return ty_new(s->arena, (struct eq_type){.kind = TY_INT, .size = bits / 8, .is_signed = n[0] != 'u'});
-}
-
 /* (a, b, ...): integers, strings and tuples. */
 static const struct eq_type *check_tuple(struct sema *s, struct ast *e)
 {
@@ -386,7 +384,7 @@ static const struct eq_type *check_tuple(struct sema *s, struct ast *e)
 	bool ok = true;
 	for (int i = 0; i < e->list.count; i++) {
 		elems[i] = check_expr(s, e->list.items[i]);
-		if (elems[i]->kind != TY_INT && elems[i]->kind != TY_STR && elems[i]->kind != TY_TUPLE) {
+		if (!ty_is_number(elems[i]) && !ty_in_memory(elems[i])) {
 			if (elems[i]->kind != TY_NONE)
 				error(s, e->list.items[i]->loc, "a tuple holds integers, strings and "
 				      "tuples, not %s", type_name(elems[i]));
@@ -414,14 +412,33 @@ static const struct eq_type *check_tuple_element(struct sema *s, struct ast *e)
 		return &ty_none;
 	}
 	e->ival = n;
-	return t->fields[n].type;
+	const struct eq_type *elem = t->fields[n].type;
+	if (elem->kind == TY_AGG && e != s->print_arg) { /* a for-map loop's $kv.1 of a hist map */
+		const char *var = e->a->kind == AST_VAR ? e->a->name : "$kv";
+		error(s, e->loc, "%s.1 is the %s of one entry, which has no single value to compute "
+		      "with; print(%s.1) prints it", var, type_name(elem), var);
+		return &ty_none;
+	}
+	return elem;
 }
 
 static const struct eq_type *check_var(struct sema *s, struct ast *e)
 {
 	struct sema_var *v = var_find(s, e->name);
+	if (!v && (v = var_lookup(s, e->name, true))) {
+		error(s, e->loc, "%s exists only inside the for loop over %s at line %d", e->name,
+		      s->info->maps.items[v->map].name, v->loc.line);
+		return &ty_none;
+	}
 	if (!v) {
 		error(s, e->loc, "the variable %s is used before it is assigned", e->name);
+		return &ty_none;
+	}
+	if (v->map_entry && v->type.kind == TY_TUPLE && v->type.fields[1].type->kind == TY_AGG &&
+	    e != s->element_base) {
+		error(s, e->loc, "%s is an entry of %s, whose %s values have no single value: use %s.0 "
+		      "(the key) and print(%s.1)", e->name, s->info->maps.items[v->map].name,
+		      type_name(v->type.fields[1].type), e->name, e->name);
 		return &ty_none;
 	}
 	e->sema_id = (int)(v - s->info->vars.items);
@@ -429,7 +446,13 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 }
 
 /* $N is replaced by the script's Nth argument: a number if it reads as one,
- * else a string; $# by how many there are. */
+ * else a string, 0 if there is none; $# by how many there are.  str($N)
+ * is the argument's text (builtins/strings.c). */
+const char *sema_param_text(const struct sema *s, int64_t n)
+{
+	return n >= 1 && n <= s->info->nparams ? s->info->params[n - 1] : "";
+}
+
 static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 {
 	const struct sema_info *info = s->info;
@@ -438,10 +461,10 @@ static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 		e->ival = info->nparams;
 		return &ty_s64;
 	}
-	if (e->ival < 1 || e->ival > info->nparams) {
-		error(s, e->loc, "$%lld is not given: the script has %d argument%s", (long long)e->ival,
-		      info->nparams, info->nparams == 1 ? "" : "s");
-		return &ty_none;
+	if (e->ival < 1 || e->ival > info->nparams) { /* unset: 0, as bpftrace reads it */
+		e->kind = AST_INT;
+		e->ival = 0;
+		return &ty_s64;
 	}
 	const char *arg = info->params[e->ival - 1];
 	char *end;
@@ -488,12 +511,10 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_BINARY:
 		return check_binary(s, e);
 	case AST_UNARY: {
+		if (e->op == OP_DEREF || e->op == OP_ADDROF)
+			return sema_deref_or_address(s, e);
 		const struct eq_type *t = check_expr(s, e->a);
-		if (e->op == OP_DEREF || e->op == OP_ADDROF) {
-			error(s, e->loc, "pointer '%s' is not supported yet", ast_op_text(e->op));
-			return &ty_none;
-		}
-		if (t->kind != TY_INT && t->kind != TY_NONE)
+		if (!ty_is_number(t) && t->kind != TY_NONE)
 			error(s, e->a->loc, "'%s' needs an integer, but this is %s", ast_op_text(e->op),
 			      type_name(t));
 		return e->op == OP_NOT ? &ty_s64 : t->kind == TY_INT ? t : &ty_s64;
@@ -504,7 +525,7 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	case AST_TERNARY: {
 		const struct eq_type *c = check_expr(s, e->a), *t = check_expr(s, e->b),
 				     *f = check_expr(s, e->c);
-		if (c->kind != TY_INT && c->kind != TY_NONE)
+		if (!ty_is_number(c) && c->kind != TY_NONE)
 			error(s, e->a->loc, "a condition must be an integer, not %s", type_name(c));
 		if (t->kind != f->kind && t->kind != TY_NONE && f->kind != TY_NONE) {
 			error(s, e->loc, "the two sides of '?:' differ: %s and %s", type_name(t), type_name(f));
@@ -515,21 +536,18 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 		return t->is_signed && f->is_signed ? &ty_s64 : &ty_u64;
 	}
 	case AST_CAST:
-		return check_cast(s, e);
+		return sema_cast(s, e);
 	case AST_TUPLE:
 		return check_tuple(s, e);
 	case AST_FIELD:
 		if (e->a->kind == AST_BUILTIN && !strcmp(e->a->name, "args"))
 			return check_args_field(s, e);
+		s->element_base = e->a;
 		if (check_expr(s, e->a)->kind == TY_TUPLE || e->a->type->kind == TY_NONE)
 			return check_tuple_element(s, e);
-		error(s, e->loc, "field access is not supported yet");
-		return &ty_none;
+		return sema_member(s, e, e->a->type);
 	case AST_INDEX:
-		check_expr(s, e->a);
-		error(s, e->loc, "%s is not supported yet",
-		      e->kind == AST_FIELD ? "field access" : "subscripting");
-		return &ty_none;
+		return sema_index(s, e);
 	default:
 		error(s, e->loc, "this is not an expression");
 		return &ty_none;
@@ -540,6 +558,40 @@ const struct eq_type *sema_expr(struct sema *s, struct ast *e)
 {
 	e->type = check_expr_kind(s, e);
 	return e->type;
+}
+
+/* A tracepoint field the format declares a pointer ("struct
+ * __kernel_timespec * rqtp"): a pointer to that type, so args->rqtp->tv_sec
+ * reads through it.  A system call's pointers point into the calling
+ * process; other tracepoints' into the kernel.  NULL if the field is no
+ * pointer or its type is not known. */
+static const struct eq_type *args_pointer(struct sema *s, const struct attach_point *ap,
+					  const struct tp_field *f)
+{
+	if (!f->c_type || !strchr(f->c_type, '*') || f->size != 8)
+		return NULL;
+	char base[256] = "";
+	int stars = 0;
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", f->c_type);
+	for (char *save = NULL, *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (; *w == '*'; w++)
+			stars++;
+		size_t n = strlen(w);
+		for (; n && w[n - 1] == '*'; n--)
+			stars++;
+		w[n] = 0;
+		if (!*w || !strcmp(w, "const") || !strcmp(w, "volatile") || !strcmp(w, "__user"))
+			continue;
+		snprintf(base + strlen(base), sizeof(base) - strlen(base), "%s%s", *base ? " " : "", w);
+	}
+	const struct eq_type *t = *base ? ctypes_lookup(s->info->ctypes, base) : NULL;
+	if (!t || !stars)
+		return NULL;
+	enum ty_space space = !strncmp(ap->target, "syscalls:", 9) ? SPACE_USER : SPACE_KERNEL;
+	while (stars--)
+		t = ty_ptr(s->arena, t, space);
+	return t;
 }
 
 /* args->FIELD: typed from the format of every tracepoint the probe runs on,
@@ -566,8 +618,10 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			sema_hint(s, e->loc, e->name, names);
 			return &ty_none;
 		}
-		const struct eq_type *ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
-			: ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
+		const struct eq_type *ft = f->kind == TPF_INT ? args_pointer(s, ap, f) : NULL;
+		if (!ft)
+			ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
+			   : ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);
 		if (t && t->kind != ft->kind) {
 			error(s, e->loc, "args->%s is %s in one tracepoint of this probe and %s in %s",
 			      e->name, type_name(t), type_name(ft), ap->target);
@@ -579,15 +633,70 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 	return t ? t : &ty_none;
 }
 
+/* args as a whole (print(args), $a = args): a record of the tracepoint's
+ * fields as args->FIELD reads them - integers as 64-bit values, strings as
+ * strings - one 8-byte aligned slot each, in the format's order.  Every
+ * tracepoint of the probe must have the same fields. */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e)
+{
+	const struct attach_list *points = &s->info->points[s->probe_index];
+	if (!points->count || !points->items[0].format) {
+		error(s, e->loc, "args is a tracepoint's record: %s has none",
+		      points->count ? points->items[0].probe_name : "this probe");
+		return &ty_none;
+	}
+	const struct tp_format *format = points->items[0].format;
+	for (int i = 1; i < points->count; i++) {
+		const struct tp_format *other = points->items[i].format;
+		bool same = other && other->count == format->count;
+		for (int k = 0; same && k < format->count; k++)
+			same = !strcmp(other->items[k].name, format->items[k].name);
+		if (!same) {
+			error(s, e->loc, "args differs between %s and %s: read the fields you need, "
+			      "as in args->FIELD", points->items[0].probe_name, points->items[i].probe_name);
+			return &ty_none;
+		}
+	}
+	struct ty_field *fields = ARENA_ARRAY(s->arena, struct ty_field, format->count + 1);
+	uint32_t size = 0;
+	for (int k = 0; k < format->count; k++) {
+		struct ast field = {.kind = AST_FIELD, .loc = e->loc, .a = e,
+				    .name = format->items[k].name};
+		const struct eq_type *t = check_args_field(s, &field);
+		fields[k] = (struct ty_field){.type = t, .offset = size, .name = field.name};
+		size += ty_slot_size(t);
+	}
+	return ty_new(s->arena, (struct eq_type){.kind = TY_RECORD, .size = size, .align = 8,
+						 .fields = fields, .nfields = format->count,
+						 .name = arena_printf(s->arena, "args of %s",
+								      points->items[0].probe_name)});
+}
+
 /* ---- statements ------------------------------------------------------------ */
+
+/* A struct or array copied whole (into a variable, a map, an output): a
+ * big one lives in the scratch map (lower_slot), whose value is at most
+ * 32 KiB for all the copies a program holds at once. */
+enum { MAX_COPY = 8192 };
+
+bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t)
+{
+	if ((t->kind != TY_RECORD && t->kind != TY_ARRAY) || ty_size_of(t) <= MAX_COPY)
+		return true;
+	sema_error(s, e->loc, "%s is %u bytes, more than the %d a value copied whole may have: "
+		   "read the members you need (p->member)", ty_c_name(s->arena, t), t->size, MAX_COPY);
+	return false;
+}
 
 static void check_block(struct sema *s, struct ast *block);
 
 static void assign_var(struct sema *s, struct ast *lhs, const struct eq_type *t)
 {
+	if (!sema_fits_copy(s, lhs, t))
+		t = &ty_none;
 	struct sema_var *v = var_find(s, lhs->name);
 	if (!v) {
-		if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE) {
+		if (!ty_is_number(t) && !ty_in_memory(t)) {
 			if (t->kind == TY_MAP) /* count()/sum() were reported where they stand */
 				error(s, lhs->loc, "%s cannot hold %s", lhs->name, type_name(t));
 			t = &ty_s64;
@@ -637,7 +746,7 @@ static void check_assign(struct sema *s, struct ast *st)
 				error(s, lhs->loc, "map %s holds %s; '%s' needs a map of integers", sm->name,
 				      type_name(&sm->value), ast_op_text(st->op));
 			map_set_value(s, sm, &ty_s64, lhs->loc);
-		} else {
+		} else if (sema_fits_copy(s, rhs, t)) {
 			map_set_value(s, sm, t, rhs->loc);
 		}
 		lhs->type = &sm->value;
@@ -651,8 +760,95 @@ static void check_assign(struct sema *s, struct ast *st)
 static void check_condition(struct sema *s, struct ast *c)
 {
 	const struct eq_type *t = check_expr(s, c);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
+	if (!ty_is_number(t) && t->kind != TY_NONE)
 		error(s, c->loc, "a condition must be an integer, not %s", type_name(t));
+}
+
+enum { UNROLL_MAX = 100 };
+
+static void check_loop_body(struct sema *s, struct ast *body)
+{
+	s->loops++;
+	check_block(s, body);
+	s->loops--;
+}
+
+/* for ($i : a..b): $i counts from a up to b, excluded. */
+static void check_for_range(struct sema *s, struct ast *st)
+{
+	struct ast *range = st->b;
+	for (int i = 0; i < 2; i++) {
+		struct ast *bound = i ? range->b : range->a;
+		const struct eq_type *t = check_expr(s, bound);
+		if (t->kind != TY_INT && t->kind != TY_NONE)
+			error(s, bound->loc, "a range counts integers, not %s", type_name(t));
+	}
+	assign_var(s, st->a, &ty_s64);
+	check_loop_body(s, st->c);
+}
+
+/* The type of a for-map loop's variable: (key, value), the key a tuple
+ * for several keys, the value as a program reads it (an aggregation's
+ * over all CPUs), or, for stats, hist and lhist, which have no single
+ * value, the aggregation itself (print() alone takes it). */
+static const struct eq_type *map_entry_type(struct sema *s, struct ast *m, const struct sema_map *sm)
+{
+	if (sm->value.kind == TY_NONE) {
+		error(s, m->loc, "map %s is iterated but never assigned", sm->name);
+		return &ty_none;
+	}
+	if (sm->nkeys <= 0) {
+		error(s, m->loc, "map %s has no keys, so a for loop has no entries to visit: it holds one "
+		      "value, which %s reads and print(%s) prints", sm->name, sm->name, sm->name);
+		return &ty_none;
+	}
+	const struct eq_type *key = &sm->keys[0];
+	if (sm->nkeys > 1) {
+		const struct eq_type *keys[SEMA_MAX_KEYS];
+		for (int k = 0; k < sm->nkeys; k++)
+			keys[k] = &sm->keys[k];
+		key = ty_tuple(s->arena, keys, sm->nkeys);
+	}
+	const struct eq_type *value = ty_new(s->arena, sm->value);
+	if (sm->value.kind == TY_AGG && agg_read_type(&sm->value))
+		value = agg_read_type(&sm->value);
+	const struct eq_type *entry[2] = {key, value};
+	return ty_tuple(s->arena, entry, 2);
+}
+
+/* for ($kv : @m): the body runs for each entry of @m, $kv being the
+ * entry; $kv is a variable of the loop only.  The body becomes a callback
+ * of bpf_for_each_map_elem (lower_callback.c). */
+static void check_for_map(struct sema *s, struct ast *st)
+{
+	struct ast *var = st->a, *m = st->b;
+	struct sema_map *sm = map_find(s, m->name, m->loc);
+	m->sema_id = (int)(sm - s->info->maps.items);
+	m->type = &ty_map;
+	const struct eq_type *entry = map_entry_type(s, m, sm);
+	struct sema_var *same = var_find(s, var->name);
+	if (same && same->map_entry)
+		error(s, var->loc, "%s is already the variable of the for loop around this one; this "
+		      "loop names its entries with a variable of its own", var->name);
+	else if (same)
+		error(s, var->loc, "%s is already a variable of this probe; a for loop names its entries "
+		      "with a variable of its own", var->name);
+	struct sema_var nv = {.name = var->name, .type = *entry, .map_entry = true,
+			      .map = m->sema_id, .loc = st->loc};
+	ARENA_PUSH(s->arena, s->info->vars, nv);
+	int id = s->info->vars.count - 1;
+	var->sema_id = id;
+	var->type = &s->info->vars.items[id].type;
+	check_loop_body(s, st->c);
+	s->info->vars.items[id].out_of_scope = true;
+}
+
+static void check_for(struct sema *s, struct ast *st)
+{
+	if (st->b->kind == AST_RANGE)
+		check_for_range(s, st);
+	else
+		check_for_map(s, st);
 }
 
 static void check_stmt(struct sema *s, struct ast *st)
@@ -681,12 +877,26 @@ static void check_stmt(struct sema *s, struct ast *st)
 	case AST_RETURN:
 		break;
 	case AST_WHILE:
-	case AST_UNROLL:
+		check_condition(s, st->a);
+		check_loop_body(s, st->b);
+		break;
+	case AST_UNROLL: {
+		int64_t n;
+		if (!sema_const_int(s, st->a, &n) || n < 1 || n > UNROLL_MAX)
+			error(s, st->a->loc, "unroll() takes a constant count from 1 to %d", UNROLL_MAX);
+		else
+			st->ival = n;
+		check_loop_body(s, st->b);
+		break;
+	}
+	case AST_FOR:
+		check_for(s, st);
+		break;
 	case AST_BREAK:
 	case AST_CONTINUE:
-		error(s, st->loc, "'%s' is not supported yet",
-		      st->kind == AST_WHILE ? "while" : st->kind == AST_UNROLL ? "unroll"
-		      : st->kind == AST_BREAK ? "break" : "continue");
+		if (!s->loops)
+			error(s, st->loc, "'%s' is only meaningful inside a loop (while, unroll, for)",
+			      st->kind == AST_BREAK ? "break" : "continue");
 		break;
 	default:
 		error(s, st->loc, "this is not a statement");

@@ -17,6 +17,9 @@
 #include "probe.h"
 #include "types.h"
 
+struct ctypes;
+struct eq_target;
+
 enum { SEMA_MAX_KEYS = 8 };
 
 /* What sema knows about one @map. */
@@ -34,6 +37,12 @@ struct sema_map {
 struct sema_var {
 	const char *name;
 	struct eq_type type;
+	/* The variable of a for-map loop: (key, value) of map `map`'s entries,
+	 * known inside the loop only (out_of_scope after it). */
+	bool map_entry;
+	int map;
+	bool out_of_scope;
+	eq_loc loc;        /* map_entry: where the loop names it */
 };
 
 struct sema_info {
@@ -49,6 +58,8 @@ struct sema_info {
 	const struct attach_list *points; /* per probe (by index): where it attaches */
 	int nparams;     /* the script's arguments, for $1.. and $# */
 	const char *const *params;
+	struct ctypes *ctypes; /* C types by name: the script's and the kernel's */
+	const struct eq_target *target; /* what the program will run on and with (-c, --unsafe) */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */
@@ -69,6 +80,11 @@ struct sema {
 	bool reporting;     /* second walk: errors are real */
 	int probe_index;    /* scratch variables are local to one probe */
 	int vars_start;     /* first var of the current probe in info->vars */
+	int loops;          /* loops the statement being checked is in */
+	/* A for-map loop's `$kv.1` of a map with no single value (hist) may
+	 * only be print()'s argument, and its `$kv` only have elements taken:
+	 * the nodes where that is so now (see check_tuple_element, check_var). */
+	const struct ast *print_arg, *element_base;
 };
 
 /* Errors and hints are reported in the second walk only (see sema.c). */
@@ -88,8 +104,31 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);
 /* The value of a constant integer expression (literals, $N, + - * / << | &
  * ~ of them), checked as an expression too; false if it is not one. */
 bool sema_const_int(struct sema *s, struct ast *e, int64_t *value);
+/* The text of positional parameter $n ("" if it is not given). */
+const char *sema_param_text(const struct sema *s, int64_t n);
 /* "a string", "hist()": for messages. */
 const char *sema_type_name(struct sema *s, const struct eq_type *t);
+
+/* Can a value of type t be copied whole (it fits the stack)?  Else an
+ * error at e. */
+bool sema_fits_copy(struct sema *s, const struct ast *e, const struct eq_type *t);
+
+/* args as a value: a record of the tracepoint's fields (sema.c). */
+const struct eq_type *sema_args_record(struct sema *s, struct ast *e);
+
+/* sema_memory.c: C types in expressions */
+enum ty_space sema_default_space(struct sema *s);
+const struct eq_type *sema_type_of_node(struct sema *s, struct ast *type);
+const struct eq_type *sema_cast(struct sema *s, struct ast *e);
+const struct eq_type *sema_member(struct sema *s, struct ast *e, const struct eq_type *object);
+const struct eq_type *sema_index(struct sema *s, struct ast *e);
+const struct eq_type *sema_deref_or_address(struct sema *s, struct ast *e);
+const struct eq_type *sema_pointer_arith(struct sema *s, struct ast *e, const struct eq_type *l,
+					 const struct eq_type *r);
+/* Is e memory read through a pointer (p->f, p[i], *p, and members of those)? */
+bool sema_is_memory(const struct ast *e);
+/* Which address space the memory e names is in. */
+enum ty_space sema_space_of(const struct ast *e);
 
 #endif
 #endif

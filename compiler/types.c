@@ -8,6 +8,7 @@ const struct eq_type ty_none = {.kind = TY_NONE};
 const struct eq_type ty_s64 = {.kind = TY_INT, .size = 8, .is_signed = true};
 const struct eq_type ty_u64 = {.kind = TY_INT, .size = 8, .is_signed = false};
 const struct eq_type ty_map = {.kind = TY_MAP};
+const struct eq_type ty_void = {.kind = TY_VOID, .size = 1, .align = 1, .name = "void"};
 
 static uint32_t round8(uint32_t n)
 {
@@ -33,7 +34,92 @@ const struct eq_type *ty_agg(struct arena *a, enum agg_kind agg, bool is_signed)
 
 uint32_t ty_slot_size(const struct eq_type *t)
 {
-	return t->kind == TY_INT ? 8 : round8(t->size);
+	return t->kind == TY_INT || t->kind == TY_PTR ? 8 : round8(t->size);
+}
+
+/* ---- C types ------------------------------------------------------------------ */
+
+const struct eq_type *ty_int(struct arena *a, uint32_t size, bool is_signed)
+{
+	static const char *const names[2][9] = {
+		{[1] = "uint8", [2] = "uint16", [4] = "uint32", [8] = "uint64"},
+		{[1] = "int8", [2] = "int16", [4] = "int32", [8] = "int64"},
+	};
+	return ty_new(a, (struct eq_type){.kind = TY_INT, .size = size, .align = size,
+		.is_signed = is_signed, .name = size <= 8 ? names[is_signed][size] : NULL});
+}
+
+const struct eq_type *ty_ptr(struct arena *a, const struct eq_type *elem, enum ty_space space)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_PTR, .size = 8, .align = 8, .elem = elem,
+					  .space = space});
+}
+
+const struct eq_type *ty_array(struct arena *a, const struct eq_type *elem, uint32_t count)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_ARRAY, .size = elem->size * count,
+		.align = elem->align ? elem->align : 1, .elem = elem, .count = count});
+}
+
+const struct ty_field *ty_record_fields(const struct eq_type *t, int *n)
+{
+	if (t->lazy && !t->fields)
+		return t->lazy->fields(t->lazy, n);
+	*n = t->nfields;
+	return t->fields;
+}
+
+uint32_t ty_size_of(const struct eq_type *t)
+{
+	int n;
+	if (t->kind == TY_RECORD && t->lazy && !t->fields)
+		ty_record_fields(t, &n); /* a kernel struct named before BTF was read */
+	return t->size;
+}
+
+const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, const char *name,
+				     struct ty_field *out)
+{
+	int n;
+	const struct ty_field *f = ty_record_fields(t, &n);
+	for (int i = 0; i < n; i++) {
+		if (f[i].name && !strcmp(f[i].name, name)) {
+			*out = f[i];
+			return out;
+		}
+		if (!f[i].name && f[i].type->kind == TY_RECORD &&
+		    ty_find_field(a, f[i].type, name, out)) { /* an anonymous struct or union */
+			out->offset += f[i].offset;
+			out->bit_offset += f[i].offset * 8;
+			return out;
+		}
+	}
+	return NULL;
+}
+
+bool ty_is_chars(const struct eq_type *t)
+{
+	return t->kind == TY_ARRAY && t->elem->kind == TY_INT && t->elem->size == 1;
+}
+
+const char *ty_c_name(struct arena *a, const struct eq_type *t)
+{
+	switch (t->kind) {
+	case TY_PTR:
+		return arena_printf(a, "%s *", ty_c_name(a, t->elem));
+	case TY_ARRAY:
+		return arena_printf(a, "%s[%u]", ty_c_name(a, t->elem), t->count);
+	case TY_RECORD:
+		return t->name ? t->name : t->is_union ? "union (anonymous)" : "struct (anonymous)";
+	case TY_INT:
+		if (t->name)
+			return t->name;
+		return arena_printf(a, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+	case TY_VOID:
+		return "void";
+	default:
+		return ty_name(a, t);
+	}
 }
 
 const struct eq_type *ty_tuple(struct arena *a, const struct eq_type *const *elems, int n)
@@ -82,6 +168,10 @@ const char *ty_name(struct arena *a, const struct eq_type *t)
 	case TY_STR: return "a string";
 	case TY_MAP: return "a map";
 	case TY_AGG: return arena_printf(a, "%s()", agg_name(t->agg));
+	case TY_VOID: return "void";
+	case TY_PTR: return arena_printf(a, "a pointer (%s)", ty_c_name(a, t));
+	case TY_ARRAY: return arena_printf(a, "an array (%s)", ty_c_name(a, t));
+	case TY_RECORD: return arena_printf(a, "a %s", ty_c_name(a, t));
 	case TY_TUPLE: {
 		char buf[200];
 		tuple_elements(a, t, buf, sizeof(buf));
@@ -98,8 +188,12 @@ bool ty_compatible(const struct eq_type *a, const struct eq_type *b)
 	if (a->kind == TY_AGG)
 		return a->agg == b->agg && (a->agg != AGG_LHIST || (a->lhist_min == b->lhist_min &&
 			a->lhist_max == b->lhist_max && a->lhist_step == b->lhist_step));
+	if (a->kind == TY_RECORD) /* the same struct, whether named or met twice */
+		return a == b || (a->name && b->name && !strcmp(a->name, b->name) && a->size == b->size);
+	if (a->kind == TY_ARRAY)
+		return a->count == b->count && ty_compatible(a->elem, b->elem);
 	if (a->kind != TY_TUPLE)
-		return true;
+		return true; /* integers, strings; pointers of any kind mix as in C casts */
 	if (a->nfields != b->nfields)
 		return false;
 	for (int i = 0; i < a->nfields; i++)
@@ -155,4 +249,35 @@ uint32_t agg_buckets(const struct eq_type *agg)
 		return (uint32_t)(((uint64_t)agg->lhist_max - (uint64_t)agg->lhist_min) /
 				  (uint64_t)agg->lhist_step) + 2;
 	return 1;
+}
+
+void ty_print(FILE *out, const struct eq_type *t)
+{
+	switch (t->kind) {
+	case TY_NONE: fputs("none", out); return;
+	case TY_INT: fputs(t->name ? t->name : t->is_signed ? "int64" : "uint64", out); return;
+	case TY_STR: fprintf(out, "string[%u]", t->size); return;
+	case TY_MAP: fputs("map", out); return;
+	case TY_VOID: fputs("void", out); return;
+	case TY_AGG: fprintf(out, "%s()", agg_name(t->agg)); return;
+	case TY_PTR:
+		ty_print(out, t->elem);
+		fputs(t->space == SPACE_USER ? " *(user)" : t->space == SPACE_KERNEL ? " *(kernel)" : " *", out);
+		return;
+	case TY_ARRAY:
+		ty_print(out, t->elem);
+		fprintf(out, "[%u]", t->count);
+		return;
+	case TY_RECORD:
+		fputs(t->name ? t->name : t->is_union ? "union (anonymous)" : "struct (anonymous)", out);
+		return;
+	case TY_TUPLE:
+		fputc('(', out);
+		for (int i = 0; i < t->nfields; i++) {
+			fputs(i ? ", " : "", out);
+			ty_print(out, t->fields[i].type);
+		}
+		fputc(')', out);
+		return;
+	}
 }

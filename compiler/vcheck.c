@@ -19,6 +19,14 @@
  *     program settles in one sweep, a back edge in a few (the lattice is
  *     finite), and MAX_SWEEPS turns anything else into an internal error.
  *
+ * Subprograms are helpers' callbacks: bpf_for_each_map_elem's, entered
+ * from the call that passes them with the registers the kernel gives them
+ * (set_map_elem_callback_state: r1 the map, r2 its key, r3 its value, r4
+ * the caller's r3 - here a pointer into the caller's stack, whose bytes
+ * the callback may read where the caller wrote them before the call).
+ * Each must return 0 or 1, and the stacks of a program and the callbacks
+ * it calls, each rounded up to 32 bytes, must fit in 512 together.
+ *
  * A rule broken here is a compiler bug: it is reported as an internal error
  * at the script line the instruction came from, naming the instruction, so
  * the user can report it and nobody has to read a verifier log.  Each
@@ -53,6 +61,11 @@ enum kind {
 	K_VALUE_OR_NULL, /* map_lookup_elem's result before the NULL check */
 	K_RB,            /* ring buffer memory from ringbuf_reserve + off */
 	K_RB_OR_NULL,    /* ringbuf_reserve's result before the NULL check */
+	K_FUNC,          /* a subprogram (ld_imm64 of a pseudo func): off is its start;
+	                    only a helper that calls it back takes it */
+	K_KEY,           /* a callback's map key + off: read-only, key_size bytes */
+	K_CALLER,        /* a callback's pointer into its caller's stack: off is from
+	                    the caller's frame pointer */
 	K_MIXED,         /* different kinds on different paths */
 };
 
@@ -73,6 +86,14 @@ struct vstate {
 	uint64_t init[STACK / 64]; /* bit b: byte fp-512+b has been written */
 	uint32_t open[MAX_OPEN];   /* ids of reservations not yet submitted or discarded */
 	int nopen;
+	/* In a callback, the caller's stack as the helper call lent it: the
+	 * bytes from caller_lent up to its frame pointer, those written
+	 * (caller_init, with what the callback writes there), and which
+	 * 8-byte slots hold the caller's context (caller_ctx) or another
+	 * pointer (caller_ptr), as its spills left them. */
+	int64_t caller_lent;
+	uint64_t caller_init[STACK / 64];
+	uint64_t caller_ctx, caller_ptr;
 };
 
 struct vcheck {
@@ -84,6 +105,8 @@ struct vcheck {
 	bool *pending;     /* at[i] changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
 	bool *second;      /* instruction i is the second half of a 64-bit load */
+	uint32_t *depth;   /* per function: the deepest stack byte it touches */
+	bool *names;       /* names[f * (nfuncs + 1) + g]: function f loads g's address */
 	int errors;
 };
 
@@ -92,6 +115,11 @@ static const struct vreg uninit = {K_UNINIT, false, -1, 0, 0, 0};
 static struct vreg scalar(bool known, int64_t value)
 {
 	return (struct vreg){K_SCALAR, known, -1, 0, 0, value};
+}
+
+static bool is_zero(const struct vreg *r)
+{
+	return r->kind == K_SCALAR && r->known && r->off == 0;
 }
 
 /* ---- reporting ------------------------------------------------------------- */
@@ -251,13 +279,28 @@ static int successors(const struct bpf_insn *in, uint32_t i, int64_t next[2], bo
 	return 2;
 }
 
+/* The function (0: the program, 1..: its subprograms) instruction i is in,
+ * and where that function ends. */
+static uint32_t function_of(const struct eq_prog *p, uint32_t i, uint32_t *end)
+{
+	uint32_t f = 0;
+	while (f < p->nfuncs && p->func_starts[f] <= i)
+		f++;
+	*end = f < p->nfuncs ? p->func_starts[f] : p->ninsns;
+	return f;
+}
+
 static void check_edge(struct vcheck *v, uint32_t i, int64_t to, bool falls)
 {
-	uint32_t n = v->p->ninsns;
-	if (falls && to == (int64_t)n)
-		fail(v, i, "falls off the end of the program: the last instruction must be exit or goto");
+	uint32_t n = v->p->ninsns, end, f = function_of(v->p, i, &end);
+	uint32_t start = f ? v->p->func_starts[f - 1] : 0;
+	if (falls && to == (int64_t)end)
+		fail(v, i, "falls off the end of the %s: the last instruction must be exit or goto",
+		     f ? "subprogram" : "program");
 	else if (to < 0 || to >= (int64_t)n)
 		fail(v, i, "jumps to instruction %" PRId64 ", outside the program's %u instructions", to, n);
+	else if (to < (int64_t)start || to >= (int64_t)end)
+		fail(v, i, "jumps to instruction %" PRId64 ", in another function", to);
 	else if (v->second[to])
 		fail(v, i, "jumps into the middle of the 64-bit load at instruction %" PRId64, to - 1);
 }
@@ -292,10 +335,20 @@ static void check_structure(struct vcheck *v, uint32_t *stack)
 	}
 	if (v->errors)
 		return;
-	/* depth first over the edges, both sides of every branch */
+	/* depth first over the edges, both sides of every branch, from the
+	 * start of every function */
 	uint32_t top = 0;
 	stack[top++] = 0;
 	v->seen[0] = true;
+	for (uint32_t f = 0; f < v->p->nfuncs; f++) {
+		uint32_t at = v->p->func_starts[f];
+		if (at <= 0 || at >= n || v->second[at] || (f && at <= v->p->func_starts[f - 1])) {
+			fail(v, 0, "has a subprogram at instruction %u, which is not where one can start", at);
+			return;
+		}
+		stack[top++] = at;
+		v->seen[at] = true;
+	}
 	while (top > 0) {
 		uint32_t i = stack[--top];
 		int64_t next[2];
@@ -339,6 +392,9 @@ static bool stack_range(struct vcheck *v, uint32_t i, const struct vreg *base, i
 		fail(v, i, "accesses the stack at fp%+" PRId64 ", outside its 512 bytes", *start);
 		return false;
 	}
+	uint32_t end, f = function_of(v->p, i, &end);
+	if ((uint32_t)-*start > v->depth[f]) /* the kernel's stack_depth of the function */
+		v->depth[f] = (uint32_t)-*start;
 	return true;
 }
 
@@ -372,14 +428,16 @@ enum access { ACC_READ, ACC_WRITE, ACC_ATOMIC };
 
 static const char *region_name(enum kind k)
 {
-	return k == K_VALUE ? "a map value" : "ring buffer memory";
+	return k == K_VALUE ? "a map value" : k == K_KEY ? "a map key" : "ring buffer memory";
 }
 
-/* A map value or ring buffer memory: within the bytes it has. */
+/* A map value, a callback's map key or ring buffer memory: within the
+ * bytes it has. */
 static bool region_access(struct vcheck *v, uint32_t i, const struct vreg *b, int64_t off,
 			  int64_t size)
 {
-	uint32_t limit = b->kind == K_VALUE ? v->img->maps[b->map].value_size : b->size;
+	uint32_t limit = b->kind == K_VALUE ? v->img->maps[b->map].value_size
+		       : b->kind == K_KEY ? v->img->maps[b->map].key_size : b->size;
 	if (!b->known) {
 		fail(v, i, "accesses %s at an offset that is not known", region_name(b->kind));
 		return false;
@@ -428,8 +486,28 @@ static bool ctx_access(struct vcheck *v, uint32_t i, const struct vreg *b, int32
 	return true;
 }
 
-/* Can `size` bytes at reg+off be accessed?  For the stack, *start gets the
- * offset from the frame pointer. */
+/* A callback's access to its caller's stack: known, aligned, and within
+ * what the call lent it (below that, the caller may keep pointers that a
+ * write would clobber in the kernel's eyes). */
+static bool caller_access(struct vcheck *v, uint32_t i, const struct vstate *s, const struct vreg *b,
+			  int32_t off, int size, enum access how, int64_t *start)
+{
+	*start = b->off + off;
+	if (!b->known || *start < s->caller_lent || *start + size > 0 || *start % size) {
+		fail(v, i, "accesses its caller's stack at fp%+" PRId64 ", outside the bytes from "
+		     "fp%+" PRId64 " the call lent it, misaligned, or at an offset not known",
+		     b->known ? *start : 0, s->caller_lent);
+		return false;
+	}
+	if (how == ACC_ATOMIC) {
+		fail(v, i, "changes its caller's stack atomically");
+		return false;
+	}
+	return true;
+}
+
+/* Can `size` bytes at reg+off be accessed?  For the stack (the caller's,
+ * for K_CALLER), *start gets the offset from the frame pointer. */
 static bool check_access(struct vcheck *v, uint32_t i, const struct vstate *s, int reg, int32_t off,
 			 int size, enum access how, int64_t *start)
 {
@@ -445,6 +523,14 @@ static bool check_access(struct vcheck *v, uint32_t i, const struct vstate *s, i
 		return true;
 	case K_CTX:
 		return ctx_access(v, i, b, off, size, how);
+	case K_CALLER:
+		return caller_access(v, i, s, b, off, size, how, start);
+	case K_KEY:
+		if (how != ACC_READ) {
+			fail(v, i, "writes to a map's key, which the kernel keeps read-only");
+			return false;
+		}
+		return region_access(v, i, b, off, size);
 	case K_VALUE:
 	case K_RB:
 		if (!region_access(v, i, b, off, size))
@@ -482,6 +568,33 @@ static int access_size(const struct bpf_insn *in)
 
 /* ---- instruction classes: loads and stores ----------------------------------------- */
 
+static bool caller_byte_written(const struct vstate *s, int64_t fp_off)
+{
+	int64_t b = STACK + fp_off;
+	return s->caller_init[b / 64] >> (b % 64) & 1;
+}
+
+/* A callback reads its caller's stack: bytes the caller wrote; a whole
+ * slot holding the caller's context gives the context (the kernel restores
+ * a spilled register), other pointers are not ours to read. */
+static bool caller_load(struct vcheck *v, uint32_t i, const struct vstate *s, int64_t start, int size,
+			struct vreg *got)
+{
+	for (int64_t b = start; b < start + size; b++)
+		if (!caller_byte_written(s, b)) {
+			fail(v, i, "reads its caller's stack byte fp%+" PRId64 " before the caller writes it", b);
+			return false;
+		}
+	uint64_t slot = 1ull << ((STACK + start) / 8);
+	if ((s->caller_ptr & slot) || ((s->caller_ctx & slot) && size != 8)) {
+		fail(v, i, "reads a pointer its caller spilled, which only a whole context slot may be");
+		return false;
+	}
+	if (s->caller_ctx & slot)
+		*got = (struct vreg){K_CTX, true, -1, 0, 0, 0};
+	return true;
+}
+
 static bool load(struct vcheck *v, uint32_t i, struct vstate *s)
 {
 	const struct bpf_insn *in = &v->p->insns[i];
@@ -492,6 +605,8 @@ static bool load(struct vcheck *v, uint32_t i, struct vstate *s)
 	    !writable(v, i, in->dst_reg))
 		return false;
 	struct vreg got = scalar(false, 0);
+	if (s->r[in->src_reg].kind == K_CALLER && !caller_load(v, i, s, start, size, &got))
+		return false;
 	if (s->r[in->src_reg].kind == K_FP) {
 		if (!stack_written(v, i, s, start, size, "reads"))
 			return false;
@@ -519,6 +634,16 @@ static bool store(struct vcheck *v, uint32_t i, struct vstate *s)
 	/* a stored immediate is left unknown: older kernels do not track it */
 	if (s->r[in->dst_reg].kind == K_FP)
 		stack_store(s, start, size, reg ? &s->r[in->src_reg] : NULL);
+	if (s->r[in->dst_reg].kind == K_CALLER) {
+		if (reg && s->r[in->src_reg].kind != K_SCALAR) {
+			fail(v, i, "stores a pointer into its caller's stack");
+			return false;
+		}
+		for (int64_t b = STACK + start; b < STACK + start + size; b++)
+			s->caller_init[b / 64] |= 1ull << (b % 64);
+		uint64_t slot = 1ull << ((STACK + start) / 8);
+		s->caller_ctx &= ~slot, s->caller_ptr &= ~slot;
+	}
 	return true;
 }
 
@@ -588,7 +713,7 @@ static bool eval(const struct bpf_insn *in, uint64_t a, uint64_t b, bool is64, u
 
 static bool is_pointer(enum kind k)
 {
-	return k == K_CTX || k == K_FP || k == K_VALUE || k == K_RB;
+	return k == K_CTX || k == K_FP || k == K_VALUE || k == K_RB || k == K_CALLER;
 }
 
 /* rD += / -= a number, or rD = rS + ... where one side is a pointer. */
@@ -626,6 +751,9 @@ static bool alu_operands_ok(struct vcheck *v, uint32_t i, const struct vreg *dst
 			fail(v, i, "does arithmetic on a pointer that may be NULL: compare it with 0 first");
 		else if (r[k]->kind == K_MAP)
 			fail(v, i, "does arithmetic on a map, which only helpers may take");
+		else if (r[k]->kind == K_KEY || r[k]->kind == K_FUNC)
+			fail(v, i, "does arithmetic on a %s, which this compiler never does",
+			     r[k]->kind == K_KEY ? "map key's address" : "subprogram's address");
 		else if (r[k]->kind == K_MIXED)
 			fail(v, i, "does arithmetic on a register holding different kinds of value on different paths");
 		else
@@ -693,6 +821,20 @@ static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 		s->r[in->dst_reg] = scalar(true, (int64_t)((uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32));
 		return true;
 	}
+	if (in->src_reg == BPF_PSEUDO_FUNC) {
+		int64_t at = (int64_t)i + 1 + in->imm;
+		bool starts = false;
+		for (uint32_t f = 0; f < v->p->nfuncs; f++)
+			starts = starts || v->p->func_starts[f] == at;
+		if (!starts) {
+			fail(v, i, "loads the address of instruction %" PRId64 ", where no subprogram starts", at);
+			return false;
+		}
+		uint32_t end, from = function_of(v->p, i, &end), to = function_of(v->p, (uint32_t)at, &end);
+		v->names[from * (v->p->nfuncs + 1) + to] = true;
+		s->r[in->dst_reg] = (struct vreg){K_FUNC, true, -1, 0, 0, at};
+		return true;
+	}
 	bool value = in->src_reg == BPF_PSEUDO_MAP_VALUE;
 	if (!value && in->src_reg != BPF_PSEUDO_MAP_FD) {
 		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
@@ -757,6 +899,12 @@ static bool mem_arg(struct vcheck *v, uint32_t i, struct vstate *s, const char *
 		return false;
 	}
 	switch (r->kind) {
+	case K_KEY:
+		if (write) {
+			fail(v, i, "passes bpf_%s a map's key to write, which the kernel keeps read-only", fn);
+			return false;
+		}
+		return region_access(v, i, r, 0, size);
 	case K_VALUE:
 	case K_RB:
 		return region_access(v, i, r, 0, size);
@@ -834,6 +982,17 @@ static bool call_arg(struct vcheck *v, uint32_t i, struct vstate *s, const struc
 			return true;
 		fail(v, i, "passes bpf_%s r%d, which is not the unmodified context", h->name, reg);
 		return false;
+	case HA_FUNC:
+		if (r->kind == K_FUNC)
+			return true;
+		fail(v, i, "passes bpf_%s r%d, which is not a subprogram", h->name, reg);
+		return false;
+	case HA_CALLBACK_CTX:
+		if ((r->kind == K_FP && r->known && r->off >= -STACK && r->off <= 0) || is_zero(r))
+			return true;
+		fail(v, i, "passes bpf_%s r%d as its callback's context, which is neither a known place "
+		     "on the stack nor 0", h->name, reg);
+		return false;
 	case HA_RINGBUF_MEM:
 		if (r->kind == K_RB && r->known && r->off == 0)
 			return true;
@@ -843,6 +1002,49 @@ static bool call_arg(struct vcheck *v, uint32_t i, struct vstate *s, const struc
 	default: /* HA_ANY, HA_SIZE (checked with its memory) */
 		return true;
 	}
+}
+
+static void flow(struct vcheck *v, uint32_t to, const struct vstate *s);
+
+/* bpf_for_each_map_elem(map, callback, ctx, flags) calls the callback with
+ * the state the kernel sets up for it (set_map_elem_callback_state); the
+ * callback may write the stack the caller lent it through ctx, so in the
+ * caller what was there is a number afterwards. */
+static bool call_back(struct vcheck *v, uint32_t i, struct vstate *s, const struct bpf_helper_info *h)
+{
+	if (v->p->insns[i].imm != BPF_FUNC_for_each_map_elem) {
+		fail(v, i, "passes a callback to bpf_%s, whose calls this checker does not model", h->name);
+		return false;
+	}
+	const struct vreg *map = &s->r[BPF_REG_1], *ctx = &s->r[BPF_REG_3];
+	struct vstate cb;
+	memset(&cb, 0, sizeof(cb));
+	for (int r = 0; r < 11; r++)
+		cb.r[r] = uninit;
+	for (int k = 0; k < SLOTS; k++)
+		cb.slot[k] = scalar(false, 0);
+	cb.r[BPF_REG_10] = (struct vreg){K_FP, true, -1, 0, 0, 0};
+	cb.r[BPF_REG_1] = *map;
+	cb.r[BPF_REG_2] = (struct vreg){K_KEY, true, map->map, 0, 0, 0};
+	cb.r[BPF_REG_3] = (struct vreg){K_VALUE, true, map->map, 0, 0, 0};
+	cb.r[BPF_REG_4] = *ctx;
+	cb.caller_lent = 0; /* nothing lent */
+	if (ctx->kind == K_FP) {
+		cb.r[BPF_REG_4].kind = K_CALLER;
+		cb.caller_lent = ctx->off;
+		memcpy(cb.caller_init, s->init, sizeof(cb.caller_init));
+		for (int k = 0; k < SLOTS; k++) {
+			const struct vreg *sl = &s->slot[k];
+			if (sl->kind == K_CTX && sl->known && sl->off == 0)
+				cb.caller_ctx |= 1ull << k;
+			else if (sl->kind != K_SCALAR)
+				cb.caller_ptr |= 1ull << k;
+		}
+		for (int64_t k = (STACK + ctx->off) / 8; k < SLOTS; k++)
+			s->slot[k] = scalar(false, 0);
+	}
+	flow(v, (uint32_t)s->r[BPF_REG_2].off, &cb);
+	return true;
 }
 
 static bool call(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -863,6 +1065,8 @@ static bool call(struct vcheck *v, uint32_t i, struct vstate *s)
 			return false;
 	if (h->args[0] == HA_RINGBUF_MEM)
 		release(s, s->r[1].id, i + 1);
+	if (h->args[1] == HA_FUNC && !call_back(v, i, s, h))
+		return false;
 	if (h->ret == HR_RINGBUF_MEM_OR_NULL && s->nopen == MAX_OPEN) {
 		fail(v, i, "holds more than %d ring buffer reservations at once", MAX_OPEN);
 		return false;
@@ -954,8 +1158,6 @@ static void null_check(struct vstate *s, int reg, bool is_null)
 		release(s, tested.id, 0); /* nothing was reserved: nothing to submit */
 }
 
-static void flow(struct vcheck *v, uint32_t to, const struct vstate *s);
-
 static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 {
 	const struct bpf_insn *in = &v->p->insns[i];
@@ -981,9 +1183,13 @@ static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 		flow(v, i + 1, s);
 }
 
+/* A callback's r0 says whether to go on (0) or stop (1); the kernel wants
+ * it known to be one of them. */
 static void exit_check(struct vcheck *v, uint32_t i, const struct vstate *s)
 {
 	const struct vreg *r0 = &s->r[BPF_REG_0];
+	uint32_t end;
+	bool callback = function_of(v->p, i, &end) > 0;
 	if (r0->kind == K_UNINIT && r0->id)
 		fail(v, i, "exits with r0 unreadable after the helper call at instruction %u", r0->id - 1);
 	else if (r0->kind == K_UNINIT)
@@ -993,6 +1199,8 @@ static void exit_check(struct vcheck *v, uint32_t i, const struct vstate *s)
 	else if (s->nopen)
 		fail(v, i, "exits while the ring buffer memory reserved at instruction %u is neither "
 		     "submitted nor discarded", s->open[0] - 1);
+	else if (callback && (!r0->known || (r0->off != 0 && r0->off != 1)))
+		fail(v, i, "returns from a callback with r0 not known to be 0 or 1");
 }
 
 static void jump(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -1025,11 +1233,6 @@ static bool nullable(enum kind k)
 static enum kind or_null(enum kind k)
 {
 	return k == K_VALUE || k == K_VALUE_OR_NULL ? K_VALUE_OR_NULL : K_RB_OR_NULL;
-}
-
-static bool is_zero(const struct vreg *r)
-{
-	return r->kind == K_SCALAR && r->known && r->off == 0;
 }
 
 /* What a register holds where two paths meet: the least both guarantee. */
@@ -1083,6 +1286,17 @@ static bool merge_state(struct vstate *into, const struct vstate *s)
 	for (int w = 0; w < STACK / 64; w++) {
 		changed |= (into->init[w] & s->init[w]) != into->init[w];
 		into->init[w] &= s->init[w];
+		changed |= (into->caller_init[w] & s->caller_init[w]) != into->caller_init[w];
+		into->caller_init[w] &= s->caller_init[w];
+	}
+	/* a slot that is the context on one path only is a pointer to refuse */
+	uint64_t ctx = into->caller_ctx & s->caller_ctx;
+	uint64_t ptr = into->caller_ptr | s->caller_ptr | (into->caller_ctx ^ s->caller_ctx);
+	changed |= ctx != into->caller_ctx || ptr != into->caller_ptr;
+	into->caller_ctx = ctx, into->caller_ptr = ptr;
+	if (s->caller_lent > into->caller_lent) { /* the less lent */
+		into->caller_lent = s->caller_lent;
+		changed = true;
 	}
 	for (int k = 0; k < s->nopen; k++)
 		if (!set_has(into, s->open[k]) && into->nopen < MAX_OPEN) {
@@ -1142,8 +1356,9 @@ static void interpret(struct vcheck *v)
 		entry.r[r] = uninit;
 	for (int k = 0; k < SLOTS; k++)
 		entry.slot[k] = scalar(false, 0); /* unreadable anyway until written */
-	entry.r[BPF_REG_1] = (struct vreg){K_CTX, true, -1, 0, 0, 0};
 	entry.r[BPF_REG_10] = (struct vreg){K_FP, true, -1, 0, 0, 0};
+	/* subprograms are entered from the helper calls that pass them */
+	entry.r[BPF_REG_1] = (struct vreg){K_CTX, true, -1, 0, 0, 0};
 	flow(v, 0, &entry);
 	/* in instruction order, so that a loop-free program settles in one sweep */
 	for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
@@ -1164,6 +1379,44 @@ static void interpret(struct vcheck *v)
 		}
 }
 
+/* The stack the kernel counts for function f and the callbacks it calls,
+ * the deepest chain of them (check_max_stack_depth); -1 on a cycle. */
+static int64_t chain_depth(const struct vcheck *v, uint32_t f, int calls_left)
+{
+	uint32_t n = v->p->nfuncs + 1;
+	int64_t deepest = 0;
+	if (calls_left == 0)
+		return -1;
+	for (uint32_t g = 0; g < n; g++) {
+		if (!v->names[f * n + g])
+			continue;
+		int64_t d = chain_depth(v, g, calls_left - 1);
+		if (d < 0)
+			return -1;
+		if (d > deepest)
+			deepest = d;
+	}
+	uint32_t own = v->depth[f] ? v->depth[f] : 1;
+	return ((own + 31) & ~31u) + deepest;
+}
+
+/* After the interpretation: every subprogram was entered from a call, and
+ * the stacks of a chain of calls fit in 512 bytes. */
+static void check_functions(struct vcheck *v)
+{
+	for (uint32_t f = 0; f < v->p->nfuncs; f++)
+		if (!v->seen[v->p->func_starts[f]]) {
+			fail(v, v->p->func_starts[f], "starts a subprogram that no helper call reaches");
+			return;
+		}
+	int64_t depth = chain_depth(v, 0, (int)v->p->nfuncs + 2);
+	if (depth < 0)
+		fail(v, 0, "starts a program whose subprograms call each other in a cycle");
+	else if (depth > STACK)
+		fail(v, 0, "starts a program that needs %" PRId64 " bytes of stack with the callbacks it "
+		     "calls (each function's rounded up to 32): more than the 512 they share", depth);
+}
+
 int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct eq_diag *diag)
 {
 	uint32_t n = prog->ninsns;
@@ -1178,17 +1431,23 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	v.pending = calloc(n, sizeof(*v.pending));
 	v.reported = calloc(n, sizeof(*v.reported));
 	v.second = calloc(n, sizeof(*v.second));
+	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
+	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
 	uint32_t *stack = calloc(n, sizeof(*stack));
-	if (!v.at || !v.seen || !v.pending || !v.reported || !v.second || !stack)
+	if (!v.at || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
 		abort();
 	check_structure(&v, stack);
 	if (!v.errors)
 		interpret(&v);
+	if (!v.errors)
+		check_functions(&v);
 	free(v.at);
 	free(v.seen);
 	free(v.pending);
 	free(v.reported);
 	free(v.second);
+	free(v.depth);
+	free(v.names);
 	free(stack);
 	return v.errors ? -1 : 0;
 }

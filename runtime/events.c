@@ -6,6 +6,21 @@
 
 #include "rt_internal.h"
 
+char *record__text(const struct eq_output *o, const void *rec, uint32_t size, size_t *len)
+{
+	char *text = NULL;
+	*len = 0;
+	FILE *mem = open_memstream(&text, len);
+	if (!mem)
+		return NULL;
+	fmt_printf(mem, o, rec, size);
+	if (fclose(mem)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void print_printf(struct eq_session *s, const struct eq_output *o, const void *data,
 			 uint32_t size)
 {
@@ -13,14 +28,66 @@ static void print_printf(struct eq_session *s, const struct eq_output *o, const 
 		fmt_printf(s->opts.out, o, data, size);
 		return;
 	}
+	size_t len;
+	char *text = record__text(o, data, size, &len);
+	if (text)
+		json__text(s->opts.out, "printf", text, len);
+	free(text);
+}
+
+/* -k: a helper call failed.  The first failure of each call is shown
+ * against the script's line; the rest are counted (a failing read in a hot
+ * probe would flood the terminal) and summed up at exit. */
+static void helper_failure(struct eq_session *s, uint32_t index, const unsigned char *after)
+{
+	const struct eq_output *o = &s->img->outputs[index];
+	if (!s->helper_failures) {
+		s->helper_failures = calloc((size_t)s->img->noutputs, sizeof(*s->helper_failures));
+		if (!s->helper_failures)
+			return;
+	}
+	if (s->helper_failures[index]++)
+		return;
+	int64_t ret;
+	memcpy(&ret, after, sizeof(ret));
+	session__flush(s); /* the warning comes after what the script printed before it */
+	fprintf(s->opts.err, "%s:%u:%u: warning: %s failed: %s (%lld)\n", s->img->file, o->line, o->col,
+		o->fmt, strerror((int)-ret), (long long)ret);
+	source__show(s->opts.err, s->img, o->line, o->col);
+}
+
+void helper_failures__report(struct eq_session *s)
+{
+	for (int i = 0; s->helper_failures && i < s->img->noutputs; i++) {
+		const struct eq_output *o = &s->img->outputs[i];
+		long more = s->helper_failures[i] - 1;
+		if (more > 0)
+			fprintf(s->opts.err, "%s:%u:%u: warning: %s failed %ld more time%s\n", s->img->file,
+				o->line, o->col, o->fmt, more, more == 1 ? "" : "s");
+	}
+}
+
+/* join(): the strings, joined by the delimiter; a newline in text. */
+static void print_join(struct eq_session *s, const struct eq_output *o, const unsigned char *after)
+{
+	uint64_t count;
+	memcpy(&count, after, sizeof(count));
+	uint32_t each = (o->record_size - 16) / (uint32_t)o->nargs;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len);
 	if (!mem)
 		return;
-	fmt_printf(mem, o, data, size);
-	fclose(mem);
-	json__printf(s->opts.out, text, len);
+	for (uint64_t i = 0; i < count && i < (uint64_t)o->nargs; i++) {
+		const char *arg = (const char *)after + 8 + i * each;
+		fprintf(mem, "%s%.*s", i ? o->fmt : "", (int)strnlen(arg, each), arg);
+	}
+	if (!fclose(mem)) {
+		if (s->opts.format == EQ_FORMAT_JSON)
+			json__text(s->opts.out, "join", text, len);
+		else
+			fprintf(s->opts.out, "%s\n", text);
+	}
 	free(text);
 }
 
@@ -40,11 +107,27 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	const struct eq_output *o = &img->outputs[index];
 	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
+	if (o->kind == EQ_OUT_WATCH) { /* not output: a process may wait on it */
+		watch__event(s, o, data);
+		return 0;
+	}
 	if (s->exit_requested && !s->in_end)
 		return 0; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
 	case EQ_OUT_PRINTF:
 		print_printf(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_SYSTEM:
+		action__system(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_CAT:
+		action__cat(s, o, data, (uint32_t)size);
+		break;
+	case EQ_OUT_JOIN:
+		print_join(s, o, after);
+		break;
+	case EQ_OUT_TIME:
+		action__time(s, o);
 		break;
 	case EQ_OUT_PRINT_MAP:
 		map__print(s, (int)o->map_index, o->top, o->div);
@@ -69,9 +152,14 @@ static int on_record(void *ctx, void *data, size_t size)
 	case EQ_OUT_DELETE_ENTRY:
 		map__delete_entry(s, (int)o->map_index, after);
 		break;
+	case EQ_OUT_HELPER_ERROR:
+		helper_failure(s, (uint32_t)index, after);
+		break;
 	case EQ_OUT_EXIT:
 		s->exit_requested = true;
 		break;
+	case EQ_OUT_WATCH:
+		break; /* above */
 	}
 	return 0;
 }
@@ -92,5 +180,5 @@ void events__drain(struct eq_session *s)
 {
 	if (s->rb)
 		ring_buffer__consume(s->rb);
-	fflush(s->opts.out);
+	session__flush(s);
 }

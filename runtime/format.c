@@ -51,8 +51,10 @@ static void convert(FILE *out, const char *spec, char conv, const struct eq_arg 
 		snprintf(f, sizeof(f), "%sc", spec);
 		fprintf(out, f, (int)(unsigned char)v);
 	} else if (conv == 'p') {
-		snprintf(f, sizeof(f), "%s#llx", spec);
-		fprintf(out, f, (unsigned long long)v);
+		/* C's own %p, as bpftrace prints it: 0x1000, (nil) for 0, the
+		 * width and flags where C puts them */
+		snprintf(f, sizeof(f), "%sp", spec);
+		fprintf(out, f, (void *)(uintptr_t)v);
 	} else if (conv == 's') {
 		fprintf(out, "%" PRId64, v); /* the compiler refuses this; never crash */
 	} else {
@@ -136,9 +138,70 @@ void json__string(FILE *out, const char *s, size_t n)
 
 /* ---- values ------------------------------------------------------------------ */
 
+static void field__print(FILE *out, const struct eq_field *f, const unsigned char *base, bool json);
+
+/* A bit-field's value: its bytes, shifted and cut, sign-extended if signed. */
+static int64_t bitfield_value(const struct eq_field *f, const unsigned char *p)
+{
+	uint64_t v = 0;
+	uint32_t bytes = (f->bit_offset + f->bits + 7) / 8;
+	memcpy(&v, p, bytes > 8 ? 8 : bytes);
+	v >>= f->bit_offset;
+	uint64_t mask = f->bits >= 64 ? ~0ull : (1ull << f->bits) - 1;
+	v &= mask;
+	if (f->is_signed && f->bits < 64 && (v >> (f->bits - 1)) & 1)
+		v |= ~mask;
+	return (int64_t)v;
+}
+
+/* A struct's members: `.name = value` (text) or `"name": value` (JSON); an
+ * anonymous member's members are listed in place. */
+static void members__print(FILE *out, const struct eq_field *f, const unsigned char *p, bool json,
+			   bool *first)
+{
+	for (int i = 0; i < f->nelems; i++) {
+		const struct eq_field *m = &f->elems[i];
+		if (!m->name && m->kind == EQ_FIELD_RECORD) {
+			members__print(out, m, p + m->offset, json, first);
+			continue;
+		}
+		fputs(*first ? "" : ", ", out);
+		*first = false;
+		if (json)
+			fprintf(out, "\"%s\": ", m->name ? m->name : "");
+		else
+			fprintf(out, ".%s = ", m->name ? m->name : "");
+		if (m->bits)
+			fprintf(out, m->is_signed ? "%" PRId64 : "%" PRIu64, bitfield_value(m, p + m->offset));
+		else
+			field__print(out, m, p, json);
+	}
+}
+
 static void field__print(FILE *out, const struct eq_field *f, const unsigned char *base, bool json)
 {
 	const unsigned char *p = base + f->offset;
+	if (f->kind == EQ_FIELD_RECORD) { /* bpftrace's `{ .a = 1, .b = [1,2] }` */
+		bool first = true;
+		fputs(json ? "{" : "{ ", out);
+		members__print(out, f, p, json, &first);
+		fputs(json ? "}" : " }", out);
+		return;
+	}
+	if (f->kind == EQ_FIELD_ARRAY) {
+		uint32_t stride = f->nelems ? f->size / (uint32_t)f->nelems : 0;
+		fputc('[', out);
+		for (int i = 0; i < f->nelems; i++) {
+			fputs(i ? "," : "", out);
+			field__print(out, &f->elems[0], p + stride * (uint32_t)i, json);
+		}
+		fputc(']', out);
+		return;
+	}
+	if (f->kind == EQ_FIELD_ADDR) {
+		fprintf(out, json ? "%" PRIu64 : "0x%" PRIx64, (uint64_t)read_int(p, 0, 8, false));
+		return;
+	}
 	if (f->kind == EQ_FIELD_STR) {
 		size_t n = strnlen((const char *)p, f->size);
 		if (json)

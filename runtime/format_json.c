@@ -21,7 +21,7 @@ void json__entry(FILE *out, const struct eq_map *m, const struct map_entry *e, u
 {
 	if (map__is_hist(m))
 		hist__print_json(out, m, e->buckets, div);
-	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_TUPLE)
+	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_COMPOSITE)
 		value__print(out, &m->value_field, e->value, true);
 	else if (m->value_kind == EQ_VALUE_STATS)
 		fprintf(out, "{\"count\": %" PRId64 ", \"average\": %" PRId64 ", \"total\": %" PRId64 "}",
@@ -75,9 +75,9 @@ void json__count(FILE *out, const char *type, const char *field, uint64_t n)
 }
 
 /* {"type": "printf", "data": "TEXT"} */
-void json__printf(FILE *out, const char *text, size_t len)
+void json__text(FILE *out, const char *type, const char *text, size_t len)
 {
-	fputs("{\"type\": \"printf\", \"data\": ", out);
+	fprintf(out, "{\"type\": \"%s\", \"data\": ", type);
 	json__string(out, text, len);
 	fputs("}\n", out);
 }

@@ -33,7 +33,7 @@ static void entry__print(FILE *out, const struct eq_map *m, const struct map_ent
 {
 	if (map__is_hist(m))
 		hist__print(out, m, e->buckets, div);
-	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_TUPLE)
+	else if (m->value_kind == EQ_VALUE_STR || m->value_kind == EQ_VALUE_COMPOSITE)
 		value__print(out, &m->value_field, e->value, false);
 	else
 		entry__print_number(out, m, e, div);
@@ -80,7 +80,7 @@ void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div)
 		else
 			print_text(out, &v, top, div);
 	}
-	fflush(out);
+	session__flush(s);
 	map_view__free(&v);
 }
 
@@ -105,7 +105,7 @@ void map__print_entry(struct eq_session *s, int map, const unsigned char *key)
 		else if (!map__is_hist(m) || !v.count)
 			fputc('\n', out);
 	}
-	fflush(s->opts.out);
+	session__flush(s);
 	map_view__free(&v);
 }
 

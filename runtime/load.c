@@ -39,8 +39,8 @@ static int init_data_map(int fd)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	/* lost events, start time, refused map updates: see EQ_MAP_DROPS */
-	uint64_t value[3] = {0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec, 0};
+	uint64_t value[EQ_DATA_WORDS] = {0};
+	value[EQ_DATA_START_NS] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	uint32_t key = 0;
 	return bpf_map_update_elem(fd, &key, value, BPF_ANY);
 }
@@ -72,6 +72,7 @@ int session__create_maps(struct eq_session *s)
 struct prog_btf {
 	struct btf *btf;
 	int *func_ids;         /* per program */
+	int callback_id;       /* the FUNC of every subprogram (a helper's callback) */
 	int file_off;
 };
 
@@ -94,8 +95,12 @@ static int btf_build(struct eq_session *s, struct prog_btf *pb)
 		if (pb->func_ids[i] < 0)
 			return -ENOMEM;
 	}
+	int proto = btf__add_func_proto(pb->btf, int_id);
+	if (proto < 0 || btf__add_func_param(pb->btf, "map", ptr_id) < 0)
+		return -ENOMEM;
+	pb->callback_id = btf__add_func(pb->btf, "ebpfq_callback", BTF_FUNC_STATIC, proto);
 	pb->file_off = btf__add_str(pb->btf, img->file);
-	return pb->file_off < 0 ? -ENOMEM : 0;
+	return pb->file_off < 0 || pb->callback_id < 0 ? -ENOMEM : 0;
 }
 
 static struct bpf_line_info *line_info(struct prog_btf *pb, const struct eq_image *img,
@@ -160,13 +165,18 @@ static void report_rejection(struct eq_session *s, const struct eq_prog *p, cons
 	const struct eq_image *img = s->img;
 	fprintf(err, "%s:%u:%u: error: the kernel verifier rejected this: %.*s\n", img->file,
 		where->line, where->col, (int)strcspn(last, "\n"), last);
-	if ((int)where->line <= img->nsource_lines) {
-		const char *text = img->source_lines[where->line - 1];
-		fprintf(err, "%5u | %s\n      | ", where->line, text);
-		for (uint32_t c = 1; c < where->col; c++)
-			fputc(text[c - 1] == '\t' ? '\t' : ' ', err);
-		fputs("^\n", err);
-	}
+	source__show(err, img, where->line, where->col);
+}
+
+void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col)
+{
+	if (line < 1 || (int)line > img->nsource_lines)
+		return;
+	const char *text = img->source_lines[line - 1];
+	fprintf(err, "%5u | %s\n      | ", line, text);
+	for (uint32_t c = 1; c < col && text[c - 1]; c++)
+		fputc(text[c - 1] == '\t' ? '\t' : ' ', err);
+	fputs("^\n", err);
 }
 
 /* A kernel that refuses BTF trampolines (no CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS,
@@ -221,19 +231,26 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 	const struct eq_prog *p = &s->img->progs[i];
 	struct bpf_insn *insns = patched_insns(s, p);
 	struct bpf_line_info *lines = line_info(pb, s->img, p);
-	struct bpf_func_info func = {.insn_off = 0, .type_id = (uint32_t)pb->func_ids[i]};
+	/* one FUNC per function: the program's, then each subprogram's */
+	struct bpf_func_info *funcs = calloc(p->nfuncs + 1, sizeof(*funcs));
+	if (funcs) {
+		funcs[0] = (struct bpf_func_info){.insn_off = 0, .type_id = (uint32_t)pb->func_ids[i]};
+		for (uint32_t f = 0; f < p->nfuncs; f++)
+			funcs[f + 1] = (struct bpf_func_info){.insn_off = p->func_starts[f],
+							      .type_id = (uint32_t)pb->callback_id};
+	}
 	char name[BPF_OBJ_NAME_LEN];
 	object_name(p->name, name);
 	int fd = -ENOMEM;
-	for (int attempt = 0; insns && lines && attempt < 2; attempt++) {
+	for (int attempt = 0; insns && lines && funcs && attempt < 2; attempt++) {
 		/* first without a log (fast), then with one to explain a rejection */
 		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = (uint32_t)attempt,
 			    .log_buf = attempt ? log : NULL, .log_size = attempt ? LOG_SIZE : 0);
 		if (s->btf_fd >= 0) {
 			opts.prog_btf_fd = (uint32_t)s->btf_fd;
-			opts.func_info = &func;
-			opts.func_info_rec_size = sizeof(func);
-			opts.func_info_cnt = 1;
+			opts.func_info = funcs;
+			opts.func_info_rec_size = sizeof(*funcs);
+			opts.func_info_cnt = p->nfuncs + 1;
 			opts.line_info = lines;
 			opts.line_info_rec_size = sizeof(*lines);
 			opts.line_info_cnt = p->nlines;
@@ -260,6 +277,7 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 		report_rejection(s, p, log);
 	free(insns);
 	free(lines);
+	free(funcs);
 	return fd;
 }
 

@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <time.h>
 
 #include "runtime.h"
 
@@ -13,6 +14,12 @@
 struct rt_link {
 	int perf_fd;
 	int link_fd;
+};
+
+/* A watchpoint set at run time: its program and address. */
+struct rt_watch {
+	int prog;
+	uint64_t addr;
 };
 
 struct eq_session {
@@ -29,14 +36,24 @@ struct eq_session {
 	bool exit_requested;     /* exit() in the script: later events are ignored */
 	bool in_end;             /* END is running: its events are printed */
 	bool began;              /* BEGIN ran: END runs at exit */
+	bool detached;           /* tracing is over: no watchpoint is set any more */
+	struct rt_watch *watches; /* watchpoints set on functions' arguments */
+	int nwatches, watches_cap;
 	long malformed;          /* records that made no sense */
+	long *helper_failures;   /* -k: by output, the failures of its helper call */
+	int out_errno;           /* the first failed write of the script's output */
 };
 
 /* load.c */
+/* The script's line `line` and a caret under column `col`, as the
+ * compiler's diagnostics show them. */
+void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col);
 int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
 /* runtime.c: record an attachment, closed at detach (takes the fds) */
 int session__add_link(struct eq_session *s, int perf_fd, int link_fd);
+/* runtime.c: flush the script's output, keeping the first write error */
+void session__flush(struct eq_session *s);
 /* attach_tracepoint.c: perf events, shared by the attach files */
 struct perf_event_attr;
 int perf_event__open(struct perf_event_attr *attr, int pid, int cpu);
@@ -63,10 +80,16 @@ void kernel__hint_alternatives(FILE *err, bool kprobe);
 int attach__fentry(struct eq_session *s, int prog);
 int attach__uprobe(struct eq_session *s, int prog);
 int attach__perf_event(struct eq_session *s, int prog);
+/* attach_watchpoint.c: a watchpoint on a fixed address; one on a function's
+ * argument is set by watch__event, from its setup uprobe's EQ_OUT_WATCH */
+int attach__watchpoint(struct eq_session *s, int prog);
+void watch__event(struct eq_session *s, const struct eq_output *o, const void *data);
 int special__run(struct eq_session *s, int prog);
 /* events.c */
 int events__open(struct eq_session *s);
 void events__drain(struct eq_session *s);
+/* -k: how many more times each failing helper call failed */
+void helper_failures__report(struct eq_session *s);
 /* A user map read out of the kernel (map_view.c): one entry per key, the
  * CPUs' values combined, sorted as bpftrace prints them. */
 struct map_entry {
@@ -92,6 +115,17 @@ bool map__is_hist(const struct eq_map *m);
 int map__buckets(const struct eq_map *m);
 size_t map__value_bytes(const struct eq_session *s, const struct eq_map *m);
 
+/* actions.c: system() and cat() when their event arrives */
+void action__system(struct eq_session *s, const struct eq_output *o, const void *rec, uint32_t size);
+void action__cat(struct eq_session *s, const struct eq_output *o, const void *rec, uint32_t size);
+/* time(): the time now */
+void action__time(struct eq_session *s, const struct eq_output *o);
+/* strftime(3) of the local time at `when`, with %f its microseconds
+ * (6 digits), into buf[size]; returns the length (0 if it did not fit). */
+size_t time__format(char *buf, size_t size, const char *fmt, const struct timespec *when);
+/* A printf-kind record's text (malloc'd, NUL-terminated; NULL if out of
+ * memory), its length in *len. */
+char *record__text(const struct eq_output *o, const void *rec, uint32_t size, size_t *len);
 /* format.c */
 void value__print(FILE *out, const struct eq_field *f, const void *data, bool json);
 void key__print(FILE *out, const struct eq_map *m, const unsigned char *key, bool json);
@@ -111,7 +145,9 @@ void hist__print_json(FILE *out, const struct eq_map *m, const uint64_t *buckets
 void json__map(FILE *out, const struct map_view *v, uint32_t top, uint32_t div);
 void json__entry(FILE *out, const struct eq_map *m, const struct map_entry *e, uint32_t div);
 void json__count(FILE *out, const char *type, const char *field, uint64_t n);
-void json__printf(FILE *out, const char *text, size_t len);
+/* {"type": TYPE, "data": "TEXT"}: printf's output ("printf"), system()'s
+ * ("syscall", as bpftrace names it), cat()'s ("cat") */
+void json__text(FILE *out, const char *type, const char *text, size_t len);
 void json__value(FILE *out, const struct eq_field *f, const void *data);
 
 #endif

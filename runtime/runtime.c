@@ -99,6 +99,14 @@ int session__add_link(struct eq_session *s, int perf_fd, int link_fd)
 	return 0;
 }
 
+/* A write error (a full disk, /dev/full, a closed pipe) is kept, not
+ * lost: the run goes on and its end reports it (rt_session_finish). */
+void session__flush(struct eq_session *s)
+{
+	if (fflush(s->opts.out) == EOF && !s->out_errno)
+		s->out_errno = errno ? errno : EIO;
+}
+
 /* How each kind of program attaches. */
 static int attach_prog(struct eq_session *s, int prog)
 {
@@ -112,8 +120,10 @@ static int attach_prog(struct eq_session *s, int prog)
 	case EQ_ATTACH_FENTRY:
 	case EQ_ATTACH_FEXIT: return attach__fentry(s, prog);
 	case EQ_ATTACH_UPROBE:
-	case EQ_ATTACH_URETPROBE: return attach__uprobe(s, prog);
+	case EQ_ATTACH_URETPROBE:
+	case EQ_ATTACH_WATCH_SETUP: return attach__uprobe(s, prog);
 	case EQ_ATTACH_PERF_EVENT: return attach__perf_event(s, prog);
+	case EQ_ATTACH_WATCHPOINT: return attach__watchpoint(s, prog);
 	case EQ_ATTACH_BEGIN:
 	case EQ_ATTACH_END: break;
 	}
@@ -146,17 +156,25 @@ int rt_session_attach(struct eq_session *s)
 	}
 	if (rc) {
 		detach_all(s);
+		/* a process a watchpoint's setup stopped meanwhile (-p) is continued;
+		 * what the probes said is not printed */
+		s->exit_requested = s->detached = true;
+		events__drain(s);
 		return rc;
 	}
 	if (!s->opts.quiet) {
-		int probes = 0; /* the script's: a syscall dispatcher is not one */
+		/* the script's: a syscall dispatcher is not one, nor the uprobe that
+		 * sets up watchpoints on a function's arguments (which count, though
+		 * they are set later, as bpftrace counts them) */
+		int probes = 0;
 		for (int i = 0; i < img->nprogs; i++)
-			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH;
+			probes += img->progs[i].attach != EQ_ATTACH_SYSCALL_DISPATCH &&
+				  img->progs[i].attach != EQ_ATTACH_WATCH_SETUP;
 		if (s->opts.format == EQ_FORMAT_JSON)
 			json__count(s->opts.out, "attached_probes", "probes", (uint64_t)probes);
 		else
 			fprintf(s->opts.out, "Attaching %d probe%s...\n", probes, probes == 1 ? "" : "s");
-		fflush(s->opts.out);
+		session__flush(s);
 	}
 	s->began = true;
 	for (int i = 0; i < img->nprogs; i++)
@@ -188,7 +206,7 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child)
 		} else {
 			usleep(100000);
 		}
-		fflush(s->opts.out);
+		session__flush(s);
 	}
 	events__drain(s);
 	return 0;
@@ -205,12 +223,16 @@ static uint32_t max_map_keys(const struct eq_image *img)
 	return most;
 }
 
-void rt_session_finish(struct eq_session *s, bool run_end)
+int rt_session_finish(struct eq_session *s, bool run_end)
 {
 	if (!s)
-		return;
+		return 0;
 	const struct eq_image *img = s->img;
-	detach_all(s); /* nothing new arrives while the maps are printed */
+	s->detached = true;
+	/* nothing new arrives while the maps are printed: closing a uprobe's perf
+	 * event waits for its running programs, so a watchpoint setup's stop
+	 * (SIGSTOP) always has its event in the ring buffer, drained next */
+	detach_all(s);
 	events__drain(s); /* what came before END, up to an exit() */
 	s->in_end = true;
 	if (run_end && s->began)
@@ -218,28 +240,36 @@ void rt_session_finish(struct eq_session *s, bool run_end)
 			if (img->progs[i].attach == EQ_ATTACH_END)
 				special__run(s, i);
 	events__drain(s);
-	if (s->began && s->opts.format != EQ_FORMAT_JSON)
+	if (run_end && s->began && s->opts.format != EQ_FORMAT_JSON)
 		fputs("\n\n", s->opts.out); /* bpftrace's two newlines before the maps */
-	if (s->began)
+	if (run_end && s->began)
 		maps__print_all(s);
-	fflush(s->opts.out); /* the maps first, then what went wrong, even on one terminal */
+	session__flush(s); /* the maps first, then what went wrong, even on one terminal */
 	if (img->drops_map >= 0 && s->map_fds[img->drops_map] >= 0) {
 		uint32_t key = 0;
-		uint64_t value[3] = {0, 0, 0}; /* see EQ_MAP_DROPS */
+		uint64_t value[EQ_DATA_WORDS] = {0};
 		bool read = !bpf_map_lookup_elem(s->map_fds[img->drops_map], &key, value);
-		if (read && value[0] && s->opts.format == EQ_FORMAT_JSON)
-			json__count(s->opts.out, "lost_events", "events", value[0]);
-		else if (read && value[0])
+		if (read && value[EQ_DATA_LOST] && s->opts.format == EQ_FORMAT_JSON)
+			json__count(s->opts.out, "lost_events", "events", value[EQ_DATA_LOST]);
+		else if (read && value[EQ_DATA_LOST])
 			fprintf(s->opts.err, "ebpfq: %llu event%s lost: the ring buffer was full\n",
-				(unsigned long long)value[0], value[0] == 1 ? "" : "s");
-		if (read && value[2])
+				(unsigned long long)value[EQ_DATA_LOST], value[EQ_DATA_LOST] == 1 ? "" : "s");
+		if (read && value[EQ_DATA_MAP_FULL])
 			fprintf(s->opts.err, "ebpfq: %llu map update%s failed: a map was full "
-				"(a map holds at most %u keys)\n", (unsigned long long)value[2],
-				value[2] == 1 ? "" : "s", max_map_keys(img));
+				"(a map holds at most %u keys)\n", (unsigned long long)value[EQ_DATA_MAP_FULL],
+				value[EQ_DATA_MAP_FULL] == 1 ? "" : "s", max_map_keys(img));
+		if (read && value[EQ_DATA_LOOP_BOUND])
+			fprintf(s->opts.err, "ebpfq: %llu loop%s stopped after %u iterations, the most a "
+				"loop runs (the kernel must see every loop end)\n",
+				(unsigned long long)value[EQ_DATA_LOOP_BOUND], value[EQ_DATA_LOOP_BOUND] == 1 ? "" : "s", img->loop_bound);
 	}
+	helper_failures__report(s);
 	if (s->malformed && s->opts.verbose)
 		fprintf(s->opts.err, "ebpfq: %ld malformed event records ignored\n", s->malformed);
-	fflush(s->opts.out);
+	session__flush(s);
+	if (ferror(s->opts.out) && !s->out_errno)
+		s->out_errno = EIO; /* a write of a full buffer failed between flushes */
+	return -s->out_errno;
 }
 
 void rt_session_free(struct eq_session *s)
@@ -259,6 +289,8 @@ void rt_session_free(struct eq_session *s)
 	free(s->map_fds);
 	free(s->prog_fds);
 	free(s->zeroed);
+	free(s->helper_failures);
 	free(s->links);
+	free(s->watches);
 	free(s);
 }

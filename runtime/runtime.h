@@ -59,17 +59,19 @@ int rt_session_attach(struct eq_session *s);
  * signal set `*stop`, or (if child > 0) that process exiting.  Returns 0. */
 int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
 
-/* Run END, print every non-empty map, report lost events, detach and free
- * everything.  Safe on a session that was only loaded. */
-void rt_session_finish(struct eq_session *s, bool run_end);
+/* Run END, print every map, report lost events, detach and free
+ * everything.  Safe on a session that was only loaded.  run_end false (the
+ * -c command could not run): neither END nor the maps, as bpftrace, which
+ * refuses such a command before it starts, prints none.  Returns 0, or the
+ * negative errno of the first write of the script's output that failed
+ * (the caller, who knows where the output goes, reports it). */
+int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
 
-/* ---- -l ----------------------------------------------------------------------- */
+/* ---- --info -------------------------------------------------------------------- */
 
-/* Print the probes matching pattern (NULL: all): tracepoints, and the perf
- * events named in the NULL-terminated lists; returns how many. */
-int rt_list_probes(FILE *out, FILE *err, const char *pattern, const char *const *software_events,
-		   const char *const *hardware_events);
+/* What this kernel and build support, asked of the kernel; returns 0. */
+int rt_print_info(FILE *out, const char *version, const char *backends);
 
 /* ---- output formatting (format.c), usable without a kernel ------------- */
 

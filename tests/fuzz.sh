@@ -37,7 +37,7 @@ fi
 # The compiler library's sources; flex and bison's outputs are in the
 # build directory (or in the source directory of a release tarball).
 sources=""
-for f in "$srcdir"/compiler/*.c; do
+for f in "$srcdir"/compiler/*.c "$srcdir"/compiler/builtins/*.c "$srcdir"/compiler/probes/*.c; do
 	case $(basename "$f") in lex.c | parse.c) continue ;; esac
 	sources="$sources $f"
 done
@@ -64,7 +64,7 @@ pass "building fuzz_compile with $cc"
 corpus=$TMP/corpus
 mkdir -p "$corpus"
 n=0
-for f in "$srcdir"/tests/front/*.ebq "$srcdir"/tests/ir/*.ebq "$srcdir"/tests/runtime/*.ebq \
+for f in "$srcdir"/tests/front/*.ebq "$srcdir"/tests/ir/*.ebq "$srcdir"/tests/runtime/*.ebq "$srcdir"/tests/parity/*.bt \
 	"$srcdir"/tests/cli/*.ebq "$srcdir"/lang-examples/*.ebq; do
 	[ -f "$f" ] && n=$((n + 1)) && cp "$f" "$corpus/seed$n"
 done

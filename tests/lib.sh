@@ -15,11 +15,12 @@ fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 have_bpf() { [ "$(id -u)" = 0 ]; }
 
 # A case that needs BPF where there is none: SKIP, or FAIL under CI.
+# no_bpf NAME [WHAT IT NEEDS]
 no_bpf() {
 	if [ -n "$EBPFQ_TEST_REQUIRE_BPF" ]; then
-		fail "$1 (needs root and BPF, and EBPFQ_TEST_REQUIRE_BPF is set)"
+		fail "$1 (${2:-needs root and BPF}, and EBPFQ_TEST_REQUIRE_BPF is set)"
 	else
-		echo "SKIP: $1 (needs root and BPF)"
+		echo "SKIP: $1 (${2:-needs root and BPF})"
 		skipped=$((skipped + 1))
 	fi
 }

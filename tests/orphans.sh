@@ -3,19 +3,33 @@
 
 # Programs of ours (probe0, probe1..., the syscall dispatchers) that no
 # process holds an fd of (a program fd, or a link's): what an ebpfq left
-# behind.  Counting all of them would also count those of another ebpfq
-# running on the machine meanwhile.
-orphans() {
+# behind, by id.  Counting all of them would also count those of another
+# ebpfq running on the machine meanwhile.
+orphan_ids() {
 	held=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
 	bpftool prog list 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(probe[0-9]\|dispatch_\).*/\1/p' |
-		while read -r id; do echo "$held" | grep -qx "$id" || echo "$id"; done | wc -l
+		while read -r id; do echo "$held" | grep -qx "$id" || echo "$id"; done
+}
+
+# How many there are now.
+orphans() {
+	orphan_ids | wc -l
 }
 
 # The kernel frees a closed program after an RCU grace period: wait up to
-# two seconds for the orphans to go; true if they did.
+# two seconds for the orphans there are now to go; true if they did, and
+# $left_count says how many stayed.  Only those seen at the start count:
+# while other test runs on the machine start and end ebpfq, there may
+# always be some program being freed, but never the same one for long.
 settled() {
+	_s_ids=$(orphan_ids)
 	_s_i=0
-	while [ "$(orphans)" -gt 0 ] && [ $_s_i -lt 20 ]; do sleep 0.1; _s_i=$((_s_i + 1)); done
-	[ "$(orphans)" -eq 0 ]
+	while [ -n "$_s_ids" ] && [ $_s_i -lt 20 ]; do
+		sleep 0.1
+		_s_now=$(orphan_ids)
+		_s_ids=$(for _s_id in $_s_ids; do echo "$_s_now" | grep -qx "$_s_id" && echo "$_s_id"; done)
+		_s_i=$((_s_i + 1))
+	done
+	left_count=$(echo $_s_ids | wc -w)
+	[ -z "$_s_ids" ]
 }
-

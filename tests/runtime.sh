@@ -5,6 +5,8 @@
 #   status: N              (default 0)
 #   run: COMMAND           (optional, instead of args: a shell command, for
 #                           cases that signal ebpfq; $EBPFQ is the binary)
+#   exact: yes             (optional: every line of stdout must match the
+#                           next regex, none left over, none unmatched)
 # and NAME.expect holds one extended regex per line that stdout lines must
 # match in order; a line `!REGEX` must match no line of stdout.  After each
 # case no BPF program of ebpfq's may be left loaded that no process holds
@@ -17,15 +19,16 @@ export EBPFQ WORK
 
 field() { sed -n "s/^$1: //p" "$2" | head -1; }
 
-# Does stdout match the expectations, in order?
-matches() { # expect-file output-file
-	awk -v expect="$1" '
+# Does stdout match the expectations, in order (and nothing else, if exact)?
+matches() { # expect-file output-file [exact]
+	awk -v expect="$1" -v exact="$3" '
 		BEGIN { next_w = 1; while ((getline line < expect) > 0) {
 				if (line ~ /^!/) forbid[++nf] = substr(line, 2); else want[++nw] = line } }
 		{ for (i = 1; i <= nf; i++) if ($0 ~ forbid[i]) { print "unwanted line: " $0; bad = 1 }
-		  if (next_w <= nw && next_w > 0 && $0 ~ want[next_w]) next_w++ }
-		
-		END { if (next_w <= nw) { print "no line matched: " want[next_w]; bad = 1 }; exit bad }
+		  if (next_w <= nw && $0 ~ want[next_w]) next_w++
+		  else if (exact == "yes" && !stray) { stray = 1; bad = 1
+			print "line " NR " is not the one expected (" (next_w <= nw ? want[next_w] : "no more lines") "): " $0 } }
+		END { if (next_w <= nw && !stray) { print "no line matched: " want[next_w]; bad = 1 }; exit bad }
 	' "$2"
 }
 
@@ -34,12 +37,17 @@ if ! have_bpf; then
 	for t in "$SRC"/*.t; do no_bpf "$(basename "$t" .t)"; done
 	finish
 fi
-for w in forker openers getppid_loop usertarget syscall_numbers; do
+for w in forker openers getppid_loop usertarget syscall_numbers aggwork structwork funcwork; do
 	${CC:-cc} -O1 -o "$WORK/$w" "$SRC/$w.c" || fail "building workload $w"
 done
 # user probes on a position-dependent executable too
 ${CC:-cc} -O1 -no-pie -fno-pie -o "$WORK/usertarget-nopie" "$SRC/usertarget.c" ||
 	fail "building workload usertarget-nopie"
+# watchpoints: a threaded workload, and one whose variable's address is
+# known before it runs
+${CC:-cc} -O1 -pthread -o "$WORK/watchwork" "$SRC/watchwork.c" || fail "building workload watchwork"
+${CC:-cc} -O1 -pthread -no-pie -fno-pie -o "$WORK/watchwork-nopie" "$SRC/watchwork.c" ||
+	fail "building workload watchwork-nopie"
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \
@@ -50,8 +58,9 @@ for t in "$SRC"/*.t; do
 	name=$(basename "$t" .t)
 	want=$(field status "$t")
 	run=$(field run "$t")
+	exact=$(field exact "$t")
 	if [ -n "$run" ]; then
-		(cd "$SRC" && eval "$run") >"$TMP/out" 2>"$TMP/err" </dev/null
+		(cd "$SRC" && exec timeout -s KILL 120 sh -c ". '$srcdir/tests/orphans.sh'; $run") >"$TMP/out" 2>"$TMP/err" </dev/null
 	else
 		args=$(field args "$t")
 		(cd "$SRC" && eval "set -- $args" && exec timeout -s KILL 30 "$EBPFQ" "$@") \
@@ -60,8 +69,8 @@ for t in "$SRC"/*.t; do
 	status=$?
 	problem=""
 	[ "$status" = "${want:-0}" ] || problem="exit status $status, want ${want:-0}"
-	[ -z "$problem" ] && ! matches "$SRC/$name.expect" "$TMP/out" >"$TMP/why" && problem=$(cat "$TMP/why")
-	[ -z "$problem" ] && ! settled && problem="$(orphans) BPF program(s) left loaded, held by no process"
+	[ -z "$problem" ] && ! matches "$SRC/$name.expect" "$TMP/out" "$exact" >"$TMP/why" && problem=$(cat "$TMP/why")
+	[ -z "$problem" ] && ! settled && problem="$left_count BPF program(s) left loaded, held by no process"
 	if [ -z "$problem" ]; then
 		pass "$name"
 	else

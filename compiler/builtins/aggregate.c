@@ -21,6 +21,7 @@
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include <inttypes.h>
+#include <string.h>
 
 #include "builtins.h"
 #include "lower.h"
@@ -28,52 +29,17 @@
 
 /* ---- checking ------------------------------------------------------------------ */
 
-static const struct eq_type *check_count(struct sema *s, struct ast *call)
-{
-	return ty_agg(s->arena, AGG_COUNT, false);
-}
-
 /* The aggregation a call names, of one integer argument. */
 static const struct eq_type *check_of_value(struct sema *s, struct ast *call, enum agg_kind agg)
 {
 	struct ast *a = call->list.items[0];
 	const struct eq_type *t = sema_expr(s, a);
-	if (t->kind != TY_INT && t->kind != TY_NONE)
+	if (!ty_is_number(t) && t->kind != TY_NONE)
 		sema_error(s, a->loc, "%s() takes an integer, not %s", call->name, sema_type_name(s, t));
 	/* sum, min and max keep their values' signedness, as bpftrace does; an
 	 * average, statistics and buckets are signed */
 	bool keeps_sign = agg == AGG_SUM || agg == AGG_MIN || agg == AGG_MAX;
 	return ty_agg(s->arena, agg, keeps_sign ? t->kind != TY_INT || t->is_signed : true);
-}
-
-static const struct eq_type *check_sum(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_SUM);
-}
-
-static const struct eq_type *check_avg(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_AVG);
-}
-
-static const struct eq_type *check_min(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_MIN);
-}
-
-static const struct eq_type *check_max(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_MAX);
-}
-
-static const struct eq_type *check_stats(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_STATS);
-}
-
-static const struct eq_type *check_hist(struct sema *s, struct ast *call)
-{
-	return check_of_value(s, call, AGG_HIST);
 }
 
 enum { LHIST_MAX_BUCKETS = 1000 }; /* bpftrace's limit */
@@ -115,6 +81,19 @@ static const struct eq_type *check_lhist(struct sema *s, struct ast *call)
 	return &ty_none;
 }
 
+/* count(), sum(x) ... lhist(x, min, max, step): which one is its name. */
+static const struct eq_type *check_aggregate(struct sema *s, struct ast *call)
+{
+	enum agg_kind agg = AGG_COUNT;
+	while (agg < AGG_LHIST && strcmp(agg_name(agg), call->name))
+		agg++;
+	if (agg == AGG_COUNT)
+		return ty_agg(s->arena, AGG_COUNT, false);
+	if (agg == AGG_LHIST)
+		return check_lhist(s, call);
+	return check_of_value(s, call, agg);
+}
+
 /* ---- buckets ----------------------------------------------------------------------- */
 
 static int64_t agg_hist_bucket(int64_t v)
@@ -150,18 +129,15 @@ static struct ir_val hist_bucket(struct lower *L, struct ir_val v, eq_loc loc)
 {
 	if (v.kind == IRV_IMM)
 		return ir_imm(agg_hist_bucket(v.imm));
+	/* d = 0 for v < 0, 1 for 0, else 2 + the highest bit's number: each
+	 * answer is d's value where its test leaves (no jumps around them) */
 	int d = ir_vreg_new(L->f), x = ir_vreg_new(L->f);
-	struct ir_block *neg = lower_block(L), *not_neg = lower_block(L), *zero = lower_block(L),
-			*pos = lower_block(L), *join = lower_block(L);
-	lower_branch(L, IRC_SLT, v, ir_imm(0), neg, not_neg, loc);
-	lower_place(L, neg);
+	struct ir_block *not_neg = lower_block(L), *pos = lower_block(L), *join = lower_block(L);
 	lower_mov(L, d, ir_imm(0), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_SLT, v, ir_imm(0), join, not_neg, loc);
 	lower_place(L, not_neg);
-	lower_branch(L, IRC_EQ, v, ir_imm(0), zero, pos, loc);
-	lower_place(L, zero);
 	lower_mov(L, d, ir_imm(1), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_EQ, v, ir_imm(0), join, pos, loc);
 	lower_place(L, pos);
 	lower_mov(L, x, v, loc);
 	lower_mov(L, d, ir_imm(2), loc);
@@ -169,7 +145,8 @@ static struct ir_val hist_bucket(struct lower *L, struct ir_val v, eq_loc loc)
 		struct ir_block *step = lower_block(L), *next = lower_block(L);
 		lower_branch(L, IRC_UGE, ir_reg(x), ir_imm((int64_t)1 << shift), step, next, loc);
 		lower_place(L, step);
-		update_vreg(L, IR_SHR, x, ir_imm(shift), loc);
+		if (shift > 1) /* after the last step x is not read */
+			update_vreg(L, IR_SHR, x, ir_imm(shift), loc);
 		update_vreg(L, IR_ADD, d, ir_imm(shift), loc);
 		lower_jump(L, next, loc);
 		lower_place(L, next);
@@ -188,31 +165,28 @@ static struct ir_val lhist_bucket(struct lower *L, const struct eq_type *t, stru
 {
 	if (v.kind == IRV_IMM)
 		return ir_imm(agg_lhist_bucket(t, v.imm));
-	int64_t last = agg_lhist_bucket(t, t->lhist_max);
+	/* d = 0 below min, the last bucket from max, else 1 + (v - min) / step */
 	int d = ir_vreg_new(L->f);
-	struct ir_block *below = lower_block(L), *not_below = lower_block(L), *above = lower_block(L),
-			*inside = lower_block(L), *join = lower_block(L);
-	lower_branch(L, IRC_SLT, v, ir_imm(t->lhist_min), below, not_below, loc);
-	lower_place(L, below);
+	struct ir_block *not_below = lower_block(L), *inside = lower_block(L), *join = lower_block(L);
 	lower_mov(L, d, ir_imm(0), loc);
-	lower_jump(L, join, loc);
+	lower_branch(L, IRC_SLT, v, ir_imm(t->lhist_min), join, not_below, loc);
 	lower_place(L, not_below);
-	lower_branch(L, IRC_SGE, v, ir_imm(t->lhist_max), above, inside, loc);
-	lower_place(L, above);
-	lower_mov(L, d, ir_imm(last), loc);
-	lower_jump(L, join, loc);
+	lower_mov(L, d, ir_imm(agg_lhist_bucket(t, t->lhist_max)), loc);
+	lower_branch(L, IRC_SGE, v, ir_imm(t->lhist_max), join, inside, loc);
 	lower_place(L, inside);
-	struct ir_val off = lower_arith(L, IR_SUB, v, ir_imm(t->lhist_min), loc);
-	struct ir_val index;
+	lower_mov(L, d, v, loc);
+	if (t->lhist_min)
+		update_vreg(L, IR_SUB, d, ir_imm(t->lhist_min), loc);
 	if (is_power_of_two(t->lhist_step)) {
 		int shift = 0;
 		while ((int64_t)1 << shift < t->lhist_step)
 			shift++;
-		index = lower_arith(L, IR_SHR, off, ir_imm(shift), loc);
+		if (shift)
+			update_vreg(L, IR_SHR, d, ir_imm(shift), loc);
 	} else {
-		index = lower_arith(L, IR_UDIV, off, ir_imm(t->lhist_step), loc);
+		update_vreg(L, IR_UDIV, d, ir_imm(t->lhist_step), loc);
 	}
-	lower_mov(L, d, lower_arith(L, IR_ADD, index, ir_imm(1), loc), loc);
+	update_vreg(L, IR_ADD, d, ir_imm(1), loc);
 	lower_jump(L, join, loc);
 	lower_place(L, join);
 	return ir_reg(d);
@@ -247,8 +221,8 @@ static void keep_extreme(struct lower *L, int p, struct ir_val v, enum agg_kind 
 /* The value a new entry starts with on this CPU, into a frame slot. */
 static int first_value(struct lower *L, enum agg_kind agg, struct ir_val v, eq_loc loc)
 {
-	int slot = ir_slot_new(L->arena, L->f, agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN ||
-			       agg == AGG_MAX ? 16 : 8, false);
+	int slot = lower_slot(L, agg == AGG_AVG || agg == AGG_STATS || agg == AGG_MIN ||
+			       agg == AGG_MAX ? 16 : 8);
 	switch (agg) {
 	case AGG_AVG: case AGG_STATS:
 		lower_store(L, slot, 0, 8, ir_imm(1), loc);
@@ -270,7 +244,7 @@ static int bucket_key(struct lower *L, const struct ast *m, struct ir_val bucket
 {
 	const struct sema_map *sm = lower_map_info(L, m);
 	if (sm->nkeys == 0) {
-		int slot = ir_slot_new(L->arena, L->f, 8, false);
+		int slot = lower_slot(L, 8);
 		lower_store(L, slot, 0, 8, bucket, m->loc);
 		return slot;
 	}
@@ -285,16 +259,16 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 	const struct eq_type *t = call->type;
 	enum agg_kind agg = t->agg;
 	eq_loc loc = m->loc;
-	struct ir_val v;
+	/* the value first: a histogram's key holds its bucket, and a value read
+	 * from the context need not keep the context alive across the key's calls */
+	struct ir_val v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
 	int key;
-	if (agg == AGG_HIST || agg == AGG_LHIST) { /* the value decides the key */
-		v = lower_int(L, call->list.items[0]);
+	if (agg == AGG_HIST || agg == AGG_LHIST) {
 		struct ir_val b = agg == AGG_HIST ? hist_bucket(L, v, loc) : lhist_bucket(L, t, v, loc);
 		key = bucket_key(L, m, b);
 		v = ir_imm(1);
 	} else {
 		key = lower_key(L, m);
-		v = call->list.count ? lower_int(L, call->list.items[0]) : ir_imm(1);
 	}
 	struct ir_block *hit = lower_block(L), *miss = lower_block(L), *join = lower_block(L);
 	int p = lower_lookup(L, m, key, hit, miss);
@@ -320,14 +294,18 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 
 /* ---- reading -------------------------------------------------------------------------- */
 
-/* @m[k] read in a program: every CPU's value of the entry, combined as user
- * space combines them.  A bounded loop over the possible CPUs with
- * map_lookup_percpu_elem; a CPU past the last has no value, which ends it. */
-static struct ir_val lower_read(struct lower *L, const struct ast *m)
+/* Where the key of a read is: a frame slot, or the address in a vreg. */
+struct read_key {
+	int slot, addr;
+};
+
+/* An entry of aggregation map `map` read in a program: every CPU's value
+ * of the entry, combined as user space combines them.  A bounded loop over
+ * the possible CPUs with map_lookup_percpu_elem; a CPU past the last has
+ * no value, which ends it. */
+static struct ir_val read_over_cpus(struct lower *L, int map_index, struct read_key key, eq_loc loc)
 {
-	const struct eq_type *t = &lower_map_info(L, m)->value;
-	eq_loc loc = m->loc;
-	int key = lower_key(L, m);
+	const struct eq_type *t = &L->env->info->maps.items[map_index].value;
 	int acc = ir_vreg_new(L->f), total = ir_vreg_new(L->f), cpu = ir_vreg_new(L->f);
 	lower_mov(L, acc, ir_imm(0), loc);
 	lower_mov(L, total, ir_imm(0), loc);
@@ -336,8 +314,8 @@ static struct ir_val lower_read(struct lower *L, const struct ast *m)
 			*done = lower_block(L);
 	lower_jump(L, loop, loc);
 	lower_place(L, loop);
-	int map = lower_map_addr(L, m->sema_id, loc);
-	int kaddr = lower_frame_addr(L, key, 0, loc);
+	int map = lower_map_addr(L, map_index, loc);
+	int kaddr = key.slot >= 0 ? lower_frame_addr(L, key.slot, 0, loc) : key.addr;
 	int p = lower_call(L, BPF_FUNC_map_lookup_percpu_elem, loc, 3, ir_reg(map), ir_reg(kaddr),
 			   ir_reg(cpu));
 	lower_branch(L, IRC_EQ, ir_reg(p), ir_imm(0), done, found, loc);
@@ -387,18 +365,30 @@ static struct ir_val lower_read(struct lower *L, const struct ast *m)
 	return ir_reg(avg);
 }
 
-#define AGG(n, nargs, chk, read) \
+/* @m[k] in a program */
+static struct ir_val lower_read(struct lower *L, const struct ast *m)
+{
+	return read_over_cpus(L, m->sema_id, (struct read_key){lower_key(L, m), -1}, m->loc);
+}
+
+/* a for-map loop's entry: the key is the callback's */
+static struct ir_val lower_read_at(struct lower *L, int map, int key_addr, eq_loc loc)
+{
+	return read_over_cpus(L, map, (struct read_key){-1, key_addr}, loc);
+}
+
+#define AGG(n, nargs, read, read_at) \
 	{.name = n, .kind = BUILTIN_CALL, .use = USE_MAP_VALUE, .min_args = nargs, .max_args = nargs, \
-	 .check = chk, .lower_update = lower_aggregate, .lower_read = read}
+	 .check = check_aggregate, .lower_update = lower_aggregate, .lower_read = read, .lower_read_at = read_at}
 
 const struct builtin builtins_aggregate[] = {
-	AGG("count", 0, check_count, lower_read),
-	AGG("sum", 1, check_sum, lower_read),
-	AGG("avg", 1, check_avg, lower_read),
-	AGG("min", 1, check_min, lower_read),
-	AGG("max", 1, check_max, lower_read),
-	AGG("stats", 1, check_stats, NULL),
-	AGG("hist", 1, check_hist, NULL),
-	AGG("lhist", 4, check_lhist, NULL),
+	AGG("count", 0, lower_read, lower_read_at),
+	AGG("sum", 1, lower_read, lower_read_at),
+	AGG("avg", 1, lower_read, lower_read_at),
+	AGG("min", 1, lower_read, lower_read_at),
+	AGG("max", 1, lower_read, lower_read_at),
+	AGG("stats", 1, NULL, NULL),
+	AGG("hist", 1, NULL, NULL),
+	AGG("lhist", 4, NULL, NULL),
 	{0},
 };

@@ -4,7 +4,9 @@
  * sema checks it (check) and how lowering generates its code (lower_*).
  * Entries are grouped one family per file (context.c for pid, comm, argN...;
  * output.c for printf, print, exit; maps.c for delete, clear...;
- * aggregate.c for count(), hist()...; strings.c for str()), and sema,
+ * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
+ * sizeof(), offsetof(), kptr(), uptr(); actions.c for signal(), system(),
+ * cat(); time.c for time()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include "ast.h"
+#include "image.h"
 #include "ir.h"
 #include "types.h"
 
@@ -61,7 +64,19 @@ struct builtin {
 	/* an aggregation's map read in a program (`@c[k] > 10`): its value
 	 * over all CPUs; NULL where it has no single value (hist) */
 	struct ir_val (*lower_read)(struct lower *L, const struct ast *map);
+	/* the same for the key at the address in vreg key_addr (a for-map
+	 * loop's), of map `map` */
+	struct ir_val (*lower_read_at)(struct lower *L, int map, int key_addr, eq_loc loc);
 };
+
+/* Table rows of the common shapes: a call used as a statement, and a call
+ * with a value (its lowering given by designator: .lower_int = f). */
+#define BUILTIN_STATEMENT(n, min, max, chk, low) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
+	 .check = chk, .lower_stmt = low}
+#define BUILTIN_FUNCTION(n, min, max, chk, ...) \
+	{.name = n, .kind = BUILTIN_CALL, .use = USE_VALUE, .min_args = min, .max_args = max, \
+	 .check = chk, __VA_ARGS__}
 
 /* The entry of this kind and name, or NULL. */
 const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
@@ -69,12 +84,21 @@ const struct builtin *builtin_find(enum builtin_kind kind, const char *name);
  * did-you-mean; returns how many. */
 int builtin_names(enum builtin_kind kind, const char **names, int max);
 
+/* A call whose first argument is a printf format (printf, system, cat):
+ * check the format against the arguments (output.c), and lower it to an
+ * event of the output kind. */
+const struct eq_type *builtin_check_format(struct sema *s, struct ast *call);
+void builtin_lower_format(struct lower *L, const struct ast *call, enum eq_output_kind kind);
+
 /* The families (each file's table ends with an entry whose name is NULL). */
 extern const struct builtin builtins_context[];
 extern const struct builtin builtins_output[];
 extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_aggregate[];
 extern const struct builtin builtins_strings[];
+extern const struct builtin builtins_memory[];
+extern const struct builtin builtins_actions[];
+extern const struct builtin builtins_time[];
 extern const struct builtin builtins_later[];
 
 #endif

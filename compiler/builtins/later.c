@@ -11,7 +11,6 @@ const struct builtin builtins_later[] = {
 	LATER_VAR("kstack"), LATER_VAR("ustack"), LATER_VAR("username"),
 	LATER_CALL("buf"), LATER_CALL("ksym"), LATER_CALL("usym"), LATER_CALL("kaddr"),
 	LATER_CALL("uaddr"), LATER_CALL("kstack"), LATER_CALL("ustack"), LATER_CALL("ntop"),
-	LATER_CALL("time"), LATER_CALL("strftime"), LATER_CALL("signal"), LATER_CALL("system"),
-	LATER_CALL("cat"), LATER_CALL("len"),
+	LATER_CALL("strftime"),
 	{0},
 };

@@ -1,5 +1,5 @@
 /* maps.c - operations on a whole map or one of its entries: delete(),
- * clear(), zero(). */
+ * clear(), zero(), len(). */
 #define SEMA_INTERNAL
 #define LOWER_INTERNAL
 #include "builtins.h"
@@ -63,13 +63,38 @@ static void lower_zero_map(struct lower *L, const struct ast *call)
 	lower_send_event(L, EQ_OUT_ZERO_MAP, call->list.items[0]->sema_id, call->loc);
 }
 
-#define MAP_OP(n, min, max, chk, low) \
-	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
-	 .check = chk, .lower_stmt = low}
+/* len(@m): how many keys a map with keys holds. */
+static const struct eq_type *check_len(struct sema *s, struct ast *call)
+{
+	struct ast *m = call->list.items[0];
+	struct sema_map *sm = sema_map_arg(s, call, false);
+	if (!sm)
+		return &ty_u64;
+	if (m->list.count > 0)
+		sema_error(s, m->loc, "len() counts the keys of a whole map: len(%s)", m->name);
+	else if (sm->nkeys == 0 && s->reporting)
+		sema_error(s, m->loc, "len() counts keys, and map %s has none (it holds one value)", m->name);
+	else if (sm->value.kind == TY_AGG && (sm->value.agg == AGG_HIST || sm->value.agg == AGG_LHIST))
+		sema_error(s, m->loc, "len() of a histogram map is not supported: its kernel map holds "
+			   "one entry per key and bucket");
+	return &ty_u64;
+}
+
+/* The kernel counts: bpf_for_each_map_elem returns how many elements it
+ * visited, with a callback that only says "go on". */
+static struct ir_val lower_len(struct lower *L, const struct ast *call)
+{
+	eq_loc loc = call->loc;
+	int map = lower_map_addr(L, call->list.items[0]->sema_id, loc);
+	int callback = lower_funcaddr(L, lower_continue_subprog(L, loc), loc);
+	return ir_reg(lower_call(L, BPF_FUNC_for_each_map_elem, loc, 4, ir_reg(map), ir_reg(callback),
+				 ir_imm(0), ir_imm(0)));
+}
 
 const struct builtin builtins_maps[] = {
-	MAP_OP("delete", 1, 2, check_delete, lower_delete),
-	MAP_OP("clear", 1, 1, check_whole_map, lower_clear),
-	MAP_OP("zero", 1, 1, check_whole_map, lower_zero_map),
+	BUILTIN_STATEMENT("delete", 1, 2, check_delete, lower_delete),
+	BUILTIN_STATEMENT("clear", 1, 1, check_whole_map, lower_clear),
+	BUILTIN_STATEMENT("zero", 1, 1, check_whole_map, lower_zero_map),
+	BUILTIN_FUNCTION("len", 1, 1, check_len, .lower_int = lower_len),
 	{0},
 };

@@ -17,9 +17,10 @@
 /* Walk a printf format; for each conversion call back with its letter.
  * Returns the number of conversions, or -1 (after reporting) on a malformed
  * one. */
-static int format_each(struct sema *s, const struct ast *fmt,
+static int format_each(struct sema *s, const struct ast *call,
 		       void (*fn)(struct sema *, char, int, void *), void *arg)
 {
+	const struct ast *fmt = call->list.items[0];
 	const char *p = fmt->str, *end = fmt->str + fmt->str_len;
 	int index = 0;
 	while (p < end) {
@@ -42,9 +43,9 @@ static int format_each(struct sema *s, const struct ast *fmt,
 			p++;
 		if (p >= end || !strchr("diuxXocsp", *p)) {
 			if (p < end)
-				sema_error(s, fmt->loc, "printf: unknown conversion '%%%c' in the format", *p);
+				sema_error(s, fmt->loc, "%s: unknown conversion '%%%c' in the format", call->name, *p);
 			else
-				sema_error(s, fmt->loc, "printf: the format ends in the middle of a conversion");
+				sema_error(s, fmt->loc, "%s: the format ends in the middle of a conversion", call->name);
 			return -1;
 		}
 		if (fn)
@@ -64,41 +65,45 @@ static void check_conversion(struct sema *s, char conv, int index, void *arg)
 	bool wants_str = conv == 's';
 	if (a->type->kind == TY_NONE)
 		return;
-	if (wants_str && a->type->kind != TY_STR)
-		sema_error(s, a->loc, "printf: %%%c expects a string, but argument %d is %s", conv,
+	if (wants_str && a->type->kind != TY_STR && !ty_is_chars(a->type))
+		sema_error(s, a->loc, "%s: %%%c expects a string, but argument %d is %s", call->name, conv,
 			   index + 1, sema_type_name(s, a->type));
-	else if (!wants_str && a->type->kind != TY_INT)
-		sema_error(s, a->loc, "printf: %%%c expects an integer, but argument %d is %s", conv,
+	else if (!wants_str && !ty_is_number(a->type))
+		sema_error(s, a->loc, "%s: %%%c expects an integer, but argument %d is %s", call->name, conv,
 			   index + 1, sema_type_name(s, a->type));
 }
 
-static const struct eq_type *check_printf(struct sema *s, struct ast *call)
+const struct eq_type *builtin_check_format(struct sema *s, struct ast *call)
 {
 	for (int i = 0; i < call->list.count; i++)
 		sema_expr(s, call->list.items[i]);
 	if (call->list.count == 0 || call->list.items[0]->kind != AST_STR) {
-		sema_error(s, call->loc, "printf: the first argument must be a format string literal");
+		sema_error(s, call->loc, "%s: the first argument must be a format string literal", call->name);
 		return &ty_none;
 	}
-	struct ast *fmt = call->list.items[0];
-	int nconv = format_each(s, fmt, NULL, NULL);
+	int nconv = format_each(s, call, NULL, NULL);
 	if (nconv < 0)
 		return &ty_none;
 	int nargs = call->list.count - 1;
 	if (nconv != nargs) {
 		eq_loc at = nargs > nconv ? call->list.items[nconv + 1]->loc : call->loc;
-		sema_error(s, at, "printf: the format has %d conversion%s but %d argument%s %s given",
-			   nconv, nconv == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s",
+		sema_error(s, at, "%s: the format has %d conversion%s but %d argument%s %s given",
+			   call->name, nconv, nconv == 1 ? "" : "s", nargs, nargs == 1 ? "" : "s",
 			   nargs == 1 ? "is" : "are");
 	}
-	format_each(s, fmt, check_conversion, call);
+	format_each(s, call, check_conversion, call);
 	return &ty_none;
+}
+
+void builtin_lower_format(struct lower *L, const struct ast *call, enum eq_output_kind kind)
+{
+	struct ast *const *args = call->list.items;
+	lower_printf(L, kind, args[0]->str, args + 1, call->list.count - 1, call->loc);
 }
 
 static void lower_printf_call(struct lower *L, const struct ast *call)
 {
-	struct ast *const *args = call->list.items;
-	lower_printf(L, args[0]->str, args + 1, call->list.count - 1, call->loc);
+	builtin_lower_format(L, call, EQ_OUT_PRINTF);
 }
 
 /* ---- print -------------------------------------------------------------------- */
@@ -123,14 +128,28 @@ static const struct eq_type *check_print(struct sema *s, struct ast *call)
 				     "on stats() maps");
 		return &ty_none;
 	}
+	if (a->kind == AST_MAP) { /* an entry of an aggregation prints as its map would */
+		struct sema_map *sm = sema_map_arg(s, call, true);
+		if (sm && sm->value.kind == TY_AGG) {
+			a->type = ty_new(s->arena, sm->value);
+			if (call->list.count > 1)
+				sema_error(s, call->list.items[1]->loc, "print() of one entry takes no more "
+					   "arguments; top and div are for whole maps, as in print(@m, 10)");
+			return &ty_none;
+		}
+	}
+	s->print_arg = a; /* a for-map loop's $kv.1 of a hist map may stand here */
 	const struct eq_type *t = sema_expr(s, a);
+	s->print_arg = NULL;
 	if (call->list.count > 1)
 		sema_error(s, call->list.items[1]->loc, "print() of a value takes no more arguments; "
 			   "top and div are for whole maps, as in print(@m, 10)");
-	if (a->kind == AST_MAP && t->kind == TY_AGG)
-		return &ty_none; /* an entry of any aggregation: printed by the runtime */
-	if (t->kind != TY_INT && t->kind != TY_STR && t->kind != TY_TUPLE && t->kind != TY_NONE)
-		sema_error(s, a->loc, "print() prints an integer, a string, a tuple or a map, not %s",
+	if (t->kind == TY_AGG) /* that $kv.1: prints as print(@h[key]) does */
+		return &ty_none;
+	if (!sema_fits_copy(s, a, t))
+		return &ty_none;
+	if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE)
+		sema_error(s, a->loc, "print() prints an integer, a string, a tuple, a struct or a map, not %s",
 			   sema_type_name(s, t));
 	return &ty_none;
 }
@@ -150,6 +169,8 @@ static void lower_print(struct lower *L, const struct ast *call)
 		o->div = const_arg(call, 2, 1);
 	} else if (a->kind == AST_MAP && lower_map_info(L, a)->value.kind == TY_AGG) {
 		lower_send_key_event(L, EQ_OUT_PRINT_ENTRY, a, call->loc);
+	} else if (a->type->kind == TY_AGG) {
+		lower_print_map_entry(L, a, call->loc);
 	} else {
 		lower_print_value(L, a, call->loc);
 	}
@@ -169,13 +190,9 @@ static void lower_exit(struct lower *L, const struct ast *call)
 	lower_return(L, call->loc);
 }
 
-#define STATEMENT(n, min, max, chk, low) \
-	{.name = n, .kind = BUILTIN_CALL, .use = USE_STATEMENT, .min_args = min, .max_args = max, \
-	 .check = chk, .lower_stmt = low}
-
 const struct builtin builtins_output[] = {
-	STATEMENT("printf", 0, 1000, check_printf, lower_printf_call),
-	STATEMENT("print", 1, 3, check_print, lower_print),
-	STATEMENT("exit", 0, 0, check_nothing, lower_exit),
+	BUILTIN_STATEMENT("printf", 0, 1000, builtin_check_format, lower_printf_call),
+	BUILTIN_STATEMENT("print", 1, 3, check_print, lower_print),
+	BUILTIN_STATEMENT("exit", 0, 0, check_nothing, lower_exit),
 	{0},
 };

@@ -5,7 +5,7 @@
 
 static const struct builtin *const families[] = {
 	builtins_context, builtins_output, builtins_maps, builtins_aggregate, builtins_strings,
-	builtins_later,
+	builtins_memory, builtins_actions, builtins_time, builtins_later,
 };
 enum { NFAMILIES = sizeof(families) / sizeof(families[0]) };
 

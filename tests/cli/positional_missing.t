@@ -1,2 +1,4 @@
-args: -e 'BEGIN { printf("%d\n", $1) }'
-status: 2
+args: -e 'BEGIN { printf("%d [%s]\n", $2, str($2)); exit(); }' 1
+status: 0
+root: yes
+stdout: 0 []

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "front.h"
+#include "../test_file.h"
 
 int main(int argc, char **argv)
 {
@@ -13,20 +14,10 @@ int main(int argc, char **argv)
 		fputs("usage: parse_test FILE.ebq\n", stderr);
 		return 2;
 	}
-	FILE *f = fopen(argv[1], "rb");
-	if (!f) {
-		perror(argv[1]);
-		return 2;
-	}
-	size_t cap = 1 << 16, len = 0, got;
-	char *text = malloc(cap);
-	while (text && (got = fread(text + len, 1, cap - len - 1, f)) > 0)
-		if ((len += got) == cap - 1)
-			text = realloc(text, cap *= 2);
-	fclose(f);
+	size_t len;
+	char *text = test_read_file(argv[1], &len);
 	if (!text)
 		return 2;
-	text[len] = 0;
 	struct eq_source src = {argv[1], text, len};
 	struct eq_diag diag = {.src = &src, .out = stderr};
 	struct arena arena = {0};

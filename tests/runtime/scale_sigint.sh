@@ -25,7 +25,7 @@ ms=$(( (t1 - t0) / 1000000 ))
 [ "$ms" -lt 5000 ] && echo "detached within 5 s" || echo "detached in $ms ms"
 grep -c '^@\[tracepoint:syscalls:sys_enter_' "$out"
 settled
-echo "orphans $(orphans)"
+echo "orphans $left_count"
 
 # SIGKILL: no chance to detach; the kernel takes the dispatchers and the
 # programs in their tables down with the process's descriptors.
@@ -40,4 +40,4 @@ kill -KILL $pid
 wait $pid
 echo "status $?"
 settled
-echo "orphans after SIGKILL $(orphans)"
+echo "orphans after SIGKILL $left_count"

@@ -37,7 +37,7 @@ for sig in INT TERM HUP; do
 		   bad=$((bad + 1)) ;;
 		esac
 		if ! settled; then
-			echo "SIG$sig after ${delay}s: $(orphans) program(s) left loaded"
+			echo "SIG$sig after ${delay}s: $left_count program(s) left loaded"
 			bad=$((bad + 1))
 		fi
 	done

@@ -37,6 +37,8 @@
 #define LD_MAP(d, m) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, m), INSN(0, 0, 0, 0, 0)
 #define LD_MAPVAL(d, m, o) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_VALUE, 0, m), INSN(0, 0, 0, 0, o)
 #define LD_IMM64(d, lo, hi) INSN(BPF_LD | BPF_DW | BPF_IMM, d, 0, 0, lo), INSN(0, 0, 0, 0, hi)
+/* The address of the subprogram `rel` + 1 instructions after this one. */
+#define LD_FUNC(d, rel) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_FUNC, 0, rel), INSN(0, 0, 0, 0, 0)
 
 enum { M_COUNTS, M_DATA, M_EVENTS, M_STACKS, M_HASH16 };
 
@@ -57,6 +59,7 @@ struct vcase {
 	const struct bpf_insn *insns;
 	uint32_t ninsns;
 	const char *reject; /* NULL: must be accepted; else words the message must contain */
+	uint32_t subprog;   /* where the one subprogram starts, 0 if none */
 };
 
 #define PROG(...) (const struct bpf_insn[]){__VA_ARGS__}, \
@@ -66,6 +69,12 @@ struct vcase {
 #define LOOKUP_BY_COMM                                                          \
 	MOV_REG(1, 10), ADD_IMM(1, -16), MOV_IMM(2, 16), CALL(get_current_comm), \
 	LD_MAP(1, M_COUNTS), MOV_REG(2, 10), ADD_IMM(2, -16), CALL(map_lookup_elem)
+/* A program that writes fp-8 with `first` and 0 at fp-16, and calls back
+ * the subprogram at instruction 12 for each entry of @pairs (8-byte keys,
+ * 16-byte values), lending it the stack from fp-16 up; 12 instructions. */
+#define CALLS_BACK(first)                                                         \
+	first, ST(BPF_DW, 10, -16, 0), LD_MAP(1, M_HASH16), LD_FUNC(2, 7), MOV_REG(3, 10), \
+	ADD_IMM(3, -16), MOV_IMM(4, 0), CALL(for_each_map_elem), RET0
 /* 16 bytes reserved in the ring buffer (r0: memory or NULL). */
 #define RESERVE16 LD_MAP(1, M_EVENTS), MOV_IMM(2, 16), MOV_IMM(3, 0), CALL(ringbuf_reserve)
 
@@ -166,6 +175,40 @@ static const struct vcase cases[] = {
 	  CALL(ringbuf_discard), EXIT), "exits with r0 unreadable after the helper call at instruction 8"},
 	{"stackid_wants_ctx", PROG(MOV_REG(1, 10), LD_MAP(2, M_STACKS), MOV_IMM(3, 0), CALL(get_stackid),
 	  EXIT), "not the unmodified context"},
+
+	/* ---- callbacks: r1 the map, r2 its key, r3 its value, r4 the lent stack ---- */
+	{"callback_reads_key_value_and_caller", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)),
+	  LDX(BPF_DW, 6, 2, 0), LDX(BPF_DW, 7, 3, 8), LDX(BPF_DW, 8, 4, 8), STX(BPF_DW, 4, 6, 0),
+	  ST(BPF_DW, 3, 0, 1), RET0), NULL, 12},
+	{"callback_gets_spilled_ctx", PROG(CALLS_BACK(STX(BPF_DW, 10, 1, -8)), LDX(BPF_DW, 1, 4, 8),
+	  LDX(BPF_DW, 0, 1, 16), RET0), NULL, 12},
+	{"callback_stops", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), MOV_IMM(0, 1), EXIT), NULL, 12},
+	{"callback_writes_key", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), ST(BPF_DW, 2, 0, 1), RET0),
+	 "writes to a map's key", 12},
+	{"callback_key_out_of_bounds", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), LDX(BPF_DW, 6, 2, 8), RET0),
+	 "accesses a map key outside its 8 bytes", 12},
+	{"callback_reads_unwritten_caller_byte", PROG(CALLS_BACK(ST(BPF_W, 10, -8, 7)),
+	  LDX(BPF_DW, 6, 4, 8), RET0), "reads its caller's stack byte fp-4 before the caller writes it", 12},
+	{"callback_below_what_is_lent", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), ST(BPF_DW, 4, -8, 0),
+	  RET0), "outside the bytes from fp-16 the call lent it", 12},
+	{"callback_reads_spilled_pointer", PROG(CALLS_BACK(STX(BPF_DW, 10, 10, -8)), LDX(BPF_DW, 6, 4, 8),
+	  RET0), "reads a pointer its caller spilled", 12},
+	{"callback_stores_pointer_in_caller", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), STX(BPF_DW, 4, 3, 0),
+	  RET0), "stores a pointer into its caller's stack", 12},
+	{"callback_returns_2", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), MOV_IMM(0, 2), EXIT),
+	 "returns from a callback with r0 not known to be 0 or 1", 12},
+	{"callback_returns_unknown", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), LDX(BPF_DW, 0, 3, 0), EXIT),
+	 "not known to be 0 or 1", 12},
+	{"callback_stack_on_callers", PROG(CALLS_BACK(ST(BPF_DW, 10, -8, 7)), ST(BPF_DW, 10, -488, 0), RET0),
+	 "needs 544 bytes of stack with the callbacks it calls", 12},
+	{"callback_never_called", PROG(LD_FUNC(2, 3), RET0, RET0), "starts a subprogram that no helper call "
+	 "reaches", 4},
+	{"callback_ctx_is_context", PROG(LD_MAP(6, M_HASH16), MOV_REG(3, 1), MOV_REG(1, 6), LD_FUNC(2, 5),
+	  MOV_IMM(4, 0), CALL(for_each_map_elem), RET0, RET0), "neither a known place on the stack nor 0", 10},
+	/* what the callback may have written where the caller lent it is a number afterwards */
+	{"callback_clobbers_lent_spill", PROG(STX(BPF_DW, 10, 10, -8), ST(BPF_DW, 10, -16, 0), LD_MAP(1, M_HASH16),
+	  LD_FUNC(2, 8), MOV_REG(3, 10), ADD_IMM(3, -16), MOV_IMM(4, 0), CALL(for_each_map_elem),
+	  LDX(BPF_DW, 6, 10, -8), LDX(BPF_DW, 0, 6, -16), EXIT, RET0), "dereferences r6, which holds a number", 13},
 };
 
 /* Runs one case on a program with one source line per instruction, so that
@@ -173,7 +216,8 @@ static const struct vcase cases[] = {
 static bool run_case(const struct vcase *c, struct eq_image *img)
 {
 	struct eq_prog p = {.name = "probe0", .probe_name = c->name, .line = 1, .col = 1,
-			    .insns = (struct bpf_insn *)c->insns, .ninsns = c->ninsns};
+			    .insns = (struct bpf_insn *)c->insns, .ninsns = c->ninsns,
+			    .func_starts = (uint32_t *)&c->subprog, .nfuncs = c->subprog > 0};
 	struct eq_map_ref refs[16];
 	struct eq_line lines[64];
 	for (uint32_t i = 0; i < p.ninsns && i < 64; i++, p.nlines++)

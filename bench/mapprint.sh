@@ -1,0 +1,133 @@
+#!/bin/sh
+# bench/mapprint.sh - how long a big map takes to print when tracing ends,
+# ebpfq against bpftrace in the same run.  A benchmark to run by hand, as
+# root, not a test:
+#   sudo sh bench/mapprint.sh     (EBPFQ=path/to/ebpfq to choose a build;
+#                                  KEYS, HIST_KEYS, SCALE: see below)
+# What it measures.  A small C workload calls a noinline f(i) for i below N;
+# each tool traces it with uprobe:WORK:f, then gets SIGINT, as Ctrl-C sends.
+# "last line" is the time from the SIGINT to the last byte of output (the
+# exit print: detach, read the map out of the kernel, combine the per-CPU
+# values, sort, format), "exit" to the process gone; "keys" counts the
+# printed keys (lines starting with @), which tells a full map.  Two maps:
+#   @[arg0] = count()                        KEYS keys (default 100,000)
+#   @[arg0 % K] = hist(arg0 / K)             K = HIST_KEYS keys (default
+#                                            10,000), 5 buckets each
+# Map capacity: both tools' keyed maps hold 4096 entries by default (a
+# histogram's entries are (key, bucket) pairs); EBPFQ_MAP_KEYS_MAX and
+# BPFTRACE_MAP_KEYS_MAX are raised here to 262144 (or what the environment
+# says).
+# Last, when valgrind is installed, the cost of ebpfq's exit print alone:
+# callgrind's instruction count (Ir) of maps__print_all for a count map of
+# each size in SCALE (default "1000 2000 4000", what the default map
+# holds), per key and per key * log2(keys).  A linear-logarithmic print
+# keeps Ir/key nearly flat (it grows by the sort's log factor) and
+# Ir/(k log2 k) from growing; a quadratic one would multiply Ir/key by the
+# growth of keys.  Ir counts user space only: the two bpf() calls per key
+# (get_next_key, lookup) and the detach are in "last line" above.
+here=$(cd "$(dirname "$0")/.." && pwd)
+ebpfq=${EBPFQ:-$here/ebpfq}
+keys=${KEYS:-100000}
+hist_keys=${HIST_KEYS:-10000}
+scale=${SCALE:-1000 2000 4000}
+export BPFTRACE_MAP_KEYS_MAX="${BPFTRACE_MAP_KEYS_MAX:-262144}"
+export EBPFQ_MAP_KEYS_MAX="${EBPFQ_MAP_KEYS_MAX:-262144}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$here/bench/lib.sh"
+
+# work N: call f(0) .. f(N-1).  work stamp: read stdin to its end, then
+# print when the last byte came (ns) and how many lines began with @.
+cc -O1 -o "$tmp/work" -x c - <<'EOF' || exit 1
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+__attribute__((noinline)) void f(long i) { __asm__ volatile("" : : "r"(i) : "memory"); }
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] == 's') {
+		char buf[1 << 16];
+		long keys = 0;
+		int at_start = 1;
+		ssize_t n;
+		struct timespec last = {0, 0};
+		while ((n = read(0, buf, sizeof(buf))) > 0) {
+			clock_gettime(CLOCK_REALTIME, &last);
+			for (ssize_t k = 0; k < n; k++) {
+				keys += at_start && buf[k] == '@';
+				at_start = buf[k] == '\n';
+			}
+		}
+		printf("%lld %ld\n", (long long)last.tv_sec * 1000000000LL + last.tv_nsec, keys);
+		return 0;
+	}
+	for (long i = 0, n = argc > 1 ? atol(argv[1]) : 0; i < n; i++)
+		f(i);
+	return 0;
+}
+EOF
+
+# Trace N calls with tool-command..., SIGINT it; print ms to the last line,
+# ms to the exit, keys printed.
+exit_print() { # N tool-command...
+	calls=$1; shift
+	rm -f "$tmp/fifo" && mkfifo "$tmp/fifo"
+	"$tmp/work" stamp <"$tmp/fifo" >"$tmp/stamp" &
+	stamp_pid=$!
+	env --default-signal=INT "$@" </dev/null >"$tmp/fifo" 2>"$tmp/err" &
+	pid=$!
+	if ! attached_prog $pid "$tmp/work" >/dev/null; then
+		stop_tool $pid
+		wait $stamp_pid
+		sed 's/^/    /' "$tmp/err" >&2
+		echo "- - 0"
+		return
+	fi
+	"$tmp/work" "$calls"
+	t0=$(date +%s%N)
+	kill -INT $pid
+	wait $pid
+	t1=$(date +%s%N)
+	wait $stamp_pid
+	read -r last printed <"$tmp/stamp"
+	[ "${printed:-0}" -gt 0 ] || sed 's/^/    /' "$tmp/err" >&2
+	awk -v t0="$t0" -v t1="$t1" -v last="$last" -v k="$printed" 'BEGIN {
+		printf "%.1f %.1f %d\n", last ? (last - t0) / 1e6 : -1, (t1 - t0) / 1e6, k }'
+}
+
+row() { # script keys tool last-ms exit-ms keys-printed
+	printf '%-40s %7s  %-9s %10s %9s %8s\n' "$@"
+}
+
+have_bpftrace=$(command -v bpftrace)
+row script keys tool "last line" exit keys
+row "" "" "" ms ms printed
+# exit_print's three numbers are three columns: split on purpose
+# shellcheck disable=SC2046
+while IFS='|' read -r calls nkeys script; do
+	probe="uprobe:$tmp/work:f { $script }"
+	row "$script" "$nkeys" ebpfq $(exit_print "$calls" "$ebpfq" -q -e "$probe")
+	[ -z "$have_bpftrace" ] ||
+		row "" "" bpftrace $(exit_print "$calls" bpftrace -e "$probe")
+done <<EOF
+$keys|$keys|@[arg0] = count();
+$((hist_keys * 10))|$hist_keys|@[arg0 % $hist_keys] = hist(arg0 / $hist_keys);
+EOF
+
+command -v valgrind >/dev/null || exit 0
+echo
+printf '%-40s %7s %12s %8s %13s\n' "ebpfq exit print, callgrind" keys "Ir" "Ir/key" "Ir/(k log2 k)"
+probe="uprobe:$tmp/work:f { @[arg0] = count(); }"
+for n in $scale; do
+	# shellcheck disable=SC2046
+	set -- $(exit_print "$n" valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" \
+		--toggle-collect=maps__print_all "$ebpfq" -q -e "$probe")
+	ir=$(callgrind_annotate "$tmp/cg" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+	awk -v n="$3" -v ir="$ir" 'BEGIN {
+		per_key = n ? ir / n : 0
+		per_nlogn = (n > 1) ? ir / (n * log(n) / log(2)) : 0
+		printf "%-40s %7d %12d %8.0f %13.1f\n", "@[arg0] = count();", n, ir, per_key, per_nlogn }'
+done

@@ -1,0 +1,270 @@
+/* lower_memory.c - AST to IR for memory read through C types: p->field,
+ * s.field, p[i], *p, &x, and pointer arithmetic.
+ *
+ * Memory reached through a pointer is not the program's own: every read is
+ * a bpf_probe_read_kernel or bpf_probe_read_user, as the pointer's address
+ * space says, into the program's stack.  A read that faults leaves zeros
+ * (the helper zeroes its destination), so a bad pointer reads as 0 and is
+ * never a program the verifier refuses.  A member of a struct the program
+ * holds itself (in a variable, a map value, a copy) is read in place.
+ */
+#define LOWER_INTERNAL
+#include "lower.h"
+
+#include <string.h>
+
+/* Where the bytes of a memory expression are. */
+struct place {
+	bool foreign;         /* behind a pointer: addr + off, in `space` */
+	int addr;             /* foreign: the vreg holding the base address */
+	int32_t off;
+	enum ty_space space;
+	struct mem_ref local; /* else: the program's own memory */
+};
+
+bool lower_is_memory(const struct ast *e)
+{
+	return (e->kind == AST_FIELD && e->field) || e->kind == AST_INDEX ||
+	       (e->kind == AST_UNARY && e->op == OP_DEREF);
+}
+
+static int read_helper(enum ty_space space)
+{
+	return space == SPACE_USER ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+}
+
+/* addr + off as one address in a register. */
+static int place_address(struct lower *L, const struct place *p, eq_loc loc)
+{
+	return p->off ? lower_binop(L, IR_ADD, ir_reg(p->addr), ir_imm(p->off), loc) : p->addr;
+}
+
+static bool place_of(struct lower *L, const struct ast *e, struct place *p);
+
+/* p[i] and a[i]: the element's place. */
+static bool index_place(struct lower *L, const struct ast *e, struct place *p)
+{
+	const struct eq_type *base = e->a->type;
+	uint32_t size = e->type->size;
+	if (base->kind == TY_PTR) {
+		*p = (struct place){.foreign = true, .addr = -1, .space = base->space};
+		struct ir_val ptr = lower_int(L, e->a), i = lower_int(L, e->b);
+		if (i.kind == IRV_IMM) {
+			p->addr = lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
+			p->off = (int32_t)(i.imm * size);
+		} else {
+			struct ir_val scaled = lower_arith(L, IR_MUL, i, ir_imm(size), e->loc);
+			p->addr = lower_binop(L, IR_ADD, ptr, scaled, e->loc);
+		}
+		return true;
+	}
+	if (!place_of(L, e->a, p))
+		return false;
+	struct ir_val i = lower_int(L, e->b);
+	if (i.kind == IRV_IMM) {
+		if (p->foreign)
+			p->off += (int32_t)(i.imm * size);
+		else
+			p->local.off += (int32_t)(i.imm * size);
+		return true;
+	}
+	if (!p->foreign) {
+		lower_error(L, e->b->loc, "an array the program holds itself is indexed by constants "
+			    "only; index it where it is read from (p->array[i])");
+		return false;
+	}
+	struct ir_val scaled = lower_arith(L, IR_MUL, i, ir_imm(size), e->loc);
+	p->addr = lower_binop(L, IR_ADD, ir_reg(place_address(L, p, e->loc)), scaled, e->loc);
+	p->off = 0;
+	return true;
+}
+
+/* The place of p->f, s.f, p[i], a[i], *p; false (after an error) if e is
+ * not memory. */
+static bool place_of(struct lower *L, const struct ast *e, struct place *p)
+{
+	if (e->kind == AST_FIELD && e->field && e->op == OP_ARROW) {
+		*p = (struct place){.foreign = true, .addr = -1, .off = (int32_t)e->field->offset,
+				    .space = e->a->type->space};
+		struct ir_val ptr = lower_int(L, e->a);
+		p->addr = ptr.kind == IRV_REG ? ptr.reg : lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
+		return true;
+	}
+	if (e->kind == AST_FIELD && e->field) { /* s.f: in s's place */
+		if (!place_of(L, e->a, p))
+			return false;
+		if (p->foreign)
+			p->off += (int32_t)e->field->offset;
+		else
+			p->local.off += (int32_t)e->field->offset;
+		return true;
+	}
+	if (e->kind == AST_INDEX)
+		return index_place(L, e, p);
+	if (e->kind == AST_UNARY && e->op == OP_DEREF) {
+		*p = (struct place){.foreign = true, .space = e->a->type->space};
+		struct ir_val ptr = lower_int(L, e->a);
+		p->addr = ptr.kind == IRV_REG ? ptr.reg : lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
+		return true;
+	}
+	if (ty_in_memory(e->type)) { /* a struct the program holds: a variable, a map value */
+		const struct eq_type *t;
+		*p = (struct place){.foreign = false};
+		p->local = lower_value_ref(L, e, &t);
+		return true;
+	}
+	lower_error(L, e->loc, "internal error: this expression is not memory");
+	return false;
+}
+
+/* Copy n bytes of the program's own memory in pieces as wide as the two
+ * offsets' alignment allows (the verifier refuses misaligned stack access). */
+static void copy_local(struct lower *L, struct mem_ref src, uint32_t n, int slot, int32_t off,
+		       eq_loc loc)
+{
+	for (uint32_t i = 0; i < n;) {
+		uint32_t w = 8;
+		while (w > 1 && (((uint32_t)(src.off + (int32_t)i) | (uint32_t)(off + (int32_t)i)) % w ||
+				 i + w > n))
+			w /= 2;
+		int v = src.base >= 0 ? lower_load(L, src.base, src.off + (int32_t)i, (uint8_t)w, false, loc)
+				      : lower_load_slot(L, src.slot, src.off + (int32_t)i, (uint8_t)w, loc);
+		lower_store(L, slot, off + (int32_t)i, (uint8_t)w, ir_reg(v), loc);
+		i += w;
+	}
+}
+
+/* `size` bytes at a place into slot+off.  The helpers write every byte
+ * they are given, zeros where the read faults, so only bytes beyond `size`
+ * need zeroing by the caller. */
+static void read_bytes(struct lower *L, const struct place *p, uint32_t size, int slot, int32_t off,
+		       eq_loc loc)
+{
+	if (!p->foreign) {
+		copy_local(L, p->local, size, slot, off, loc);
+		return;
+	}
+	int dst = lower_frame_addr(L, slot, off, loc);
+	lower_call(L, read_helper(p->space), loc, 3, ir_reg(dst), ir_imm(size),
+		   ir_reg(place_address(L, p, loc)));
+}
+
+/* `size` bytes (1 to 8) at a place, zero-extended: read into a temporary
+ * and loaded at their own width, so nothing needs zeroing first unless the
+ * width is not one a load has (a bit-field's 3 bytes). */
+static int read_word(struct lower *L, const struct place *p, uint32_t size, eq_loc loc)
+{
+	int slot = lower_slot(L, 8);
+	bool whole = size == 1 || size == 2 || size == 4 || size == 8;
+	if (!whole)
+		lower_zero(L, slot, 0, 8, loc);
+	read_bytes(L, p, size, slot, 0, loc);
+	return lower_load_slot(L, slot, 0, whole ? (uint8_t)size : 8, loc);
+}
+
+/* Cut a value read from `bits` bits to its type: sign- or zero-extend. */
+static struct ir_val extend(struct lower *L, int v, uint32_t bits, bool is_signed, eq_loc loc)
+{
+	if (bits >= 64)
+		return ir_reg(v);
+	if (is_signed) {
+		int up = lower_binop(L, IR_SHL, ir_reg(v), ir_imm(64 - bits), loc);
+		return ir_reg(lower_binop(L, IR_SAR, ir_reg(up), ir_imm(64 - bits), loc));
+	}
+	return ir_reg(lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << bits) - 1)), loc));
+}
+
+/* An integer or pointer in memory: the value, extended to 64 bits.  A
+ * bit-field is read as the bytes that hold it (behind a pointer) or its
+ * type's aligned unit (in place), then shifted and cut. */
+struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
+{
+	struct place p;
+	if (!place_of(L, e, &p))
+		return ir_imm(0);
+	const struct ty_field *f = e->kind == AST_FIELD ? e->field : NULL;
+	uint32_t size = e->type->size > 8 ? 8 : e->type->size;
+	uint32_t shift = 0, bits = size * 8;
+	int v;
+	if (f && f->bit_size && p.foreign) {
+		shift = f->bit_offset % 8;
+		bits = f->bit_size;
+		v = read_word(L, &p, (shift + bits + 7) / 8, e->loc);
+	} else if (f && f->bit_size) {
+		uint32_t unit = size * 8, unit_start = f->bit_offset / unit * unit;
+		shift = f->bit_offset - unit_start;
+		bits = f->bit_size;
+		struct mem_ref at = p.local;
+		at.off += (int32_t)(unit_start / 8) - (int32_t)f->offset;
+		v = at.base >= 0 ? lower_load(L, at.base, at.off, (uint8_t)size, false, e->loc)
+				 : lower_load_slot(L, at.slot, at.off, (uint8_t)size, e->loc);
+	} else if (p.foreign) {
+		v = read_word(L, &p, size, e->loc);
+	} else {
+		v = p.local.base >= 0 ? lower_load(L, p.local.base, p.local.off, (uint8_t)size, false, e->loc)
+				      : lower_load_slot(L, p.local.slot, p.local.off, (uint8_t)size, e->loc);
+	}
+	if (shift)
+		v = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(shift), e->loc);
+	bool is_signed = e->type->kind == TY_INT && e->type->is_signed;
+	if (!is_signed && bits == size * 8)
+		return ir_reg(v); /* read zero-extended already */
+	return extend(L, v, bits, is_signed, e->loc);
+}
+
+void lower_memory_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	struct place p;
+	if (!place_of(L, e, &p))
+		return;
+	uint32_t n = e->type->size < size ? e->type->size : size;
+	uint32_t covered = n & ~7u; /* whole words the read writes */
+	lower_zero(L, slot, off + (int32_t)covered, size - covered, e->loc);
+	read_bytes(L, &p, n, slot, off, e->loc);
+}
+
+/* A character array read as a string: at most its length, and a NUL
+ * within the buffer whatever the memory holds. */
+void lower_memory_chars(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)
+{
+	struct place p;
+	if (!place_of(L, e, &p))
+		return;
+	uint32_t n = e->type->size + 1 < size ? e->type->size + 1 : size;
+	lower_zero(L, slot, off, size, e->loc);
+	if (!p.foreign) {
+		copy_local(L, p.local, n - 1, slot, off, e->loc);
+		return;
+	}
+	int helper = p.space == SPACE_USER ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+	int dst = lower_frame_addr(L, slot, off, e->loc);
+	lower_call(L, helper, e->loc, 3, ir_reg(dst), ir_imm(n), ir_reg(place_address(L, &p, e->loc)));
+}
+
+/* &x: the address of memory read through a pointer. */
+struct ir_val lower_address_of(struct lower *L, const struct ast *e)
+{
+	struct place p;
+	if (!place_of(L, e->a, &p) || !p.foreign)
+		return ir_imm(0);
+	return ir_reg(place_address(L, &p, e->loc));
+}
+
+/* p + i, i + p, p - i: i elements; p - q: how many elements apart. */
+struct ir_val lower_pointer_arith(struct lower *L, const struct ast *e)
+{
+	const struct eq_type *l = e->a->type, *r = e->b->type;
+	struct ir_val a = lower_int(L, e->a), b = lower_int(L, e->b);
+	if (l->kind == TY_PTR && r->kind == TY_PTR) { /* p - q */
+		struct ir_val diff = lower_arith(L, IR_SUB, a, b, e->loc);
+		uint32_t size = l->elem->size ? l->elem->size : 1;
+		return size == 1 ? diff : lower_arith(L, IR_SDIV, diff, ir_imm(size), e->loc);
+	}
+	const struct eq_type *p = l->kind == TY_PTR ? l : r;
+	uint32_t size = p->elem->kind == TY_VOID || !p->elem->size ? 1 : p->elem->size;
+	if (l->kind == TY_PTR)
+		b = lower_arith(L, IR_MUL, b, ir_imm(size), e->loc);
+	else
+		a = lower_arith(L, IR_MUL, a, ir_imm(size), e->loc);
+	return lower_arith(L, e->op == OP_SUB ? IR_SUB : IR_ADD, a, b, e->loc);
+}

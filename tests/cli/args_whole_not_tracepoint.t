@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(args) }'
+status: 2

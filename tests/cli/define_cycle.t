@@ -1,0 +1,2 @@
+args: define_cycle.ebq
+status: 2

@@ -1,0 +1,2 @@
+args: for_map_body_stack.ebq
+status: 2

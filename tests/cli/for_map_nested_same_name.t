@@ -1,0 +1,2 @@
+args: -e 'BEGIN { @m[1] = 1; for ($kv : @m) { for ($kv : @m) { print($kv.0); } } }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(bswap(comm)) }'
+status: 2

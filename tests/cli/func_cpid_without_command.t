@@ -1,0 +1,2 @@
+args: -e 'BEGIN { print(cpid) }'
+status: 2

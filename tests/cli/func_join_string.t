@@ -1,0 +1,2 @@
+args: -e 'BEGIN { join(comm) }'
+status: 2

@@ -1,0 +1,2 @@
+args: --unsafe -e 'BEGIN { signal(9) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $s = comm; print(strcontains(comm, $s)) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $n = 2; print(strncmp(comm, "a", $n)) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { system("ls") }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { time(5) }'
+status: 2

@@ -1,0 +1,2 @@
+args: -l 'watchpoint:*'
+status: 1

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { break; }'
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'BEGIN { unroll(101) { printf("x\n"); } }'
+status: 2

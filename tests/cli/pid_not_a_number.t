@@ -1,0 +1,2 @@
+args: -p 12x -e 'BEGIN { exit() }'
+status: 2

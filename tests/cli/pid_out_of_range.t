@@ -1,0 +1,2 @@
+args: -p 0 -e 'BEGIN { exit() }'
+status: 2

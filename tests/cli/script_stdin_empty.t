@@ -1,0 +1,2 @@
+args: -
+status: 2

@@ -1,0 +1,2 @@
+args: -e 'struct ebq_bits { char x : 9; }; BEGIN { exit(); }'
+status: 2

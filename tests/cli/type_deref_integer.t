@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $v = *pid; }'
+status: 2

@@ -1,0 +1,3 @@
+args: -e 'BEGIN { $y = curtask.pid; }'
+status: 2
+root: yes

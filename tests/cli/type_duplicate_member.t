@@ -1,0 +1,2 @@
+args: -e 'struct ebq_dup { int x; long x; }; BEGIN { exit(); }'
+status: 2

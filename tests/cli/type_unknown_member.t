@@ -1,0 +1,3 @@
+args: -e 'BEGIN { printf("%d\n", curtask->pdi); }'
+status: 2
+root: yes

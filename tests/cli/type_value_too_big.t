@@ -1,0 +1,3 @@
+args: -e 'BEGIN { $z = *(struct pglist_data *)0; }'
+status: 2
+root: yes

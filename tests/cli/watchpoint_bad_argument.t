@@ -1,0 +1,2 @@
+args: -c /bin/true -e 'watchpoint:main+argv:8:w { @ = count() }'
+status: 2

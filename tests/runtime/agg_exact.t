@@ -1,0 +1,2 @@
+run: sh agg_exact.sh
+exact: yes

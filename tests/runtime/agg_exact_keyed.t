@@ -1,0 +1,2 @@
+run: sh agg_exact_keyed.sh
+exact: yes

@@ -1,0 +1,2 @@
+run: sh agg_json.sh
+exact: yes

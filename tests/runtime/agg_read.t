@@ -1,0 +1,2 @@
+run: sh agg_read.sh
+exact: yes

@@ -1,0 +1,2 @@
+args: defines_system_header.ebq
+exact: yes

@@ -1,0 +1,2 @@
+args: -e 'interval:ms:100 { @++; exit(); @++ }'
+exact: yes

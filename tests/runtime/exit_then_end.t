@@ -1,0 +1,2 @@
+run: sh exit_then_end.sh
+exact: yes

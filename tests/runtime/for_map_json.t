@@ -1,0 +1,2 @@
+args: -f json for_map_json.ebq
+exact: yes

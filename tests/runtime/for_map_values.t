@@ -1,0 +1,2 @@
+args: for_map_values.ebq
+exact: yes

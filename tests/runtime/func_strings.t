@@ -1,0 +1,2 @@
+args: -e 'BEGIN { $c = comm; printf("strncmp %d %d %d %d %d\n", strncmp("abc", "abd", 2), strncmp("abc", "abd", 3), strncmp($c, "ebp", 3), strncmp($c, "ebpfqz", 6), strncmp("ab", "abc", 100)); printf("strcontains %d %d %d %d %d\n", strcontains($c, "bpf"), strcontains($c, "q"), strcontains($c, "qq"), strcontains("hello", "ll"), strcontains($c, "")); printf("bswap %d %d %d %x\n", bswap((uint16)0x1234), bswap((uint32)0x12345678), bswap((uint8)7), bswap(pid * 0 + 0x0102030405060708)); printf("numaid %d\n", numaid); exit(); }'
+exact: yes

@@ -1,0 +1,2 @@
+run: sh json_lost_events.sh
+exact: yes

@@ -1,0 +1,2 @@
+run: sh list_process.sh
+exact: yes

@@ -1,0 +1,2 @@
+run: sh map_many_keys.sh 100000
+exact: yes

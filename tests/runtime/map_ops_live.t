@@ -1,0 +1,2 @@
+run: sh map_ops_live.sh
+exact: yes

@@ -1,0 +1,2 @@
+run: sh output_file.sh
+exact: yes

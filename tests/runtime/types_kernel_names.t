@@ -1,0 +1,2 @@
+run: $EBPFQ -q -e 'BEGIN { printf("%d %d %d %d\n", TASK_COMM_LEN, sizeof(struct task_struct), offsetof(struct task_struct, comm), sizeof(curtask->comm)); exit(); }' | awk -v size="$(bpftool btf dump file /sys/kernel/btf/vmlinux | sed -n "s/^\[[0-9]*\] STRUCT 'task_struct' size=\([0-9]*\) .*/\1/p")" 'NF { print $1, ($2 == size ? "size ok" : "size " $2 " not " size), ($3 > 0 ? "offset ok" : "offset 0"), $4 }'
+exact: yes

@@ -1,0 +1,2 @@
+run: sh uprobe_other_mount_ns.sh
+exact: yes

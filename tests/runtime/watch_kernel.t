@@ -1,0 +1,1 @@
+run: sh watch_kernel.sh

@@ -1,0 +1,2 @@
+run: sh watch_pid.sh
+exact: yes
