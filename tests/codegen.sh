@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/codegen.sh - differential testing of code generation: random
-# programs from tests/codegen/gen.c run in the kernel (BEGIN runs with
+# programs from tests/codegen/gen.c (agg.c: their aggregations, and the
+# maps they print at exit) run in the kernel (BEGIN runs with
 # BPF_PROG_TEST_RUN) and must print what gen.c's own evaluation of them
 # says.  A mismatch is a compiler bug (folding, lowering, register
 # allocation, spilling, emission) or a gen.c bug; either way, look.
@@ -19,7 +20,7 @@ if ! have_bpf; then
 	finish
 fi
 GEN=$TMP/gen
-${CC:-cc} -std=c11 -O1 -o "$GEN" "$srcdir/tests/codegen/gen.c" || { fail "building gen.c"; finish; }
+${CC:-cc} -std=c11 -O1 -o "$GEN" "$srcdir/tests/codegen/gen.c" "$srcdir/tests/codegen/agg.c" || { fail "building gen.c"; finish; }
 KEEP=$builddir/tests/codegen/failed
 accepted=0
 

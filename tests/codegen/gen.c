@@ -15,10 +15,16 @@
  *    (the kernel's rules); shift counts are taken modulo 64;
  *  - casts truncate and zero- or sign-extend; a variable's signedness is
  *    that of its first assignment; map values read as signed, a missing key
- *    reads 0, and `@m[k] op= v` on a missing key stores 0 op v.
- * Nothing here has side effects that depend on evaluation order, so each
- * expression is evaluated while its text is written, and only statements
- * on the path the program takes change the state.
+ *    reads 0, and `@m[k] op= v` on a missing key stores 0 op v;
+ *  - `$x++`, `--$x`, `@m[k]++` are values, as in C: the value before
+ *    (postfix) or after (prefix), of $x's type (a map value's is s64);
+ *    `&&`, `||` and `?:` do not evaluate the operand they skip.
+ * Each expression is evaluated while its text is written.  A statement
+ * has at most one ++/--, and what it changes is read nowhere else in the
+ * statement, so no value depends on the order of evaluation; it and
+ * every statement change the state only where the program runs them.
+ * Aggregations (count() .. lhist()) and what the maps print at exit are
+ * agg.c's.
  *
  * The shapes are chosen to reach the compiler's corners: many variables
  * live at once (spills), literal operands that lowering folds next to
@@ -33,44 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { NVARS_MAX = 26, NMAPS = 3, MAP_ENTRIES_MAX = 256, MAX_NEST = 3 };
-
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-/* A value of the language: 64 bits, and how it is typed. */
-struct value {
-	uint64_t v;
-	bool is_signed;
-};
-
-struct map_state {
-	bool assigned;               /* some assignment to it was written */
-	int n;
-	uint64_t keys[MAP_ENTRIES_MAX];
-	uint64_t vals[MAP_ENTRIES_MAX];
-};
-
-struct gen {
-	uint64_t rng;
-	struct text prog, expect;
-	int nvars;                   /* $a.. declared so far, at the top level */
-	int nvars_target;
-	struct value vars[NVARS_MAX];
-	struct map_state maps[NMAPS];
-	int nest;                    /* if-nesting depth of the statement being written */
-	int deep;                    /* extra expression depth: register pressure inside one expression */
-	int map_percent;             /* how often a leaf is a map read: calls inside expressions */
-	bool map_heavy;              /* long programs: three leaves in ten are map reads */
-	/* Branches left to write: a map read, a comparison or a `?:` is a
-	 * branch in BPF, and the kernel verifier walks the paths they make
-	 * (with every constant it branches on made precise, little is pruned):
-	 * past some number, a program is "too large" for it. */
-	int branches_left;
-	int nstmts;                  /* statements written, a bound on program size */
-};
+#include "gen.h"
 
 /* ---- utilities -------------------------------------------------------------- */
 
@@ -82,17 +51,17 @@ static uint64_t next(struct gen *g) /* splitmix64: good enough, tiny, reproducib
 	return z ^ (z >> 31);
 }
 
-static int below(struct gen *g, int n)
+int below(struct gen *g, int n)
 {
 	return (int)(next(g) % (uint64_t)n);
 }
 
-static bool chance(struct gen *g, int percent)
+bool chance(struct gen *g, int percent)
 {
 	return below(g, 100) < percent;
 }
 
-static void put(struct text *t, const char *fmt, ...)
+void put(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	for (;;) {
@@ -111,7 +80,7 @@ static void put(struct text *t, const char *fmt, ...)
 	}
 }
 
-static void indent(struct gen *g)
+void indent(struct gen *g)
 {
 	for (int i = 0; i <= g->nest; i++)
 		put(&g->prog, "\t");
@@ -119,8 +88,6 @@ static void indent(struct gen *g)
 
 /* ---- the language's arithmetic --------------------------------------------- */
 
-enum binop { B_ADD, B_SUB, B_MUL, B_DIV, B_MOD, B_AND, B_OR, B_XOR, B_SHL, B_SHR,
-	     B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_LAND, B_LOR, B_NARITH = B_EQ, B_COUNT = B_LOR + 1 };
 static const char *const binop_text[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>",
 					 "==", "!=", "<", "<=", ">", ">=", "&&", "||"};
 
@@ -175,12 +142,16 @@ static uint64_t arith(enum binop op, uint64_t a, uint64_t b, bool is_signed)
 	}
 }
 
-static struct value binary(enum binop op, struct value a, struct value b)
+struct value binary(enum binop op, struct value a, struct value b)
 {
 	bool is_signed = a.is_signed && b.is_signed;
-	struct value r = {arith(op, a.v, b.v, is_signed), is_signed};
+	struct value r = val(arith(op, a.v, b.v, is_signed), is_signed);
 	if (op >= B_EQ)
 		r.is_signed = true;
+	/* what sema_const_int folds (in signed arithmetic, whatever the types) */
+	bool folds = op == B_ADD || op == B_SUB || op == B_MUL || op == B_SHL || op == B_OR ||
+		     op == B_AND || (op == B_DIV && b.v && !(a.v == 1ull << 63 && b.v == ~0ull));
+	r.is_const = a.is_const && b.is_const && folds;
 	return r;
 }
 
@@ -199,7 +170,7 @@ static struct value cast(const struct cast *c, struct value a)
 		if (c->is_signed && (v >> (c->bits - 1)))
 			v |= ~mask;
 	}
-	return (struct value){v, c->is_signed};
+	return val(v, c->is_signed);
 }
 
 /* ---- maps --------------------------------------------------------------------- */
@@ -226,7 +197,7 @@ static uint64_t map_read(struct map_state *m, uint64_t key)
 
 /* Constants that sit on the edges: of 32-bit immediates, of shift counts,
  * of signed division. */
-static uint64_t interesting(struct gen *g)
+uint64_t interesting(struct gen *g)
 {
 	static const uint64_t edges[] = {
 		0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256, 1000,
@@ -246,7 +217,7 @@ static uint64_t interesting(struct gen *g)
 
 /* v as a number in one of the forms the lexer reads: decimal, hex, octal,
  * digits grouped with `_`, a character. */
-static void number(struct gen *g, struct text *t, uint64_t v)
+void number(struct gen *g, struct text *t, uint64_t v)
 {
 	int form = below(g, 10);
 	if (form < 2) {
@@ -271,54 +242,79 @@ static void number(struct gen *g, struct text *t, uint64_t v)
 }
 
 /* Write a literal for v, typed s64 unless it only fits unsigned. */
-static struct value literal(struct gen *g, struct text *t, uint64_t v)
+struct value literal(struct gen *g, struct text *t, uint64_t v)
 {
 	int64_t s = (int64_t)v;
 	if (s >= 0) {
 		number(g, t, v);
-		return (struct value){v, true};
+		return (struct value){v, true, true};
 	}
 	if (s == INT64_MIN) {
 		put(t, "(-9223372036854775807 - 1)");
-		return (struct value){v, true};
+		return (struct value){v, true, true};
 	}
 	if (chance(g, 15)) { /* a literal above INT64_MAX: unsigned */
 		number(g, t, v);
-		return (struct value){v, false};
+		return (struct value){v, false, true};
 	}
 	put(t, "(-");
 	number(g, t, 0 - v);
 	put(t, ")");
-	return (struct value){v, true};
+	return (struct value){v, true, true};
 }
 
 static struct value expr_in(struct gen *g, struct text *t, int depth, int min_prec);
 
-static struct value key_expr(struct gen *g, struct text *t)
+/* The statement about to be written: `run` says whether it runs; it
+ * assigns target_var or target_map (or -1).  A ++/-- in its expressions
+ * changes a variable or map entry that nothing else in the statement
+ * reads, so that the value does not depend on the order of evaluation. */
+void scope_begin(struct gen *g, bool run, int target_var, int target_map)
+{
+	g->live = run;
+	g->vars_read = 0;
+	g->maps_read = 0;
+	g->target_var = target_var;
+	g->target_map = target_map;
+	g->incdec_written = false;
+	g->incdec_var = g->incdec_map = -1;
+	g->key_bytes_left = STATEMENT_KEY_BYTES;
+	g->agg_reads_left = STATEMENT_AGG_READS;
+	g->agg_read_text = NULL;
+}
+
+/* A key of @m0..@m2: 0..3. */
+struct value small_key(struct gen *g, struct text *t)
 {
 	if (chance(g, 60)) {
 		uint64_t k = (uint64_t)below(g, 4);
 		put(t, "%" PRIu64, k);
-		return (struct value){k, true};
+		return val(k, true);
 	}
 	put(t, "(");
 	struct value k = expr_in(g, t, 1, binop_prec[B_AND]);
 	put(t, " & 3)");
-	return binary(B_AND, k, (struct value){3, true});
+	return binary(B_AND, k, val(3, true));
 }
 
 /* A map read; maps are read only once an assignment to them is written,
- * since the compiler wants every map assigned somewhere. */
+ * since the compiler wants every map assigned somewhere.  Now and then an
+ * aggregation's (agg.c). */
 static bool map_read_expr(struct gen *g, struct text *t, struct value *out)
 {
 	int m = below(g, NMAPS);
-	if (!g->maps[m].assigned || (g->branches_left <= 0 && !g->map_heavy))
+	/* an aggregation's read is a loop whose three values live across a
+	 * call: long programs, their temporaries spilled already, take fewer */
+	if (chance(g, g->map_heavy ? 20 : 35) && agg_read_expr(g, t, out))
+		return true;
+	if (!g->maps[m].assigned || m == g->incdec_map || (g->branches_left <= 0 && !g->map_heavy))
 		return false;
 	g->branches_left--; /* a lookup branches, but on a pointer, not a value: cheaper */
+	g->maps_read |= 1u << m;
 	put(t, "@m%d[", m);
-	struct value k = key_expr(g, t);
+	struct value k = small_key(g, t);
 	put(t, "]");
-	*out = (struct value){map_read(&g->maps[m], k.v), true};
+	*out = val(map_read(&g->maps[m], k.v), true);
 	return true;
 }
 
@@ -328,8 +324,11 @@ static struct value leaf(struct gen *g, struct text *t)
 	struct value v;
 	if ((pick < 4 || (pick == 4 && !chance(g, g->map_percent))) && g->nvars > 0) {
 		int i = below(g, g->nvars);
-		put(t, "$%c", 'a' + i);
-		return g->vars[i];
+		if (i != g->incdec_var) {
+			put(t, "$%c", 'a' + i);
+			g->vars_read |= 1u << i;
+			return val(g->vars[i].v, g->vars[i].is_signed);
+		}
 	}
 	if (((pick == 4 && chance(g, g->map_percent)) || (g->map_heavy && pick >= 6 && pick < 9)) &&
 	    map_read_expr(g, t, &v))
@@ -340,7 +339,7 @@ static struct value leaf(struct gen *g, struct text *t)
 		put(t, sign ? "((s64)(nsecs * 0) + " : "(nsecs * 0 + ");
 		v = literal(g, t, interesting(g));
 		put(t, ")");
-		return binary(B_ADD, (struct value){0, sign}, v);
+		return binary(B_ADD, val(0, sign), v);
 	}
 	return literal(g, t, interesting(g));
 }
@@ -359,11 +358,95 @@ static void close_paren(struct text *t, bool paren)
 		put(t, ")");
 }
 
+/* A variable for ++/-- as a value: one the statement neither assigns nor
+ * reads elsewhere (AVOID_UNSIGNED_INCDEC_VALUE, gen.h: a signed one). */
+static int incdec_var(struct gen *g)
+{
+	int can[NVARS_MAX], n = 0;
+	for (int i = 0; i < g->nvars; i++)
+		if (i != g->target_var && !(g->vars_read >> i & 1) &&
+		    (!AVOID_UNSIGNED_INCDEC_VALUE || g->vars[i].is_signed))
+			can[n++] = i;
+	return n ? can[below(g, n)] : -1;
+}
+
+/* `$x++`, `--$x`, `@m[k]++` as a value, as in C: the value before
+ * (postfix) or after (prefix), of the variable's type; a map's value reads
+ * as s64, a missing key as 0. */
+static bool incdec_expr(struct gen *g, struct text *t, int min_prec, struct value *out)
+{
+	int m = below(g, NMAPS), i = -1;
+	bool on_map = chance(g, 30) && m != g->target_map && !(g->maps_read >> m & 1) &&
+		      (g->branches_left > 0 || g->map_heavy);
+	if (!on_map && (i = incdec_var(g)) < 0)
+		return false;
+	bool inc = chance(g, 50), prefix = chance(g, 50);
+	const char *op = inc ? "++" : "--";
+	uint64_t step = inc ? 1 : (uint64_t)-1;
+	g->incdec_written = true;
+	bool paren = open_paren(g, t, prefix ? PREC_UNARY : PREC_PRIMARY, min_prec);
+	put(t, "%s", prefix ? op : "");
+	if (on_map) {
+		g->incdec_map = m; /* before its key, which may not read it either */
+		g->branches_left--;
+		put(t, "@m%d[", m);
+		struct value k = small_key(g, t);
+		put(t, "]");
+		*out = val(map_read(&g->maps[m], k.v), true);
+		if (g->live)
+			*map_slot(&g->maps[m], k.v, true) += step;
+		g->maps[m].assigned = true;
+	} else {
+		g->incdec_var = i;
+		put(t, "$%c", 'a' + i);
+		*out = val(g->vars[i].v, g->vars[i].is_signed);
+		if (g->live)
+			g->vars[i].v += step;
+	}
+	put(t, "%s", prefix ? "" : op);
+	close_paren(t, paren);
+	if (prefix)
+		out->v += step;
+	return true;
+}
+
+/* An operand that runs only where `runs` (the right of && and ||, the
+ * branches of ?:): a ++/-- in it must change nothing where it does not. */
+static struct value expr_if(struct gen *g, struct text *t, int depth, int min_prec, bool runs)
+{
+	bool live = g->live;
+	g->live = live && runs;
+	struct value v = expr_in(g, t, depth, min_prec);
+	g->live = live;
+	return v;
+}
+
+/* The divisor of a constant INT64_MIN: not a constant -1 (see
+ * AVOID_CONST_DIV_OVERFLOW, gen.h), which a constant has no side effect
+ * in the way of. */
+static struct value min_divisor(struct gen *g, struct text *t, int depth, int prec)
+{
+	struct text d = {0};
+	put(&d, "%s", "");
+	struct value b = expr_in(g, &d, depth - 1, prec + 1);
+	if (AVOID_CONST_DIV_OVERFLOW && b.is_const && b.v == ~0ull) {
+		d.len = 0;
+		put(&d, "%s", b.is_signed ? "((s64)(nsecs * 0) + (-1))" : "(nsecs * 0 + 18446744073709551615)");
+		b.is_const = false;
+	}
+	put(t, "%s", d.p);
+	free(d.p);
+	return b;
+}
+
 /* An expression of at most `depth` levels, in a place where operators of
  * precedence min_prec and above need no parentheses (left-associative:
  * a right operand's place asks one more than its operator's). */
 static struct value expr_in(struct gen *g, struct text *t, int depth, int min_prec)
 {
+	struct value v;
+	if (!g->incdec_written && chance(g, 4) && incdec_expr(g, t, min_prec, &v))
+		return v;
 	if (depth <= 0 || chance(g, 25))
 		return leaf(g, t);
 	int pick = below(g, 20);
@@ -380,7 +463,10 @@ static struct value expr_in(struct gen *g, struct text *t, int depth, int min_pr
 		bool paren = open_paren(g, t, prec, min_prec);
 		struct value a = expr_in(g, t, depth - 1, prec);
 		put(t, " %s ", binop_text[op]);
-		struct value b = expr_in(g, t, depth - 1, prec + 1);
+		/* && and || do not evaluate their right side when the left decides */
+		bool runs = op == B_LAND ? a.v != 0 : op == B_LOR ? a.v == 0 : true;
+		struct value b = op == B_DIV && a.is_const && a.v == 1ull << 63 ? min_divisor(g, t, depth, prec)
+									  : expr_if(g, t, depth - 1, prec + 1, runs);
 		close_paren(t, paren);
 		return binary(op, a, b);
 	}
@@ -391,11 +477,12 @@ static struct value expr_in(struct gen *g, struct text *t, int depth, int min_pr
 			g->branches_left--;
 		bool paren = open_paren(g, t, PREC_UNARY, min_prec);
 		put(t, "%c", op);
-		struct value a = expr_in(g, t, depth - 1, PREC_PRIMARY); /* never `- -x` or `--x` */
+		/* never `- -x`, and `--x` or `++x` only in parentheses */
+		struct value a = expr_in(g, t, depth - 1, PREC_PRIMARY);
 		close_paren(t, paren);
 		if (op == '!')
-			return (struct value){!a.v, true};
-		return (struct value){op == '-' ? 0 - a.v : ~a.v, a.is_signed};
+			return (struct value){!a.v, true, a.is_const};
+		return (struct value){op == '-' ? 0 - a.v : ~a.v, a.is_signed, a.is_const};
 	}
 	if (pick < 17) {
 		const struct cast *c = &casts[below(g, (int)(sizeof(casts) / sizeof(casts[0])))];
@@ -410,22 +497,19 @@ static struct value expr_in(struct gen *g, struct text *t, int depth, int min_pr
 		bool paren = open_paren(g, t, PREC_TERNARY, min_prec);
 		struct value c = expr_in(g, t, depth - 1, binop_prec[B_LOR]);
 		put(t, " ? ");
-		struct value a = expr_in(g, t, depth - 1, PREC_TERNARY);
+		struct value a = expr_if(g, t, depth - 1, PREC_TERNARY, c.v != 0);
 		put(t, " : ");
-		struct value b = expr_in(g, t, depth - 1, PREC_TERNARY);
+		struct value b = expr_if(g, t, depth - 1, PREC_TERNARY, c.v == 0);
 		close_paren(t, paren);
-		struct value r = c.v ? a : b;
-		r.is_signed = a.is_signed && b.is_signed;
-		return r;
+		return val(c.v ? a.v : b.v, a.is_signed && b.is_signed);
 	}
-	struct value v;
 	if (map_read_expr(g, t, &v))
 		return v;
 	return leaf(g, t);
 }
 
 /* An expression standing alone: a right-hand side, an argument, a condition. */
-static struct value expr(struct gen *g, struct text *t, int depth)
+struct value expr(struct gen *g, struct text *t, int depth)
 {
 	return expr_in(g, t, depth, PREC_TERNARY);
 }
@@ -434,21 +518,30 @@ static struct value expr(struct gen *g, struct text *t, int depth)
 
 static void block(struct gen *g, bool run, int n);
 
-/* printf with %d, %u or %x per argument (the runtime prints the 64 bits
- * as signed, unsigned or hex), or print(e), which picks %d or %u by type. */
-static void printf_stmt(struct gen *g, bool run)
+/* printf of n arguments from arg(), with %d, %u or %x each (the runtime
+ * prints the 64 bits as signed, unsigned or hex); n = 0: print(e), which
+ * picks %d or %u by e's type. */
+void printf_with(struct gen *g, bool run, int n, printf_arg_fn *arg)
 {
 	static const char convs[] = "ddddux";
-	bool is_print = chance(g, 15);
-	int n = is_print ? 1 : 1 + below(g, 6);
+	bool is_print = n == 0;
 	struct text args = {0};
 	struct value v[6];
 	char conv[6];
+	scope_begin(g, run, -1, -1);
+	if (is_print)
+		n = 1;
 	for (int i = 0; i < n; i++) {
 		put(&args, ", ");
-		v[i] = expr(g, &args, 2 + g->deep);
+		v[i] = arg(g, &args);
 		conv[i] = convs[below(g, 6)];
 	}
+	/* print(@c) prints the map @c, and print(@c[k]) the entry as it is
+	 * when the event is read (AVOID_DEFERRED_PRINT_ENTRY, gen.h); `+ 0`
+	 * makes either a value of the same type */
+	if (is_print && g->agg_read_text == &args && g->agg_read_start == 2 &&
+	    g->agg_read_end == args.len && (g->agg_read_keyless || AVOID_DEFERRED_PRINT_ENTRY))
+		put(&args, " + 0");
 	indent(g);
 	if (is_print) {
 		put(&g->prog, "print(%s);\n", args.p + 2);
@@ -474,6 +567,16 @@ static void printf_stmt(struct gen *g, bool run)
 	put(&g->expect, "\n");
 }
 
+static struct value any_arg(struct gen *g, struct text *t)
+{
+	return expr(g, t, 2 + g->deep);
+}
+
+static void printf_stmt(struct gen *g, bool run)
+{
+	printf_with(g, run, chance(g, 15) ? 0 : 1 + below(g, 6), any_arg);
+}
+
 static const enum binop compound_ops[] = {B_ADD, B_SUB, B_MUL, B_DIV, B_MOD, B_AND, B_OR,
 					  B_XOR, B_SHL, B_SHR};
 
@@ -482,6 +585,7 @@ static void var_update(struct gen *g, bool run)
 {
 	int i = below(g, g->nvars);
 	struct text rhs = {0};
+	scope_begin(g, run, i, -1);
 	indent(g);
 	if (chance(g, 15)) {
 		bool inc = chance(g, 50), prefix = chance(g, 50);
@@ -507,6 +611,7 @@ static void var_assign(struct gen *g, bool run)
 		     (g->nest == 0 ? g->nvars < 3 || chance(g, 60) : chance(g, 10));
 	int i = fresh ? g->nvars : below(g, g->nvars);
 	struct text rhs = {0};
+	scope_begin(g, run, i, -1);
 	struct value v = expr(g, &rhs, 3 + g->deep);
 	indent(g);
 	put(&g->prog, "$%c = %s;\n", 'a' + i, rhs.p);
@@ -527,8 +632,9 @@ static void map_write(struct gen *g, bool run)
 	int m = below(g, NMAPS);
 	struct map_state *ms = &g->maps[m];
 	struct text lhs = {0}, rhs = {0};
+	scope_begin(g, run, -1, m);
 	put(&lhs, "@m%d[", m);
-	struct value k = key_expr(g, &lhs);
+	struct value k = small_key(g, &lhs);
 	put(&lhs, "]");
 	indent(g);
 	int kind = below(g, 10);
@@ -557,7 +663,7 @@ static void map_write(struct gen *g, bool run)
 		put(&g->prog, "%s %s= %s;\n", lhs.p, binop_text[op], rhs.p);
 		if (run) {
 			uint64_t *p = map_slot(ms, k.v, true);
-			*p = binary(op, (struct value){*p, true}, v).v;
+			*p = binary(op, val(*p, true), v).v;
 		}
 	}
 	ms->assigned = true;
@@ -571,6 +677,7 @@ static void if_stmt(struct gen *g, bool run, bool after_else)
 {
 	struct text cond = {0};
 	struct value c;
+	scope_begin(g, run, -1, -1);
 	if (chance(g, 60)) { /* a comparison: lowered as a branch, never as a value */
 		enum binop op = (enum binop)(B_EQ + below(g, 6));
 		put(&cond, "(");
@@ -610,7 +717,7 @@ static void if_stmt(struct gen *g, bool run, bool after_else)
 static void stmt(struct gen *g, bool run)
 {
 	g->nstmts++;
-	int pick = below(g, 20);
+	int pick = below(g, 24);
 	if (g->nvars < 3 || (g->nest == 0 && g->nvars < g->nvars_target && pick < 14)) {
 		var_assign(g, run);
 		return;
@@ -623,8 +730,14 @@ static void stmt(struct gen *g, bool run)
 		map_write(g, run);
 	else if (pick < 15 && g->nest < MAX_NEST && g->nstmts < 40)
 		if_stmt(g, run, false);
-	else
+	else if (pick < 20)
 		printf_stmt(g, run);
+	else if (pick < 23)
+		agg_update(g, run);
+	else if (chance(g, 50))
+		agg_delete(g, run);
+	else
+		agg_printf(g, run);
 }
 
 static void block(struct gen *g, bool run, int n)
@@ -654,9 +767,11 @@ static void program(struct gen *g)
 	bool is_long = chance(g, 8);
 	if (is_long)
 		g->deep = 3, g->map_percent = 100, g->branches_left = 30, g->map_heavy = true;
+	aggs_choose(g);
 	while (g->nvars < g->nvars_target)
 		stmt(g, true);
 	block(g, true, is_long ? 30 + below(g, 15) : 3 + below(g, 10));
+	aggs_exercise(g);
 	/* Every variable is still live here: the register allocator had to
 	 * keep them all, in registers or spilled. */
 	for (int i = 0; i < g->nvars; i += 4) {
@@ -673,16 +788,13 @@ static void program(struct gen *g)
 		put(&g->prog, ");\n");
 		put(&g->expect, "\n");
 	}
-	/* Maps left non-empty are printed at exit; the program's printf lines
-	 * are what is compared, so the maps go first.  At exit come bpftrace's
-	 * two newlines, then each (empty) map prints as an empty line. */
-	put(&g->expect, "\n\n");
+	/* @m0..@m2 are cleared: their contents are what the program's printf
+	 * lines showed.  The aggregations print theirs at exit. */
 	for (int m = 0; m < NMAPS; m++)
-		if (g->maps[m].assigned) {
+		if (g->maps[m].assigned)
 			put(&g->prog, "\tclear(@m%d);\n", m);
-			put(&g->expect, "\n");
-		}
 	put(&g->prog, "\texit();\n}\n");
+	maps_expect_exit(g);
 }
 
 static int write_file(const char *dir, uint64_t seed, const char *ext, const struct text *t)
@@ -705,10 +817,12 @@ int main(int argc, char **argv)
 	}
 	uint64_t first = strtoull(argv[1], NULL, 0), count = strtoull(argv[2], NULL, 0);
 	for (uint64_t seed = first; seed < first + count; seed++) {
-		struct gen g = {.rng = seed * 0x2545f4914f6cdd1dull + 1};
+		static struct gen g; /* large: the aggregations' entries */
+		g = (struct gen){.rng = seed * 0x2545f4914f6cdd1dull + 1};
 		put(&g.prog, "%s", ""); /* a string from the start, even if nothing follows */
 		put(&g.expect, "%s", "");
 		program(&g);
+		aggs_free(&g);
 		int rc = write_file(argv[3], seed, "ebq", &g.prog) | write_file(argv[3], seed, "expect", &g.expect);
 		free(g.prog.p);
 		free(g.expect.p);
