@@ -270,8 +270,12 @@ static bool const_value(struct ctypes *c, const struct ast *e, int64_t *v)
 		case OP_ADD: *v = (int64_t)((uint64_t)a + (uint64_t)b); return true;
 		case OP_SUB: *v = (int64_t)((uint64_t)a - (uint64_t)b); return true;
 		case OP_MUL: *v = (int64_t)((uint64_t)a * (uint64_t)b); return true;
-		case OP_DIV: *v = b ? a / b : 0; return b != 0;
-		case OP_MOD: *v = b ? a % b : 0; return b != 0;
+		case OP_DIV:
+		case OP_MOD: /* INT64_MIN / -1 overflows, and C traps (SIGFPE) */
+			if (b == 0 || (a == INT64_MIN && b == -1))
+				return false;
+			*v = e->op == OP_DIV ? a / b : a % b;
+			return true;
 		case OP_SHL: *v = (int64_t)((uint64_t)a << (b & 63)); return true;
 		case OP_SHR: *v = a >> (b & 63); return true;
 		case OP_BOR: *v = a | b; return true;

@@ -14,6 +14,7 @@
  */
 #include "ir.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,7 @@ static const uint8_t alu_codes[IR_NUM_OPS] = {
 static void alu(struct emitter *e, enum ir_op op, int dst, struct ir_val src)
 {
 	int16_t off = op == IR_SDIV || op == IR_SMOD;
+	assert(src.kind != IRV_IMM || (src.imm >= INT32_MIN && src.imm <= INT32_MAX)); /* lower_fit_imm */
 	if (src.kind == IRV_IMM)
 		put(e, insn(BPF_ALU64 | alu_codes[op] | BPF_K, dst, 0, off, (int32_t)src.imm));
 	else
@@ -255,8 +257,10 @@ static void jump_to(struct emitter *e, uint8_t code, int a, struct ir_val b, int
 	ARENA_PUSH(e->arena, e->fixups, fix);
 	if (code == (BPF_JMP | BPF_JA))
 		put(e, insn(code, 0, 0, 0, 0));
-	else if (b.kind == IRV_IMM)
+	else if (b.kind == IRV_IMM) {
+		assert(b.imm >= INT32_MIN && b.imm <= INT32_MAX); /* lower_fit_imm */
 		put(e, insn(code | BPF_K, a, 0, 0, (int32_t)b.imm));
+	}
 	else
 		put(e, insn(code | BPF_X, a, reg(e, b.reg), 0, 0));
 }

@@ -32,7 +32,7 @@ void lower_error(struct lower *L, eq_loc loc, const char *msg)
 
 /* BPF ALU and store immediates are 32-bit, sign-extended: a wider constant
  * goes through a register. */
-static struct ir_val fit_imm(struct lower *L, struct ir_val v, eq_loc loc)
+struct ir_val lower_fit_imm(struct lower *L, struct ir_val v, eq_loc loc)
 {
 	if (v.kind != IRV_IMM || (v.imm >= INT32_MIN && v.imm <= INT32_MAX))
 		return v;
@@ -100,7 +100,7 @@ struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struc
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc)
 {
 	a = in_reg(L, a, loc);
-	b = fit_imm(L, b, loc);
+	b = lower_fit_imm(L, b, loc);
 	struct ir_insn *in = lower_emit(L, op, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->a = a;
@@ -238,7 +238,7 @@ void lower_store(struct lower *L, int slot, int32_t off, uint8_t size, struct ir
 		lower_store_at(L, L->scratch_vreg, at + off, size, v, loc);
 		return;
 	}
-	v = fit_imm(L, v, loc);
+	v = lower_fit_imm(L, v, loc);
 	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
 	in->size = size;
@@ -257,7 +257,7 @@ int lower_load(struct lower *L, int base, int32_t off, uint8_t size, bool is_sig
 
 void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct ir_val v, eq_loc loc)
 {
-	v = fit_imm(L, v, loc);
+	v = lower_fit_imm(L, v, loc);
 	struct ir_insn *in = lower_emit(L, IR_STORE, loc);
 	in->mem = (struct ir_addr){.base = base, .slot = -1, .off = off};
 	in->size = size;
@@ -313,7 +313,7 @@ void lower_branch(struct lower *L, enum ir_cond c, struct ir_val a, struct ir_va
 		a = b, b = tmp, c = swapped[c];
 	}
 	a = in_reg(L, a, loc);
-	b = fit_imm(L, b, loc);
+	b = lower_fit_imm(L, b, loc);
 	struct ir_insn *in = lower_emit(L, IR_BR, loc);
 	in->cond = c;
 	in->a = a;
@@ -758,7 +758,7 @@ static void lower_var_assign(struct lower *L, const struct ast *st)
 		/* A wide immediate needs its own CONST, which must come before
 		 * the instruction that reads it (and emitting it may move the
 		 * block's instructions, so no pointer is held across it). */
-		struct ir_val b = fit_imm(L, v, st->loc);
+		struct ir_val b = lower_fit_imm(L, v, st->loc);
 		struct ir_insn *in = lower_emit(L, op, st->loc);
 		in->dst = d, in->a = ir_reg(d), in->b = b;
 		return;

@@ -138,6 +138,9 @@ struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc);
 void lower_error(struct lower *L, eq_loc loc, const char *msg);
 
 /* instructions */
+/* BPF ALU and jump immediates are 32 bits, sign-extended: v, or a wider
+ * constant moved into a register first. */
+struct ir_val lower_fit_imm(struct lower *L, struct ir_val v, eq_loc loc);
 int lower_binop(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 struct ir_val lower_arith(struct lower *L, enum ir_op op, struct ir_val a, struct ir_val b, eq_loc loc);
 int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...);

@@ -188,7 +188,11 @@ bool sema_const_int(struct sema *s, struct ast *e, int64_t *value)
 		case OP_ADD: *value = (int64_t)(a + b); return true;
 		case OP_SUB: *value = (int64_t)(a - b); return true;
 		case OP_MUL: *value = (int64_t)(a * b); return true;
-		case OP_DIV: *value = y ? x / y : 0; return y != 0 && !(x == INT64_MIN && y == -1);
+		case OP_DIV: /* INT64_MIN / -1 overflows: C traps (SIGFPE); left to the kernel */
+			if (y == 0 || (x == INT64_MIN && y == -1))
+				return false;
+			*value = x / y;
+			return true;
 		case OP_SHL: *value = (int64_t)(a << (b & 63)); return true;
 		case OP_BOR: *value = (int64_t)(a | b); return true;
 		case OP_BAND: *value = (int64_t)(a & b); return true;
@@ -521,7 +525,11 @@ static const struct eq_type *check_expr_kind(struct sema *s, struct ast *e)
 	}
 	case AST_INCDEC: /* $x++ as a value: the variable's or map's integer */
 		check_assign(s, e);
-		return e->a->kind == AST_VAR || e->a->kind == AST_MAP ? &ty_s64 : &ty_none;
+		if (e->a->kind != AST_VAR && e->a->kind != AST_MAP)
+			return &ty_none;
+		/* as C: the variable's type; a map's value reads as signed */
+		return e->a->kind == AST_VAR && e->a->type && e->a->type->kind == TY_INT ? e->a->type
+											    : &ty_s64;
 	case AST_TERNARY: {
 		const struct eq_type *c = check_expr(s, e->a), *t = check_expr(s, e->b),
 				     *f = check_expr(s, e->c);

@@ -119,6 +119,7 @@ static int64_t agg_lhist_bucket(const struct eq_type *t, int64_t v)
 /* d = d op b, in place (the IR is not SSA). */
 static void update_vreg(struct lower *L, enum ir_op op, int d, struct ir_val b, eq_loc loc)
 {
+	b = lower_fit_imm(L, b, loc); /* lhist's min may be any 64-bit number */
 	struct ir_insn *in = lower_emit(L, op, loc);
 	in->dst = d, in->a = ir_reg(d), in->b = b;
 }
@@ -278,8 +279,9 @@ static void lower_aggregate(struct lower *L, const struct ast *m, const struct a
 		add_at(L, p, 0, ir_imm(1), loc);
 		add_at(L, p, 8, v, loc);
 		break;
-	case AGG_MIN: case AGG_MAX:
-		keep_extreme(L, p, v, agg, t->is_signed, join, loc);
+	case AGG_MIN: case AGG_MAX: /* compared as the map is printed and read: with the
+				       signedness of its first call, whatever this one's */
+		keep_extreme(L, p, v, agg, lower_map_info(L, m)->value.is_signed, join, loc);
 		break;
 	default:
 		add_at(L, p, 0, v, loc);

@@ -302,19 +302,6 @@ static struct value agg_arg(struct gen *g, struct agg_map *m, struct text *t, bo
 	return literal(g, t, interesting(g));
 }
 
-/* min/max's argument, cast to the map's signedness where it differs
- * (AVOID_MIXED_SIGN_MIN_MAX, gen.h). */
-static struct value min_max_arg(struct gen *g, struct agg_map *m, struct text *t)
-{
-	struct text e = {0};
-	put(&e, "%s", "");
-	struct value v = agg_arg(g, m, &e, false);
-	if (AVOID_MIXED_SIGN_MIN_MAX && m->assigned && v.is_signed != m->value_signed) {
-		put(t, "(%s)(%s)", m->value_signed ? "s64" : "u64", e.p);
-		v.is_signed = m->value_signed;
-	} else {
-		put(t, "%s", e.p);
-	}
 	free(e.p);
 	return v;
 }
@@ -381,9 +368,7 @@ static void update_map(struct gen *g, struct agg_map *m, bool run)
 	put(&lhs, "%s", m->name);
 	key_write(g, m, &lhs, &k, NULL);
 	put(&rhs, "%s(", kind_name[m->kind]);
-	if (m->kind == A_MIN || m->kind == A_MAX)
-		v = min_max_arg(g, m, &rhs);
-	else if (m->kind != A_COUNT)
+	if (m->kind != A_COUNT)
 		v = agg_arg(g, m, &rhs, literal_only);
 	if (m->kind == A_LHIST)
 		put(&rhs, ", %" PRId64 ", %" PRId64 ", %" PRId64, m->lhist_min, m->lhist_max, m->lhist_step);

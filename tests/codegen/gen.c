@@ -359,13 +359,12 @@ static void close_paren(struct text *t, bool paren)
 }
 
 /* A variable for ++/-- as a value: one the statement neither assigns nor
- * reads elsewhere (AVOID_UNSIGNED_INCDEC_VALUE, gen.h: a signed one). */
+ * reads elsewhere. */
 static int incdec_var(struct gen *g)
 {
 	int can[NVARS_MAX], n = 0;
 	for (int i = 0; i < g->nvars; i++)
-		if (i != g->target_var && !(g->vars_read >> i & 1) &&
-		    (!AVOID_UNSIGNED_INCDEC_VALUE || g->vars[i].is_signed))
+		if (i != g->target_var && !(g->vars_read >> i & 1))
 			can[n++] = i;
 	return n ? can[below(g, n)] : -1;
 }
@@ -421,19 +420,6 @@ static struct value expr_if(struct gen *g, struct text *t, int depth, int min_pr
 	return v;
 }
 
-/* The divisor of a constant INT64_MIN: not a constant -1 (see
- * AVOID_CONST_DIV_OVERFLOW, gen.h), which a constant has no side effect
- * in the way of. */
-static struct value min_divisor(struct gen *g, struct text *t, int depth, int prec)
-{
-	struct text d = {0};
-	put(&d, "%s", "");
-	struct value b = expr_in(g, &d, depth - 1, prec + 1);
-	if (AVOID_CONST_DIV_OVERFLOW && b.is_const && b.v == ~0ull) {
-		d.len = 0;
-		put(&d, "%s", b.is_signed ? "((s64)(nsecs * 0) + (-1))" : "(nsecs * 0 + 18446744073709551615)");
-		b.is_const = false;
-	}
 	put(t, "%s", d.p);
 	free(d.p);
 	return b;
@@ -465,8 +451,7 @@ static struct value expr_in(struct gen *g, struct text *t, int depth, int min_pr
 		put(t, " %s ", binop_text[op]);
 		/* && and || do not evaluate their right side when the left decides */
 		bool runs = op == B_LAND ? a.v != 0 : op == B_LOR ? a.v == 0 : true;
-		struct value b = op == B_DIV && a.is_const && a.v == 1ull << 63 ? min_divisor(g, t, depth, prec)
-									  : expr_if(g, t, depth - 1, prec + 1, runs);
+		struct value b = expr_if(g, t, depth - 1, prec + 1, runs);
 		close_paren(t, paren);
 		return binary(op, a, b);
 	}
