@@ -159,6 +159,12 @@ const struct eq_type *sema_deref_or_address(struct sema *s, struct ast *e)
 	if (t->kind == TY_NONE)
 		return &ty_none;
 	if (e->op == OP_DEREF) {
+		if (t->kind == TY_INT) { /* as bpftrace: an integer is an address, and * reads an s64 there
+					    (loads.bt's *kaddr("avenrun")) */
+			e->a->type = ty_ptr(s->arena, &ty_s64,
+					    t->space != SPACE_NONE ? t->space : sema_default_space(s));
+			return &ty_s64;
+		}
 		if (t->kind != TY_PTR || t->elem->kind == TY_VOID) {
 			sema_error(s, e->loc, "'*' reads through a pointer, but this is %s",
 				   sema_type_name(s, t));

@@ -1,2 +1,2 @@
-args: -e 'BEGIN { $v = *pid; }'
+args: -e 'BEGIN { $v = *comm; }'
 status: 2
