@@ -346,6 +346,8 @@ void symbolic__print(FILE *out, struct eq_session *s, const struct eq_field *f,
 {
 	if (f->kind == EQ_FIELD_STACK)
 		stack__print(out, s, f, p, indent);
+	else if (f->kind == EQ_FIELD_TEXT)
+		render__text(out, s, f, p);
 	else
 		symbol__print(out, s->sym, f, p);
 }
@@ -378,7 +380,7 @@ bool image__has_kernel_symbols(const struct eq_image *img)
 		const struct eq_output *o = &img->outputs[i];
 		if (o->kind == EQ_OUT_PRINT_VALUE && field_is_kernel_symbolic(&o->value))
 			return true;
-		for (int a = 0; a < o->nargs; a++)
+		for (int a = 0; o->args && a < o->nargs; a++) /* join() counts strings in nargs */
 			if (o->args[a].kind == EQ_ARG_FIELD && field_is_kernel_symbolic(&o->args[a].field))
 				return true;
 	}

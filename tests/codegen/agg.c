@@ -302,10 +302,6 @@ static struct value agg_arg(struct gen *g, struct agg_map *m, struct text *t, bo
 	return literal(g, t, interesting(g));
 }
 
-	free(e.p);
-	return v;
-}
-
 static bool beats(const struct agg_map *m, uint64_t v, uint64_t cur)
 {
 	bool less = m->value_signed ? (int64_t)v < (int64_t)cur : v < cur;

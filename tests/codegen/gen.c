@@ -420,11 +420,6 @@ static struct value expr_if(struct gen *g, struct text *t, int depth, int min_pr
 	return v;
 }
 
-	put(t, "%s", d.p);
-	free(d.p);
-	return b;
-}
-
 /* An expression of at most `depth` levels, in a place where operators of
  * precedence min_prec and above need no parentheses (left-associative:
  * a right operand's place asks one more than its operator's). */
