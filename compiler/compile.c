@@ -58,7 +58,7 @@ static enum eq_value_kind value_kind(const struct eq_type *t)
 	switch (t->kind) {
 	case TY_AGG: return of_agg[t->agg];
 	case TY_STR: return EQ_VALUE_STR;
-	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: case TY_STACK: case TY_SYMBOL:
+	case TY_TUPLE: case TY_RECORD: case TY_ARRAY: case TY_STACK: case TY_SYMBOL: case TY_TEXT:
 		return EQ_VALUE_COMPOSITE;
 	default: return EQ_VALUE_INT;
 	}

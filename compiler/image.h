@@ -66,6 +66,16 @@ enum eq_field_kind {
 	EQ_FIELD_SYMBOL, /* {u64 address, u64 pid}: an address printed as the name of
 	                   the symbol holding it (ksym, usym): the kernel's, or those of
 	                   process pid's files if `user` */
+	EQ_FIELD_TEXT,  /* a raw value printed as text, as `text` (enum eq_text) says */
+};
+
+/* What an EQ_FIELD_TEXT holds and prints as (runtime/format_render.c). */
+enum eq_text {
+	EQ_TEXT_INET,     /* {u64 family, u8 addr[16]}: AF_INET 1.2.3.4, AF_INET6 ::1 */
+	EQ_TEXT_USERNAME, /* u64 uid: the user's name, or the number */
+	EQ_TEXT_CGROUP,   /* u64 cgroup id: its path in each mounted hierarchy */
+	EQ_TEXT_TIME,     /* u64 ns of CLOCK_MONOTONIC: local time, strftime(3) `format` */
+	EQ_TEXT_BUF,      /* {u64 length, bytes}: printable ASCII, \xNN the rest */
 };
 
 /* How a stack prints (bpftrace's stack modes). */
@@ -86,6 +96,8 @@ struct eq_field {
 	bool user;              /* STACK, SYMBOL: a process's, not the kernel's */
 	uint8_t stack_mode;     /* STACK: enum eq_stack_mode */
 	uint16_t frames;        /* STACK: the most frames it holds */
+	uint8_t text;           /* TEXT: enum eq_text */
+	const char *format;     /* TEXT: EQ_TEXT_TIME's strftime(3) format */
 };
 
 /* What a user map's value is, which decides how it is combined across CPUs

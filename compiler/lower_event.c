@@ -224,6 +224,13 @@ struct eq_field lower_field_of(struct arena *a, const struct eq_type *t, uint32_
 			f.elems[i] = lower_field_of(a, t->fields[i].type, t->fields[i].offset);
 	} else if (t->kind == TY_RECORD || t->kind == TY_ARRAY) {
 		f = c_field_of(a, t, offset);
+	} else if (t->kind == TY_TEXT) {
+		_Static_assert((int)TEXT_INET == (int)EQ_TEXT_INET && (int)TEXT_USERNAME == (int)EQ_TEXT_USERNAME &&
+			       (int)TEXT_CGROUP == (int)EQ_TEXT_CGROUP && (int)TEXT_TIME == (int)EQ_TEXT_TIME &&
+			       (int)TEXT_BUF == (int)EQ_TEXT_BUF, "enum ty_text and enum eq_text name the same kinds");
+		f.kind = EQ_FIELD_TEXT;
+		f.text = (uint8_t)t->text;
+		f.format = t->name ? arena_strdup(a, t->name) : NULL;
 	} else if (ty_is_symbolic(t)) {
 		f.kind = t->kind == TY_STACK ? EQ_FIELD_STACK : EQ_FIELD_SYMBOL;
 		f.user = t->user;

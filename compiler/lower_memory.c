@@ -22,10 +22,17 @@ struct place {
 	struct mem_ref local; /* else: the program's own memory */
 };
 
+/* args->FIELD of an array (TPF_ARRAY): in the tracepoint's record */
+static bool is_args_array(const struct ast *e)
+{
+	return e->kind == AST_FIELD && !e->field && e->a->kind == AST_BUILTIN &&
+	       !strcmp(e->a->name, "args") && e->type->kind == TY_ARRAY;
+}
+
 bool lower_is_memory(const struct ast *e)
 {
 	return (e->kind == AST_FIELD && e->field) || e->kind == AST_INDEX ||
-	       (e->kind == AST_UNARY && e->op == OP_DEREF);
+	       (e->kind == AST_UNARY && e->op == OP_DEREF) || is_args_array(e);
 }
 
 static int read_helper(enum ty_space space)
@@ -83,6 +90,12 @@ static bool index_place(struct lower *L, const struct ast *e, struct place *p)
  * not memory. */
 static bool place_of(struct lower *L, const struct ast *e, struct place *p)
 {
+	if (is_args_array(e)) { /* read with a helper from the context: the record is the kernel's */
+		const struct tp_field *f = probe_find_field(L->ap, e->name);
+		*p = (struct place){.foreign = true, .off = (int32_t)f->offset, .space = SPACE_KERNEL};
+		p->addr = lower_binop(L, IR_ADD, ir_reg(L->ctx), ir_imm(0), e->loc);
+		return true;
+	}
 	if (e->kind == AST_FIELD && e->field && e->op == OP_ARROW) {
 		*p = (struct place){.foreign = true, .addr = -1, .off = (int32_t)e->field->offset,
 				    .space = e->a->type->space};

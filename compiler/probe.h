@@ -41,6 +41,7 @@ enum tp_field_kind {
 	TPF_INT,      /* an integer of `size` bytes holding a C value of `bits` bits */
 	TPF_CHARS,    /* char name[size] inside the record */
 	TPF_DATA_LOC, /* __data_loc char[]: u32 (len << 16 | offset) to a string in the record */
+	TPF_ARRAY,    /* an array of `count` integers of `size / count` bytes (__u8 daddr_v6[16]) */
 };
 
 struct tp_field {
@@ -48,6 +49,7 @@ struct tp_field {
 	const char *c_type;  /* as the format declares it: "const char *", "pid_t" */
 	enum tp_field_kind kind;
 	uint32_t offset, size;
+	uint32_t count;      /* TPF_ARRAY: elements */
 	uint8_t bits;
 	bool is_signed;
 };

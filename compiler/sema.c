@@ -290,7 +290,7 @@ static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind
 		return NULL;
 	}
 	if (b->later) {
-		error(s, e->loc, "the %s '%s' is not supported yet", what, e->name);
+		error(s, e->loc, "the %s '%s' %s", what, e->name, b->later);
 		return NULL;
 	}
 	return b;
@@ -633,6 +633,8 @@ static const struct eq_type *check_args_field(struct sema *s, struct ast *e)
 			return &ty_none;
 		}
 		const struct eq_type *ft = f->kind == TPF_INT ? args_pointer(s, ap, f) : NULL;
+		if (!ft && f->kind == TPF_ARRAY) /* read in place, as a C array */
+			ft = ty_array(s->arena, ty_int(s->arena, f->size / f->count, f->is_signed), f->count);
 		if (!ft)
 			ft = f->kind == TPF_INT ? (f->is_signed ? &ty_s64 : &ty_u64)
 			   : ty_str(s->arena, f->kind == TPF_CHARS ? f->size : s->info->strlen);

@@ -47,6 +47,12 @@ const struct eq_type *ty_symbol(struct arena *a, bool user)
 	return ty_new(a, (struct eq_type){.kind = TY_SYMBOL, .size = 16, .align = 8, .user = user});
 }
 
+const struct eq_type *ty_text(struct arena *a, enum ty_text text, uint32_t size, const char *format)
+{
+	return ty_new(a, (struct eq_type){.kind = TY_TEXT, .size = size, .align = 8, .text = text,
+					  .name = format});
+}
+
 uint32_t ty_slot_size(const struct eq_type *t)
 {
 	return t->kind == TY_INT || t->kind == TY_PTR ? 8 : round8(t->size);
@@ -196,6 +202,14 @@ const char *ty_name(struct arena *a, const struct eq_type *t)
 		return arena_printf(a, "a %s stack (%s(%u))", kind, name, t->frames);
 	}
 	case TY_SYMBOL: return t->user ? "a user symbol (usym)" : "a kernel symbol (ksym)";
+	case TY_TEXT: {
+		static const char *const what[] = {
+			[TEXT_INET] = "an address (ntop)", [TEXT_USERNAME] = "a user name (username)",
+			[TEXT_CGROUP] = "a cgroup path (cgroup_path)", [TEXT_TIME] = "a time (strftime)",
+			[TEXT_BUF] = "a buffer (buf)",
+		};
+		return what[t->text];
+	}
 	case TY_TUPLE: {
 		char buf[200];
 		tuple_elements(a, t, buf, sizeof(buf));
@@ -220,6 +234,8 @@ bool ty_compatible(const struct eq_type *a, const struct eq_type *b)
 		return a->user == b->user && a->stack_mode == b->stack_mode && a->frames == b->frames;
 	if (a->kind == TY_SYMBOL)
 		return a->user == b->user;
+	if (a->kind == TY_TEXT) /* one way to print; a buffer takes the bigger size */
+		return a->text == b->text && (a->text != TEXT_TIME || !strcmp(a->name, b->name));
 	if (a->kind != TY_TUPLE)
 		return true; /* integers, strings; pointers of any kind mix as in C casts */
 	if (a->nfields != b->nfields)
@@ -232,7 +248,7 @@ bool ty_compatible(const struct eq_type *a, const struct eq_type *b)
 
 const struct eq_type *ty_unify(struct arena *a, const struct eq_type *x, const struct eq_type *y)
 {
-	if (x->kind == TY_STR)
+	if (x->kind == TY_STR || (x->kind == TY_TEXT && x->text == TEXT_BUF))
 		return y->size > x->size ? y : x;
 	if (x->kind != TY_TUPLE)
 		return x; /* an integer keeps the signedness it was first given */
@@ -306,6 +322,13 @@ void ty_print(FILE *out, const struct eq_type *t)
 	case TY_SYMBOL:
 		fputs(t->user ? "usym" : "ksym", out);
 		return;
+	case TY_TEXT: {
+		static const char *const name[] = {[TEXT_INET] = "inet", [TEXT_USERNAME] = "username",
+						   [TEXT_CGROUP] = "cgroup_path", [TEXT_TIME] = "timestamp",
+						   [TEXT_BUF] = "buffer"};
+		fprintf(out, "%s[%u]", name[t->text], t->size);
+		return;
+	}
 	case TY_TUPLE:
 		fputc('(', out);
 		for (int i = 0; i < t->nfields; i++) {

@@ -40,6 +40,17 @@ enum ty_kind {
 	             `stack_mode` and `frames` say which stacks and how they print */
 	TY_SYMBOL, /* ksym(a), usym(a): {u64 address, u64 pid} in memory, printed as
 	             the name of the symbol holding the address (`user`: a process's) */
+	TY_TEXT,  /* a raw value user space prints as text, as `text` says (ntop,
+	             username, cgroup_path, strftime, buf: builtins/render.c) */
+};
+
+/* What a TY_TEXT value holds, and how it prints (image.h: EQ_TEXT_*). */
+enum ty_text {
+	TEXT_INET,     /* ntop: {u64 family, u8 addr[16]}: 1.2.3.4 or ::1 */
+	TEXT_USERNAME, /* username: u64 uid: its name in /etc/passwd */
+	TEXT_CGROUP,   /* cgroup_path: u64 cgroup id: its paths */
+	TEXT_TIME,     /* strftime: u64 ns since boot: the time then, `name` the format */
+	TEXT_BUF,      /* buf: {u64 length, bytes}: printable bytes, \xNN the rest */
 };
 
 /* Where an address points: how the program must read it. */
@@ -91,6 +102,7 @@ struct eq_type {
 	bool user;
 	uint8_t stack_mode;
 	uint16_t frames;
+	enum ty_text text;          /* TY_TEXT */
 	/* TY_RECORD from the kernel's BTF: its members are read on first use
 	 * (ty_record_fields), so that naming a big struct costs nothing */
 	const struct ty_lazy *lazy;
@@ -110,6 +122,8 @@ const struct eq_type *ty_agg(struct arena *a, enum agg_kind agg, bool is_signed)
 /* kstack, ustack of a mode and frame count; ksym, usym. */
 const struct eq_type *ty_stack(struct arena *a, bool user, uint8_t mode, uint16_t frames);
 const struct eq_type *ty_symbol(struct arena *a, bool user);
+/* A value printed as text: `size` bytes; strftime's format in `format`. */
+const struct eq_type *ty_text(struct arena *a, enum ty_text text, uint32_t size, const char *format);
 /* A tuple of these element types, laid out. */
 const struct eq_type *ty_tuple(struct arena *a, const struct eq_type *const *elems, int n);
 
@@ -157,10 +171,11 @@ static inline bool ty_is_number(const struct eq_type *t)
 	return t->kind == TY_INT || t->kind == TY_PTR;
 }
 
-/* Stacks and symbols: values user space prints as text it works out. */
+/* Stacks, symbols and the rest of TY_TEXT: values user space prints as
+ * text it works out. */
 static inline bool ty_is_symbolic(const struct eq_type *t)
 {
-	return t->kind == TY_STACK || t->kind == TY_SYMBOL;
+	return t->kind == TY_STACK || t->kind == TY_SYMBOL || t->kind == TY_TEXT;
 }
 
 /* A value held in memory (a frame slot): strings, tuples, structs, arrays,

@@ -78,6 +78,10 @@ struct vreg {
 	                  K_UNINIT: 1 + index of the call that clobbered it, or 0 */
 	uint32_t size; /* K_RB*: bytes reserved */
 	int64_t off;
+	/* K_SCALAR not known: at most umax (unsigned) if bounded, as a branch
+	 * on it proved (`if r <= 64`): enough for a helper's size */
+	bool bounded;
+	uint64_t umax;
 };
 
 struct vstate {
@@ -924,6 +928,33 @@ static bool mem_arg(struct vcheck *v, uint32_t i, struct vstate *s, const char *
 	}
 }
 
+/* The most a scalar may be, if that is known: its value, or its bound. */
+static bool scalar_max(const struct vreg *r, uint64_t *max)
+{
+	if (r->kind != K_SCALAR || (!r->known && !r->bounded))
+		return false;
+	*max = r->known ? (uint64_t)r->off : r->umax;
+	return true;
+}
+
+/* A helper's size: a constant, or for the probe_read helpers (whose size
+ * may be 0: ARG_CONST_SIZE_OR_ZERO) a number a branch bounded; *size is
+ * the most it may be. */
+static bool bounded_size(struct vcheck *v, uint32_t i, const struct vstate *s, const char *fn, int reg,
+			 int64_t *size)
+{
+	uint64_t max;
+	bool may_be_zero = !strncmp(fn, "probe_read", 10);
+	if (reg <= 5 && (s->r[reg].known || may_be_zero) && scalar_max(&s->r[reg], &max) &&
+	    max <= (uint64_t)1 << 30) {
+		*size = (int64_t)max;
+		return true;
+	}
+	fail(v, i, "passes bpf_%s a size in r%d that is not a known constant%s", fn, reg,
+	     may_be_zero ? " (nor bounded by a comparison)" : "");
+	return false;
+}
+
 static bool known_size(struct vcheck *v, uint32_t i, const struct vstate *s, const char *fn, int reg)
 {
 	if (reg <= 5 && s->r[reg].kind == K_SCALAR && s->r[reg].known)
@@ -967,9 +998,11 @@ static bool call_arg(struct vcheck *v, uint32_t i, struct vstate *s, const struc
 		return mem_arg(v, i, s, h->name, reg, h->args[a] == HA_KEY ? v->img->maps[*map].key_size
 			       : v->img->maps[*map].value_size, false);
 	case HA_READ_NEXT:
-	case HA_WRITE_NEXT:
-		return known_size(v, i, s, h->name, reg + 1) &&
-		       mem_arg(v, i, s, h->name, reg, s->r[reg + 1].off, h->args[a] == HA_WRITE_NEXT);
+	case HA_WRITE_NEXT: {
+		int64_t size;
+		return bounded_size(v, i, s, h->name, reg + 1, &size) &&
+		       ((size == 0 && !s->r[reg + 1].known) || mem_arg(v, i, s, h->name, reg, size, h->args[a] == HA_WRITE_NEXT));
+	}
 	case HA_ALLOC_SIZE:
 		if (!known_size(v, i, s, h->name, reg))
 			return false;
@@ -1176,6 +1209,18 @@ static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 	} else if (eq_test && k == K_SCALAR) {
 		/* where they are equal, the register holds the constant */
 		(op == BPF_JEQ ? &jumped : s)->r[d] = scalar(true, in->imm);
+	} else if (!x && j64 && k == K_SCALAR && !s->r[d].known && in->imm >= 0) {
+		/* an unsigned comparison with a constant bounds the number on
+		 * one side (the kernel's reg_set_min_max) */
+		uint64_t imm = (uint64_t)in->imm;
+		struct vstate *below = op == BPF_JLE || op == BPF_JLT ? &jumped
+				     : op == BPF_JGT || op == BPF_JGE ? s : NULL;
+		uint64_t max = op == BPF_JLE || op == BPF_JGT ? imm : imm - 1;
+		if (below && (imm > 0 || op == BPF_JLE || op == BPF_JGT) &&
+		    (!below->r[d].bounded || max < below->r[d].umax)) {
+			below->r[d].bounded = true;
+			below->r[d].umax = max;
+		}
 	}
 	if (taken != 0)
 		flow(v, (uint32_t)((int64_t)i + 1 + in->off), &jumped);
@@ -1239,6 +1284,8 @@ static enum kind or_null(enum kind k)
 static struct vreg merge_reg(struct vreg a, const struct vreg *b)
 {
 	const struct vreg mixed = {K_MIXED, false, -1, 0, 0, 0};
+	uint64_t max_a = 0, max_b = 0; /* two bounded numbers: the larger bound */
+	bool bounded = scalar_max(&a, &max_a) && scalar_max(b, &max_b);
 	if (a.kind == K_UNINIT || b->kind == K_UNINIT) { /* keep the call to blame, if only one */
 		uint32_t id = a.kind != K_UNINIT ? b->id : b->kind != K_UNINIT || a.id == b->id ? a.id : 0;
 		return (struct vreg){K_UNINIT, false, -1, id, 0, 0};
@@ -1263,13 +1310,18 @@ static struct vreg merge_reg(struct vreg a, const struct vreg *b)
 		a.known = false;
 	if (!is_zero(b) && b->size < a.size)
 		a.size = b->size;
+	if (a.kind == K_SCALAR && !a.known) {
+		a.bounded = bounded;
+		a.umax = bounded ? (max_a > max_b ? max_a : max_b) : 0;
+	}
 	return a;
 }
 
 static bool same_reg(const struct vreg *a, const struct vreg *b)
 {
 	return a->kind == b->kind && a->known == b->known && a->map == b->map && a->id == b->id &&
-	       a->size == b->size && (!a->known || a->off == b->off);
+	       a->size == b->size && (!a->known || a->off == b->off) && a->bounded == b->bounded &&
+	       (!a->bounded || a->umax == b->umax);
 }
 
 /* Merge `s` into `into`; true if that changed it. */

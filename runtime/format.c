@@ -33,6 +33,8 @@ static char *symbolic_text(struct eq_session *s, const struct eq_field *f, const
 		return NULL;
 	if (s) {
 		symbolic__print(mem, s, f, p, indent);
+	} else if (f->kind == EQ_FIELD_TEXT) {
+		render__text(mem, NULL, f, p);
 	} else {
 		int64_t v;
 		memcpy(&v, p, 8);
@@ -117,7 +119,7 @@ void fmt_printf(FILE *out, struct eq_session *s, const struct eq_output *o, cons
 		snprintf(spec, sizeof(spec), "%.*s", (int)(n < 31 ? n : 31), p);
 		n += strspn(p + n, "lhzjt");
 		char conv = p[n];
-		if (!conv || !strchr("diuxXocsp", conv) || arg >= o->nargs) {
+		if (!conv || !strchr("diuxXocspr", conv) || arg >= o->nargs) {
 			fputs(p, out); /* a format the compiler would refuse: print it as it is */
 			return;
 		}
@@ -229,7 +231,7 @@ static void field__print(FILE *out, struct eq_session *s, const struct eq_field 
 			 const unsigned char *base, bool json)
 {
 	const unsigned char *p = base + f->offset;
-	if (f->kind == EQ_FIELD_STACK || f->kind == EQ_FIELD_SYMBOL) {
+	if (f->kind == EQ_FIELD_STACK || f->kind == EQ_FIELD_SYMBOL || f->kind == EQ_FIELD_TEXT) {
 		symbolic__field(out, s, f, p, 8, json);
 		return;
 	}

@@ -43,6 +43,7 @@ struct eq_session {
 	int nwatches, watches_cap;
 	long malformed;          /* records that made no sense */
 	long *helper_failures;   /* -k: by output, the failures of its helper call */
+	struct render_cache *render; /* names looked up for username, cgroup_path */
 	int out_errno;           /* the first failed write of the script's output */
 	struct symbolizer *sym;  /* names of the addresses of stacks and symbols */
 };
@@ -129,6 +130,11 @@ size_t time__format(char *buf, size_t size, const char *fmt, const struct timesp
 /* A printf-kind record's text (malloc'd, NUL-terminated; NULL if out of
  * memory), its length in *len. */
 char *record__text(struct eq_session *s, const struct eq_output *o, const void *rec, uint32_t size, size_t *len);
+/* format_render.c: an EQ_FIELD_TEXT value as text (the session, if given,
+ * remembers the names it looked up, until render__free) */
+struct render_cache;
+void render__text(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *p);
+void render__free(struct eq_session *s);
 /* format.c (s: for stacks and symbols, which need the session's maps and
  * symbol tables) */
 void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data,

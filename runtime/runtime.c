@@ -312,6 +312,7 @@ void rt_session_free(struct eq_session *s)
 	free(s->prog_fds);
 	free(s->zeroed);
 	free(s->helper_failures);
+	render__free(s);
 	free(s->links);
 	symbolizer__free(s->sym);
 	free(s->watches);

@@ -7,7 +7,8 @@
  * aggregate.c for count(), hist()...; strings.c for str(); memory.c for
  * sizeof(), offsetof(), kptr(), uptr(); stacks.c for kstack, ustack, ksym(),
  * usym(), kaddr(), uaddr(); actions.c for signal(), system(), cat(); time.c
- * for time()), and sema,
+ * for time(); render.c for ntop(), username, cgroup_path(), strftime(),
+ * buf()), and sema,
  * lowering and did-you-mean all read the same tables (registry.c).  Adding
  * a function is adding an entry to its family's file.
  *
@@ -45,7 +46,8 @@ struct builtin {
 	enum builtin_kind kind;
 	enum builtin_use use;
 	int min_args, max_args;
-	/* Not supported yet: the reason, for the error; NULL when it is. */
+	/* Not supported yet: the error says "the function NAME <later>"; NULL
+	 * when it is supported. */
 	const char *later;
 
 	/* sema: check the arguments (their count is checked already) and say
@@ -101,6 +103,7 @@ extern const struct builtin builtins_memory[];
 extern const struct builtin builtins_stacks[];
 extern const struct builtin builtins_actions[];
 extern const struct builtin builtins_time[];
+extern const struct builtin builtins_render[];
 extern const struct builtin builtins_later[];
 
 #endif

@@ -41,7 +41,7 @@ static int format_each(struct sema *s, const struct ast *call,
 		}
 		while (p < end && strchr("lhzjt", *p)) /* length modifiers: values are 64-bit */
 			p++;
-		if (p >= end || !strchr("diuxXocsp", *p)) {
+		if (p >= end || !strchr("diuxXocspr", *p)) {
 			if (p < end)
 				sema_error(s, fmt->loc, "%s: unknown conversion '%%%c' in the format", call->name, *p);
 			else
@@ -65,6 +65,12 @@ static void check_conversion(struct sema *s, char conv, int index, void *arg)
 	bool wants_str = conv == 's';
 	if (a->type->kind == TY_NONE)
 		return;
+	if (conv == 'r') { /* bpftrace's: a buffer, its bytes escaped */
+		if (a->type->kind != TY_TEXT || a->type->text != TEXT_BUF)
+			sema_error(s, a->loc, "%s: %%r expects a buffer, as buf(p, n) makes, but argument %d "
+				   "is %s", call->name, index + 1, sema_type_name(s, a->type));
+		return;
+	}
 	if (wants_str && a->type->kind != TY_STR && !ty_is_chars(a->type) && !ty_is_symbolic(a->type))
 		sema_error(s, a->loc, "%s: %%%c expects a string, but argument %d is %s", call->name, conv,
 			   index + 1, sema_type_name(s, a->type));

@@ -5,7 +5,8 @@
 
 static const struct builtin *const families[] = {
 	builtins_context, builtins_output, builtins_maps, builtins_aggregate, builtins_strings,
-	builtins_memory, builtins_stacks, builtins_actions, builtins_time, builtins_later,
+	builtins_memory, builtins_stacks, builtins_actions, builtins_time, builtins_render,
+	builtins_later,
 };
 enum { NFAMILIES = sizeof(families) / sizeof(families[0]) };
 

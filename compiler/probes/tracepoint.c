@@ -245,7 +245,15 @@ static bool parse_field(const char *line, struct arena *arena, struct tp_field *
 		f->kind = TPF_DATA_LOC;
 	else if (bracket && strstr(type, "char"))
 		f->kind = TPF_CHARS;
-	else
+	else if (bracket) { /* __u8 saddr_v6[16], u32 addr[4] */
+		f->kind = TPF_ARRAY;
+		f->count = (uint32_t)strtoul(bracket + 1, NULL, 10);
+		if (!f->count || size % f->count)
+			return false;
+		uint32_t elem = size / f->count;
+		c_type_info(type, elem, &f->bits, &f->is_signed);
+		return elem == 1 || elem == 2 || elem == 4 || elem == 8;
+	} else
 		c_type_info(type, size, &f->bits, &f->is_signed);
 	return f->kind != TPF_INT || size == 1 || size == 2 || size == 4 || size == 8;
 }

@@ -26,6 +26,8 @@
 #define JMP_REG(op, d, s, o) INSN(BPF_JMP | (op) | BPF_X, d, s, o, 0)
 #define JEQ_IMM(d, i, o) JMP_IMM(BPF_JEQ, d, i, o)
 #define JNE_IMM(d, i, o) JMP_IMM(BPF_JNE, d, i, o)
+#define JLE_IMM(d, i, o) JMP_IMM(BPF_JLE, d, i, o)
+#define JGT_IMM(d, i, o) JMP_IMM(BPF_JGT, d, i, o)
 #define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 #define CALL(f) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_##f)
 #define EXIT INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
@@ -154,6 +156,16 @@ static const struct vcase cases[] = {
 	{"write_fp", PROG(MOV_IMM(10, 0), RET0), "read-only frame pointer"},
 	{"unknown_helper", PROG(INSN(BPF_JMP | BPF_CALL, 0, 0, 0, 9999), RET0), "does not know"},
 	{"unknown_opcode", PROG(INSN(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0), RET0), "opcode 0x20"},
+	/* buf(p, n): a size known only at run time, bounded by a comparison on
+	 * each path (n <= 16, or 16) */
+	{"helper_size_bounded", PROG(CALL(ktime_get_ns), MOV_REG(2, 0), JLE_IMM(2, 16, 1), MOV_IMM(2, 16),
+	  MOV_REG(1, 10), ADD_IMM(1, -16), MOV_IMM(3, 0), CALL(probe_read_kernel), RET0), NULL},
+	{"helper_size_bounded_past_buffer", PROG(CALL(ktime_get_ns), MOV_REG(2, 0), JLE_IMM(2, 32, 1),
+	  MOV_IMM(2, 16), MOV_REG(1, 10), ADD_IMM(1, -16), MOV_IMM(3, 0), CALL(probe_read_kernel), RET0),
+	 "outside"},
+	{"helper_size_bounded_wrong_side", PROG(CALL(ktime_get_ns), MOV_REG(2, 0), JGT_IMM(2, 16, 1),
+	  MOV_IMM(2, 16), MOV_REG(1, 10), ADD_IMM(1, -16), MOV_IMM(3, 0), CALL(probe_read_kernel), RET0),
+	 "not a known constant"},
 	{"helper_size_not_constant", PROG(CALL(ktime_get_ns), MOV_REG(2, 0), MOV_REG(1, 10),
 	  ADD_IMM(1, -16), CALL(get_current_comm), RET0), "not a known constant"},
 	{"scalar_as_map", PROG(MOV_IMM(1, 0), MOV_REG(2, 10), CALL(map_lookup_elem), RET0), "not a map"},

@@ -1,2 +1,0 @@
-args: -e 'BEGIN { $a = ntop(1); }'
-status: 2

@@ -1,0 +1,2 @@
+args: -n -e 'BEGIN { printf("%s\n", ntop(comm)); }'
+status: 2

@@ -1,0 +1,2 @@
+args: -n -e 'BEGIN { printf("%r\n", comm); }'
+status: 2

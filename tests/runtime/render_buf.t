@@ -1,0 +1,1 @@
+args: -q -c 'sh ./write_bytes.sh' -e 'tracepoint:syscalls:sys_enter_write /pid == cpid/ { printf("%r|%d|%r|%s\n", buf(args->buf, args->count), args->count, buf(args->buf, 3), buf(comm, 2)); $n = args->count; print(buf(args->buf, $n + 100)); exit(); }'

@@ -1,0 +1,1 @@
+args: -q -f json -e 'BEGIN { print(username); @u[username] = count(); exit(); }'

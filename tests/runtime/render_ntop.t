@@ -1,0 +1,1 @@
+args: -q -c 'bash ./tcp_refused.sh' -e 'tracepoint:sock:inet_sock_set_state /args->protocol == 6 && args->newstate == 2/ { printf("%s %s %s %s\n", ntop(args->saddr), ntop(args->daddr), ntop(args->daddr_v6), ntop(10, args->daddr_v6)); printf("%s %s\n", ntop(0x0100007f), ntop(2, 0x0101a8c0)); @[ntop(args->daddr), args->dport] = count(); exit(); }'
