@@ -264,16 +264,22 @@ void lower_store_at(struct lower *L, int base, int32_t off, uint8_t size, struct
 	in->a = v;
 }
 
-int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
+int lower_load_slot_as(struct lower *L, int slot, int32_t off, uint8_t size, bool is_signed, eq_loc loc)
 {
 	int32_t at = lower_scratch_offset(L, slot);
 	if (at >= 0)
-		return lower_load(L, L->scratch_vreg, at + off, size, false, loc);
+		return lower_load(L, L->scratch_vreg, at + off, size, is_signed, loc);
 	struct ir_insn *in = lower_emit(L, IR_LOAD, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->mem = (struct ir_addr){.base = -1, .slot = slot, .off = off};
 	in->size = size;
+	in->is_signed = is_signed;
 	return in->dst;
+}
+
+int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc)
+{
+	return lower_load_slot_as(L, slot, off, size, false, loc);
 }
 
 struct ir_block *lower_block(struct lower *L)

@@ -181,6 +181,8 @@ struct ir_block *lower_block(struct lower *L);
 struct ir_val lower_int(struct lower *L, const struct ast *e);
 void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct ir_block *f);
 const struct builtin *lower_builtin_of(const struct ast *e);
+/* The same, sign-extended from `size` bytes if is_signed (BPF_MEMSX). */
+int lower_load_slot_as(struct lower *L, int slot, int32_t off, uint8_t size, bool is_signed, eq_loc loc);
 int lower_load_slot(struct lower *L, int slot, int32_t off, uint8_t size, eq_loc loc);
 
 /* values in memory (lower_value.c) */

@@ -165,14 +165,17 @@ static void read_bytes(struct lower *L, const struct place *p, uint32_t size, in
 /* `size` bytes (1 to 8) at a place, zero-extended: read into a temporary
  * and loaded at their own width, so nothing needs zeroing first unless the
  * width is not one a load has (a bit-field's 3 bytes). */
-static int read_word(struct lower *L, const struct place *p, uint32_t size, eq_loc loc)
+/* `size` bytes behind a pointer, read into the stack and loaded: a load of
+ * that width zero-extends, or sign-extends if is_signed (one instruction
+ * where a shift pair would be two). */
+static int read_word(struct lower *L, const struct place *p, uint32_t size, bool is_signed, eq_loc loc)
 {
 	int slot = lower_slot(L, 8);
 	bool whole = size == 1 || size == 2 || size == 4 || size == 8;
 	if (!whole)
 		lower_zero(L, slot, 0, 8, loc);
 	read_bytes(L, p, size, slot, 0, loc);
-	return lower_load_slot(L, slot, 0, whole ? (uint8_t)size : 8, loc);
+	return lower_load_slot_as(L, slot, 0, whole ? (uint8_t)size : 8, whole && is_signed, loc);
 }
 
 /* Cut a value read from `bits` bits to its type: sign- or zero-extend. */
@@ -198,11 +201,12 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	const struct ty_field *f = e->kind == AST_FIELD ? e->field : NULL;
 	uint32_t size = e->type->size > 8 ? 8 : e->type->size;
 	uint32_t shift = 0, bits = size * 8;
+	bool is_signed = e->type->kind == TY_INT && e->type->is_signed;
 	int v;
 	if (f && f->bit_size && p.foreign) {
 		shift = f->bit_offset % 8;
 		bits = f->bit_size;
-		v = read_word(L, &p, (shift + bits + 7) / 8, e->loc);
+		v = read_word(L, &p, (shift + bits + 7) / 8, false, e->loc);
 	} else if (f && f->bit_size) {
 		uint32_t unit = size * 8, unit_start = f->bit_offset / unit * unit;
 		shift = f->bit_offset - unit_start;
@@ -212,16 +216,16 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 		v = at.base >= 0 ? lower_load(L, at.base, at.off, (uint8_t)size, false, e->loc)
 				 : lower_load_slot(L, at.slot, at.off, (uint8_t)size, e->loc);
 	} else if (p.foreign) {
-		v = read_word(L, &p, size, e->loc);
+		v = read_word(L, &p, size, is_signed, e->loc);
 	} else {
-		v = p.local.base >= 0 ? lower_load(L, p.local.base, p.local.off, (uint8_t)size, false, e->loc)
-				      : lower_load_slot(L, p.local.slot, p.local.off, (uint8_t)size, e->loc);
+		v = p.local.base >= 0 ? lower_load(L, p.local.base, p.local.off, (uint8_t)size, is_signed, e->loc)
+				      : lower_load_slot_as(L, p.local.slot, p.local.off, (uint8_t)size, is_signed,
+							   e->loc);
 	}
 	if (shift)
 		v = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(shift), e->loc);
-	bool is_signed = e->type->kind == TY_INT && e->type->is_signed;
-	if (!is_signed && bits == size * 8)
-		return ir_reg(v); /* read zero-extended already */
+	if (!shift && bits == size * 8)
+		return ir_reg(v); /* zero- or sign-extended by the load */
 	return extend(L, v, bits, is_signed, e->loc);
 }
 
