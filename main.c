@@ -137,7 +137,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	opterr = 0;
 	int c;
 next_options:
-	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:l::knvqhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:lknvqhV", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': cli->program_text = optarg; break;
 		case 'c': cli->command = optarg; break;
@@ -170,9 +170,8 @@ next_options:
 				return usage_error("this ebpfq was built with the native back end only, not '%s'",
 						   optarg);
 			break;
-		case 'l':
+		case 'l': /* its pattern is the next word: -lv is -l -v, as bpftrace's */
 			cli->list = true;
-			cli->list_pattern = optarg;
 			break;
 		case 'o': cli->output_path = optarg; break;
 		case 'h': usage(stdout); return 0;
@@ -466,7 +465,7 @@ int main(int argc, char **argv)
 		return rc;
 
 	if (cli.list)
-		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid) > 0 ? 0 : EXIT_RUNTIME;
+		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid, cli.verbose) > 0 ? 0 : EXIT_RUNTIME;
 
 	struct eq_source src = {.file = "<cmdline>", .text = cli.program_text};
 	char *script = NULL;

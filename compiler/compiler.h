@@ -63,7 +63,8 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);
  * mounts, called only if a tracepoint may match), software and hardware
  * events, and for `uprobe:PATH:PATTERN` / `usdt:PATH:PATTERN` a binary's
  * functions or USDT probes.  Returns how many, or -1 after a message. */
-int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid);
+int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid,
+		   bool verbose);
 
 /* ---- back-end utilities, usable on any instruction array ------------- */
 

@@ -69,6 +69,7 @@ struct probe_list {
 	const char *pattern;          /* NULL: everything */
 	const char *(*tracefs)(void); /* finds (or mounts) tracefs, only when asked */
 	int pid;                      /* -l -p PID: that process's user probes only */
+	bool verbose;                 /* -lv: what each probe gives (a tracepoint's fields) */
 };
 
 struct probe_provider {

@@ -136,9 +136,10 @@ bool probe_list_kind_may_match(const char *pattern, const char *kind)
 	return fnmatch(prefix, kind, 0) == 0;
 }
 
-int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid)
+int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid,
+		   bool verbose)
 {
-	struct probe_list l = {out, err, pattern, tracefs, pid};
+	struct probe_list l = {out, err, pattern, tracefs, pid, verbose};
 	int found = 0;
 	for (int i = 0; i < NPROVIDERS; i++) {
 		/* -l -p PID: a process has user probes only */

@@ -339,6 +339,27 @@ bool probe_syscall_source(const struct attach_point *ap, uint32_t record_offset,
 
 /* ---- -l ---------------------------------------------------------------------- */
 
+/* -lv: the tracepoint's fields, as its format declares them, indented
+ * (bpftrace's layout: "    __u16 sport"). */
+static void list_fields(const struct probe_list *l, const char *tracefs, const char *event)
+{
+	char path[1024], line[1024];
+	const char *colon = strchr(event, ':');
+	if (!colon)
+		return;
+	snprintf(path, sizeof(path), "%s/events/%.*s/%s/format", tracefs, (int)(colon - event), event,
+		 colon + 1);
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		const char *decl = strstr(line, "field:");
+		const char *semi = decl ? strchr(decl, ';') : NULL;
+		if (semi && !strstr(decl, " common_"))
+			fprintf(l->out, "    %.*s\n", (int)(semi - decl - 6), decl + 6);
+	}
+	if (f)
+		fclose(f);
+}
+
 /* Tracepoints from tracefs available_events, one "CATEGORY:NAME" a line. */
 static int list_tracepoints(const struct probe_list *l)
 {
@@ -354,7 +375,11 @@ static int list_tracepoints(const struct probe_list *l)
 	while (f && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
 		snprintf(name, sizeof(name), "tracepoint:%s", line);
-		found += probe_list_name(l, name);
+		if (probe_list_name(l, name)) {
+			found++;
+			if (l->verbose)
+				list_fields(l, tracefs, line);
+		}
 	}
 	if (f)
 		fclose(f);
