@@ -76,3 +76,31 @@ sys_enter_read|@[curtask->real_parent->comm] = count();
 sys_enter_openat|printf("%s\n", str(args->filename));
 sys_enter_read|if (strncmp(comm, "bash", 4) == 0) { @ = count(); }
 EOF
+
+# A struct's field read through a uprobe's argument (user memory): a tiny
+# program whose function takes a pointer to a struct the script defines.
+cat >"$tmp/work.c" <<'C'
+struct req { int id; long len; char name[16]; };
+__attribute__((noinline)) int handle(struct req *r) { return r->id; }
+int main(void) { struct req r = {1, 2, "x"}; return handle(&r) == 7; }
+C
+cc -O1 -o "$tmp/work" "$tmp/work.c" || exit 1
+row "program (uprobe on a function of a small program)" ebpfq bpftrace ratio
+while IFS='|' read -r body; do
+	[ -n "$body" ] || continue
+	script="struct req { int id; long len; char name[16]; } uprobe:$tmp/work:handle { $body }"
+	start "$tmp/e" "$ebpfq" -q -e "$script"; e_pid=$!
+	if [ -n "$have_bpftrace" ]; then
+		start "$tmp/b" bpftrace -e "$script"; b_pid=$!
+	fi
+	e=$(insns_of "$e_pid" "$tmp/work")
+	b=${have_bpftrace:+$(insns_of "$b_pid" "$tmp/work")}
+	stop_tool "$e_pid"
+	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
+	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
+	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
+	row "handle { $body }" "$e" "$b"
+done <<'EOF'
+printf("%d\n", ((struct req *)arg0)->len);
+@[((struct req *)arg0)->name] = count();
+EOF

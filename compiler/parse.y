@@ -73,6 +73,7 @@ struct front {
 	int filter_parens;
 	eq_loc filter_open; /* the '/' that opened the filter being read */
 	int cdecl_depth;    /* braces open in a C definition (struct x { ... };) */
+	bool cdecl_typedef; /* the definition is a typedef: a declarator follows its body */
 	bool in_cdecl;      /* the lexer is in a C definition */
 	/* names a script's typedefs made type names, and its #defines */
 	struct {
@@ -251,7 +252,7 @@ static void yyerror(YYLTYPE *loc, struct front *F, const char *msg)
 %type <node> probes probe specs spec opt_filter block action braced stmt_seq
 %type <node> simple_stmt compound_stmt if_stmt opt_else expr exprs opt_exprs type
 %type <text> field_name type_words opt_ident member_path
-%type <node> cdef ctype ctype_base named_ctype record_body members member declarators declarator direct_declarator
+%type <node> cdef ctype definition named_ctype record_body members member declarators declarator direct_declarator
 %type <node> enum_body enumerators enumerator
 
 %right '?' ':'
@@ -286,8 +287,10 @@ probes: %empty { $$ = F->program = node(F, AST_PROGRAM, (eq_loc){1, 1, 1}); }
 /* ---- C definitions (LANGUAGE.md §1): struct, union, enum, typedef ---- */
 
 /* cdef: struct NAME { members } ; | union ... | enum NAME { ... } ; |
- * typedef ctype declarator ; | struct NAME ; */
+ * typedef ctype declarator ; | struct NAME ;  A definition's ';' may be
+ * left out before what follows it, as bpftrace allows. */
 cdef: ctype ';' { $$ = $1->a ? $1->a : $1; }
+	| quals definition { $$ = $2->a ? $2->a : $2; }
 	| TYPEDEF ctype declarator ';'
 		{ $$ = node(F, AST_TYPEDEF, @1); $$->a = declare(F, $2, $3);
 		  if ($$->a->name) front_add_typedef(F, $$->a->name); }
@@ -296,11 +299,12 @@ cdef: ctype ';' { $$ = $1->a ? $1->a : $1; }
 /* ctype: the words of a C type (unsigned long, uint8_t, a typedef's name),
  * or struct/union/enum NAME, or a definition in place; const and volatile
  * are read and mean nothing here */
-ctype: quals ctype_base quals { $$ = $2; }
+ctype: quals named_ctype quals { $$ = $2; }
+	| quals definition { $$ = $2; } /* no qualifier after: `}` may end a cdef */
 	;
 
-ctype_base: named_ctype
-	| STRUCT opt_ident record_body { $$ = record_type(F, 0, $2, $3, @1); }
+/* a struct, union or enum defined in place */
+definition: STRUCT opt_ident record_body { $$ = record_type(F, 0, $2, $3, @1); }
 	| UNION opt_ident record_body { $$ = record_type(F, RECORD_UNION, $2, $3, @1); }
 	| ENUM opt_ident enum_body { $$ = enum_type(F, $2, $3, @1); }
 	;
