@@ -276,6 +276,19 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key)
 	return sm;
 }
 
+/* NAME_LIKE_THIS: how C spells a macro or an enumerator. */
+static bool looks_like_constant(const char *name)
+{
+	bool letter = false;
+	for (const char *c = name; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			letter = true;
+		else if (!(*c == '_' || (*c >= '0' && *c <= '9')))
+			return false;
+	}
+	return letter;
+}
+
 /* The registry's entry for a builtin variable or call, or NULL after an
  * error: unknown (with did-you-mean), or not supported yet. */
 static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind, struct ast *e)
@@ -286,7 +299,15 @@ static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind
 		const char *names[128];
 		builtin_names(kind, names, 128);
 		error(s, e->loc, "unknown %s '%s'", what, e->name);
-		sema_hint(s, e->loc, e->name, names);
+		if (kind != BUILTIN_CALL && looks_like_constant(e->name) && s->reporting)
+			/* bpftrace's tools take such names from kernel headers
+			 * (runqlat.bt's TASK_RUNNING, from <linux/sched.h>) */
+			diag_hint(s->diag, e->loc,
+				  "`%s` looks like a C constant: the kernel's BTF has its enums but not "
+				  "its headers' macros; give it a value with `#define %s VALUE`",
+				  e->name, e->name);
+		else
+			sema_hint(s, e->loc, e->name, names);
 		return NULL;
 	}
 	if (b->later) {

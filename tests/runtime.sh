@@ -53,6 +53,8 @@ done
 ${CC:-cc} -O1 -pthread -o "$WORK/watchwork" "$SRC/watchwork.c" || fail "building workload watchwork"
 ${CC:-cc} -O1 -pthread -no-pie -fno-pie -o "$WORK/watchwork-nopie" "$SRC/watchwork.c" ||
 	fail "building workload watchwork-nopie"
+# threads in a known start function (lang-examples/threadsnoop.ebq)
+${CC:-cc} -O1 -pthread -o "$WORK/threadwork" "$SRC/threadwork.c" || fail "building workload threadwork"
 # the seed's Go program (golang-go); the cases using it fail if it is missing
 if command -v go >/dev/null; then
 	(cd "$TMP" && HOME=$TMP GOCACHE=$TMP/gocache GO111MODULE=off \

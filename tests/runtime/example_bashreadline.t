@@ -1,0 +1,1 @@
+run: sh ./example_during.sh bashreadline bash

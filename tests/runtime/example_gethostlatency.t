@@ -1,0 +1,1 @@
+args: -c 'getent hosts localhost' ../../lang-examples/gethostlatency.ebq

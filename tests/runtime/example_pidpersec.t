@@ -1,0 +1,1 @@
+args: -c 'sh ./example_work.sh forks' ../../lang-examples/pidpersec.ebq

@@ -1,0 +1,1 @@
+args: -c 'sh ./example_work.sh sleep' ../../lang-examples/runqlat.ebq

@@ -1,0 +1,1 @@
+args: -c 'sh ./example_work.sh stat' ../../lang-examples/statsnoop.ebq

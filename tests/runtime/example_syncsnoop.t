@@ -1,0 +1,1 @@
+args: -c 'sh ./example_work.sh sync' ../../lang-examples/syncsnoop.ebq

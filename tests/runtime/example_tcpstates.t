@@ -1,0 +1,1 @@
+args: -c 'bash ./tcp_refused.sh' ../../lang-examples/tcpstates.ebq

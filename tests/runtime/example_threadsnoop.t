@@ -1,0 +1,1 @@
+args: -c "$WORK/threadwork 2" ../../lang-examples/threadsnoop.ebq
