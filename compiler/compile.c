@@ -365,6 +365,25 @@ static void compile_watch_setups(struct compile *c)
 	}
 }
 
+/* Does a printf or time() format end without a newline (eq_image.lines_by_cpu)? */
+static bool partial_line(const struct ast *node, void *found)
+{
+	if (node->kind == AST_CALL && (!strcmp(node->name, "printf") || !strcmp(node->name, "time")) &&
+	    node->list.count > 0 && node->list.items[0]->kind == AST_STR) {
+		const struct ast *fmt = node->list.items[0];
+		if (fmt->str_len == 0 || fmt->str[fmt->str_len - 1] != '\n')
+			*(bool *)found = true;
+	}
+	return !*(bool *)found;
+}
+
+static bool writes_partial_lines(const struct ast *program)
+{
+	bool found = false;
+	ast_visit(program, partial_line, &found);
+	return found;
+}
+
 static void compile_probes(struct compile *c, struct ast *program)
 {
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
@@ -375,7 +394,8 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid,
-				    .helper_errors = c->opts->helper_errors};
+				    .helper_errors = c->opts->helper_errors,
+				    .lines_by_cpu = c->img->lines_by_cpu = writes_partial_lines(program)};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];

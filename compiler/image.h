@@ -310,6 +310,12 @@ struct eq_image {
 	int ringbuf_map;     /* index of the EQ_MAP_RINGBUF map, -1 if none */
 	int drops_map;       /* index of the EQ_MAP_DROPS map, -1 if none */
 	uint32_t loop_bound; /* the most iterations a while loop runs */
+	/* Some printf (or time()) ends without a newline: a probe may print a
+	 * line in several events, and another CPU's events must not land in
+	 * the middle.  Every event's first u64 is then the output index in its
+	 * low half and the CPU it was sent from in its high half, and user
+	 * space assembles each CPU's lines before printing them. */
+	bool lines_by_cpu;
 };
 
 void eq_image_free(struct eq_image *img);

@@ -31,6 +31,7 @@ struct lower_env {
 	int child_pid;            /* -c: user probes filter on it, or 0 */
 	int helper_errors;        /* -k: 1, -kk: 2 (see lower_call) */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
+	bool lines_by_cpu;        /* events carry their CPU (eq_image.lines_by_cpu) */
 };
 
 /* The drops map's value: events lost to a full ring buffer, the program

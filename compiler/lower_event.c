@@ -73,6 +73,21 @@ void lower_count_data(struct lower *L, int32_t counter_off, eq_loc loc)
 	in->a = ir_reg(one);
 }
 
+/* The record's first u64: the output index, and where lines are assembled
+ * by CPU (eq_image.lines_by_cpu) the CPU's number in the high half. */
+static void store_header(struct lower *L, int slot, int id, eq_loc loc)
+{
+	if (!L->env->lines_by_cpu) {
+		lower_store(L, slot, 0, 8, ir_imm(id), loc);
+		return;
+	}
+	int cpu = lower_call(L, BPF_FUNC_get_smp_processor_id, loc, 0);
+	int header = lower_binop(L, IR_SHL, ir_reg(cpu), ir_imm(32), loc);
+	if (id)
+		header = lower_binop(L, IR_OR, ir_reg(header), ir_imm(id), loc);
+	lower_store(L, slot, 0, 8, ir_reg(header), loc);
+}
+
 /* ringbuf_output(record); on failure count the loss.  Returns what the
  * helper returned. */
 static int send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
@@ -94,7 +109,7 @@ static struct eq_output *send_small(struct lower *L, enum eq_output_kind kind, i
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
 	int slot = lower_slot(L, size);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	store_header(L, slot, id, loc);
 	if (word)
 		lower_store(L, slot, 8, 8, *word, loc);
 	send_record(L, slot, size, loc);
@@ -132,7 +147,7 @@ int lower_event_slot(struct lower *L, enum eq_output_kind kind, uint32_t size, e
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
 	int slot = lower_slot(L, size);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	store_header(L, slot, id, loc);
 	*out = &L->env->outputs.items[id];
 	return slot;
 }
@@ -250,7 +265,7 @@ void lower_print_value(struct lower *L, const struct ast *e, eq_loc loc)
 			      .line = (uint32_t)loc.line, .col = (uint32_t)loc.col};
 	int id = add_output(L, o);
 	int slot = lower_slot(L, size);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	store_header(L, slot, id, loc);
 	lower_value_into(L, e, e->type, slot, 8);
 	send_record(L, slot, size, loc);
 }
@@ -292,7 +307,7 @@ void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, st
 	o.record_size = off;
 	int id = add_output(L, o);
 	int slot = lower_slot(L, off);
-	lower_store(L, slot, 0, 8, ir_imm(id), loc);
+	store_header(L, slot, id, loc);
 	for (int i = 0; i < nargs; i++) {
 		const struct eq_arg *a = &o.args[i];
 		if (a->kind == EQ_ARG_STR)
@@ -546,7 +561,7 @@ struct ir_func *lower_watch_setup(struct lower_env *env, const struct attach_poi
 	memcpy(o.progs, progs, sizeof(*progs) * (size_t)n);
 	int id = add_output(&L, o);
 	int slot = lower_slot(&L, size);
-	lower_store(&L, slot, 0, 8, ir_imm(id), loc);
+	store_header(&L, slot, id, loc);
 	int v = lower_call(&L, BPF_FUNC_get_current_pid_tgid, loc, 0);
 	lower_store(&L, slot, 8, 8, ir_reg(lower_binop(&L, IR_SHR, ir_reg(v), ir_imm(32), loc)), loc);
 	for (int i = 0; i < n; i++)

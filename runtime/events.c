@@ -91,6 +91,88 @@ static void print_join(struct eq_session *s, const struct eq_output *o, const un
 	free(text);
 }
 
+static void handle_record(struct eq_session *s, uint32_t index, const void *data, size_t size);
+
+/* A CPU's line so far (eq_image.lines_by_cpu): the text its events printed
+ * after the last newline. */
+struct pending_line {
+	char *text;
+	size_t len;
+};
+
+static struct pending_line *pending_of(struct eq_session *s, uint32_t cpu)
+{
+	if (cpu >= (uint32_t)s->nlines) {
+		uint32_t n = cpu + 1;
+		struct pending_line *lines = realloc(s->lines, sizeof(*lines) * n);
+		if (!lines)
+			return NULL;
+		memset(lines + s->nlines, 0, sizeof(*lines) * (n - (uint32_t)s->nlines));
+		s->lines = lines;
+		s->nlines = (int)n;
+	}
+	return &s->lines[cpu];
+}
+
+/* An event of a script that may print a line in pieces: its text joins
+ * its CPU's line, and what ends in a newline is printed whole.  A probe
+ * runs on one CPU from start to end, so a CPU's events come in order and
+ * another CPU's cannot land in the middle of its line. */
+static void assemble_lines(struct eq_session *s, uint32_t cpu, uint32_t index, const void *data,
+			   size_t size)
+{
+	/* one memory stream for every event, rewound each time */
+	if (!s->line_stream)
+		s->line_stream = open_memstream(&s->line_text, &s->line_size);
+	struct pending_line *p = s->line_stream ? pending_of(s, cpu) : NULL;
+	if (!p) {
+		handle_record(s, index, data, size);
+		return;
+	}
+	FILE *out = s->opts.out;
+	fseeko(s->line_stream, 0, SEEK_SET);
+	s->opts.out = s->line_stream;
+	handle_record(s, index, data, size);
+	s->opts.out = out;
+	off_t len = ftello(s->line_stream);
+	fflush(s->line_stream);
+	if (len <= 0)
+		return;
+	char *joined = realloc(p->text, p->len + (size_t)len);
+	if (!joined)
+		return;
+	memcpy(joined + p->len, s->line_text, (size_t)len);
+	p->text = joined;
+	p->len += (size_t)len;
+	const char *nl = memrchr(p->text, '\n', p->len);
+	if (nl) {
+		size_t whole = (size_t)(nl - p->text) + 1;
+		fwrite(p->text, 1, whole, out);
+		memmove(p->text, p->text + whole, p->len - whole);
+		p->len -= whole;
+	}
+}
+
+void lines__flush(struct eq_session *s)
+{
+	for (int i = 0; i < s->nlines; i++) {
+		fwrite(s->lines[i].text, 1, s->lines[i].len, s->opts.out);
+		s->lines[i].len = 0;
+	}
+}
+
+void lines__free(struct eq_session *s)
+{
+	if (s->line_stream)
+		fclose(s->line_stream);
+	free(s->line_text);
+	for (int i = 0; i < s->nlines; i++)
+		free(s->lines[i].text);
+	free(s->lines);
+	s->lines = NULL;
+	s->nlines = 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct eq_session *s = ctx;
@@ -101,24 +183,37 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	memcpy(&index, data, sizeof(index));
+	uint32_t cpu = img->lines_by_cpu ? (uint32_t)(index >> 32) : 0;
+	if (img->lines_by_cpu)
+		index = (uint32_t)index;
 	if (index >= (uint64_t)img->noutputs || size < img->outputs[index].record_size) {
 		s->malformed++;
 		return 0;
 	}
-	const struct eq_output *o = &img->outputs[index];
+	if (img->lines_by_cpu && s->opts.format != EQ_FORMAT_JSON)
+		assemble_lines(s, cpu, (uint32_t)index, data, size);
+	else
+		handle_record(s, (uint32_t)index, data, size);
+	return 0;
+}
+
+/* One event, printed to s->opts.out. */
+static void handle_record(struct eq_session *s, uint32_t index, const void *data, size_t size)
+{
+	const struct eq_output *o = &s->img->outputs[index];
 	const unsigned char *after = (const unsigned char *)data + 8; /* a key or a value */
 	if (o->kind == EQ_OUT_WATCH_PID) { /* not output: the maps printed at exit need it */
 		uint64_t pid;
 		memcpy(&pid, after, 8);
 		symbolizer__watch(s->sym, (int)pid);
-		return 0;
+		return;
 	}
 	if (o->kind == EQ_OUT_WATCH) { /* not output: a process may wait on it */
 		watch__event(s, o, data);
-		return 0;
+		return;
 	}
 	if (s->exit_requested && !s->in_end)
-		return 0; /* exit() ends the script's output where it was called */
+		return; /* exit() ends the script's output where it was called */
 	switch (o->kind) {
 	case EQ_OUT_PRINTF:
 		print_printf(s, o, data, (uint32_t)size);
@@ -169,7 +264,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	case EQ_OUT_WATCH:
 		break; /* above */
 	}
-	return 0;
+	return;
 }
 
 int events__open(struct eq_session *s)

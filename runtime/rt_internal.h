@@ -46,6 +46,11 @@ struct eq_session {
 	struct render_cache *render; /* names looked up for username, cgroup_path */
 	int out_errno;           /* the first failed write of the script's output */
 	struct symbolizer *sym;  /* names of the addresses of stacks and symbols */
+	struct pending_line *lines; /* by CPU: a line printed in pieces (events.c) */
+	int nlines;
+	FILE *line_stream;       /* where an event's text is made before it joins its line */
+	char *line_text;
+	size_t line_size;
 };
 
 /* load.c */
@@ -135,6 +140,10 @@ char *record__text(struct eq_session *s, const struct eq_output *o, const void *
 struct render_cache;
 void render__text(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *p);
 void render__free(struct eq_session *s);
+/* events.c: the lines CPUs have begun and not ended (image lines_by_cpu),
+ * printed as they are (before END runs, and at exit); then freed */
+void lines__flush(struct eq_session *s);
+void lines__free(struct eq_session *s);
 /* format.c (s: for stacks and symbols, which need the session's maps and
  * symbol tables) */
 void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, const void *data,

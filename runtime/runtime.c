@@ -249,12 +249,14 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 	 * (SIGSTOP) always has its event in the ring buffer, drained next */
 	detach_all(s);
 	events__drain(s); /* what came before END, up to an exit() */
+	lines__flush(s);
 	s->in_end = true;
 	if (run_end && s->began)
 		for (int i = 0; i < img->nprogs; i++)
 			if (img->progs[i].attach == EQ_ATTACH_END)
 				special__run(s, i);
 	events__drain(s);
+	lines__flush(s);
 	if (run_end && s->began && s->opts.format != EQ_FORMAT_JSON)
 		fputs("\n\n", s->opts.out); /* bpftrace's two newlines before the maps */
 	if (run_end && s->began)
@@ -312,6 +314,7 @@ void rt_session_free(struct eq_session *s)
 	free(s->prog_fds);
 	free(s->zeroed);
 	free(s->helper_failures);
+	lines__free(s);
 	render__free(s);
 	free(s->links);
 	symbolizer__free(s->sym);
