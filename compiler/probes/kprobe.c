@@ -9,6 +9,8 @@
  */
 #include "probes.h"
 
+#include <bpf/btf.h>
+
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,31 @@ static int expand_kernel_functions(struct probe_resolve *r, const char *pattern,
 	return found;
 }
 
+/* Is FUNC (of FUNC+OFF) a function of the running kernel or its modules?
+ * The kernel's BTF (read once per compile) knows most; the rest are looked
+ * for in /proc/kallsyms, a line at a time ("ADDR t NAME [module]").  Where
+ * neither can be read, say yes: the attach will tell. */
+static bool kernel_has_function(struct probe_resolve *r, const char *func)
+{
+	char name[256], line[512];
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(func, "+"), func);
+	const struct btf *btf = probe_kernel_btf(r->target, r->cache);
+	if (btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) > 0)
+		return true;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return true;
+	bool found = false;
+	size_t n = strlen(name);
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *sym = strchr(line, ' ');
+		sym = sym ? strchr(sym + 1, ' ') : NULL;
+		found = sym && !strncmp(sym + 1, name, n) && strchr(" \t\n", sym[1 + n]);
+	}
+	fclose(f);
+	return found;
+}
+
 /* kprobe:FUNC / kretprobe:FUNC.  kprobe:sys_NAME is the system call NAME:
  * without kprobes it runs on the syscalls tracepoints, with the same argN
  * and retval meaning. */
@@ -85,6 +112,11 @@ static int resolve_kprobe(struct probe_resolve *r, const struct probe_kind *kind
 				      ret ? "fexit" : "fentry", func);
 		probe_add_point(r, p);
 		return 0;
+	}
+	if (!probe_has_wildcard(func) && !kernel_has_function(r, func)) {
+		diag_error(r->diag, r->spec->loc, "the kernel has no function '%.*s' (it is not in "
+			   "/proc/kallsyms)", (int)strcspn(func, "+"), func);
+		return -1;
 	}
 	add_kprobe(r, func, ret);
 	return 0;

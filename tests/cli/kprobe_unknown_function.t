@@ -1,0 +1,2 @@
+args: -n -e 'kprobe:no_such_function_here { @ = count(); }'
+status: 2
