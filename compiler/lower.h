@@ -226,6 +226,12 @@ int lower_read_memory(struct lower *L, int helper, int addr, uint8_t size, eq_lo
 /* memory read through C types (lower_memory.c) */
 struct ir_val lower_memory_int(struct lower *L, const struct ast *e);
 /* a struct or array read into slot+off, `size` bytes (zero-padded) */
+/* An integer read through a pointer (p->f, *p, p[i]; no bit-field), which
+ * lower_int_read_into puts straight into a word of a record at slot+off:
+ * its own width at the start of the word (the rest zeroed), as user space
+ * reads an argument of that size, without a load and a store between. */
+bool lower_reads_int_in_place(const struct ast *e);
+void lower_int_read_into(struct lower *L, const struct ast *e, int slot, int32_t off);
 void lower_memory_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);
 /* a char array read as a string of at most size bytes, NUL included */
 void lower_memory_chars(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size);

@@ -298,7 +298,8 @@ void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, st
 			*a = (struct eq_arg){EQ_ARG_STR, off, round8(size), false, NULL};
 			off += a->size;
 		} else {
-			*a = (struct eq_arg){EQ_ARG_INT, off, 8, e->type->is_signed, NULL};
+			uint32_t size = lower_reads_int_in_place(e) ? e->type->size : 8;
+			*a = (struct eq_arg){EQ_ARG_INT, off, size, e->type->is_signed, NULL};
 			off += 8;
 		}
 	}
@@ -314,6 +315,8 @@ void lower_printf(struct lower *L, enum eq_output_kind kind, const char *fmt, st
 			lower_str_into(L, args[i], slot, (int32_t)a->offset, a->size);
 		else if (a->kind == EQ_ARG_FIELD)
 			lower_value_into(L, args[i], args[i]->type, slot, (int32_t)a->offset);
+		else if (a->kind == EQ_ARG_INT && lower_reads_int_in_place(args[i]))
+			lower_int_read_into(L, args[i], slot, (int32_t)a->offset);
 		else if (a->kind == EQ_ARG_INT)
 			lower_store(L, slot, (int32_t)a->offset, 8, lower_int(L, args[i]), args[i]->loc);
 	}

@@ -162,12 +162,10 @@ static void read_bytes(struct lower *L, const struct place *p, uint32_t size, in
 		   ir_reg(place_address(L, p, loc)));
 }
 
-/* `size` bytes (1 to 8) at a place, zero-extended: read into a temporary
- * and loaded at their own width, so nothing needs zeroing first unless the
- * width is not one a load has (a bit-field's 3 bytes). */
-/* `size` bytes behind a pointer, read into the stack and loaded: a load of
- * that width zero-extends, or sign-extends if is_signed (one instruction
- * where a shift pair would be two). */
+/* `size` bytes (1 to 8) at a place: read into a temporary and loaded at
+ * their own width, which zero-extends, or sign-extends if is_signed (one
+ * instruction where a shift pair would be two); nothing needs zeroing first
+ * unless the width is not one a load has (a bit-field's 3 bytes). */
 static int read_word(struct lower *L, const struct place *p, uint32_t size, bool is_signed, eq_loc loc)
 {
 	int slot = lower_slot(L, 8);
@@ -227,6 +225,26 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	if (!shift && bits == size * 8)
 		return ir_reg(v); /* zero- or sign-extended by the load */
 	return extend(L, v, bits, is_signed, e->loc);
+}
+
+bool lower_reads_int_in_place(const struct ast *e)
+{
+	uint32_t size = e->type->size;
+	bool behind_pointer = (e->kind == AST_FIELD && e->field && e->op == OP_ARROW) ||
+			      (e->kind == AST_UNARY && e->op == OP_DEREF) ||
+			      (e->kind == AST_INDEX && e->a->type->kind == TY_PTR);
+	return behind_pointer && e->type->kind == TY_INT && !(e->kind == AST_FIELD && e->field->bit_size) &&
+	       (size == 1 || size == 2 || size == 4 || size == 8);
+}
+
+void lower_int_read_into(struct lower *L, const struct ast *e, int slot, int32_t off)
+{
+	struct place p;
+	if (!place_of(L, e, &p))
+		return;
+	if (e->type->size < 8) /* the word's other bytes: what a record sends must be written */
+		lower_zero(L, slot, off, 8, e->loc);
+	read_bytes(L, &p, e->type->size, slot, off, e->loc);
 }
 
 void lower_memory_into(struct lower *L, const struct ast *e, int slot, int32_t off, uint32_t size)

@@ -11,6 +11,7 @@
 # match in order; a line `!REGEX` must match no line of stdout.  After each
 # case no BPF program of ebpfq's may be left loaded that no process holds
 # (see orphans in lib.sh: another ebpfq may be running meanwhile).
+# ONLY=GLOB runs the cases whose names match (ONLY='render_*').
 . "$(dirname "$0")/lib.sh"
 SRC=$srcdir/tests/runtime
 WORK=$TMP/work
@@ -61,7 +62,7 @@ if command -v go >/dev/null; then
 		go build -o "$WORK/hello-bpf" "$SRC/hello-bpf.go") || fail "building workload hello-bpf"
 fi
 
-for t in "$SRC"/*.t; do
+for t in "$SRC"/${ONLY:-*}.t; do
 	name=$(basename "$t" .t)
 	want=$(field status "$t")
 	run=$(field run "$t")
