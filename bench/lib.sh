@@ -57,3 +57,18 @@ start_stamped() { # name stamp-command tool-command...
 	env --default-signal=INT "$@" </dev/null >"$tmp/$_name.fifo" 2>"$tmp/$_name.err" &
 	started=$!
 }
+
+# ns per run of the programs process $1 holds (the prog_id of its file
+# descriptors), from bpftool: kernel.bpf_stats_enabled must be 1 while they
+# run for the kernel to count them.
+bpf_ns() { # pid
+	total=0 runs=0
+	for id in $(awk '$1 == "prog_id:" { print $2 }' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u); do
+		# shellcheck disable=SC2046
+		set -- $(bpftool prog show id "$id" 2>/dev/null | awk '{ for (i = 1; i < NF; i++) {
+			if ($i == "run_time_ns") t = $(i + 1); if ($i == "run_cnt") c = $(i + 1) } }
+			END { printf "%d %d\n", t, c }')
+		total=$((total + $1)) runs=$((runs + $2))
+	done
+	if [ "$runs" -gt 0 ]; then echo $((total / runs)); else echo -; fi
+}
