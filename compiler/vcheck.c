@@ -109,6 +109,7 @@ struct vcheck {
 	bool *pending;     /* at[i] changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
 	bool *second;      /* instruction i is the second half of a 64-bit load */
+	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
 	uint32_t *depth;   /* per function: the deepest stack byte it touches */
 	bool *names;       /* names[f * (nfuncs + 1) + g]: function f loads g's address */
 	int errors;
@@ -808,12 +809,18 @@ static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
 
 /* ---- instruction classes: 64-bit loads -------------------------------------------- */
 
-static const struct eq_map_ref *ref_at(const struct vcheck *v, uint32_t i)
+/* The map reference of each instruction (the first, if several), found in
+ * one walk: a search of every reference at every 64-bit load was loads x
+ * references, both as many as a long probe has map accesses. */
+static const struct eq_map_ref **refs_by_insn(const struct eq_prog *p)
 {
-	for (uint32_t r = 0; r < v->p->nrefs; r++)
-		if (v->p->refs[r].insn_index == i)
-			return &v->p->refs[r];
-	return NULL;
+	const struct eq_map_ref **ref = calloc(p->ninsns + 1, sizeof(*ref));
+	if (!ref)
+		abort();
+	for (uint32_t r = p->nrefs; r-- > 0;)
+		if (p->refs[r].insn_index < p->ninsns)
+			ref[p->refs[r].insn_index] = &p->refs[r];
+	return ref;
 }
 
 static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -844,7 +851,7 @@ static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
 		return false;
 	}
-	const struct eq_map_ref *ref = ref_at(v, i);
+	const struct eq_map_ref *ref = v->ref[i];
 	if (!ref || (int)ref->map_index >= v->img->nmaps || ref->value != value) {
 		fail(v, i, "loads a map that the program's map references do not name as such");
 		return false;
@@ -1483,6 +1490,7 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	v.pending = calloc(n, sizeof(*v.pending));
 	v.reported = calloc(n, sizeof(*v.reported));
 	v.second = calloc(n, sizeof(*v.second));
+	v.ref = refs_by_insn(prog);
 	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
 	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
 	uint32_t *stack = calloc(n, sizeof(*stack));
@@ -1498,6 +1506,7 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	free(v.pending);
 	free(v.reported);
 	free(v.second);
+	free(v.ref);
 	free(v.depth);
 	free(v.names);
 	free(stack);
