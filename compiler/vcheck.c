@@ -104,9 +104,22 @@ struct vcheck {
 	const struct eq_image *img;
 	const struct eq_prog *p;
 	struct eq_diag *diag;
-	struct vstate *at; /* merged state at each instruction's entry */
-	bool *seen;        /* at[i] holds a state */
-	bool *pending;     /* at[i] changed since instruction i was last followed */
+	/* The merged state at an instruction's entry is pool[state_of[i]].  A
+	 * program no state can flow back in is followed in one sweep: each
+	 * instruction is reached from below only, so its state is needed from
+	 * the first path that reaches it until it is followed, and its place
+	 * in the pool is then free for another.  The pool holds as many states
+	 * as there are paths open at once, not one per instruction (a state is
+	 * 4 KB, a long probe 100,000 instructions).  When a state can flow
+	 * back (a back edge, a callback placed before its call) every state
+	 * is kept, as a later sweep merges into it again. */
+	struct vstate *pool;
+	uint32_t npool, pool_cap;
+	uint32_t *free_states, nfree; /* places in the pool no state holds */
+	int32_t *state_of; /* per instruction, once seen: its state in the pool, -1 once let go */
+	bool keep_states;  /* states can flow back: keep every state */
+	bool *seen;        /* instruction i has been reached */
+	bool *pending;     /* its state changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
 	bool *second;      /* instruction i is the second half of a 64-bit load */
 	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
@@ -1368,18 +1381,68 @@ static bool merge_state(struct vstate *into, const struct vstate *s)
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 {
 	if (!v->seen[to]) {
-		v->at[to] = *s;
+		uint32_t k;
+		if (v->nfree) {
+			k = v->free_states[--v->nfree];
+		} else {
+			if (v->npool == v->pool_cap) {
+				v->pool_cap = v->pool_cap ? 2 * v->pool_cap : 16;
+				v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
+				v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
+				if (!v->pool || !v->free_states)
+					abort();
+			}
+			k = v->npool++;
+		}
+		v->pool[k] = *s;
+		v->state_of[to] = (int32_t)k;
 		v->seen[to] = v->pending[to] = true;
-	} else if (merge_state(&v->at[to], s)) {
+	} else if (v->state_of[to] < 0) {
+		/* a state flowing to an instruction already followed and let go:
+		 * flows_back() must have said it could */
+		abort();
+	} else if (merge_state(&v->pool[v->state_of[to]], s)) {
 		v->pending[to] = true;
 	}
+}
+
+/* Can a state flow to an instruction at or before the one it comes from: a
+ * jump back, or a callback that starts at or before a call that could
+ * pass it? */
+static bool flows_back(const struct vcheck *v)
+{
+	const struct bpf_insn *insns = v->p->insns;
+	uint32_t n = v->p->ninsns;
+	int64_t first_callback = n;
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (!v->second[i] && insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    insns[i].src_reg == BPF_PSEUDO_FUNC && (int64_t)i + 1 + insns[i].imm < first_callback)
+			first_callback = (int64_t)i + 1 + insns[i].imm;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t next[2];
+		bool falls;
+		int k = v->second[i] ? 0 : successors(&insns[i], i, next, &falls);
+		for (int e = 0; e < k; e++)
+			if (next[e] <= (int64_t)i)
+				return true;
+		if (!v->second[i] && insns[i].code == (BPF_JMP | BPF_CALL) && (int64_t)i >= first_callback) {
+			const struct bpf_helper_info *h = bpf_helper(insns[i].imm);
+			if (h && h->args[1] == HA_FUNC)
+				return true;
+		}
+	}
+	return false;
 }
 
 /* ---- pass 2: the interpretation --------------------------------------------------- */
 
 static void step(struct vcheck *v, uint32_t i)
 {
-	struct vstate s = v->at[i];
+	struct vstate s = v->pool[v->state_of[i]];
+	if (!v->keep_states) { /* nothing flows here again */
+		v->free_states[v->nfree++] = (uint32_t)v->state_of[i];
+		v->state_of[i] = -1;
+	}
 	const struct bpf_insn *in = &v->p->insns[i];
 	switch (BPF_CLASS(in->code)) {
 	case BPF_ALU:
@@ -1485,7 +1548,7 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 		return -1;
 	}
 	struct vcheck v = {.img = img, .p = prog, .diag = diag};
-	v.at = calloc(n, sizeof(*v.at));
+	v.state_of = calloc(n, sizeof(*v.state_of));
 	v.seen = calloc(n, sizeof(*v.seen));
 	v.pending = calloc(n, sizeof(*v.pending));
 	v.reported = calloc(n, sizeof(*v.reported));
@@ -1494,14 +1557,18 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
 	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
 	uint32_t *stack = calloc(n, sizeof(*stack));
-	if (!v.at || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
+	if (!v.state_of || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
 		abort();
 	check_structure(&v, stack);
-	if (!v.errors)
+	if (!v.errors) {
+		v.keep_states = flows_back(&v);
 		interpret(&v);
+	}
 	if (!v.errors)
 		check_functions(&v);
-	free(v.at);
+	free(v.pool);
+	free(v.free_states);
+	free(v.state_of);
 	free(v.seen);
 	free(v.pending);
 	free(v.reported);
