@@ -118,6 +118,8 @@ struct vcheck {
 	uint32_t *free_states, nfree; /* places in the pool no state holds */
 	int32_t *state_of; /* per instruction, once seen: its state in the pool, -1 once let go */
 	bool keep_states;  /* states can flow back: keep every state */
+	int32_t moving;    /* the state the instruction being followed works on, in the
+	                      pool, while it has not been handed on; -1 for none */
 	bool *seen;        /* instruction i has been reached */
 	bool *pending;     /* its state changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
@@ -1378,22 +1380,28 @@ static bool merge_state(struct vstate *into, const struct vstate *s)
 	return changed;
 }
 
+/* Room for n more states in the pool without moving it. */
+static void reserve_states(struct vcheck *v, uint32_t n)
+{
+	if (v->nfree + (v->pool_cap - v->npool) >= n)
+		return;
+	v->pool_cap = 2 * v->pool_cap + n + 16;
+	v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
+	v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
+	if (!v->pool || !v->free_states)
+		abort();
+}
+
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 {
-	if (!v->seen[to]) {
-		uint32_t k;
-		if (v->nfree) {
-			k = v->free_states[--v->nfree];
-		} else {
-			if (v->npool == v->pool_cap) {
-				v->pool_cap = v->pool_cap ? 2 * v->pool_cap : 16;
-				v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
-				v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
-				if (!v->pool || !v->free_states)
-					abort();
-			}
-			k = v->npool++;
-		}
+	if (!v->seen[to] && v->moving >= 0 && s == &v->pool[v->moving]) {
+		/* the state being followed goes on unchanged: hand it on, no copy */
+		v->state_of[to] = v->moving;
+		v->moving = -1;
+		v->seen[to] = v->pending[to] = true;
+	} else if (!v->seen[to]) {
+		reserve_states(v, 1);
+		uint32_t k = v->nfree ? v->free_states[--v->nfree] : v->npool++;
 		v->pool[k] = *s;
 		v->state_of[to] = (int32_t)k;
 		v->seen[to] = v->pending[to] = true;
@@ -1436,36 +1444,49 @@ static bool flows_back(const struct vcheck *v)
 
 /* ---- pass 2: the interpretation --------------------------------------------------- */
 
+/* Follow instruction i from the state at its entry.  When states are not
+ * kept, nothing flows to i again: it works on its state in the pool, which
+ * goes on to the next instruction if that has none yet (straight-line code
+ * copies no state) and is let go otherwise. */
 static void step(struct vcheck *v, uint32_t i)
 {
-	struct vstate s = v->pool[v->state_of[i]];
-	if (!v->keep_states) { /* nothing flows here again */
-		v->free_states[v->nfree++] = (uint32_t)v->state_of[i];
+	struct vstate copy, *s;
+	if (v->keep_states) {
+		copy = v->pool[v->state_of[i]];
+		s = &copy;
+	} else {
+		reserve_states(v, 2); /* what flows from here may take: the pool stays put */
+		v->moving = v->state_of[i];
 		v->state_of[i] = -1;
+		s = &v->pool[v->moving];
 	}
 	const struct bpf_insn *in = &v->p->insns[i];
 	switch (BPF_CLASS(in->code)) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		if (alu(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (alu(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_LDX:
-		if (load(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (load(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_ST:
 	case BPF_STX:
-		if (BPF_MODE(in->code) == BPF_ATOMIC ? atomic(v, i, &s) : store(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (BPF_MODE(in->code) == BPF_ATOMIC ? atomic(v, i, s) : store(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_LD:
-		if (ld_imm64(v, i, &s))
-			flow(v, i + 2, &s);
-		return;
+		if (ld_imm64(v, i, s))
+			flow(v, i + 2, s);
+		break;
 	default:
-		jump(v, i, &s);
-		return;
+		jump(v, i, s);
+		break;
+	}
+	if (v->moving >= 0) { /* merged into another state, or stopped here */
+		v->free_states[v->nfree++] = (uint32_t)v->moving;
+		v->moving = -1;
 	}
 }
 
@@ -1547,7 +1568,7 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 		diag_error(diag, loc, "internal error: the program for %s is empty", prog->probe_name);
 		return -1;
 	}
-	struct vcheck v = {.img = img, .p = prog, .diag = diag};
+	struct vcheck v = {.img = img, .p = prog, .diag = diag, .moving = -1};
 	v.state_of = calloc(n, sizeof(*v.state_of));
 	v.seen = calloc(n, sizeof(*v.seen));
 	v.pending = calloc(n, sizeof(*v.pending));
