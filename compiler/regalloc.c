@@ -41,6 +41,12 @@ struct ra {
 	int ncalls;
 	int npos;
 	bool *no_spill; /* per vreg, survives rewrites */
+	int8_t *reg_of; /* the function's reg_of while allocating, until copied to the arena */
+	int cap;        /* vregs iv, no_spill and reg_of have room for */
+	struct {        /* a block being rewritten by spill_vreg */
+		struct ir_insn *items;
+		int count, cap;
+	} rewrite;
 };
 
 /* ---- liveness ---------------------------------------------------------------- */
@@ -417,16 +423,53 @@ static int linear_scan(struct ra *ra)
 
 /* ---- spilling ------------------------------------------------------------------- */
 
+/* Room for the function's vregs (and one more) in the per-vreg arrays,
+ * which grow by doubling: a spill makes a fresh vreg per use and def. */
+static void reserve_vregs(struct ra *ra)
+{
+	int n = ra->f->nvregs + 1, old = ra->cap;
+	if (n <= old)
+		return;
+	ra->cap = 2 * n;
+	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)ra->cap);
+	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)ra->cap);
+	ra->reg_of = realloc(ra->reg_of, (size_t)ra->cap);
+	if (!ra->no_spill || !ra->iv || !ra->reg_of)
+		abort();
+	memset(ra->no_spill + old, 0, sizeof(bool) * (size_t)(ra->cap - old));
+	ra->f->reg_of = ra->reg_of;
+}
+
 static int fresh(struct ra *ra)
 {
 	int v = ir_vreg_new(ra->f);
-	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)(ra->f->nvregs + 1));
-	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)(ra->f->nvregs + 1));
-	ra->f->reg_of = NULL;
-	if (!ra->no_spill || !ra->iv)
-		abort();
+	reserve_vregs(ra);
 	ra->no_spill[v] = true;
 	return v;
+}
+
+static void push_insn(struct ra *ra, struct ir_insn in)
+{
+	if (ra->rewrite.count == ra->rewrite.cap) {
+		ra->rewrite.cap = ra->rewrite.cap ? 2 * ra->rewrite.cap : 64;
+		ra->rewrite.items = realloc(ra->rewrite.items, sizeof(in) * (size_t)ra->rewrite.cap);
+		if (!ra->rewrite.items)
+			abort();
+	}
+	ra->rewrite.items[ra->rewrite.count++] = in;
+}
+
+static bool mentions(const struct ir_block *b, int v)
+{
+	for (int j = 0; j < b->insns.count; j++) {
+		int u[IR_MAX_ARGS + 3], nu = ir_uses(&b->insns.items[j], u);
+		if (b->insns.items[j].dst == v)
+			return true;
+		for (int k = 0; k < nu; k++)
+			if (u[k] == v)
+				return true;
+	}
+	return false;
 }
 
 static void replace_use(struct ir_insn *in, int from, int to)
@@ -443,41 +486,49 @@ static void replace_use(struct ir_insn *in, int from, int to)
 }
 
 /* Rewrite v to live in a frame slot: reload before each use, store after
- * each definition. */
+ * each definition.  Only the blocks that name v change; each is rewritten
+ * in a buffer kept across spills and copied back into its own array (a
+ * new one only when it outgrows it), so that a probe that spills once per
+ * statement does not copy the whole function into the arena at each spill. */
 static void spill_vreg(struct ra *ra, int v)
 {
 	struct ir_func *f = ra->f;
 	int slot = ir_slot_new(ra->arena, f, 8, true);
 	for (int i = 0; i < f->blocks.count; i++) {
 		struct ir_block *b = f->blocks.items[i];
-		struct ir_block copy = *b;
-		b->insns.items = NULL;
-		b->insns.count = b->insns.cap = 0;
-		for (int j = 0; j < copy.insns.count; j++) {
-			struct ir_insn in = copy.insns.items[j];
+		if (!mentions(b, v))
+			continue;
+		ra->rewrite.count = 0;
+		for (int j = 0; j < b->insns.count; j++) {
+			struct ir_insn in = b->insns.items[j];
 			int u[IR_MAX_ARGS + 3], nu = ir_uses(&in, u);
 			bool used = false;
 			for (int k = 0; k < nu; k++)
 				used |= u[k] == v;
 			if (used) {
 				int t = fresh(ra);
-				struct ir_insn *ld = ir_emit(ra->arena, b, IR_LOAD, in.loc);
-				ld->dst = t;
-				ld->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
-				ld->size = 8;
+				struct ir_insn ld = {.op = IR_LOAD, .loc = in.loc, .dst = t, .size = 8,
+						     .mem = {.base = -1, .slot = slot, .off = 0}};
+				push_insn(ra, ld);
 				replace_use(&in, v, t);
 			}
 			int def = in.dst == v ? fresh(ra) : -1;
 			if (def >= 0)
 				in.dst = def;
-			ARENA_PUSH(ra->arena, b->insns, in);
+			push_insn(ra, in);
 			if (def >= 0) {
-				struct ir_insn *st = ir_emit(ra->arena, b, IR_STORE, in.loc);
-				st->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
-				st->size = 8;
-				st->a = ir_reg(def);
+				struct ir_insn st = {.op = IR_STORE, .loc = in.loc, .dst = -1, .size = 8,
+						     .mem = {.base = -1, .slot = slot, .off = 0},
+						     .a = ir_reg(def)};
+				push_insn(ra, st);
 			}
 		}
+		if (ra->rewrite.count > b->insns.cap) {
+			b->insns.cap = 2 * ra->rewrite.count;
+			b->insns.items = ARENA_ARRAY(ra->arena, struct ir_insn, b->insns.cap);
+		}
+		memcpy(b->insns.items, ra->rewrite.items, sizeof(struct ir_insn) * (size_t)ra->rewrite.count);
+		b->insns.count = ra->rewrite.count;
 	}
 }
 
@@ -596,15 +647,13 @@ static void share_spill_slots(struct ir_func *f)
 int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 {
 	struct ra ra = {.arena = a, .f = f};
-	ra.no_spill = xcalloc((size_t)f->nvregs + 1, sizeof(bool));
-	ra.iv = xcalloc((size_t)f->nvregs + 1, sizeof(struct interval));
+	reserve_vregs(&ra);
 	int rc = 0;
 	for (;;) {
 		int ninsns = 0;
 		for (int i = 0; i < f->blocks.count; i++)
 			ninsns += f->blocks.items[i]->insns.count;
 		ra.call_pos = xcalloc((size_t)ninsns + 1, sizeof(int));
-		f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
 		build_intervals(&ra);
 		int spill = linear_scan(&ra);
 		free(ra.call_pos);
@@ -620,8 +669,12 @@ int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 	}
 	if (f->frame_size > frame_limit) /* lowering's own slots, with no spill at all */
 		rc = -1;
+	f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
+	memcpy(f->reg_of, ra.reg_of, (size_t)f->nvregs + 1);
 	free(ra.no_spill);
 	free(ra.iv);
+	free(ra.reg_of);
+	free(ra.rewrite.items);
 	return rc;
 }
 
