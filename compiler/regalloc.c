@@ -200,8 +200,8 @@ static void block_summary(const struct ir_block *b, const struct live_items *li,
 }
 
 /* live_in = gen | (live_out - kill), live_out = the successors' live_in,
- * iterated to the least fixed point, blocks in reverse layout order (one
- * pass and a check when no edge goes back). */
+ * iterated to the least fixed point, blocks in reverse layout order: one
+ * pass when no edge goes back in the layout. */
 static void liveness(const struct ir_func *f, const struct live_items *li, struct liveness *lv)
 {
 	int n = f->blocks.count;
@@ -218,10 +218,13 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
 	}
 	struct live_set empty = {0}, tmp = {0}, in = {0};
+	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
 		changed = false;
 		for (int i = n - 1; i >= 0; i--) {
 			int succ[2], ns = successors(f->blocks.items[i], succ);
+			for (int k = 0; k < ns; k++)
+				back |= index_of[succ[k]] <= i;
 			set_merge(&lv->out[i], ns > 0 ? &lv->in[index_of[succ[0]]] : &empty,
 				  ns > 1 ? &lv->in[index_of[succ[1]]] : &empty, false);
 			set_merge(&tmp, &lv->out[i], &kill[i], true);
@@ -233,6 +236,8 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 				changed = true;
 			}
 		}
+		if (!back) /* each block's successors were final before it: done */
+			break;
 	}
 	for (int i = 0; i < n; i++) {
 		set_free(&gen[i]);
