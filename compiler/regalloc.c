@@ -114,7 +114,7 @@ static void set_merge(struct live_set *out, const struct live_set *a, const stru
 
 static bool set_equal(const struct live_set *a, const struct live_set *b)
 {
-	return a->n == b->n && !memcmp(a->items, b->items, sizeof(int) * (size_t)a->n);
+	return a->n == b->n && (!a->n || !memcmp(a->items, b->items, sizeof(int) * (size_t)a->n));
 }
 
 static void set_free(struct live_set *s)
@@ -195,8 +195,10 @@ static void block_summary(const struct ir_block *b, const struct live_items *li,
 			set_add(kill, d);
 		}
 	}
-	qsort(gen->items, (size_t)gen->n, sizeof(int), compare_int);
-	qsort(kill->items, (size_t)kill->n, sizeof(int), compare_int);
+	if (gen->n > 1) /* an empty set has no array yet */
+		qsort(gen->items, (size_t)gen->n, sizeof(int), compare_int);
+	if (kill->n > 1)
+		qsort(kill->items, (size_t)kill->n, sizeof(int), compare_int);
 }
 
 /* live_in = gen | (live_out - kill), live_out = the successors' live_in,
