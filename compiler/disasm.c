@@ -16,6 +16,7 @@
  * These strings are held exactly by tests/vcheck and the tests/ir goldens.
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -219,12 +220,19 @@ int bpf_insn_print(FILE *out, const struct bpf_insn *insns, uint32_t index, uint
 	return print_one(out, insns, index, count, NULL);
 }
 
-static const char *map_name_at(const struct eq_image *img, const struct eq_prog *p, uint32_t i)
+/* The name of the map each instruction loads, NULL where it loads none:
+ * one walk over the references, not one per instruction (a long probe has
+ * a reference every few instructions).  The first reference to an
+ * instruction names it. */
+static const char **map_names(const struct eq_image *img, const struct eq_prog *p)
 {
-	for (uint32_t r = 0; r < p->nrefs; r++)
-		if (p->refs[r].insn_index == i && (int)p->refs[r].map_index < img->nmaps)
-			return img->maps[p->refs[r].map_index].name;
-	return NULL;
+	const char **name = calloc(p->ninsns + 1, sizeof(*name));
+	if (!name)
+		abort();
+	for (uint32_t r = p->nrefs; r-- > 0;)
+		if (p->refs[r].insn_index < p->ninsns && (int)p->refs[r].map_index < img->nmaps)
+			name[p->refs[r].insn_index] = img->maps[p->refs[r].map_index].name;
+	return name;
 }
 
 /* "; <script line> @ FILE:LINE" before the first instruction of each line. */
@@ -243,6 +251,7 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 {
 	fprintf(out, "%s: %s (%u instructions)\n", p->name, p->probe_name, p->ninsns);
 	uint32_t line = 0, next_line = 0;
+	const char **map_name = map_names(img, p);
 	for (uint32_t i = 0; i < p->ninsns;) {
 		while (next_line < p->nlines && p->lines[next_line].insn_off <= i) {
 			uint32_t l = p->lines[next_line++].line;
@@ -251,7 +260,8 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 			line = l;
 		}
 		fprintf(out, "%4u: ", i);
-		i += (uint32_t)print_one(out, p->insns, i, p->ninsns, map_name_at(img, p, i));
+		i += (uint32_t)print_one(out, p->insns, i, p->ninsns, map_name[i]);
 		fputc('\n', out);
 	}
+	free(map_name);
 }

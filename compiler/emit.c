@@ -47,6 +47,8 @@ struct emitter {
 		int count, cap;
 	} func_fixups;
 	int *block_start; /* by block id, of the function being emitted */
+	const struct ir_block **block_of; /* by block id, of the function being emitted:
+	                                     ir_block_by_id() is a walk over the blocks */
 	eq_loc loc;       /* of the IR instruction being emitted */
 	bool new_function; /* the next instruction starts a function: it gets a line */
 };
@@ -240,10 +242,10 @@ static bool only_jumps(const struct ir_block *b)
 }
 
 /* Where a jump to block `id` really lands, past blocks that only jump. */
-static int final_target(const struct ir_func *f, int id)
+static int final_target(const struct emitter *e, int id)
 {
-	for (int steps = 0; steps < f->blocks.count; steps++) {
-		const struct ir_block *b = ir_block_by_id(f, id);
+	for (int steps = 0; steps < e->f->blocks.count; steps++) {
+		const struct ir_block *b = e->block_of[id];
 		if (!b || !only_jumps(b))
 			break;
 		id = b->insns.items[0].target[0];
@@ -272,13 +274,13 @@ static void emit_branch(struct emitter *e, const struct ir_insn *in, int next)
 		put(e, insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
 		return;
 	}
-	int t = final_target(e->f, in->target[0]);
+	int t = final_target(e, in->target[0]);
 	if (in->op == IR_JMP) {
 		if (t != next)
 			jump_to(e, BPF_JMP | BPF_JA, 0, ir_none(), t);
 		return;
 	}
-	int fl = final_target(e->f, in->target[1]);
+	int fl = final_target(e, in->target[1]);
 	int a = reg(e, in->a.reg);
 	enum ir_cond c = in->cond;
 	if (t == next && c != IRC_SET) { /* fall into the true block */
@@ -359,21 +361,26 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 }
 
 /* Blocks worth emitting: reachable from the entry through threaded jumps,
- * and not mere jumps themselves. */
-static void mark_reachable(const struct ir_func *f, int id, bool *seen)
+ * and not mere jumps themselves.  Depth first with a stack of its own: a
+ * long probe's chain of blocks is as deep as the probe is long. */
+static void mark_reachable(const struct emitter *e, int entry, bool *seen)
 {
-	id = final_target(f, id);
-	if (seen[id])
-		return;
-	seen[id] = true;
-	const struct ir_block *b = ir_block_by_id(f, id);
-	if (!b || !b->insns.count)
-		return;
-	const struct ir_insn *t = &b->insns.items[b->insns.count - 1];
-	if (t->op == IR_JMP || t->op == IR_BR)
-		mark_reachable(f, t->target[0], seen);
-	if (t->op == IR_BR)
-		mark_reachable(f, t->target[1], seen);
+	int *stack = ARENA_ARRAY(e->arena, int, 2 * e->f->blocks.count + 1), top = 0;
+	stack[top++] = entry;
+	while (top > 0) {
+		int id = final_target(e, stack[--top]);
+		if (seen[id])
+			continue;
+		seen[id] = true;
+		const struct ir_block *b = e->block_of[id];
+		if (!b || !b->insns.count)
+			continue;
+		const struct ir_insn *t = &b->insns.items[b->insns.count - 1];
+		if (t->op == IR_BR)
+			stack[top++] = t->target[1];
+		if (t->op == IR_JMP || t->op == IR_BR)
+			stack[top++] = t->target[0];
+	}
 }
 
 /* One function's blocks, appended to what is emitted so far; its jumps
@@ -384,21 +391,26 @@ static void emit_body(struct emitter *e, const struct ir_func *f)
 	bool *live = arena_alloc(a, (size_t)f->nblock_ids + 1);
 	e->f = f;
 	e->block_start = arena_alloc(a, sizeof(int) * ((size_t)f->nblock_ids + 1));
+	e->block_of = arena_alloc(a, sizeof(*e->block_of) * ((size_t)f->nblock_ids + 1)); /* zeroed */
+	for (int i = 0; i < f->blocks.count; i++)
+		e->block_of[f->blocks.items[i]->id] = f->blocks.items[i];
 	e->fixups.count = 0;
 	e->new_function = true;
-	mark_reachable(f, f->blocks.items[0]->id, live);
+	mark_reachable(e, f->blocks.items[0]->id, live);
 	live[f->blocks.items[0]->id] = true;
+	/* the live block after each, found backwards in one walk */
+	int *next = ARENA_ARRAY(a, int, f->blocks.count + 1);
+	next[f->blocks.count] = -1;
+	for (int i = f->blocks.count - 1; i >= 0; i--)
+		next[i] = i + 1 < f->blocks.count && live[f->blocks.items[i + 1]->id]
+			  ? f->blocks.items[i + 1]->id : next[i + 1];
 	for (int i = 0; i < f->blocks.count; i++) {
 		const struct ir_block *b = f->blocks.items[i];
 		if (!live[b->id])
 			continue;
-		int next = -1;
-		for (int j = i + 1; j < f->blocks.count && next < 0; j++)
-			if (live[f->blocks.items[j]->id])
-				next = f->blocks.items[j]->id;
 		e->block_start[b->id] = e->insns.count;
 		for (int j = 0; j < b->insns.count; j++)
-			emit_insn(e, &b->insns.items[j], next);
+			emit_insn(e, &b->insns.items[j], next[i]);
 	}
 	for (int i = 0; i < e->fixups.count; i++) {
 		int at = e->fixups.items[i].insn;

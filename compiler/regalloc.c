@@ -41,6 +41,24 @@ struct ra {
 	int ncalls;
 	int npos;
 	bool *no_spill; /* per vreg, survives rewrites */
+	int8_t *reg_of; /* the function's reg_of while allocating, until copied to the arena */
+	int cap;        /* vregs iv, no_spill and reg_of have room for */
+	struct {        /* a block being rewritten by spill_vreg */
+		struct ir_insn *items;
+		int count, cap;
+	} rewrite;
+};
+
+/* ---- liveness ---------------------------------------------------------------- */
+
+/* Live sets are sorted arrays of the items live, not bit vectors over all
+ * of them: a long probe has tens of thousands of vregs and blocks, but only
+ * a handful of vregs live at any block's edge, so bit vectors made liveness
+ * (and the walk over it in build_intervals) quadratic in the probe's length,
+ * in time and memory.  The sets are the same, so the intervals are. */
+struct live_set {
+	int *items; /* ascending, no repeats */
+	int n, cap;
 };
 
 static void *xcalloc(size_t n, size_t size)
@@ -51,14 +69,58 @@ static void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-/* ---- liveness ---------------------------------------------------------------- */
+static void set_reserve(struct live_set *s, int n)
+{
+	if (n <= s->cap)
+		return;
+	s->cap = n < 8 ? 8 : 2 * n;
+	s->items = realloc(s->items, sizeof(int) * (size_t)s->cap);
+	if (!s->items)
+		abort();
+}
 
-typedef unsigned long long word;
-enum { WBITS = 64 };
+static void set_add(struct live_set *s, int item)
+{
+	set_reserve(s, s->n + 1);
+	s->items[s->n++] = item;
+}
 
-static bool bit(const word *s, int i) { return s[i / WBITS] >> (i % WBITS) & 1; }
-static void set(word *s, int i) { s[i / WBITS] |= 1ull << (i % WBITS); }
-static void clr(word *s, int i) { s[i / WBITS] &= ~(1ull << (i % WBITS)); }
+static int compare_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* out = a | b, or a - b when minus */
+static void set_merge(struct live_set *out, const struct live_set *a, const struct live_set *b, bool minus)
+{
+	set_reserve(out, a->n + b->n);
+	int i = 0, j = 0, n = 0;
+	while (i < a->n || j < b->n) {
+		if (j == b->n || (i < a->n && a->items[i] < b->items[j]))
+			out->items[n++] = a->items[i++];
+		else if (i == a->n || b->items[j] < a->items[i]) {
+			if (!minus)
+				out->items[n++] = b->items[j];
+			j++;
+		} else { /* in both */
+			if (!minus)
+				out->items[n++] = a->items[i];
+			i++, j++;
+		}
+	}
+	out->n = n;
+}
+
+static bool set_equal(const struct live_set *a, const struct live_set *b)
+{
+	return a->n == b->n && (!a->n || !memcmp(a->items, b->items, sizeof(int) * (size_t)a->n));
+}
+
+static void set_free(struct live_set *s)
+{
+	free(s->items);
+}
 
 static int successors(const struct ir_block *b, int *out)
 {
@@ -83,6 +145,7 @@ struct live_items {
 	int (*uses)(const struct live_items *li, const struct ir_insn *in, int *out);
 	int (*def)(const struct live_items *li, const struct ir_insn *in);
 	const int *slot_item; /* spill slots: slot index -> item, -1 for other slots */
+	int count;            /* items are 0 .. count-1 */
 };
 
 static int vreg_uses(const struct live_items *li, const struct ir_insn *in, int *out)
@@ -97,42 +160,97 @@ static int vreg_def(const struct live_items *li, const struct ir_insn *in)
 	return in->dst;
 }
 
-static const struct live_items vregs = {vreg_uses, vreg_def, NULL};
+/* live_in/live_out per block (index in layout), nb sets each, to free
+ * with free_liveness. */
+struct liveness {
+	int nb;
+	struct live_set *in, *out;
+};
 
-/* live_in/live_out per block (index in layout), by iteration to a fixed point. */
-static void liveness(const struct ir_func *f, const struct live_items *li, word **live_in,
-		     word **live_out, int words)
+static void free_liveness(struct liveness *lv)
+{
+	for (int i = 0; i < lv->nb; i++) {
+		set_free(&lv->in[i]);
+		set_free(&lv->out[i]);
+	}
+	free(lv->in);
+	free(lv->out);
+}
+
+/* What block b reads before it writes it (gen) and what it writes (kill). */
+static void block_summary(const struct ir_block *b, const struct live_items *li, int stamp,
+			  int *defined, int *listed, struct live_set *gen, struct live_set *kill)
+{
+	gen->n = kill->n = 0;
+	for (int j = 0; j < b->insns.count; j++) {
+		const struct ir_insn *in = &b->insns.items[j];
+		int u[IR_MAX_ARGS + 3], nu = li->uses(li, in, u), d = li->def(li, in);
+		for (int k = 0; k < nu; k++) /* an instruction reads before it writes */
+			if (defined[u[k]] != stamp && listed[u[k]] != stamp) {
+				listed[u[k]] = stamp;
+				set_add(gen, u[k]);
+			}
+		if (d >= 0 && defined[d] != stamp) {
+			defined[d] = stamp;
+			set_add(kill, d);
+		}
+	}
+	if (gen->n > 1) /* an empty set has no array yet */
+		qsort(gen->items, (size_t)gen->n, sizeof(int), compare_int);
+	if (kill->n > 1)
+		qsort(kill->items, (size_t)kill->n, sizeof(int), compare_int);
+}
+
+/* live_in = gen | (live_out - kill), live_out = the successors' live_in,
+ * iterated to the least fixed point, blocks in reverse layout order: one
+ * pass when no edge goes back in the layout. */
+static void liveness(const struct ir_func *f, const struct live_items *li, struct liveness *lv)
 {
 	int n = f->blocks.count;
+	lv->nb = n;
+	lv->in = xcalloc((size_t)n, sizeof(struct live_set));
+	lv->out = xcalloc((size_t)n, sizeof(struct live_set));
+	struct live_set *gen = xcalloc((size_t)n, sizeof(struct live_set));
+	struct live_set *kill = xcalloc((size_t)n, sizeof(struct live_set));
 	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
-	for (int i = 0; i < n; i++)
+	int *defined = xcalloc((size_t)li->count + 1, sizeof(int));
+	int *listed = xcalloc((size_t)li->count + 1, sizeof(int));
+	for (int i = 0; i < n; i++) {
 		index_of[f->blocks.items[i]->id] = i;
-	word *tmp = xcalloc((size_t)words, sizeof(word));
+		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
+	}
+	struct live_set empty = {0}, tmp = {0}, in = {0};
+	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
 		changed = false;
 		for (int i = n - 1; i >= 0; i--) {
-			const struct ir_block *b = f->blocks.items[i];
-			int succ[2], ns = successors(b, succ);
-			memset(tmp, 0, sizeof(word) * (size_t)words);
-			for (int s = 0; s < ns; s++)
-				for (int w = 0; w < words; w++)
-					tmp[w] |= live_in[index_of[succ[s]]][w];
-			memcpy(live_out[i], tmp, sizeof(word) * (size_t)words);
-			for (int j = b->insns.count - 1; j >= 0; j--) {
-				const struct ir_insn *in = &b->insns.items[j];
-				int u[IR_MAX_ARGS + 3], nu = li->uses(li, in, u), d = li->def(li, in);
-				if (d >= 0)
-					clr(tmp, d);
-				for (int k = 0; k < nu; k++)
-					set(tmp, u[k]);
-			}
-			if (memcmp(tmp, live_in[i], sizeof(word) * (size_t)words)) {
-				memcpy(live_in[i], tmp, sizeof(word) * (size_t)words);
+			int succ[2], ns = successors(f->blocks.items[i], succ);
+			for (int k = 0; k < ns; k++)
+				back |= index_of[succ[k]] <= i;
+			set_merge(&lv->out[i], ns > 0 ? &lv->in[index_of[succ[0]]] : &empty,
+				  ns > 1 ? &lv->in[index_of[succ[1]]] : &empty, false);
+			set_merge(&tmp, &lv->out[i], &kill[i], true);
+			set_merge(&in, &tmp, &gen[i], false);
+			if (!set_equal(&in, &lv->in[i])) {
+				struct live_set old = lv->in[i];
+				lv->in[i] = in;
+				in = old;
 				changed = true;
 			}
 		}
+		if (!back) /* each block's successors were final before it: done */
+			break;
 	}
-	free(tmp);
+	for (int i = 0; i < n; i++) {
+		set_free(&gen[i]);
+		set_free(&kill[i]);
+	}
+	set_free(&tmp);
+	set_free(&in);
+	free(gen);
+	free(kill);
+	free(defined);
+	free(listed);
 	free(index_of);
 }
 
@@ -178,17 +296,15 @@ static void note_preferences(struct ra *ra, const struct ir_insn *in)
 		iv[in->dst].avoid = in->b.reg;
 }
 
+/* Intervals from the live sets: each vreg's hull of the block edges where
+ * it is live and the positions where it is read or written. */
 static void build_intervals(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
-	int nb = f->blocks.count, words = f->nvregs / WBITS + 1;
-	word **live_in = xcalloc((size_t)nb, sizeof(word *));
-	word **live_out = xcalloc((size_t)nb, sizeof(word *));
-	for (int i = 0; i < nb; i++) {
-		live_in[i] = xcalloc((size_t)words, sizeof(word));
-		live_out[i] = xcalloc((size_t)words, sizeof(word));
-	}
-	liveness(f, &vregs, live_in, live_out, words);
+	int nb = f->blocks.count;
+	struct live_items vregs = {vreg_uses, vreg_def, NULL, f->nvregs};
+	struct liveness lv;
+	liveness(f, &vregs, &lv);
 	for (int v = 0; v < f->nvregs; v++)
 		ra->iv[v] = (struct interval){v, -1, -1, -1, -1, -1, false, ra->no_spill[v]};
 	int k = 0;
@@ -196,12 +312,10 @@ static void build_intervals(struct ra *ra)
 	for (int i = 0; i < nb; i++) {
 		const struct ir_block *b = f->blocks.items[i];
 		int first = 2 * k, last = 2 * (k + b->insns.count) - 1;
-		for (int v = 0; v < f->nvregs; v++) {
-			if (bit(live_in[i], v))
-				extend(&ra->iv[v], first);
-			if (bit(live_out[i], v))
-				extend(&ra->iv[v], last);
-		}
+		for (int x = 0; x < lv.in[i].n; x++)
+			extend(&ra->iv[lv.in[i].items[x]], first);
+		for (int x = 0; x < lv.out[i].n; x++)
+			extend(&ra->iv[lv.out[i].items[x]], last);
 		for (int j = 0; j < b->insns.count; j++, k++) {
 			const struct ir_insn *in = &b->insns.items[j];
 			int u[IR_MAX_ARGS + 3], nu = ir_uses(in, u);
@@ -213,17 +327,26 @@ static void build_intervals(struct ra *ra)
 				ra->call_pos[ra->ncalls++] = 2 * k;
 			note_preferences(ra, in);
 		}
-		free(live_in[i]);
-		free(live_out[i]);
 	}
 	ra->npos = 2 * k;
-	free(live_in);
-	free(live_out);
-	for (int v = 0; v < f->nvregs; v++)
-		for (int c = 0; c < ra->ncalls; c++)
-			if (ra->iv[v].start >= 0 && ra->iv[v].start <= ra->call_pos[c] &&
-			    ra->iv[v].end > ra->call_pos[c])
-				ra->iv[v].crosses_call = true;
+	free_liveness(&lv);
+	/* an interval crosses a call if the first call at or after its start
+	 * comes before its end: a binary search in the ascending call_pos,
+	 * not a walk over every call for every vreg */
+	for (int v = 0; v < f->nvregs; v++) {
+		struct interval *iv = &ra->iv[v];
+		if (iv->start < 0)
+			continue;
+		int lo = 0, hi = ra->ncalls;
+		while (lo < hi) {
+			int mid = lo + (hi - lo) / 2;
+			if (ra->call_pos[mid] < iv->start)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		iv->crosses_call = lo < ra->ncalls && ra->call_pos[lo] < iv->end;
+	}
 }
 
 /* ---- allocation ---------------------------------------------------------------- */
@@ -307,16 +430,53 @@ static int linear_scan(struct ra *ra)
 
 /* ---- spilling ------------------------------------------------------------------- */
 
+/* Room for the function's vregs (and one more) in the per-vreg arrays,
+ * which grow by doubling: a spill makes a fresh vreg per use and def. */
+static void reserve_vregs(struct ra *ra)
+{
+	int n = ra->f->nvregs + 1, old = ra->cap;
+	if (n <= old)
+		return;
+	ra->cap = 2 * n;
+	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)ra->cap);
+	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)ra->cap);
+	ra->reg_of = realloc(ra->reg_of, (size_t)ra->cap);
+	if (!ra->no_spill || !ra->iv || !ra->reg_of)
+		abort();
+	memset(ra->no_spill + old, 0, sizeof(bool) * (size_t)(ra->cap - old));
+	ra->f->reg_of = ra->reg_of;
+}
+
 static int fresh(struct ra *ra)
 {
 	int v = ir_vreg_new(ra->f);
-	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)(ra->f->nvregs + 1));
-	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)(ra->f->nvregs + 1));
-	ra->f->reg_of = NULL;
-	if (!ra->no_spill || !ra->iv)
-		abort();
+	reserve_vregs(ra);
 	ra->no_spill[v] = true;
 	return v;
+}
+
+static void push_insn(struct ra *ra, struct ir_insn in)
+{
+	if (ra->rewrite.count == ra->rewrite.cap) {
+		ra->rewrite.cap = ra->rewrite.cap ? 2 * ra->rewrite.cap : 64;
+		ra->rewrite.items = realloc(ra->rewrite.items, sizeof(in) * (size_t)ra->rewrite.cap);
+		if (!ra->rewrite.items)
+			abort();
+	}
+	ra->rewrite.items[ra->rewrite.count++] = in;
+}
+
+static bool mentions(const struct ir_block *b, int v)
+{
+	for (int j = 0; j < b->insns.count; j++) {
+		int u[IR_MAX_ARGS + 3], nu = ir_uses(&b->insns.items[j], u);
+		if (b->insns.items[j].dst == v)
+			return true;
+		for (int k = 0; k < nu; k++)
+			if (u[k] == v)
+				return true;
+	}
+	return false;
 }
 
 static void replace_use(struct ir_insn *in, int from, int to)
@@ -333,41 +493,49 @@ static void replace_use(struct ir_insn *in, int from, int to)
 }
 
 /* Rewrite v to live in a frame slot: reload before each use, store after
- * each definition. */
+ * each definition.  Only the blocks that name v change; each is rewritten
+ * in a buffer kept across spills and copied back into its own array (a
+ * new one only when it outgrows it), so that a probe that spills once per
+ * statement does not copy the whole function into the arena at each spill. */
 static void spill_vreg(struct ra *ra, int v)
 {
 	struct ir_func *f = ra->f;
 	int slot = ir_slot_new(ra->arena, f, 8, true);
 	for (int i = 0; i < f->blocks.count; i++) {
 		struct ir_block *b = f->blocks.items[i];
-		struct ir_block copy = *b;
-		b->insns.items = NULL;
-		b->insns.count = b->insns.cap = 0;
-		for (int j = 0; j < copy.insns.count; j++) {
-			struct ir_insn in = copy.insns.items[j];
+		if (!mentions(b, v))
+			continue;
+		ra->rewrite.count = 0;
+		for (int j = 0; j < b->insns.count; j++) {
+			struct ir_insn in = b->insns.items[j];
 			int u[IR_MAX_ARGS + 3], nu = ir_uses(&in, u);
 			bool used = false;
 			for (int k = 0; k < nu; k++)
 				used |= u[k] == v;
 			if (used) {
 				int t = fresh(ra);
-				struct ir_insn *ld = ir_emit(ra->arena, b, IR_LOAD, in.loc);
-				ld->dst = t;
-				ld->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
-				ld->size = 8;
+				struct ir_insn ld = {.op = IR_LOAD, .loc = in.loc, .dst = t, .size = 8,
+						     .mem = {.base = -1, .slot = slot, .off = 0}};
+				push_insn(ra, ld);
 				replace_use(&in, v, t);
 			}
 			int def = in.dst == v ? fresh(ra) : -1;
 			if (def >= 0)
 				in.dst = def;
-			ARENA_PUSH(ra->arena, b->insns, in);
+			push_insn(ra, in);
 			if (def >= 0) {
-				struct ir_insn *st = ir_emit(ra->arena, b, IR_STORE, in.loc);
-				st->mem = (struct ir_addr){.base = -1, .slot = slot, .off = 0};
-				st->size = 8;
-				st->a = ir_reg(def);
+				struct ir_insn st = {.op = IR_STORE, .loc = in.loc, .dst = -1, .size = 8,
+						     .mem = {.base = -1, .slot = slot, .off = 0},
+						     .a = ir_reg(def)};
+				push_insn(ra, st);
 			}
 		}
+		if (ra->rewrite.count > b->insns.cap) {
+			b->insns.cap = 2 * ra->rewrite.count;
+			b->insns.items = ARENA_ARRAY(ra->arena, struct ir_insn, b->insns.cap);
+		}
+		memcpy(b->insns.items, ra->rewrite.items, sizeof(struct ir_insn) * (size_t)ra->rewrite.count);
+		b->insns.count = ra->rewrite.count;
 	}
 }
 
@@ -397,25 +565,19 @@ static int slot_def(const struct live_items *li, const struct ir_insn *in)
 /* Hull intervals of the n spill slots, as build_intervals() makes them for vregs. */
 static struct interval *slot_intervals(const struct ir_func *f, const struct live_items *li, int n)
 {
-	int nb = f->blocks.count, words = n / WBITS + 1;
-	word **live_in = xcalloc((size_t)nb, sizeof(word *)), **live_out = xcalloc((size_t)nb, sizeof(word *));
-	for (int i = 0; i < nb; i++) {
-		live_in[i] = xcalloc((size_t)words, sizeof(word));
-		live_out[i] = xcalloc((size_t)words, sizeof(word));
-	}
-	liveness(f, li, live_in, live_out, words);
+	int nb = f->blocks.count;
+	struct liveness lv;
+	liveness(f, li, &lv);
 	struct interval *iv = xcalloc((size_t)n + 1, sizeof(*iv));
 	for (int v = 0; v < n; v++)
 		iv[v] = (struct interval){.vreg = v, .start = -1, .end = -1};
 	for (int i = 0, k = 0; i < nb; i++) {
 		const struct ir_block *b = f->blocks.items[i];
 		int first = 2 * k, last = 2 * (k + b->insns.count) - 1;
-		for (int v = 0; v < n; v++) {
-			if (bit(live_in[i], v))
-				extend(&iv[v], first);
-			if (bit(live_out[i], v))
-				extend(&iv[v], last);
-		}
+		for (int x = 0; x < lv.in[i].n; x++)
+			extend(&iv[lv.in[i].items[x]], first);
+		for (int x = 0; x < lv.out[i].n; x++)
+			extend(&iv[lv.out[i].items[x]], last);
 		for (int j = 0; j < b->insns.count; j++, k++) {
 			int u[1], d = slot_def(li, &b->insns.items[j]);
 			if (slot_uses(li, &b->insns.items[j], u))
@@ -423,11 +585,8 @@ static struct interval *slot_intervals(const struct ir_func *f, const struct liv
 			if (d >= 0)
 				extend(&iv[d], 2 * k + 1);
 		}
-		free(live_in[i]);
-		free(live_out[i]);
 	}
-	free(live_in);
-	free(live_out);
+	free_liveness(&lv);
 	return iv;
 }
 
@@ -449,7 +608,7 @@ static void share_spill_slots(struct ir_func *f)
 		else if (sl->size && (uint32_t)-sl->offset > base)
 			base = (uint32_t)-sl->offset;
 	}
-	struct live_items li = {slot_uses, slot_def, slot_item};
+	struct live_items li = {slot_uses, slot_def, slot_item, n};
 	struct interval *iv = slot_intervals(f, &li, n);
 	struct interval **order = xcalloc((size_t)n + 1, sizeof(*order));
 	int *shared_end = xcalloc((size_t)n + 1, sizeof(int)), *shared_of = xcalloc((size_t)n + 1, sizeof(int));
@@ -495,15 +654,13 @@ static void share_spill_slots(struct ir_func *f)
 int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 {
 	struct ra ra = {.arena = a, .f = f};
-	ra.no_spill = xcalloc((size_t)f->nvregs + 1, sizeof(bool));
-	ra.iv = xcalloc((size_t)f->nvregs + 1, sizeof(struct interval));
+	reserve_vregs(&ra);
 	int rc = 0;
 	for (;;) {
 		int ninsns = 0;
 		for (int i = 0; i < f->blocks.count; i++)
 			ninsns += f->blocks.items[i]->insns.count;
 		ra.call_pos = xcalloc((size_t)ninsns + 1, sizeof(int));
-		f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
 		build_intervals(&ra);
 		int spill = linear_scan(&ra);
 		free(ra.call_pos);
@@ -519,8 +676,12 @@ int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 	}
 	if (f->frame_size > frame_limit) /* lowering's own slots, with no spill at all */
 		rc = -1;
+	f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
+	memcpy(f->reg_of, ra.reg_of, (size_t)f->nvregs + 1);
 	free(ra.no_spill);
 	free(ra.iv);
+	free(ra.reg_of);
+	free(ra.rewrite.items);
 	return rc;
 }
 

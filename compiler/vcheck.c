@@ -104,11 +104,27 @@ struct vcheck {
 	const struct eq_image *img;
 	const struct eq_prog *p;
 	struct eq_diag *diag;
-	struct vstate *at; /* merged state at each instruction's entry */
-	bool *seen;        /* at[i] holds a state */
-	bool *pending;     /* at[i] changed since instruction i was last followed */
+	/* The merged state at an instruction's entry is pool[state_of[i]].  A
+	 * program no state can flow back in is followed in one sweep: each
+	 * instruction is reached from below only, so its state is needed from
+	 * the first path that reaches it until it is followed, and its place
+	 * in the pool is then free for another.  The pool holds as many states
+	 * as there are paths open at once, not one per instruction (a state is
+	 * 4 KB, a long probe 100,000 instructions).  When a state can flow
+	 * back (a back edge, a callback placed before its call) every state
+	 * is kept, as a later sweep merges into it again. */
+	struct vstate *pool;
+	uint32_t npool, pool_cap;
+	uint32_t *free_states, nfree; /* places in the pool no state holds */
+	int32_t *state_of; /* per instruction, once seen: its state in the pool, -1 once let go */
+	bool keep_states;  /* states can flow back: keep every state */
+	int32_t moving;    /* the state the instruction being followed works on, in the
+	                      pool, while it has not been handed on; -1 for none */
+	bool *seen;        /* instruction i has been reached */
+	bool *pending;     /* its state changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
 	bool *second;      /* instruction i is the second half of a 64-bit load */
+	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
 	uint32_t *depth;   /* per function: the deepest stack byte it touches */
 	bool *names;       /* names[f * (nfuncs + 1) + g]: function f loads g's address */
 	int errors;
@@ -808,12 +824,18 @@ static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
 
 /* ---- instruction classes: 64-bit loads -------------------------------------------- */
 
-static const struct eq_map_ref *ref_at(const struct vcheck *v, uint32_t i)
+/* The map reference of each instruction (the first, if several), found in
+ * one walk: a search of every reference at every 64-bit load was loads x
+ * references, both as many as a long probe has map accesses. */
+static const struct eq_map_ref **refs_by_insn(const struct eq_prog *p)
 {
-	for (uint32_t r = 0; r < v->p->nrefs; r++)
-		if (v->p->refs[r].insn_index == i)
-			return &v->p->refs[r];
-	return NULL;
+	const struct eq_map_ref **ref = calloc(p->ninsns + 1, sizeof(*ref));
+	if (!ref)
+		abort();
+	for (uint32_t r = p->nrefs; r-- > 0;)
+		if (p->refs[r].insn_index < p->ninsns)
+			ref[p->refs[r].insn_index] = &p->refs[r];
+	return ref;
 }
 
 static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -844,7 +866,7 @@ static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
 		return false;
 	}
-	const struct eq_map_ref *ref = ref_at(v, i);
+	const struct eq_map_ref *ref = v->ref[i];
 	if (!ref || (int)ref->map_index >= v->img->nmaps || ref->value != value) {
 		fail(v, i, "loads a map that the program's map references do not name as such");
 		return false;
@@ -1358,44 +1380,113 @@ static bool merge_state(struct vstate *into, const struct vstate *s)
 	return changed;
 }
 
+/* Room for n more states in the pool without moving it. */
+static void reserve_states(struct vcheck *v, uint32_t n)
+{
+	if (v->nfree + (v->pool_cap - v->npool) >= n)
+		return;
+	v->pool_cap = 2 * v->pool_cap + n + 16;
+	v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
+	v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
+	if (!v->pool || !v->free_states)
+		abort();
+}
+
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 {
-	if (!v->seen[to]) {
-		v->at[to] = *s;
+	if (!v->seen[to] && v->moving >= 0 && s == &v->pool[v->moving]) {
+		/* the state being followed goes on unchanged: hand it on, no copy */
+		v->state_of[to] = v->moving;
+		v->moving = -1;
 		v->seen[to] = v->pending[to] = true;
-	} else if (merge_state(&v->at[to], s)) {
+	} else if (!v->seen[to]) {
+		reserve_states(v, 1);
+		uint32_t k = v->nfree ? v->free_states[--v->nfree] : v->npool++;
+		v->pool[k] = *s;
+		v->state_of[to] = (int32_t)k;
+		v->seen[to] = v->pending[to] = true;
+	} else if (v->state_of[to] < 0) {
+		/* a state flowing to an instruction already followed and let go:
+		 * flows_back() must have said it could */
+		abort();
+	} else if (merge_state(&v->pool[v->state_of[to]], s)) {
 		v->pending[to] = true;
 	}
 }
 
+/* Can a state flow to an instruction at or before the one it comes from: a
+ * jump back, or a callback that starts at or before a call that could
+ * pass it? */
+static bool flows_back(const struct vcheck *v)
+{
+	const struct bpf_insn *insns = v->p->insns;
+	uint32_t n = v->p->ninsns;
+	int64_t first_callback = n;
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (!v->second[i] && insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
+		    insns[i].src_reg == BPF_PSEUDO_FUNC && (int64_t)i + 1 + insns[i].imm < first_callback)
+			first_callback = (int64_t)i + 1 + insns[i].imm;
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t next[2];
+		bool falls;
+		int k = v->second[i] ? 0 : successors(&insns[i], i, next, &falls);
+		for (int e = 0; e < k; e++)
+			if (next[e] <= (int64_t)i)
+				return true;
+		if (!v->second[i] && insns[i].code == (BPF_JMP | BPF_CALL) && (int64_t)i >= first_callback) {
+			const struct bpf_helper_info *h = bpf_helper(insns[i].imm);
+			if (h && h->args[1] == HA_FUNC)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* ---- pass 2: the interpretation --------------------------------------------------- */
 
+/* Follow instruction i from the state at its entry.  When states are not
+ * kept, nothing flows to i again: it works on its state in the pool, which
+ * goes on to the next instruction if that has none yet (straight-line code
+ * copies no state) and is let go otherwise. */
 static void step(struct vcheck *v, uint32_t i)
 {
-	struct vstate s = v->at[i];
+	struct vstate copy, *s;
+	if (v->keep_states) {
+		copy = v->pool[v->state_of[i]];
+		s = &copy;
+	} else {
+		reserve_states(v, 2); /* what flows from here may take: the pool stays put */
+		v->moving = v->state_of[i];
+		v->state_of[i] = -1;
+		s = &v->pool[v->moving];
+	}
 	const struct bpf_insn *in = &v->p->insns[i];
 	switch (BPF_CLASS(in->code)) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		if (alu(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (alu(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_LDX:
-		if (load(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (load(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_ST:
 	case BPF_STX:
-		if (BPF_MODE(in->code) == BPF_ATOMIC ? atomic(v, i, &s) : store(v, i, &s))
-			flow(v, i + 1, &s);
-		return;
+		if (BPF_MODE(in->code) == BPF_ATOMIC ? atomic(v, i, s) : store(v, i, s))
+			flow(v, i + 1, s);
+		break;
 	case BPF_LD:
-		if (ld_imm64(v, i, &s))
-			flow(v, i + 2, &s);
-		return;
+		if (ld_imm64(v, i, s))
+			flow(v, i + 2, s);
+		break;
 	default:
-		jump(v, i, &s);
-		return;
+		jump(v, i, s);
+		break;
+	}
+	if (v->moving >= 0) { /* merged into another state, or stopped here */
+		v->free_states[v->nfree++] = (uint32_t)v->moving;
+		v->moving = -1;
 	}
 }
 
@@ -1477,27 +1568,33 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 		diag_error(diag, loc, "internal error: the program for %s is empty", prog->probe_name);
 		return -1;
 	}
-	struct vcheck v = {.img = img, .p = prog, .diag = diag};
-	v.at = calloc(n, sizeof(*v.at));
+	struct vcheck v = {.img = img, .p = prog, .diag = diag, .moving = -1};
+	v.state_of = calloc(n, sizeof(*v.state_of));
 	v.seen = calloc(n, sizeof(*v.seen));
 	v.pending = calloc(n, sizeof(*v.pending));
 	v.reported = calloc(n, sizeof(*v.reported));
 	v.second = calloc(n, sizeof(*v.second));
+	v.ref = refs_by_insn(prog);
 	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
 	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
 	uint32_t *stack = calloc(n, sizeof(*stack));
-	if (!v.at || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
+	if (!v.state_of || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
 		abort();
 	check_structure(&v, stack);
-	if (!v.errors)
+	if (!v.errors) {
+		v.keep_states = flows_back(&v);
 		interpret(&v);
+	}
 	if (!v.errors)
 		check_functions(&v);
-	free(v.at);
+	free(v.pool);
+	free(v.free_states);
+	free(v.state_of);
 	free(v.seen);
 	free(v.pending);
 	free(v.reported);
 	free(v.second);
+	free(v.ref);
 	free(v.depth);
 	free(v.names);
 	free(stack);
