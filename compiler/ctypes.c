@@ -151,7 +151,7 @@ static const struct eq_type *integer_named(struct ctypes *c, const char *name)
 	for (size_t i = 0; i < sizeof(int_names) / sizeof(int_names[0]); i++)
 		if (!strcmp(int_names[i].name, name)) {
 			struct eq_type t = *ty_int(c->arena, int_names[i].size, int_names[i].is_signed);
-			t.name = name;
+			t.name = int_names[i].name;
 			return ty_new(c->arena, t);
 		}
 	uint32_t size;
@@ -159,7 +159,7 @@ static const struct eq_type *integer_named(struct ctypes *c, const char *name)
 	if (!c_words(name, &size, &is_signed))
 		return NULL;
 	struct eq_type t = *ty_int(c->arena, size, is_signed);
-	t.name = name;
+	t.name = arena_strdup(c->arena, name); /* the caller's may be a buffer of its own */
 	return ty_new(c->arena, t);
 }
 
