@@ -330,6 +330,16 @@ static void build_intervals(struct ra *ra)
 	}
 	ra->npos = 2 * k;
 	free_liveness(&lv);
+	/* A value computed in place from another (v = u + 8, two-address) wants
+	 * u's register; where v has a register to go to (a helper's argument)
+	 * and u has none, u wants it too, so that the chain ends there without
+	 * a move: `r3 = *(ctx + 112); r3 += 8`, not `r0 = ...; r0 += 8; r3 = r0`.
+	 * Later vregs first: a chain hands its hint back one link at a time. */
+	for (int v = f->nvregs - 1; v >= 0; v--) {
+		struct interval *iv = &ra->iv[v];
+		if (iv->hint >= 0 && iv->same_as >= 0 && ra->iv[iv->same_as].hint < 0)
+			ra->iv[iv->same_as].hint = iv->hint;
+	}
 	/* an interval crosses a call if the first call at or after its start
 	 * comes before its end: a binary search in the ascending call_pos,
 	 * not a walk over every call for every vreg */
