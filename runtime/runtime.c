@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <linux/capability.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -208,21 +209,39 @@ static bool child_done(pid_t child)
 	return r == child || (r < 0 && errno == ECHILD);
 }
 
+/* Wait up to timeout_ms for events, or for the -c child to exit (its pidfd
+ * turns readable), and handle the events that came.  Waiting on both keeps
+ * a short command's end from waiting out the timeout: a child that exits
+ * between child_done() and the wait would otherwise not wake it. */
+static int wait_events(struct eq_session *s, int pidfd, int timeout_ms)
+{
+	if (pidfd < 0 && s->rb)
+		return ring_buffer__poll(s->rb, timeout_ms);
+	if (pidfd < 0) {
+		usleep((useconds_t)timeout_ms * 1000);
+		return 0;
+	}
+	struct pollfd fds[2] = {{.fd = pidfd, .events = POLLIN},
+				{.fd = s->rb ? ring_buffer__epoll_fd(s->rb) : -1, .events = POLLIN}};
+	if (poll(fds, 2, timeout_ms) < 0)
+		return -errno;
+	return s->rb ? ring_buffer__consume(s->rb) : 0;
+}
+
 int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child)
 {
 	events__drain(s); /* what BEGIN said */
+	int pidfd = child > 0 ? (int)syscall(SYS_pidfd_open, child, 0) : -1;
 	while (!*stop && !s->exit_requested) {
 		if (child_done(child))
 			break;
-		if (s->rb) {
-			int n = ring_buffer__poll(s->rb, 100);
-			if (n < 0 && n != -EINTR)
-				break;
-		} else {
-			usleep(100000);
-		}
+		int n = wait_events(s, pidfd, 100);
+		if (n < 0 && n != -EINTR)
+			break;
 		session__flush(s);
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	events__drain(s);
 	return 0;
 }
