@@ -61,6 +61,10 @@ int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
 /* runtime.c: record an attachment, closed at detach (takes the fds) */
 int session__add_link(struct eq_session *s, int perf_fd, int link_fd);
+/* detach.c: close every attachment, those whose release waits for the
+ * kernel in parallel; returns when all are gone and none of the programs
+ * runs any more */
+void session__detach(struct eq_session *s);
 /* runtime.c: flush the script's output, keeping the first write error */
 void session__flush(struct eq_session *s);
 /* attach_tracepoint.c: perf events, shared by the attach files */

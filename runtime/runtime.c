@@ -144,17 +144,6 @@ static int attach_prog(struct eq_session *s, int prog)
 	return 0;
 }
 
-static void detach_all(struct eq_session *s)
-{
-	for (int i = 0; i < s->nlinks; i++) {
-		if (s->links[i].link_fd >= 0)
-			close(s->links[i].link_fd);
-		if (s->links[i].perf_fd >= 0)
-			close(s->links[i].perf_fd);
-	}
-	s->nlinks = 0;
-}
-
 int rt_session_attach(struct eq_session *s)
 {
 	const struct eq_image *img = s->img;
@@ -169,7 +158,7 @@ int rt_session_attach(struct eq_session *s)
 				s->nlinks, s->nlinks == 1 ? "" : "s");
 	}
 	if (rc) {
-		detach_all(s);
+		session__detach(s);
 		/* a process a watchpoint's setup stopped meanwhile (-p) is continued;
 		 * what the probes said is not printed */
 		s->exit_requested = s->detached = true;
@@ -263,10 +252,11 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 		return 0;
 	const struct eq_image *img = s->img;
 	s->detached = true;
-	/* nothing new arrives while the maps are printed: closing a uprobe's perf
-	 * event waits for its running programs, so a watchpoint setup's stop
-	 * (SIGSTOP) always has its event in the ring buffer, drained next */
-	detach_all(s);
+	/* nothing new arrives while the maps are printed: when session__detach
+	 * returns, no program of ours runs any more (detach.c), so a watchpoint
+	 * setup's stop (SIGSTOP) always has its event in the ring buffer,
+	 * drained next */
+	session__detach(s);
 	events__drain(s); /* what came before END, up to an exit() */
 	lines__flush(s);
 	s->in_end = true;
@@ -319,7 +309,7 @@ void rt_session_free(struct eq_session *s)
 {
 	if (!s)
 		return;
-	detach_all(s);
+	session__detach(s);
 	ring_buffer__free(s->rb);
 	for (int i = 0; s->prog_fds && i < s->img->nprogs; i++)
 		if (s->prog_fds[i] >= 0)
