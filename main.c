@@ -434,12 +434,20 @@ static int run_session(const struct cli *cli, const struct eq_image *img, struct
 	return 0;
 }
 
+/* An environment variable set to something other than "" or "0". */
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0");
+}
+
 /* The run, with its output on stdout or in the -o file. */
 static int run(const struct cli *cli, const struct eq_image *img, struct child *chp)
 {
 	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
 				 .quiet = cli->quiet, .format = cli->format,
-				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid};
+				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid,
+				 .no_uprobe_multi = env_flag("EBPFQ_NO_UPROBE_MULTI")};
 	if (cli->output_path) {
 		/* opened only now: a script that does not compile leaves no file */
 		ro.out = fopen(cli->output_path, "w");

@@ -226,7 +226,19 @@ static struct bpf_insn *patched_insns(struct eq_session *s, const struct eq_prog
 	return insns;
 }
 
-static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
+/* The expected attach type the program's attachment needs. */
+static uint32_t load_attach_type(const struct eq_prog *p, enum rt_load how)
+{
+	if (how == RT_LOAD_UPROBE_MULTI)
+		return RT_BPF_TRACE_UPROBE_MULTI;
+	if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT)
+		return p->attach == EQ_ATTACH_FEXIT ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
+	return 0;
+}
+
+/* Load program i as `how` says; a load other than the image's is tried once,
+ * without a log, and a refusal is not reported (the image's load follows). */
+static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_load how, char *log)
 {
 	const struct eq_prog *p = &s->img->progs[i];
 	struct bpf_insn *insns = patched_insns(s, p);
@@ -242,7 +254,8 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 	char name[BPF_OBJ_NAME_LEN];
 	object_name(p->name, name);
 	int fd = -ENOMEM;
-	for (int attempt = 0; insns && lines && funcs && attempt < 2; attempt++) {
+	int attempts = how == RT_LOAD_IMAGE ? 2 : 1;
+	for (int attempt = 0; insns && lines && funcs && attempt < attempts; attempt++) {
 		/* first without a log (fast), then with one to explain a rejection */
 		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = (uint32_t)attempt,
 			    .log_buf = attempt ? log : NULL, .log_size = attempt ? LOG_SIZE : 0);
@@ -255,11 +268,9 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 			opts.line_info_rec_size = sizeof(*lines);
 			opts.line_info_cnt = p->nlines;
 		}
-		if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT) {
-			opts.expected_attach_type = p->attach == EQ_ATTACH_FEXIT ? BPF_TRACE_FEXIT
-										: BPF_TRACE_FENTRY;
+		opts.expected_attach_type = (enum bpf_attach_type)load_attach_type(p, how);
+		if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT)
 			opts.attach_btf_id = p->target_btf_id;
-		}
 		if (attempt)
 			log[0] = 0;
 		fd = bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
@@ -270,49 +281,115 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, char *log)
 	/* EPERM as root, or the kernel's internal ENOTSUPP: the kernel's
 	 * refusal, not the verifier's */
 	enum { KERNEL_ENOTSUPP = 524 };
-	if (fd < 0 && insns && lines && (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT) &&
-	    (fd == -EPERM || fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP))
-		report_no_trampolines(s, p, fd, log);
-	else if (fd < 0 && insns && lines)
-		report_rejection(s, p, log);
+	bool fentry = p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT;
+	if (fd < 0 && how == RT_LOAD_IMAGE && insns && lines) {
+		if (fentry && (fd == -EPERM || fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP))
+			report_no_trampolines(s, p, fd, log);
+		else
+			report_rejection(s, p, log);
+	}
 	free(insns);
 	free(lines);
 	free(funcs);
 	return fd;
 }
 
+/* Can this kernel attach uprobe_multi links?  As libbpf asks: a program
+ * loaded for them, linked to "/", is refused with EBADF (not a regular
+ * file) by a kernel that knows them, with EINVAL by one that does not. */
+bool kernel__has_uprobe_multi(struct eq_session *s)
+{
+	if (s->uprobe_multi >= 0)
+		return s->uprobe_multi;
+	struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = (enum bpf_attach_type)RT_BPF_TRACE_UPROBE_MULTI);
+	int prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	uint64_t offset = 0;
+	int link = prog < 0 ? -1 : uprobe_multi__link(prog, "/", &offset, NULL, 1, false);
+	s->uprobe_multi = prog >= 0 && link == -EBADF;
+	if (link >= 0)
+		close(link);
+	if (prog >= 0)
+		close(prog);
+	return s->uprobe_multi;
+}
+
+/* How program i would best be loaded: for an attachment that detaches
+ * without waiting where the kernel and the program allow one. */
+static enum rt_load load_choice(struct eq_session *s, const struct eq_prog *p)
+{
+	switch (p->attach) {
+	case EQ_ATTACH_UPROBE:
+	case EQ_ATTACH_URETPROBE:
+	case EQ_ATTACH_WATCH_SETUP:
+		return !s->opts.no_uprobe_multi && kernel__has_uprobe_multi(s) ? RT_LOAD_UPROBE_MULTI
+										: RT_LOAD_IMAGE;
+	default:
+		return RT_LOAD_IMAGE;
+	}
+}
+
 int session__load_progs(struct eq_session *s)
 {
 	const struct eq_image *img = s->img;
-	struct prog_btf pb = {0};
-	int rc = btf_build(s, &pb);
+	struct prog_btf *pb = calloc(1, sizeof(*pb));
+	s->pb = pb;
+	int rc = pb ? btf_build(s, pb) : -ENOMEM;
 	char *log = malloc(LOG_SIZE);
 	s->btf_fd = -1;
 	if (!rc) {
 		/* line strings go in before the load, so add them for every program now */
 		for (int i = 0; i < img->nprogs; i++)
-			free(line_info(&pb, img, &img->progs[i]));
-		if (btf__load_into_kernel(pb.btf) == 0)
-			s->btf_fd = btf__fd(pb.btf);
+			free(line_info(pb, img, &img->progs[i]));
+		if (btf__load_into_kernel(pb->btf) == 0)
+			s->btf_fd = dup(btf__fd(pb->btf)); /* ours: it outlives pb->btf */
 		else if (s->opts.verbose)
 			fprintf(s->opts.err, "ebpfq: the kernel refused the line info; loading without it\n");
 	}
 	for (int i = 0; i < img->nprogs && log && !rc; i++) {
-		int fd = load_one(s, &pb, i, log);
+		enum rt_load how = load_choice(s, &img->progs[i]);
+		int fd = load_one(s, pb, i, how, log);
+		if (fd < 0 && how != RT_LOAD_IMAGE)
+			fd = load_one(s, pb, i, how = RT_LOAD_IMAGE, log);
 		if (fd < 0) {
 			rc = -EINVAL;
 			break;
 		}
 		s->prog_fds[i] = fd;
+		s->prog_load[i] = (unsigned char)how;
 		if (s->opts.verbose)
-			fprintf(s->opts.err, "ebpfq: %s (%s): %u instructions, attaches to %s\n",
+			fprintf(s->opts.err, "ebpfq: %s (%s): %u instructions, attaches to %s%s\n",
 				img->progs[i].name, img->progs[i].probe_name, img->progs[i].ninsns,
-				img->progs[i].attach_note);
+				img->progs[i].attach_note,
+				how == RT_LOAD_UPROBE_MULTI ? " (through a uprobe_multi link)" : "");
 	}
-	if (s->btf_fd >= 0)
-		s->btf_fd = dup(s->btf_fd); /* keep it past btf__free */
-	btf__free(pb.btf);
-	free(pb.func_ids);
 	free(log);
 	return rc;
+}
+
+int session__reload_prog(struct eq_session *s, int prog)
+{
+	char *log = malloc(LOG_SIZE);
+	int fd = log && s->pb ? load_one(s, s->pb, prog, RT_LOAD_IMAGE, log) : -ENOMEM;
+	free(log);
+	if (fd < 0)
+		return fd;
+	close(s->prog_fds[prog]);
+	s->prog_fds[prog] = fd;
+	s->prog_load[prog] = RT_LOAD_IMAGE;
+	return 0;
+}
+
+void session__free_btf(struct eq_session *s)
+{
+	if (!s->pb)
+		return;
+	btf__free(s->pb->btf);
+	free(s->pb->func_ids);
+	free(s->pb);
+	s->pb = NULL;
 }

@@ -17,6 +17,19 @@ struct rt_link {
 };
 
 struct symbolizer; /* symbolize.c */
+struct prog_btf;   /* load.c: the programs' BTF, kept until they are attached */
+
+/* BPF_TRACE_UPROBE_MULTI (Linux 6.6, include/uapi/linux/bpf.h's enum
+ * bpf_attach_type), which Debian 12's 6.1 headers and libbpf 1.1 lack. */
+enum { RT_BPF_TRACE_UPROBE_MULTI = 48 };
+
+/* How a program was loaded: as the image says, or for an attachment that
+ * detaches sooner (doc/probes.md, "Detaching"); a program that cannot
+ * attach that way is loaded again as the image says (session__reload_prog). */
+enum rt_load {
+	RT_LOAD_IMAGE,        /* the image's program type and attach */
+	RT_LOAD_UPROBE_MULTI, /* a uprobe's, for a uprobe_multi link */
+};
 
 /* A watchpoint set at run time: its program and address. */
 struct rt_watch {
@@ -29,7 +42,10 @@ struct eq_session {
 	struct eq_run_opts opts;
 	int *map_fds;            /* by image map index */
 	int *prog_fds;           /* by image program index */
+	unsigned char *prog_load; /* by program: enum rt_load */
 	int btf_fd;
+	struct prog_btf *pb;     /* until attached: to load a program again */
+	int uprobe_multi;        /* uprobe_multi links: -1 not asked yet, 0 no, 1 yes */
 	struct rt_link *links;
 	int nlinks, links_cap;
 	struct ring_buffer *rb;
@@ -59,6 +75,13 @@ struct eq_session {
 void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col);
 int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
+/* Load program prog again as the image says (an attachment of the way it
+ * was loaded for failed); 0 or a negative errno after a message. */
+int session__reload_prog(struct eq_session *s, int prog);
+/* The programs are attached: their BTF's user-space copy goes. */
+void session__free_btf(struct eq_session *s);
+/* Can this kernel attach uprobe_multi links?  (Asked once.) */
+bool kernel__has_uprobe_multi(struct eq_session *s);
 /* runtime.c: record an attachment, closed at detach (takes the fds) */
 int session__add_link(struct eq_session *s, int perf_fd, int link_fd);
 /* detach.c: close every attachment, those whose release waits for the
@@ -92,6 +115,11 @@ int attach__kprobe(struct eq_session *s, int prog);
 void kernel__hint_alternatives(FILE *err, bool kprobe);
 int attach__fentry(struct eq_session *s, int prog);
 int attach__uprobe(struct eq_session *s, int prog);
+/* A uprobe_multi link of prog_fd on cnt file offsets of path (with their
+ * USDT semaphores' offsets, or NULL), return probes if ret: its fd, or a
+ * negative errno. */
+int uprobe_multi__link(int prog_fd, const char *path, const uint64_t *offsets,
+		       const uint64_t *ref_ctr_offsets, uint32_t cnt, bool ret);
 int attach__perf_event(struct eq_session *s, int prog);
 /* attach_watchpoint.c: a watchpoint on a fixed address; one on a function's
  * argument is set by watch__event, from its setup uprobe's EQ_OUT_WATCH */

@@ -71,8 +71,10 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 	s->btf_fd = -1;
 	s->map_fds = malloc(sizeof(int) * ((size_t)img->nmaps + 1));
 	s->prog_fds = malloc(sizeof(int) * ((size_t)img->nprogs + 1));
+	s->prog_load = calloc((size_t)img->nprogs + 1, 1);
 	s->zeroed = calloc((size_t)img->nmaps + 1, sizeof(bool));
-	if (!s->map_fds || !s->prog_fds || !s->zeroed)
+	s->uprobe_multi = -1;
+	if (!s->map_fds || !s->prog_fds || !s->prog_load || !s->zeroed)
 		return -ENOMEM;
 	for (int i = 0; i < img->nmaps; i++)
 		s->map_fds[i] = -1;
@@ -157,6 +159,7 @@ int rt_session_attach(struct eq_session *s)
 			fprintf(s->opts.err, "ebpfq: detaching the %d probe%s already attached\n",
 				s->nlinks, s->nlinks == 1 ? "" : "s");
 	}
+	session__free_btf(s);
 	if (rc) {
 		session__detach(s);
 		/* a process a watchpoint's setup stopped meanwhile (-p) is continued;
@@ -321,6 +324,8 @@ void rt_session_free(struct eq_session *s)
 		close(s->btf_fd);
 	free(s->map_fds);
 	free(s->prog_fds);
+	free(s->prog_load);
+	session__free_btf(s);
 	free(s->zeroed);
 	free(s->helper_failures);
 	lines__free(s);

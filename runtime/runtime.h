@@ -22,6 +22,9 @@ struct eq_run_opts {
 	bool quiet;              /* -q: no "Attaching N probes..." */
 	enum eq_output_format format;
 	pid_t target_pid;        /* -p / -c: 0 for none */
+	/* the older attachments, which detach more slowly (tests, and a kernel
+	 * that misbehaves): EBPFQ_NO_UPROBE_MULTI */
+	bool no_uprobe_multi;    /* uprobes through perf events, not uprobe_multi links */
 };
 
 struct eq_session; /* opaque: fds, links, ring buffer of one run */
