@@ -447,7 +447,8 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
 				 .quiet = cli->quiet, .format = cli->format,
 				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid,
-				 .no_uprobe_multi = env_flag("EBPFQ_NO_UPROBE_MULTI")};
+				 .no_uprobe_multi = env_flag("EBPFQ_NO_UPROBE_MULTI"),
+				 .no_raw_tracepoints = env_flag("EBPFQ_NO_RAW_TRACEPOINTS")};
 	if (cli->output_path) {
 		/* opened only now: a script that does not compile leaves no file */
 		ro.out = fopen(cli->output_path, "w");

@@ -10,6 +10,11 @@
 #     timer, ...) with a trivial body: started, given time to attach, then
 #     SIGINT; the time from the signal to the process gone (median of 3),
 #     the maps printed on the way.
+# (c) N = 1, 10, 100 uprobes on the functions of one binary: the same.
+# Each ebpfq figure comes twice: as it attaches on this kernel (uprobe_multi
+# links, raw tracepoints where the program does not read the record), and
+# as on a kernel without them (EBPFQ_NO_UPROBE_MULTI=1,
+# EBPFQ_NO_RAW_TRACEPOINTS=1: perf events, closed in parallel).
 # BENCH_BPFTRACE=0 leaves bpftrace out; BENCH_RUNS sets (a)'s runs.
 EBPFQ=${1:-./ebpfq}
 EBPFQ=$(cd "$(dirname "$EBPFQ")" && pwd)/$(basename "$EBPFQ")
@@ -35,6 +40,12 @@ int main(int argc, char **argv)
 }
 EOF
 ${CC:-cc} -O1 -o "$tmp/work" "$tmp/work.c" || exit 1
+# (c) the workload: 100 functions, each called once
+awk 'BEGIN { print "#include <stdlib.h>"
+	for (i = 0; i < 100; i++) printf "__attribute__((noinline)) int g%d(int x) { __asm__ volatile(\"\"); return x + %d; }\n", i, i
+	print "int main(void) { int s = 0;"; for (i = 0; i < 100; i++) printf "s += g%d(s);\n", i
+	print "return s == -1; }" }' >"$tmp/funcs.c"
+${CC:-cc} -O1 -o "$tmp/funcs" "$tmp/funcs.c" || exit 1
 cd "$tmp" || exit 1
 
 wall_ms() { # command...: the median wall time of $RUNS runs, in ms
@@ -51,6 +62,7 @@ PROBE='uprobe:./work:f { @[tid] = count(); }'
 echo "(a) -c './work 1' -e '$PROBE' (median of $RUNS, ms)"
 echo "    the command alone: $(wall_ms ./work 1)"
 echo "    ebpfq:             $(wall_ms "$EBPFQ" -c './work 1' -e "$PROBE")"
+echo "    ebpfq, perf events: $(EBPFQ_NO_UPROBE_MULTI=1 wall_ms "$EBPFQ" -c './work 1' -e "$PROBE")"
 [ -n "$have_bpftrace" ] && echo "    bpftrace:          $(wall_ms bpftrace -c './work 1' -e "$PROBE")"
 
 # (b) the first N tracepoints of these categories, as -l lists them
@@ -69,12 +81,23 @@ sigint_ms() { # command...: start, wait for "Attaching", SIGINT, time the exit
 	t1=$(now_ns)
 	echo $(( (t1 - t0) / 1000000 ))
 }
+sigint_median() { # command...: the median of 3 sigint_ms
+	for i in 1 2 3; do sigint_ms "$@"; done | median
+}
+# a line of (b) or (c): N, the probes
+compare() {
+	e=$(sigint_median "$EBPFQ" -e "$2 { @ = count(); }")
+	p=$(EBPFQ_NO_UPROBE_MULTI=1 EBPFQ_NO_RAW_TRACEPOINTS=1 sigint_median "$EBPFQ" -e "$2 { @ = count(); }")
+	b=""
+	[ -n "$have_bpftrace" ] && b=$(sigint_ms bpftrace -e "$2 { @ = count(); }")
+	echo "    N = $1: ebpfq $e, ebpfq with perf events $p${b:+, bpftrace $b (one run)}"
+}
 echo "(b) N tracepoints, { @ = count(); }: SIGINT to exit (median of 3, ms)"
 for n in 1 10 100; do
-	specs=$(head -n "$n" "$tmp/tracepoints" | paste -sd, -)
 	[ "$(head -n "$n" "$tmp/tracepoints" | wc -l)" -eq "$n" ] || { echo "    fewer than $n tracepoints"; break; }
-	e=$(for i in 1 2 3; do sigint_ms "$EBPFQ" -e "$specs { @ = count(); }"; done | median)
-	b=""
-	[ -n "$have_bpftrace" ] && b=$(sigint_ms bpftrace -e "$specs { @ = count(); }")
-	echo "    N = $n: ebpfq $e${b:+, bpftrace $b (one run)}"
+	compare "$n" "$(head -n "$n" "$tmp/tracepoints" | paste -sd, -)"
+done
+echo "(c) N uprobes in one binary, { @ = count(); }: SIGINT to exit (median of 3, ms)"
+for n in 1 10 100; do
+	compare "$n" "$(awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++) printf "%suprobe:./funcs:g%d", i ? "," : "", i }')"
 done

@@ -207,6 +207,19 @@ static int allocate_registers(struct compile *c, struct ir_func *f, const struct
 	return -1;
 }
 
+/* Does the function still read its context after dead code went?  (A
+ * for-map loop's body reads it through the main function's.) */
+static bool reads_ctx(const struct ir_func *f)
+{
+	for (int b = 0; b < f->blocks.count; b++) {
+		const struct ir_block *blk = f->blocks.items[b];
+		for (int i = 0; i < blk->insns.count; i++)
+			if (blk->insns.items[i].op == IR_CTX)
+				return true;
+	}
+	return false;
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -218,6 +231,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		opt_fold(f->subprogs.items[k]);
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
+	bool ctx_unused = !reads_ctx(f);
 	if (allocate_registers(c, f, probe) < 0)
 		return -1;
 	struct emit_result r;
@@ -229,7 +243,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.target_offset = ap->target_offset, .ref_ctr_offset = ap->ref_ctr_offset,
 		.target_btf_id = ap->target_btf_id, .perf = ap->perf, .watch = ap->watch,
 		.tail_map = ap->attach == EQ_ATTACH_SYSCALL ? (uint32_t)(c->first_dispatch_map + ap->dispatcher) : 0,
-		.tail_key = ap->syscall_nr,
+		.tail_key = ap->syscall_nr, .ctx_unused = ctx_unused,
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
 	};

@@ -218,6 +218,9 @@ struct eq_prog {
 	struct eq_watch watch;   /* EQ_ATTACH_WATCHPOINT */
 	uint32_t tail_map;       /* EQ_ATTACH_SYSCALL(_DISPATCH): the EQ_MAP_SYSCALL_PROGS map */
 	uint32_t tail_key;       /* EQ_ATTACH_SYSCALL: the system call's number */
+	bool ctx_unused;         /* the program never reads its context (R1 at entry):
+	                            a tracepoint's may then run as a raw tracepoint's,
+	                            which detaches without a grace period */
 	struct bpf_insn *insns;
 	uint32_t ninsns;
 	uint32_t *func_starts;   /* subprograms (helpers' callbacks) after the main

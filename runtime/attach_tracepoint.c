@@ -1,5 +1,7 @@
 /* attach_tracepoint.c - tracepoint programs: a perf event of the
- * tracepoint's id, and a BPF link from the program to it. */
+ * tracepoint's id, and a BPF link from the program to it; or, for a program
+ * that does not read the record, a raw tracepoint (attach_raw).  Raw
+ * tracepoints and the syscall dispatcher's programs attach by name. */
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
@@ -99,9 +101,34 @@ int attach__syscall(struct eq_session *s, int prog)
 	return 0;
 }
 
+/* A tracepoint whose program does not read the record runs as a raw
+ * tracepoint's on the same tracepoint, which detaches without waiting: the
+ * kernel frees a raw tracepoint's link after a grace period in the
+ * background, while a perf event's close waits for one, under event_mutex,
+ * one tracepoint after the other (about 45 ms each here).  Where the kernel
+ * has no raw tracepoint of the event's name, the program is loaded again
+ * for the perf event. */
+static int attach_raw(struct eq_session *s, int prog)
+{
+	const struct eq_prog *p = &s->img->progs[prog];
+	const char *colon = strchr(p->target, ':');
+	int fd = bpf_raw_tracepoint_open(colon ? colon + 1 : p->target, s->prog_fds[prog]);
+	if (fd >= 0)
+		return session__add_link(s, -1, fd);
+	if (s->opts.verbose)
+		fprintf(s->opts.err, "ebpfq: probe '%s': no raw tracepoint %s (%s); through a perf event\n",
+			p->probe_name, colon ? colon + 1 : p->target, strerror(errno));
+	return session__reload_prog(s, prog);
+}
+
 int attach__tracepoint(struct eq_session *s, int prog)
 {
 	const struct eq_prog *p = &s->img->progs[prog];
+	if (s->prog_load[prog] == RT_LOAD_RAW_TP) {
+		int rc = attach_raw(s, prog);
+		if (rc < 0 || s->prog_load[prog] == RT_LOAD_RAW_TP)
+			return rc;
+	}
 	const char *tracefs = rt_tracefs_dir();
 	char category[256];
 	const char *colon = strchr(p->target, ':');

@@ -84,7 +84,8 @@ static bool has_raw_tracepoints(const struct eq_session *s)
 {
 	for (int i = 0; i < s->img->nprogs; i++) {
 		enum eq_attach_kind k = s->img->progs[i].attach;
-		if (s->prog_fds[i] >= 0 && (k == EQ_ATTACH_RAW_TRACEPOINT || k == EQ_ATTACH_SYSCALL_DISPATCH))
+		if (s->prog_fds[i] >= 0 && (s->prog_load[i] == RT_LOAD_RAW_TP || k == EQ_ATTACH_RAW_TRACEPOINT ||
+					    k == EQ_ATTACH_SYSCALL_DISPATCH))
 			return true;
 	}
 	return false;

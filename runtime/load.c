@@ -226,7 +226,13 @@ static struct bpf_insn *patched_insns(struct eq_session *s, const struct eq_prog
 	return insns;
 }
 
-/* The expected attach type the program's attachment needs. */
+/* What the program is loaded as: the image's type, or a raw tracepoint's;
+ * and the expected attach type its attachment needs. */
+static uint32_t load_type(const struct eq_prog *p, enum rt_load how)
+{
+	return how == RT_LOAD_RAW_TP ? BPF_PROG_TYPE_RAW_TRACEPOINT : p->prog_type;
+}
+
 static uint32_t load_attach_type(const struct eq_prog *p, enum rt_load how)
 {
 	if (how == RT_LOAD_UPROBE_MULTI)
@@ -273,7 +279,7 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 			opts.attach_btf_id = p->target_btf_id;
 		if (attempt)
 			log[0] = 0;
-		fd = bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
+		fd = bpf_prog_load(load_type(p, how), name, "GPL", insns, p->ninsns, &opts);
 		if (fd >= 0)
 			break;
 		fd = -errno;
@@ -328,6 +334,11 @@ static enum rt_load load_choice(struct eq_session *s, const struct eq_prog *p)
 	case EQ_ATTACH_WATCH_SETUP:
 		return !s->opts.no_uprobe_multi && kernel__has_uprobe_multi(s) ? RT_LOAD_UPROBE_MULTI
 										: RT_LOAD_IMAGE;
+	case EQ_ATTACH_TRACEPOINT:
+		/* the syscall events are not tracepoints of their own name (they
+		 * are raw_syscalls' records) */
+		return p->ctx_unused && !s->opts.no_raw_tracepoints && strncmp(p->target, "syscalls:", 9)
+			? RT_LOAD_RAW_TP : RT_LOAD_IMAGE;
 	default:
 		return RT_LOAD_IMAGE;
 	}
@@ -365,7 +376,8 @@ int session__load_progs(struct eq_session *s)
 			fprintf(s->opts.err, "ebpfq: %s (%s): %u instructions, attaches to %s%s\n",
 				img->progs[i].name, img->progs[i].probe_name, img->progs[i].ninsns,
 				img->progs[i].attach_note,
-				how == RT_LOAD_UPROBE_MULTI ? " (through a uprobe_multi link)" : "");
+				how == RT_LOAD_RAW_TP ? " (as a raw tracepoint: it does not read the record)"
+				: how == RT_LOAD_UPROBE_MULTI ? " (through a uprobe_multi link)" : "");
 	}
 	free(log);
 	return rc;

@@ -29,6 +29,8 @@ enum { RT_BPF_TRACE_UPROBE_MULTI = 48 };
 enum rt_load {
 	RT_LOAD_IMAGE,        /* the image's program type and attach */
 	RT_LOAD_UPROBE_MULTI, /* a uprobe's, for a uprobe_multi link */
+	RT_LOAD_RAW_TP,       /* a tracepoint's that never reads its record: a raw
+	                         tracepoint program on the same tracepoint */
 };
 
 /* A watchpoint set at run time: its program and address. */

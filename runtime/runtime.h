@@ -23,8 +23,10 @@ struct eq_run_opts {
 	enum eq_output_format format;
 	pid_t target_pid;        /* -p / -c: 0 for none */
 	/* the older attachments, which detach more slowly (tests, and a kernel
-	 * that misbehaves): EBPFQ_NO_UPROBE_MULTI */
+	 * that misbehaves): EBPFQ_NO_UPROBE_MULTI, EBPFQ_NO_RAW_TRACEPOINTS */
 	bool no_uprobe_multi;    /* uprobes through perf events, not uprobe_multi links */
+	bool no_raw_tracepoints; /* tracepoints through perf events even where the
+	                            program does not read the record */
 };
 
 struct eq_session; /* opaque: fds, links, ring buffer of one run */
