@@ -1,0 +1,1 @@
+run: sh tracepoint_raw_sigint.sh
