@@ -75,11 +75,17 @@ sigint_ms() { # command...: start, wait for "Attaching", SIGINT, time the exit
 	n=0
 	until grep -q '^Attaching' "$tmp/out" || [ $n -ge 600 ]; do sleep 0.1; n=$((n + 1)); done
 	sleep 0.5
+	# bpftrace 0.17 once outlived its SIGINT here by minutes: SIGKILL after
+	# 60 s, and the time is marked
+	rm -f "$tmp/killed"
+	(sleep 60; kill -KILL $pid 2>/dev/null && : >"$tmp/killed") >/dev/null 2>&1 &
+	watchdog=$!
 	t0=$(now_ns)
 	kill -INT $pid
 	wait $pid
 	t1=$(now_ns)
-	echo $(( (t1 - t0) / 1000000 ))
+	kill $watchdog 2>/dev/null
+	echo "$(( (t1 - t0) / 1000000 ))$([ -e "$tmp/killed" ] && echo ' (killed)')"
 }
 sigint_median() { # command...: the median of 3 sigint_ms
 	for i in 1 2 3; do sigint_ms "$@"; done | median

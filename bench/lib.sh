@@ -9,7 +9,9 @@ running() { # pid
 }
 
 # The id of the program that process $1 attached to $2, a tracepoint name
-# or a uprobe's file as `bpftool perf list` shows them, polled until it is
+# or a uprobe's file as `bpftool perf list` shows them (tracepoints, raw
+# tracepoints, perf-event uprobes), or as the fdinfo of a uprobe_multi link
+# names it (which Debian 12's bpftool does not list), polled until it is
 # there.  Fails if the process ends first or after ATTACH_WAIT seconds
 # (default 120: bpftrace starts slowly on a busy machine).  Matching the
 # pid, not "a program that appeared", keeps other tracers out.
@@ -18,6 +20,10 @@ attached_prog() { # pid target
 	while running "$1" && [ $polls -lt $((${ATTACH_WAIT:-120} * 10)) ]; do
 		id=$(bpftool perf list 2>/dev/null | awk -v pid="$1" -v t="$2" '
 			$2 == pid { for (i = 7; i <= NF; i++) if ($i == t) { print $6; exit } }')
+		[ -n "$id" ] || id=$(for f in /proc/"$1"/fdinfo/*; do
+			awk -v t="$2" '$1 == "link_type:" && $2 == "uprobe_multi" { u = 1 }
+				$1 == "prog_id:" { id = $2 } u && $1 == "path:" && $2 == t { print id; exit }' "$f" 2>/dev/null
+		done | head -1)
 		if [ -n "$id" ]; then
 			echo "$id"
 			return 0
