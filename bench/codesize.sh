@@ -46,21 +46,27 @@ row() { # label ebpfq bpftrace ratio-heading
 }
 
 have_bpftrace=$(command -v bpftrace)
-row "program (tracepoint:syscalls:...)" ebpfq bpftrace ratio
-while IFS='|' read -r tp body; do
-	[ -n "$tp" ] || continue
-	script="tracepoint:syscalls:$tp { $body }"
-	start "$tmp/e" "$ebpfq" -q -e "$script"; e_pid=$!
+
+# A row: both tools run the script at once; their programs are found by
+# the target they attach to (a tracepoint's name, a uprobe's file).
+measure() { # label script target
+	start "$tmp/e" "$ebpfq" -q -e "$2"; e_pid=$!
 	if [ -n "$have_bpftrace" ]; then
-		start "$tmp/b" bpftrace -e "$script"; b_pid=$!
+		start "$tmp/b" bpftrace -e "$2"; b_pid=$!
 	fi
-	e=$(insns_of "$e_pid" "$tp")
-	b=${have_bpftrace:+$(insns_of "$b_pid" "$tp")}
+	e=$(insns_of "$e_pid" "$3")
+	b=${have_bpftrace:+$(insns_of "$b_pid" "$3")}
 	stop_tool "$e_pid"
 	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
 	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
 	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
-	row "$tp { $body }" "$e" "$b"
+	row "$1" "$e" "$b"
+}
+
+row "program (tracepoint:syscalls:...)" ebpfq bpftrace ratio
+while IFS='|' read -r tp body; do
+	[ -n "$tp" ] || continue
+	measure "$tp { $body }" "tracepoint:syscalls:$tp { $body }" "$tp"
 done <<'EOF'
 sys_enter_openat|@[comm] = count();
 sys_enter_execve|printf("%d %s\n", pid, comm);
@@ -88,18 +94,8 @@ cc -O1 -o "$tmp/work" "$tmp/work.c" || exit 1
 row "program (uprobe on a function of a small program)" ebpfq bpftrace ratio
 while IFS='|' read -r body; do
 	[ -n "$body" ] || continue
-	script="struct req { int id; long len; char name[16]; } uprobe:$tmp/work:handle { $body }"
-	start "$tmp/e" "$ebpfq" -q -e "$script"; e_pid=$!
-	if [ -n "$have_bpftrace" ]; then
-		start "$tmp/b" bpftrace -e "$script"; b_pid=$!
-	fi
-	e=$(insns_of "$e_pid" "$tmp/work")
-	b=${have_bpftrace:+$(insns_of "$b_pid" "$tmp/work")}
-	stop_tool "$e_pid"
-	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
-	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
-	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
-	row "handle { $body }" "$e" "$b"
+	measure "handle { $body }" \
+		"struct req { int id; long len; char name[16]; } uprobe:$tmp/work:handle { $body }" "$tmp/work"
 done <<'EOF'
 printf("%d\n", ((struct req *)arg0)->len);
 @[((struct req *)arg0)->name] = count();

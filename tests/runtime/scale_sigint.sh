@@ -7,22 +7,15 @@
 # regression to perf events would take half a minute; bench/attach.sh
 # measures.
 . ../orphans.sh
+. ./interrupt.sh
 out=$WORK/sigint.out
 env --default-signal=INT "$EBPFQ" \
 	-e 'tracepoint:syscalls:sys_enter_* { @[probe] = count(); } tracepoint:syscalls:sys_exit_* { @x[probe] = count(); }' \
 	>"$out" 2>"$WORK/sigint.err" &
 pid=$!
-n=0
-until grep -q '^Attaching' "$out" || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-echo "perf events $(ls -l /proc/$pid/fd 2>/dev/null | grep -c 'perf_event')"
-t0=$(date +%s%N)
-kill -INT $pid
-wait $pid
-status=$?
-t1=$(date +%s%N)
-echo "status $status"
-ms=$(( (t1 - t0) / 1000000 ))
-[ "$ms" -lt 5000 ] && echo "detached within 5 s" || echo "detached in $ms ms"
+wait_attached "$out"
+echo "perf events $(perf_events $pid)"
+interrupt_within $pid 5000 "5 s"
 grep -c '^@\[tracepoint:syscalls:sys_enter_' "$out"
 settled
 echo "orphans $left_count"

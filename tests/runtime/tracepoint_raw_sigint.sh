@@ -6,6 +6,7 @@
 # program that reads args keeps its perf event.  The same script with
 # EBPFQ_NO_RAW_TRACEPOINTS=1 counts the same.  bench/exit.sh measures.
 . ../orphans.sh
+. ./interrupt.sh
 specs=$(for cat in sched irq timer workqueue signal task; do "$EBPFQ" -l "tracepoint:$cat:*"; done |
 	grep -v -e sched_process_fork -e sched_process_exit | paste -sd, -)
 script="$specs { @any = count(); }
@@ -14,18 +15,10 @@ tracepoint:sched:sched_process_fork /comm == \"forker\"/ { @parent[args->parent_
 out=$WORK/tpraw.out
 env --default-signal=INT "$EBPFQ" -v -e "$script" >"$out" 2>"$WORK/tpraw.err" &
 pid=$!
-n=0
-until grep -q '^Attaching' "$out" || [ $n -ge 300 ]; do sleep 0.1; n=$((n + 1)); done
-echo "perf events $(ls -l /proc/$pid/fd 2>/dev/null | grep -c 'perf_event')"
+wait_attached "$out"
+echo "perf events $(perf_events $pid)"
 "$WORK/forker"
-t0=$(date +%s%N)
-kill -INT $pid
-wait $pid
-status=$?
-t1=$(date +%s%N)
-echo "status $status"
-ms=$(( (t1 - t0) / 1000000 ))
-[ "$ms" -lt 1500 ] && echo "detached within 1.5 s" || echo "detached in $ms ms"
+interrupt_within $pid 1500 "1.5 s"
 echo "raw $(grep -c 'as a raw tracepoint' "$WORK/tpraw.err")"
 grep -E '^@(forks|parent)' "$out"
 settled
