@@ -174,6 +174,11 @@ const char *diag_closest(const char *word, const char *const *candidates)
 	size_t wl = strlen(word);
 	int limit = wl <= 3 ? 1 : wl <= 6 ? 2 : 3;
 	for (; *candidates; candidates++) {
+		/* a length that differs by more than the limit is as many edits
+		 * at least: skipped cheaply (kaddr's hint has 200,000 kernel names) */
+		size_t cl = strlen(*candidates);
+		if (cl > wl + (size_t)limit || cl + (size_t)limit < wl)
+			continue;
 		int dist = edit_distance(word, *candidates);
 		if (dist < best_d) {
 			best_d = dist;
