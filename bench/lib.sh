@@ -78,3 +78,14 @@ bpf_ns() { # pid
 	done
 	if [ "$runs" -gt 0 ]; then echo $((total / runs)); else echo -; fi
 }
+
+# The peak resident size (KiB, VmHWM) of process $1, polled every 20 ms
+# while it lives, written to file $2: start it in the background beside the
+# tool; it ends when the tool is reaped.
+watch_rss() { # pid file
+	while [ -r /proc/"$1"/status ]; do
+		_v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$1"/status 2>/dev/null)
+		[ -z "$_v" ] || echo "$_v" >"$2"
+		sleep 0.02
+	done
+}

@@ -9,7 +9,9 @@
 # "last line" is the time from the SIGINT to the last byte of output (the
 # exit print: detach, read the map out of the kernel, combine the per-CPU
 # values, sort, format), "exit" to the process gone; "keys" counts the
-# printed keys (lines starting with @), which tells a full map.  Two maps:
+# printed keys (lines starting with @), which tells a full map; "max RSS"
+# the tool's peak resident memory over the whole run (VmHWM, polled every
+# 20 ms: memory at scale).  Two maps:
 #   @[arg0] = count()                        KEYS keys (default 100,000)
 #   @[arg0 % K] = hist(arg0 / K)             K = HIST_KEYS keys (default
 #                                            10,000), 5 buckets each
@@ -71,16 +73,18 @@ int main(int argc, char **argv)
 EOF
 
 # Trace N calls with tool-command..., SIGINT it; print ms to the last line,
-# ms to the exit, keys printed.
+# ms to the exit, keys printed, the tool's peak resident size in KiB.
 exit_print() { # N tool-command...
 	calls=$1; shift
 	start_stamped tool "$tmp/work stamp" "$@"
 	pid=$started stamp_pid=$stamper
+	rm -f "$tmp/rss"
+	watch_rss $pid "$tmp/rss" &
 	if ! attached_prog $pid "$tmp/work" >/dev/null; then
 		stop_tool $pid
 		wait $stamp_pid
 		sed 's/^/    /' "$tmp/tool.err" >&2
-		echo "- - 0"
+		echo "- - 0 -"
 		return
 	fi
 	"$tmp/work" "$calls"
@@ -91,17 +95,19 @@ exit_print() { # N tool-command...
 	wait $stamp_pid
 	read -r last printed <"$tmp/tool.stamp"
 	[ "${printed:-0}" -gt 0 ] || sed 's/^/    /' "$tmp/tool.err" >&2
-	awk -v t0="$t0" -v t1="$t1" -v last="$last" -v k="$printed" 'BEGIN {
-		printf "%.1f %.1f %d\n", last ? (last - t0) / 1e6 : -1, (t1 - t0) / 1e6, k }'
+	sleep 0.05 # the watcher's last look
+	rss=$(cat "$tmp/rss" 2>/dev/null)
+	awk -v t0="$t0" -v t1="$t1" -v last="$last" -v k="$printed" -v rss="${rss:--}" 'BEGIN {
+		printf "%.1f %.1f %d %s\n", last ? (last - t0) / 1e6 : -1, (t1 - t0) / 1e6, k, rss }'
 }
 
-row() { # script keys tool last-ms exit-ms keys-printed
-	printf '%-40s %7s  %-9s %10s %9s %8s\n' "$@"
+row() { # script keys tool last-ms exit-ms keys-printed rss-kib
+	printf '%-40s %7s  %-9s %10s %9s %8s %9s\n' "$@"
 }
 
 have_bpftrace=$(command -v bpftrace)
-row script keys tool "last line" exit keys
-row "" "" "" ms ms printed
+row script keys tool "last line" exit keys "max RSS"
+row "" "" "" ms ms printed KiB
 # exit_print's three numbers are three columns: split on purpose
 # shellcheck disable=SC2046
 while IFS='|' read -r calls nkeys script; do

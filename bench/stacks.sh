@@ -12,7 +12,9 @@
 #     in the sampled tasks' context, not the tool's: with
 #     kernel.bpf_stats_enabled=1 (set for the run when BPF_STATS=1, then
 #     restored) bpftool's run_time_ns / run_cnt gives their ns per sample.
-#     "last line" is the time from SIGINT to the last byte of the map.
+#     "last line" is the time from SIGINT to the last byte of the map;
+#     "max RSS" (both measures) the tool's peak resident memory, VmHWM
+#     polled every 20 ms: what a map of thousands of stacks costs.
 #  2. A map of many stacks: a C workload reaches a noinline leaf() through
 #     STACKS distinct call chains (default 10,000: the digits of i pick one
 #     of ten functions per level), each tool counts
@@ -113,11 +115,14 @@ start_tool() { # name tool-command...
 	name=$1; shift
 	start_stamped "$name" "$tmp/work stamp" "$@"
 	eval "${name}_stamp=\$stamper ${name}_pid=\$started"
+	rm -f "$tmp/$name.rss"
+	watch_rss "$started" "$tmp/$name.rss" &
 }
 
 # SIGINT the tool, wait for it and its stamp (in this shell: they are its
 # children): into $measured, CPU seconds (user + system, from /proc before
-# it is reaped), ms to the last line, keys, symbolized stacks.
+# it is reaped), ms to the last line, keys, symbolized stacks, peak resident
+# KiB (VmHWM over the whole run).
 stop_and_measure() { # name
 	eval "pid=\$${1}_pid stamp_pid=\$${1}_stamp"
 	cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$pid/stat" 2>/dev/null)
@@ -127,8 +132,11 @@ stop_and_measure() { # name
 	wait "$stamp_pid"
 	read -r last keys symbolized <"$tmp/$1.stamp"
 	[ "${keys:-0}" -gt 0 ] || sed 's/^/    /' "$tmp/$1.err" >&2
-	measured=$(awk -v t0="$t0" -v last="$last" -v cpu="$cpu" -v k="$keys" -v s="$symbolized" 'BEGIN {
-		printf "%s %.1f %d %d\n", cpu, last ? (last - t0) / 1e6 : -1, k, s }')
+	sleep 0.05 # the RSS watcher's last look
+	rss=$(cat "$tmp/$1.rss" 2>/dev/null)
+	measured=$(awk -v t0="$t0" -v last="$last" -v cpu="$cpu" -v k="$keys" -v s="$symbolized" \
+		-v rss="${rss:--}" 'BEGIN {
+		printf "%s %.1f %d %d %s\n", cpu, last ? (last - t0) / 1e6 : -1, k, s, rss }')
 }
 
 # Wait until process $1 has attached a perf event (a profile probe); fails
@@ -144,14 +152,14 @@ attached_any() { # pid
 	return 1
 }
 
-row() { # what tool CPU last-line keys symbolized bpf-ns
-	printf '%-44s %-9s %7s %10s %7s %10s %8s\n' "$@"
+row() { # what tool CPU last-line keys symbolized rss-kib bpf-ns
+	printf '%-44s %-9s %7s %10s %7s %10s %9s %8s\n' "$@"
 }
 
 have_bpftrace=$(command -v bpftrace)
 [ "${BPF_STATS:-0}" = 1 ] && sysctl -q -w kernel.bpf_stats_enabled=1
-row "" tool CPU "last line" keys symbolized "BPF"
-row "" "" s ms "" "" ns/run
+row "" tool CPU "last line" keys symbolized "max RSS" "BPF"
+row "" "" s ms "" "" KiB ns/run
 
 # 1. sampling, both tools at once under the same load (LOAD=spin: a
 # loop of system calls on every CPU, which makes nearly every kernel
