@@ -156,7 +156,8 @@ static void assemble_lines(struct eq_session *s, uint32_t cpu, uint32_t index, c
 void lines__flush(struct eq_session *s)
 {
 	for (int i = 0; i < s->nlines; i++) {
-		fwrite(s->lines[i].text, 1, s->lines[i].len, s->opts.out);
+		if (s->lines[i].len) /* a CPU that never printed has no text at all */
+			fwrite(s->lines[i].text, 1, s->lines[i].len, s->opts.out);
 		s->lines[i].len = 0;
 	}
 }
