@@ -353,18 +353,9 @@ static struct ir_val read_over_cpus(struct lower *L, int map_index, struct read_
 	lower_place(L, done);
 	if (t->agg != AGG_AVG)
 		return ir_reg(acc);
-	/* the average of what was counted; 0 for nothing, as bpftrace prints it */
-	struct ir_block *some = lower_block(L), *none = lower_block(L), *join = lower_block(L);
-	int avg = ir_vreg_new(L->f);
-	lower_branch(L, IRC_EQ, ir_reg(acc), ir_imm(0), none, some, loc);
-	lower_place(L, some);
-	lower_mov(L, avg, ir_reg(lower_binop(L, IR_SDIV, ir_reg(total), ir_reg(acc), loc)), loc);
-	lower_jump(L, join, loc);
-	lower_place(L, none);
-	lower_mov(L, avg, ir_imm(0), loc);
-	lower_jump(L, join, loc);
-	lower_place(L, join);
-	return ir_reg(avg);
+	/* the average of what was counted; 0 for nothing, as bpftrace prints it:
+	 * BPF's division by zero gives 0, so no test for it */
+	return ir_reg(lower_binop(L, IR_SDIV, ir_reg(total), ir_reg(acc), loc));
 }
 
 /* @m[k] in a program */
