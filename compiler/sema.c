@@ -261,6 +261,17 @@ bool sema_int_arg(struct sema *s, struct ast *call, int index)
 	return false;
 }
 
+const char *sema_literal_arg(struct sema *s, struct ast *call, int index, const char *what)
+{
+	struct ast *a = call->list.items[index];
+	check_expr(s, a);
+	if (a->kind == AST_STR)
+		return a->str;
+	if (a->type->kind != TY_NONE)
+		error(s, a->loc, "%s() takes %s", call->name, what);
+	return NULL;
+}
+
 struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key)
 {
 	struct ast *m = call->list.items[0];

@@ -108,6 +108,9 @@ void sema_hint(struct sema *s, eq_loc loc, const char *word, const char *const *
 const struct eq_type *sema_expr(struct sema *s, struct ast *e);
 /* An argument that must be an integer; false (after an error) if it is not. */
 bool sema_int_arg(struct sema *s, struct ast *call, int index);
+/* Argument `index` of call, which must be a string literal: its text, or
+ * NULL after "NAME() takes WHAT" (none if the argument was in error). */
+const char *sema_literal_arg(struct sema *s, struct ast *call, int index, const char *what);
 /* A map named as a function's argument: print(@m), clear(@m) name a whole
  * map, delete(@m[k]) one entry (with_key).  NULL after an error. */
 struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);

@@ -75,32 +75,22 @@ static void lower_username(struct lower *L, const struct ast *e, int slot, int32
 		    e->loc);
 }
 
-/* The string literal argument `index` of call, or NULL (an error said why). */
-static const char *literal_arg(struct sema *s, struct ast *call, int index, const char *example)
-{
-	struct ast *a = call->list.items[index];
-	sema_expr(s, a);
-	if (a->kind == AST_STR)
-		return a->str;
-	if (a->type->kind != TY_NONE)
-		sema_error(s, a->loc, "%s() takes a string literal here, as in %s", call->name, example);
-	return NULL;
-}
-
 /* cgroup_path(id[, "filter"]): the filter names hierarchies (wildcards,
  * comma-separated), as bpftrace's */
 static const struct eq_type *check_cgroup_path(struct sema *s, struct ast *call)
 {
 	sema_int_arg(s, call, 0);
 	const char *filter = call->list.count == 2
-			   ? literal_arg(s, call, 1, "cgroup_path(cgroup, \"unified,cpu*\")") : NULL;
+			   ? sema_literal_arg(s, call, 1, "a string literal here, as in cgroup_path(cgroup, "
+					       "\"unified,cpu*\")") : NULL;
 	return ty_text(s->arena, TEXT_CGROUP, 8, filter);
 }
 
 /* strftime("format", ns) */
 static const struct eq_type *check_strftime(struct sema *s, struct ast *call)
 {
-	const char *format = literal_arg(s, call, 0, "strftime(\"%H:%M:%S\", nsecs)");
+	const char *format = sema_literal_arg(s, call, 0, "a string literal here, as in "
+					      "strftime(\"%H:%M:%S\", nsecs)");
 	sema_int_arg(s, call, 1);
 	return ty_text(s->arena, TEXT_TIME, 8, format ? format : "");
 }

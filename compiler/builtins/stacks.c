@@ -157,14 +157,9 @@ static const struct eq_type *check_symbol(struct sema *s, struct ast *call)
 /* The name kaddr() or uaddr() looks up: a string literal. */
 static const char *symbol_name_arg(struct sema *s, struct ast *call)
 {
-	struct ast *a = call->list.items[0];
-	sema_expr(s, a);
-	if (a->kind == AST_STR)
-		return a->str;
-	if (a->type->kind != TY_NONE)
-		sema_error(s, a->loc, "%s() takes the name of a symbol as a string literal, as in "
-			   "%s(\"%s\")", call->name, call->name, call->name[0] == 'k' ? "jiffies" : "main");
-	return NULL;
+	return sema_literal_arg(s, call, 0, call->name[0] == 'k'
+				? "the name of a symbol as a string literal, as in kaddr(\"jiffies\")"
+				: "the name of a symbol as a string literal, as in uaddr(\"main\")");
 }
 
 /* "did you mean" the closest name of the table. */
