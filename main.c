@@ -42,6 +42,9 @@ struct cli {
 	int helper_errors;         /* -k: 1, -kk: 2 */
 	int nparams;
 	char **params;
+	const char *aot_path;      /* --aot FILE.o */
+	bool run_object;           /* `ebpfq run FILE.o`, or ebpfq-run: script_path is the object */
+	const char *compile_option; /* the last option given that only compiling takes */
 };
 
 static void usage(FILE *out)
@@ -62,7 +65,11 @@ static void usage(FILE *out)
 	      "  -q                quiet: no \"Attaching N probes...\" line\n"
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
 	      "  --unsafe          allow system(), signal() and uprobes at FUNC+OFFSET\n"
+	      "  --aot FILE.o      write the compiled program as a BPF ELF object, do not run it\n"
 	      "  --info            what this kernel and build support\n"
+	      "\n"
+	      "       ebpfq run [OPTIONS] FILE.o [ARGS...]   (or ebpfq-run [OPTIONS] FILE.o [ARGS...])\n"
+	      "  runs an object --aot wrote; OPTIONS: -c, -p, -f, -o, -q, -v, -n, --unsafe\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     the version\n", out);
 }
@@ -117,13 +124,14 @@ static int parse_pid(const char *text, pid_t *pid)
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND, OPT_INFO };
+	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND, OPT_INFO, OPT_AOT };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
 		{"dry-run", no_argument, NULL, 'n'},   {"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{"strlen", required_argument, NULL, OPT_STRLEN},
 		{"backend", required_argument, NULL, OPT_BACKEND},
 		{"info", no_argument, NULL, OPT_INFO},
+		{"aot", required_argument, NULL, OPT_AOT},
 		{NULL, 0, NULL, 0},
 	};
 	const char *env_strlen = getenv("EBPFQ_STRLEN");
@@ -139,7 +147,7 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 next_options:
 	while ((c = getopt_long(argc, argv, "+e:c:p:d:o:f:lknvqhV", longs, NULL)) != -1) {
 		switch (c) {
-		case 'e': cli->program_text = optarg; break;
+		case 'e': cli->program_text = optarg; cli->compile_option = "-e"; break;
 		case 'c': cli->command = optarg; break;
 		case 'p':
 			if (parse_pid(optarg, &cli->pid))
@@ -148,8 +156,9 @@ next_options:
 		case 'd':
 			if (parse_dump(optarg, &cli->dump))
 				return usage_error("-d takes ast, ir, bpf or all, not '%s'", optarg);
+			cli->compile_option = "-d";
 			break;
-		case 'k': cli->helper_errors++; break;
+		case 'k': cli->helper_errors++; cli->compile_option = "-k"; break;
 		case 'n': cli->dry_run = true; break;
 		case 'v': cli->verbose = true; break;
 		case 'q': cli->quiet = true; break;
@@ -163,6 +172,7 @@ next_options:
 			cli->strlen = atoi(optarg);
 			if (cli->strlen < 8 || cli->strlen > 4096)
 				return usage_error("--strlen takes a size from 8 to 4096, not '%s'", optarg);
+			cli->compile_option = "--strlen";
 			break;
 		case OPT_UNSAFE: cli->unsafe = true; break;
 		case OPT_BACKEND:
@@ -172,7 +182,9 @@ next_options:
 			break;
 		case 'l': /* its pattern is the next word: -lv is -l -v, as bpftrace's */
 			cli->list = true;
+			cli->compile_option = "-l";
 			break;
+		case OPT_AOT: cli->aot_path = optarg; cli->compile_option = "--aot"; break;
 		case 'o': cli->output_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("ebpfq %s\n", EBPFQ_VERSION); return 0;
@@ -196,6 +208,13 @@ next_options:
 		}
 		return -1;
 	}
+	if (cli->run_object && cli->compile_option) {
+		fprintf(stderr, "ebpfq: run: %s is for compiling: an object's program is compiled already "
+			"(give %s with --aot)\n", cli->compile_option, cli->compile_option);
+		return EXIT_USAGE;
+	}
+	if (cli->run_object && optind >= argc)
+		return usage_error("%s", "run: no object: give FILE.o, written by ebpfq --aot");
 	if (!cli->program_text) {
 		if (optind >= argc)
 			return usage_error("%s", "no program: give a script FILE or -e 'PROGRAM'");
@@ -447,6 +466,7 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 	struct eq_run_opts ro = {.out = stdout, .err = stderr, .verbose = cli->verbose,
 				 .quiet = cli->quiet, .format = cli->format,
 				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid,
+				 .filter_pid = cli->pid, .child_pid = chp->pid > 0 ? chp->pid : 0,
 				 .no_uprobe_multi = env_flag("EBPFQ_NO_UPROBE_MULTI"),
 				 .no_raw_tracepoints = env_flag("EBPFQ_NO_RAW_TRACEPOINTS")};
 	if (cli->output_path) {
@@ -466,12 +486,69 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 	return rc;
 }
 
+/* `ebpfq run FILE.o [ARGS...]`: the image from the object instead of the
+ * compiler, then the same run.  The script's arguments were folded into the
+ * programs when the object was compiled: the same arguments run it, others
+ * are refused (compile it again with them). */
+static int run_object(const struct cli *cli)
+{
+	struct rt_object_params params;
+	struct eq_image *img = NULL;
+	if (rt_object_read(cli->script_path, stderr, &img, &params))
+		return EXIT_RUNTIME;
+	bool same = params.n == cli->nparams;
+	for (int i = 0; same && i < params.n; i++)
+		same = !strcmp(params.values[i], cli->params[i]);
+	int rc = -1;
+	if (params.uses && !same) {
+		fprintf(stderr, "%s: error: the script's arguments ($1.., $#) were compiled into this object: "
+			"run it with the same %d argument%s, or compile it again with --aot and these\n",
+			cli->script_path, params.n, params.n == 1 ? "" : "s");
+		for (int i = 0; i < params.n; i++)
+			fprintf(stderr, "    $%d = '%s'\n", i + 1, params.values[i]);
+		rc = EXIT_USAGE;
+	}
+	for (int i = 0; rc < 0 && !cli->unsafe && i < img->noutputs; i++)
+		if (img->outputs[i].kind == EQ_OUT_SYSTEM) {
+			fprintf(stderr, "%s: error: this object runs commands (system()): give --unsafe to run it\n",
+				cli->script_path);
+			rc = EXIT_USAGE;
+		}
+	struct child ch = {.pid = -1};
+	if (rc < 0 && rt_check_privileges(stderr))
+		rc = EXIT_RUNTIME;
+	if (rc < 0 && cli->command && child_start(cli->command, &ch))
+		rc = EXIT_RUNTIME;
+	if (rc < 0) {
+		catch_signals();
+		rc = run(cli, img, &ch);
+	}
+	eq_image_free(img);
+	return rc;
+}
+
+/* ebpfq-run: the runtime alone, which runs objects and nothing else. */
+static bool runtime_only(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	return !strcmp(base ? base + 1 : argv0, "ebpfq-run");
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
+	if (argc > 0 && runtime_only(argv[0])) {
+		cli.run_object = true;
+	} else if (argc > 1 && !strcmp(argv[1], "run")) { /* a script named run: ./run */
+		cli.run_object = true;
+		argv[1] = argv[0];
+		argc--, argv++;
+	}
 	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
+	if (cli.run_object)
+		return run_object(&cli);
 
 	if (cli.list)
 		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid, cli.verbose) > 0 ? 0 : EXIT_RUNTIME;
@@ -488,7 +565,7 @@ int main(int argc, char **argv)
 		src.len = strlen(src.text);
 	}
 
-	bool running = !cli.dump;
+	bool running = !cli.dump && !cli.aot_path;
 	if (running && rt_check_privileges(stderr)) {
 		free(script);
 		return EXIT_RUNTIME;
@@ -501,7 +578,7 @@ int main(int argc, char **argv)
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .map_keys = cli.map_keys, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid,
-		.helper_errors = cli.helper_errors, .nparams = cli.nparams, .params = (const char *const *)cli.params,
+		.helper_errors = cli.helper_errors, .aot = cli.aot_path != NULL, .nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
 			   .pid = cli.pid, .command = cli.command,
@@ -515,7 +592,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	catch_signals(); /* from here on a signal ends tracing cleanly */
-	rc = running ? run(&cli, img, &ch) : 0;
+	if (cli.aot_path)
+		rc = eq_object_write(img, cli.aot_path, cli.nparams, (const char *const *)cli.params, stderr)
+		     ? EXIT_USAGE : 0;
+	else
+		rc = running ? run(&cli, img, &ch) : 0;
 	eq_image_free(img);
 	free(script);
 	return rc;

@@ -34,6 +34,7 @@ struct compile {
 		int count, cap;
 	} progs;
 	struct attach_list *points; /* per probe */
+	bool uses_params;           /* eq_image.uses_params */
 	struct probe_cache probe_cache;
 	struct syscall_plan dispatch;
 	int first_dispatch_map; /* image index of dispatcher 0's prog array */
@@ -282,6 +283,7 @@ static void expand_spec_params(struct compile *c, struct ast *spec)
 	const char *name = spec->name;
 	if (!strchr(name, '$'))
 		return;
+	c->uses_params = true;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -379,6 +381,14 @@ static void compile_watch_setups(struct compile *c)
 	}
 }
 
+/* Does the script read $N or $#?  (Before sema, which folds them in.) */
+static bool positional(const struct ast *node, void *found)
+{
+	if (node->kind == AST_POSITIONAL)
+		*(bool *)found = true;
+	return !*(bool *)found;
+}
+
 /* Does a printf or time() format end without a newline (eq_image.lines_by_cpu)? */
 static bool partial_line(const struct ast *node, void *found)
 {
@@ -408,7 +418,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .filter_pid = c->opts->filter_pid,
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid,
-				    .helper_errors = c->opts->helper_errors,
+				    .helper_errors = c->opts->helper_errors, .aot = c->opts->aot,
 				    .lines_by_cpu = c->img->lines_by_cpu = writes_partial_lines(program)};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
@@ -446,6 +456,8 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	*out = NULL;
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
+	if (program)
+		ast_visit(program, positional, &c.uses_params);
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
 	c.info.target = &opts->target;
@@ -470,6 +482,8 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
 		c.img->loop_bound = LOOP_BOUND;
 		split_source_lines(c.img, opts->src);
+		c.img->aot = opts->aot;
+		c.img->uses_params = c.uses_params;
 		build_maps(&c);
 		compile_probes(&c, program);
 		/* The image's arena header was copied into the image before the

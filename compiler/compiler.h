@@ -51,6 +51,7 @@ struct eq_compile_opts {
 	FILE *diag_out;      /* where diagnostics go */
 	int filter_pid;      /* -p: probes other than BEGIN/END fire only for this process */
 	int helper_errors;   /* -k 1, -kk 2: a failed helper call sends an event (lower.c) */
+	bool aot;            /* --aot: -p and -c are read at run time (eq_image.aot) */
 	int nparams;         /* positional parameters $1.. */
 	const char *const *params;
 };
@@ -65,6 +66,14 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);
  * functions or USDT probes.  Returns how many, or -1 after a message. */
 int eq_list_probes(FILE *out, FILE *err, const char *pattern, const char *(*tracefs)(void), int pid,
 		   bool verbose);
+
+/* `--aot FILE.o`: write the image as a BPF ELF object (compiler/object_write.c,
+ * doc/HACKING.md "The object format"); params are the script arguments $1..
+ * were folded in with, recorded if the script reads them.  Refuses, with the
+ * reason, a program that cannot run on another machine.  0, or -1 after a
+ * message on err (and no file left behind). */
+int eq_object_write(const struct eq_image *img, const char *path, int nparams, const char *const *params,
+		    FILE *err);
 
 /* ---- back-end utilities, usable on any instruction array ------------- */
 

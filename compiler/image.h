@@ -46,6 +46,12 @@ enum eq_data_word {
 	EQ_DATA_LOOP_BOUND, /* loops that stopped at their bound (loop_bound) */
 	EQ_DATA_STACK_LOST, /* stacks the stack map refused (full, or another stack
 	                       in the bucket): their ids are negative */
+	/* Set by the runtime from -p and -c, read by an image compiled ahead of
+	 * time (eq_image.aot), whose programs cannot have them as constants: */
+	EQ_DATA_FILTER_PID, /* -p PID: every probe but BEGIN/END returns early for
+	                       other processes; 0: none */
+	EQ_DATA_USER_PID,   /* -p PID, else -c's pid: user probes filter on it; 0: none */
+	EQ_DATA_CHILD_PID,  /* -c's pid (cpid), or 0 */
 	EQ_DATA_WORDS
 };
 
@@ -319,6 +325,12 @@ struct eq_image {
 	 * low half and the CPU it was sent from in its high half, and user
 	 * space assembles each CPU's lines before printing them. */
 	bool lines_by_cpu;
+	/* Compiled for `--aot`: -p and -c are not known yet, so the programs
+	 * read them from the EQ_DATA_*_PID words, which the runtime sets. */
+	bool aot;
+	/* The script reads $1.. or $# (or a probe spec names one): their values
+	 * are folded in at compile time. */
+	bool uses_params;
 };
 
 void eq_image_free(struct eq_image *img);

@@ -979,7 +979,19 @@ void lower_pid_filter(struct lower *L, eq_loc loc)
 	struct lower_env *env = L->env;
 	int filter_pid = ap->attach == EQ_ATTACH_BEGIN || ap->attach == EQ_ATTACH_END ? 0
 			 : env->filter_pid ? env->filter_pid : ap->user ? env->child_pid : 0;
-	if (filter_pid) {
+	if (env->aot && ap->attach != EQ_ATTACH_BEGIN && ap->attach != EQ_ATTACH_END) {
+		/* ahead of time: the pid is the data map's word, 0 for none */
+		struct ir_block *body = lower_block(L), *check = lower_block(L);
+		int word = lower_load(L, lower_data_addr(L, ap->user ? DROPS_VALUE_USER_PID
+								  : DROPS_VALUE_FILTER_PID, loc),
+				      0, 8, false, loc);
+		lower_branch(L, IRC_EQ, ir_reg(word), ir_imm(0), body, check, loc);
+		lower_place(L, check);
+		int v = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+		int pid = lower_binop(L, IR_SHR, ir_reg(v), ir_imm(32), loc);
+		lower_branch(L, IRC_EQ, ir_reg(pid), ir_reg(word), body, L->exit, loc);
+		lower_place(L, body);
+	} else if (filter_pid) {
 		/* -p PID, or -c for user probes: the probe fires for everyone, the
 		 * program returns early for other processes */
 		struct ir_block *body = lower_block(L);

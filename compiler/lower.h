@@ -30,6 +30,7 @@ struct lower_env {
 	int ncpus;                /* possible CPUs: an aggregation read in a program sums them */
 	int child_pid;            /* -c: user probes filter on it, or 0 */
 	int helper_errors;        /* -k: 1, -kk: 2 (see lower_call) */
+	bool aot;                 /* -p, -c from the data map's words (eq_image.aot) */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
 	bool lines_by_cpu;        /* events carry their CPU (eq_image.lines_by_cpu) */
 };
@@ -38,7 +39,9 @@ struct lower_env {
  * start time (for elapsed), map updates the kernel refused (a full map). */
 enum { DROPS_VALUE_LOST = 8 * EQ_DATA_LOST, DROPS_VALUE_START_NS = 8 * EQ_DATA_START_NS,
        DROPS_VALUE_MAP_FULL = 8 * EQ_DATA_MAP_FULL, DROPS_VALUE_LOOP_BOUND = 8 * EQ_DATA_LOOP_BOUND,
-       DROPS_VALUE_STACK_LOST = 8 * EQ_DATA_STACK_LOST, DROPS_VALUE_SIZE = 8 * EQ_DATA_WORDS };
+       DROPS_VALUE_STACK_LOST = 8 * EQ_DATA_STACK_LOST,
+       DROPS_VALUE_FILTER_PID = 8 * EQ_DATA_FILTER_PID, DROPS_VALUE_USER_PID = 8 * EQ_DATA_USER_PID,
+       DROPS_VALUE_CHILD_PID = 8 * EQ_DATA_CHILD_PID, DROPS_VALUE_SIZE = 8 * EQ_DATA_WORDS };
 
 /* The most iterations a while loop (or a for loop over bounds that are not
  * constants) runs: the kernel's verifier must see every loop end

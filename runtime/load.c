@@ -34,13 +34,17 @@ static void object_name(const char *name, char *out)
 	out[n] = 0;
 }
 
-/* The lost-events counter starts at 0; `elapsed` counts from now. */
-static int init_data_map(int fd)
+/* The lost-events counter starts at 0; `elapsed` counts from now; an image
+ * compiled ahead of time learns -p and -c here. */
+static int init_data_map(const struct eq_run_opts *ro, int fd)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	uint64_t value[EQ_DATA_WORDS] = {0};
 	value[EQ_DATA_START_NS] = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	value[EQ_DATA_FILTER_PID] = (uint64_t)ro->filter_pid;
+	value[EQ_DATA_USER_PID] = (uint64_t)(ro->filter_pid ? ro->filter_pid : ro->child_pid);
+	value[EQ_DATA_CHILD_PID] = (uint64_t)ro->child_pid;
 	uint32_t key = 0;
 	return bpf_map_update_elem(fd, &key, value, BPF_ANY);
 }
@@ -59,7 +63,7 @@ int session__create_maps(struct eq_session *s)
 			return -errno;
 		}
 		s->map_fds[i] = fd;
-		if (m->role == EQ_MAP_DROPS && init_data_map(fd)) {
+		if (m->role == EQ_MAP_DROPS && init_data_map(&s->opts, fd)) {
 			fprintf(s->opts.err, "ebpfq: cannot set up map %s: %s\n", m->name, strerror(errno));
 			return -errno;
 		}

@@ -22,6 +22,8 @@ struct eq_run_opts {
 	bool quiet;              /* -q: no "Attaching N probes..." */
 	enum eq_output_format format;
 	pid_t target_pid;        /* -p / -c: 0 for none */
+	pid_t filter_pid;        /* -p, 0 for none; and -c's process, 0 for none: */
+	pid_t child_pid;         /* an image compiled ahead of time reads them (EQ_DATA_*_PID) */
 	/* the older attachments, which detach more slowly (tests, and a kernel
 	 * that misbehaves): EBPFQ_NO_UPROBE_MULTI, EBPFQ_NO_RAW_TRACEPOINTS */
 	bool no_uprobe_multi;    /* uprobes through perf events, not uprobe_multi links */
@@ -75,6 +77,20 @@ int rt_session_run(struct eq_session *s, volatile int *stop, pid_t child);
  * (the caller, who knows where the output goes, reports it). */
 int rt_session_finish(struct eq_session *s, bool run_end);
 void rt_session_free(struct eq_session *s);
+
+/* ---- `ebpfq run FILE.o` ------------------------------------------------------------ */
+
+/* The script arguments an object's programs were compiled with. */
+struct rt_object_params {
+	bool uses;           /* the script reads $1.. or $#: they are folded in */
+	int n;
+	const char **values; /* in the image's arena */
+};
+
+/* Read an object `ebpfq --aot` wrote (object_read.c) into an image for
+ * rt_session_load.  The file is untrusted: anything wrong with it is
+ * "PATH: error: ..." on err and -1. */
+int rt_object_read(const char *path, FILE *err, struct eq_image **out, struct rt_object_params *params);
 
 /* ---- --info -------------------------------------------------------------------- */
 

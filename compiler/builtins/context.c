@@ -152,6 +152,9 @@ static struct ir_val lower_retval(struct lower *L, const struct ast *e)
 
 static struct ir_val lower_cpid(struct lower *L, const struct ast *e)
 {
+	if (L->env->aot) /* known only when the object runs */
+		return ir_reg(lower_load(L, lower_data_addr(L, DROPS_VALUE_CHILD_PID, e->loc), 0, 8, false,
+					 e->loc));
 	return ir_imm(L->env->child_pid);
 }
 
