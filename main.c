@@ -209,8 +209,8 @@ next_options:
 		return -1;
 	}
 	if (cli->run_object && cli->compile_option) {
-		fprintf(stderr, "ebpfq: run: %s is for compiling: an object's program is compiled already "
-			"(give %s with --aot)\n", cli->compile_option, cli->compile_option);
+		fprintf(stderr, "ebpfq: run: %s is an option of compiling: give it to ebpfq --aot, "
+			"which compiles the object\n", cli->compile_option);
 		return EXIT_USAGE;
 	}
 	if (cli->run_object && optind >= argc)
