@@ -186,7 +186,10 @@ static void output_put(struct buf *b, const struct eq_output *o)
 	put_u32(b, o->kind);
 	put_str(b, o->fmt);
 	put_u32(b, (uint32_t)o->nargs);
-	for (int i = 0; i < o->nargs; i++) {
+	/* a join's nargs counts string slots, and it has no args */
+	uint32_t nargs = o->args ? (uint32_t)o->nargs : 0;
+	put_u32(b, nargs);
+	for (uint32_t i = 0; i < nargs; i++) {
 		const struct eq_arg *a = &o->args[i];
 		put_u32(b, a->kind);
 		put_u32(b, a->offset);

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "eq_object.h"
@@ -34,6 +35,7 @@ struct reader {
 	FILE *err;
 	bool failed;   /* the first problem was reported; the rest is skipped */
 	Elf *elf;
+	size_t size;   /* of the file */
 };
 
 static void bad(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -127,6 +129,18 @@ static void *get_array(struct reader *r, uint32_t n, size_t elem)
 	return arena_alloc(r->arena, elem * (n ? n : 1));
 }
 
+/* A script line: 0 (none), or one of the image's source lines, which the
+ * runtime shows for a message. */
+static uint32_t get_line(struct reader *r, const struct eq_image *img)
+{
+	uint32_t line = get_u32(r);
+	if (!r->failed && line > (uint32_t)img->nsource_lines) {
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (line %u of %d)", line, img->nsource_lines);
+		return 0;
+	}
+	return line;
+}
+
 /* ---- fields, maps, programs, outputs: image_put()'s order ----------------- */
 
 static void get_field(struct reader *r, struct eq_field *f, int depth, uint32_t room)
@@ -217,8 +231,9 @@ static void get_insns(struct reader *r, struct eq_prog *p, uint32_t ndx)
 	memcpy(p->insns, d->d_buf, d->d_size);
 }
 
-static void get_prog(struct reader *r, struct eq_prog *p, uint32_t nmaps)
+static void get_prog(struct reader *r, struct eq_prog *p, const struct eq_image *img)
 {
+	uint32_t nmaps = (uint32_t)img->nmaps;
 	p->name = get_text(r);
 	p->probe_name = get_text(r);
 	p->attach_note = get_text(r);
@@ -265,14 +280,20 @@ static void get_prog(struct reader *r, struct eq_prog *p, uint32_t nmaps)
 			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's map reference %u)",
 			    p->name, i);
 	}
+	for (uint32_t i = 0; i < p->nfuncs && !r->failed; i++)
+		if (p->func_starts[i] >= p->ninsns || (i && p->func_starts[i] <= p->func_starts[i - 1]))
+			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's function %u)", p->name, i);
 	p->nlines = get_count(r, 12);
 	p->lines = get_array(r, p->nlines, sizeof(*p->lines));
-	for (uint32_t i = 0; i < p->nlines; i++) {
+	for (uint32_t i = 0; i < p->nlines && !r->failed; i++) {
 		p->lines[i].insn_off = get_u32(r);
-		p->lines[i].line = get_u32(r);
+		p->lines[i].line = get_line(r, img);
 		p->lines[i].col = get_u32(r);
+		if (!r->failed && (p->lines[i].insn_off >= p->ninsns ||
+				   (i && p->lines[i].insn_off < p->lines[i - 1].insn_off)))
+			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's line info)", p->name);
 	}
-	p->line = get_u32(r);
+	p->line = get_line(r, img);
 	p->col = get_u32(r);
 	get_insns(r, p, section);
 }
@@ -281,9 +302,12 @@ static void get_output(struct reader *r, struct eq_output *o, const struct eq_im
 {
 	o->kind = get_enum(r, EQ_OUT_WATCH_PID + 1, "an output kind");
 	o->fmt = get_str(r);
-	o->nargs = (int)get_count(r, 5 * 4);
-	o->args = get_array(r, (uint32_t)o->nargs, sizeof(*o->args));
-	for (int i = 0; i < o->nargs && !r->failed; i++) {
+	o->nargs = (int)get_u32(r);
+	uint32_t nargs = get_count(r, 5 * 4); /* a join's nargs counts slots: none */
+	if (!r->failed && (o->nargs < 0 || o->nargs > 65536 || (nargs && nargs != (uint32_t)o->nargs)))
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (%d arguments)", o->nargs);
+	o->args = nargs ? get_array(r, nargs, sizeof(*o->args)) : NULL;
+	for (uint32_t i = 0; i < nargs && !r->failed; i++) {
 		struct eq_arg *a = &o->args[i];
 		a->kind = get_enum(r, EQ_ARG_FIELD + 1, "an argument kind");
 		a->offset = get_u32(r);
@@ -304,14 +328,14 @@ static void get_output(struct reader *r, struct eq_output *o, const struct eq_im
 		o->progs[i] = get_u32(r);
 	o->stopped = get_bool(r);
 	get_field(r, &o->value, 0, UINT32_MAX);
-	o->line = get_u32(r);
+	o->line = get_line(r, img);
 	o->col = get_u32(r);
 	if (r->failed)
 		return;
 	/* what the runtime reads of a record must be in it */
 	if (o->record_size < 8 || o->record_size > (1u << 20))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a record of %u bytes)", o->record_size);
-	for (int i = 0; i < o->nargs && !r->failed; i++) {
+	for (uint32_t i = 0; i < nargs && !r->failed; i++) {
 		const struct eq_arg *a = &o->args[i];
 		uint32_t size = a->kind == EQ_ARG_FIELD ? a->field.size : a->kind == EQ_ARG_CONST ? 0 : a->size;
 		if ((uint64_t)a->offset + size > o->record_size || (a->kind == EQ_ARG_INT && size > 8))
@@ -380,7 +404,7 @@ static void get_image(struct reader *r, struct eq_image *img, struct rt_object_p
 	img->nprogs = (int)get_count(r, 30 * 4);
 	img->progs = get_array(r, (uint32_t)img->nprogs, sizeof(*img->progs));
 	for (int i = 0; i < img->nprogs && !r->failed; i++)
-		get_prog(r, &img->progs[i], (uint32_t)img->nmaps);
+		get_prog(r, &img->progs[i], img);
 	img->noutputs = (int)get_count(r, 12 * 4);
 	img->outputs = get_array(r, (uint32_t)img->noutputs, sizeof(*img->outputs));
 	for (int i = 0; i < img->noutputs && !r->failed; i++)
@@ -410,6 +434,22 @@ static const unsigned char *find_payload(struct reader *r, size_t *len)
 	if (elf_getshdrstrndx(r->elf, &shstrndx)) {
 		bad(r, "a corrupt ELF file: %s", elf_errmsg(-1));
 		return NULL;
+	}
+	/* libelf reads what a truncated file lacks as missing, not as an error */
+	size_t shnum = 0;
+	if (elf_getshdrnum(r->elf, &shnum) || shnum < eh.e_shnum)
+		shnum = eh.e_shnum; /* libelf counts none in a table cut short */
+	if (eh.e_shoff > r->size || (uint64_t)shnum * eh.e_shentsize > r->size - eh.e_shoff) {
+		bad(r, "the file is truncated (%zu bytes)", r->size);
+		return NULL;
+	}
+	for (Elf_Scn *scn = elf_nextscn(r->elf, NULL); scn; scn = elf_nextscn(r->elf, scn)) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_NOBITS &&
+						(sh.sh_offset > r->size || sh.sh_size > r->size - sh.sh_offset))) {
+			bad(r, "the file is truncated (%zu bytes)", r->size);
+			return NULL;
+		}
 	}
 	for (Elf_Scn *scn = elf_nextscn(r->elf, NULL); scn; scn = elf_nextscn(r->elf, scn)) {
 		GElf_Shdr sh;
@@ -453,6 +493,13 @@ int rt_object_read(const char *path, FILE *err, struct eq_image **out, struct rt
 		fprintf(err, "%s: error: cannot read it: %s\n", path, strerror(errno));
 		return -1;
 	}
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(err, "%s: error: not a regular file\n", path);
+		close(fd);
+		return -1;
+	}
+	r.size = (size_t)st.st_size;
 	if (elf_version(EV_CURRENT) == EV_NONE || !(r.elf = elf_begin(fd, ELF_C_READ, NULL))) {
 		fprintf(err, "%s: error: not an ELF file\n", path);
 		close(fd);

@@ -97,4 +97,84 @@ else
 	grep -E -A30 'ERROR: |runtime error:|==ERROR|ALARM|deadly signal' "$TMP/fuzz.log" | head -60
 	ls -l "$artifacts"
 fi
+
+# ---- objects: runtime/object_read.c over corrupted `--aot` objects ---------
+# (tests/fuzz/fuzz_object.c).  Seeds: objects ebpfq writes for the cli and
+# runtime cases' -e programs it can compile here; FUZZ_OBJECT_SECONDS (default
+# a third of FUZZ_SECONDS) of mutating them.
+objfuzzer=$TMP/fuzz_object
+mkdir -p "$artifacts"
+if ! $cc -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-D_GNU_SOURCE -I"$srcdir/compiler" -I"$srcdir/runtime" -I"$srcdir/common" \
+	-o "$objfuzzer" "$srcdir/tests/fuzz/fuzz_object.c" "$srcdir/runtime/object_read.c" \
+	"$srcdir/compiler/arena.c" "$srcdir/compiler/image.c" -lbpf -lelf -lz >"$TMP/build-object.log" 2>&1; then
+	fail "building fuzz_object with $cc"
+	head -40 "$TMP/build-object.log"
+	finish
+fi
+pass "building fuzz_object with $cc"
+objects=$TMP/objects
+mkdir -p "$objects"
+n=0
+for f in "$corpus"/seed*; do
+	[ "$n" -ge 60 ] && break
+	"$EBPFQ" --aot "$objects/o$n.o" - <"$f" >/dev/null 2>&1 && n=$((n + 1))
+done
+echo "object seeds: $n objects"
+if [ "$n" = 0 ]; then
+	fail "fuzz_object: ebpfq --aot wrote no seed object"
+	finish
+fi
+oseconds=${FUZZ_OBJECT_SECONDS:-$(( seconds / 3 > 10 ? seconds / 3 : 10 ))}
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+	"$objfuzzer" -max_len=65536 -timeout=5 -rss_limit_mb=2048 -max_total_time="$oseconds" \
+	-artifact_prefix="$artifacts/object-" -print_final_stats=1 "$objects" >"$TMP/fuzz-object.log" 2>&1
+status=$?
+grep -E '^Done [0-9]+ runs' "$TMP/fuzz-object.log"
+if [ "$status" = 0 ]; then
+	pass "fuzz_object: ${oseconds}s without a crash, hang, leak or sanitizer report"
+	rmdir "$artifacts" 2>/dev/null
+else
+	fail "fuzz_object (exit status $status): input kept in $artifacts"
+	grep -E -A30 'ERROR: |runtime error:|==ERROR|ALARM|deadly signal' "$TMP/fuzz-object.log" | head -60
+fi
+
+# And the command itself, as built (the sanitizer build in CI): `ebpfq run`
+# on objects with bytes overwritten at random must refuse them (status 1)
+# or, where the change was harmless, load them (-n: into the verifier, and
+# out again); never crash.  Without root the privilege check ends each run
+# after the object is read.
+bad=0 runs=0
+for o in "$objects"/o0.o "$objects"/o1.o "$objects"/o2.o; do
+	[ -f "$o" ] || continue
+	size=$(wc -c <"$o")
+	i=0
+	while [ $i -lt 40 ]; do
+		cp "$o" "$TMP/mutant.o"
+		# 1 to 8 bytes of random values at random places
+		awk -v seed="$i$size" -v size="$size" 'BEGIN { srand(seed); n = 1 + int(rand() * 8)
+			for (k = 0; k < n; k++) printf "%d %d\n", int(rand() * size), int(rand() * 256) }' |
+		while read -r at byte; do
+			printf "$(printf '\\%03o' "$byte")" |
+				dd of="$TMP/mutant.o" bs=1 seek="$at" conv=notrunc 2>/dev/null
+		done
+		timeout 5 "$EBPFQ" run -n -q "$TMP/mutant.o" >/dev/null 2>"$TMP/mutant.err" </dev/null
+		status=$?
+		runs=$((runs + 1))
+		# 124, the timeout: a map's size made huge, which the kernel takes
+		# its time to allocate (as it would from any loader)
+		if { [ "$status" -gt 1 ] && [ "$status" != 124 ]; } || grep -qE 'runtime error:|ERROR: AddressSanitizer' "$TMP/mutant.err"; then
+			bad=$((bad + 1))
+			mkdir -p "$artifacts" && cp "$TMP/mutant.o" "$artifacts/mutant-$runs.o"
+			echo "ebpfq run: status $status on a mutant of $(basename "$o"):"; head -5 "$TMP/mutant.err"
+		fi
+		i=$((i + 1))
+	done
+done
+if [ "$bad" = 0 ]; then
+	pass "ebpfq run on $runs mutated objects: each refused (status 1) or run, none crashed"
+else
+	fail "ebpfq run on mutated objects: $bad of $runs crashed or misbehaved (kept in $artifacts)"
+fi
 finish

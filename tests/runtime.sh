@@ -11,7 +11,8 @@
 # match in order; a line `!REGEX` must match no line of stdout.  After each
 # case no BPF program of ebpfq's may be left loaded that no process holds
 # (see orphans in lib.sh: another ebpfq may be running meanwhile).
-# ONLY=GLOB runs the cases whose names match (ONLY='render_*').
+# ONLY=GLOB runs the cases whose names match (ONLY='render_*'); CASES='a b'
+# runs the cases named.
 . "$(dirname "$0")/lib.sh"
 SRC=$srcdir/tests/runtime
 WORK=$TMP/work
@@ -62,7 +63,13 @@ if command -v go >/dev/null; then
 		go build -o "$WORK/hello-bpf" "$SRC/hello-bpf.go") || fail "building workload hello-bpf"
 fi
 
-for t in "$SRC"/${ONLY:-*}.t; do
+# CASES="NAME..." runs exactly those (tests/aot.sh's sample)
+if [ -n "$CASES" ]; then
+	set -- $(for c in $CASES; do echo "$SRC/$c.t"; done)
+else
+	set -- "$SRC"/${ONLY:-*}.t
+fi
+for t in "$@"; do
 	name=$(basename "$t" .t)
 	want=$(field status "$t")
 	run=$(field run "$t")

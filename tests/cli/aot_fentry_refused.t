@@ -1,0 +1,3 @@
+root: yes
+args: --aot $TMP/f.o -e 'fentry:vfs_read { }'
+status: 2

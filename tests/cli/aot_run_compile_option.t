@@ -1,0 +1,2 @@
+args: run -k no-such-object.o
+status: 2

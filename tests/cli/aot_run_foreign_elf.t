@@ -1,0 +1,2 @@
+args: run /bin/sh
+status: 1

@@ -1,0 +1,2 @@
+args: run no-such-object.o
+status: 1

@@ -1,0 +1,2 @@
+args: run -q
+status: 2

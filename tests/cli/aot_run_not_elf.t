@@ -1,0 +1,2 @@
+args: run bad_script.ebq
+status: 1
