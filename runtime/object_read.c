@@ -164,9 +164,11 @@ static void get_field(struct reader *r, struct eq_field *f, int depth, uint32_t 
 	f->format = get_str(r);
 	if (f->kind == EQ_FIELD_TEXT && f->text == EQ_TEXT_TIME && !f->format)
 		f->format = "";
-	/* the runtime reads size bytes at offset of a buffer of `room` */
-	if (!r->failed && ((uint64_t)f->offset + f->size > room || f->nelems < 0 ||
-			   (uint32_t)f->bit_offset + f->bits > 8u * f->size))
+	/* the runtime reads size bytes at offset of a buffer of `room`; of a
+	 * bit-field, the bytes up to its last bit (a u64 at most, shifted) */
+	uint32_t bytes = f->bits ? ((uint32_t)f->bit_offset + f->bits + 7) / 8 : f->size;
+	if (!r->failed && ((uint64_t)f->offset + (bytes > 8 && f->bits ? 8 : bytes) > room || f->nelems < 0 ||
+			   (f->bits && (uint32_t)f->bit_offset + f->bits > 64)))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a field of %u bytes at %u, in %u)",
 		    f->size, f->offset, room);
 	uint32_t n = get_count(r, 13 * 4);
@@ -349,8 +351,13 @@ static void get_output(struct reader *r, struct eq_output *o, const struct eq_im
 	if (!r->failed && on_map && (o->map_index >= (uint32_t)img->nmaps ||
 				     img->maps[o->map_index].role != EQ_MAP_USER))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (an output's map %u)", o->map_index);
+	/* a histogram's key comes without its bucket, the last u64 */
+	const struct eq_map *m = on_map && !r->failed ? &img->maps[o->map_index] : NULL;
+	bool hist = m && (m->value_kind == EQ_VALUE_HIST || m->value_kind == EQ_VALUE_LHIST);
+	if (m && (hist || o->kind == EQ_OUT_DELETE_ENTRY) && m->key_size < 8)
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a histogram key of %u bytes)", m->key_size);
 	if (!r->failed && (o->kind == EQ_OUT_PRINT_ENTRY || o->kind == EQ_OUT_DELETE_ENTRY) &&
-	    8ull + img->maps[o->map_index].key_size > o->record_size)
+	    (uint64_t)m->key_size - (hist ? 8 : 0) + 8 > o->record_size)
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a key beyond its record)");
 	if (!r->failed && o->kind == EQ_OUT_JOIN && (o->nargs < 1 || o->record_size < 16))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a join of %d strings)", o->nargs);

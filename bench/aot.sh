@@ -1,0 +1,48 @@
+#!/bin/sh
+# bench/aot.sh - what compiling ahead of time saves: the same programs run
+# with `ebpfq -e` (compile, load, attach, exit), `ebpfq run FILE.o` and
+# `ebpfq-run FILE.o` (read the object, load, attach, exit), and the objects'
+# sizes.  A benchmark to run by hand (as root), not a test.
+#   sudo bench/aot.sh [RUNS]       (EBPFQ=path/to/ebpfq; ebpfq-run beside it)
+runs=${1:-100}
+here=$(cd "$(dirname "$0")/.." && pwd)
+ebpfq=${EBPFQ:-$here/ebpfq}
+runner=$(dirname "$ebpfq")/ebpfq-run
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+# mean wall microseconds and max RSS (KiB) over $runs runs of "$@"
+measure() {
+	start=$(date +%s%N)
+	i=0
+	while [ $i -lt "$runs" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done
+	end=$(date +%s%N)
+	rss=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+	echo "$(( (end - start) / runs / 1000 )) $rss"
+}
+
+bench() { # name program
+	"$ebpfq" --aot "$tmp/$1.o" -e "$2" || return
+	size=$(wc -c <"$tmp/$1.o")
+	set -- "$1" "$2" "$size"
+	printf '%-10s object %6d bytes\n' "$1" "$3"
+	printf '  %-22s %10s %14s\n' "" "wall (us)" "max RSS (KiB)"
+	printf '  %-22s %10s %14s\n' "ebpfq -e" $(measure "$ebpfq" -q -e "$2")
+	printf '  %-22s %10s %14s\n' "ebpfq run FILE.o" $(measure "$ebpfq" run -q "$tmp/$1.o")
+	[ -x "$runner" ] && printf '  %-22s %10s %14s\n' "ebpfq-run FILE.o" $(measure "$runner" -q "$tmp/$1.o")
+}
+
+bench begin 'BEGIN { exit(); }'
+bench syscount 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); @h = hist(args->id); }
+	tracepoint:sched:sched_process_exec { printf("%s %d\n", comm, pid); } BEGIN { exit(); }'
+# ten probes, maps of several kinds, printf and stacks
+bench tenprobes 'tracepoint:syscalls:sys_enter_openat { @o[comm, str(args->filename)] = count(); }
+	tracepoint:syscalls:sys_exit_openat /args->ret < 0/ { @err[comm] = count(); }
+	tracepoint:syscalls:sys_enter_read { @rb = hist(args->count); }
+	tracepoint:syscalls:sys_enter_write { @wb = lhist(args->count, 0, 4096, 256); }
+	tracepoint:sched:sched_switch { @cs[cpu] = count(); }
+	tracepoint:sched:sched_process_exec { printf("exec %s %d\n", comm, pid); }
+	tracepoint:sched:sched_process_exit { @life = stats(nsecs); }
+	profile:hz:99 { @k[kstack] = count(); }
+	interval:s:1 { print(@cs); clear(@cs); }
+	BEGIN { exit(); }'
