@@ -2,8 +2,8 @@
 # tests/aot.sh - the runtime cases (tests/runtime.sh) ahead of time: each
 # program compiled with `ebpfq --aot` into an object and run from it with
 # `ebpfq run` (tests/aot-wrap.sh), which must print what the direct run
-# prints.  Then the object itself: libbpf opens it, bpftool dumps its BTF,
-# readelf lists its sections.
+# prints.  First the object itself: libbpf opens it, bpftool dumps its BTF,
+# readelf lists its sections, llvm-objdump disassembles it.
 #   ONLY=GLOB        the runtime cases to run (default: the sample below,
 #                    which keeps `make check` within a few minutes)
 #   EBPFQ_AOT_RUNNER run the objects with this (e.g. BUILDDIR/ebpfq-run)
@@ -43,7 +43,7 @@ if [ -x "$builddir/tests/aot/libbpf_open" ]; then
 	if "$builddir/tests/aot/libbpf_open" "$obj" >"$TMP/libbpf" 2>&1 &&
 	   grep -q 'section tracepoint/sched/sched_switch type 5' "$TMP/libbpf" &&
 	   grep -q 'section perf_event type 7' "$TMP/libbpf" &&
-	   grep -q '^map m_ type 6 ' "$TMP/libbpf" && grep -q '^map ebpfq_events type 27' "$TMP/libbpf"; then
+	   grep -q '^map m_ type 5 ' "$TMP/libbpf" && grep -q '^map ebpfq_events type 27' "$TMP/libbpf"; then
 		pass "aot: libbpf opens the object (programs, BTF-defined maps)"
 	else
 		fail "aot: libbpf opens the object"; cat "$TMP/libbpf"
@@ -64,6 +64,17 @@ if command -v readelf >/dev/null; then
 		pass "aot: readelf reads the object's sections"
 	else
 		fail "aot: readelf reads the object's sections"; cat "$TMP/sections"
+	fi
+fi
+
+objdump=""
+for o in llvm-objdump llvm-objdump-14; do command -v "$o" >/dev/null 2>&1 && objdump=$o && break; done
+if [ -n "$objdump" ]; then
+	if "$objdump" -dr "$obj" >"$TMP/objdump" 2>&1 && grep -q '<probe1>:' "$TMP/objdump" &&
+	   grep -q 'R_BPF_64_64.*m_' "$TMP/objdump" && grep -q 'call ' "$TMP/objdump"; then
+		pass "aot: $objdump disassembles the object, with its map relocations"
+	else
+		fail "aot: $objdump disassembles the object"; head -20 "$TMP/objdump"
 	fi
 fi
 
@@ -96,7 +107,7 @@ runtime() { # RUNNER-LABEL CASES
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 	[ "$status" = 0 ] || [ "$f" -gt 0 ] || fail "$1: tests/runtime.sh exit status $status"
 }
-runtime "aot" "$list"
+[ -n "$list" ] && runtime "aot" "$list"
 # and a few through the runtime-only binary
 if [ -z "$ONLY" ] && [ -x "$builddir/ebpfq-run" ]; then
 	EBPFQ_AOT_RUNNER=$builddir/ebpfq-run runtime "aot ebpfq-run" "hello agg_json func_sarg_cpid pid_filter"
