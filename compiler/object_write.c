@@ -314,8 +314,6 @@ static char *map_symbol(const struct eq_image *img, int index)
 
 struct obj {
 	const struct eq_image *img;
-	FILE *err;
-	const char *path;
 	struct btf *btf;
 	int int_id;
 	char **map_syms;
@@ -361,11 +359,6 @@ static int btf_map(struct obj *o, int i)
 	return var;
 }
 
-static void ext_u32(struct obj *o, uint32_t v)
-{
-	put_u32(&o->ext, v);
-}
-
 static int btf_build(struct obj *o)
 {
 	const struct eq_image *img = o->img;
@@ -382,8 +375,9 @@ static int btf_build(struct obj *o)
 	}
 	for (int i = 0; i < img->nmaps; i++)
 		if ((vars[i] = btf_map(o, i)) < 0) {
+			int rc = vars[i];
 			free(vars);
-			return vars[i];
+			return rc;
 		}
 	int sec = btf__add_datasec(o->btf, ".maps", o->maps_size);
 	for (int i = 0; sec >= 0 && i < img->nmaps; i++) {
@@ -447,10 +441,10 @@ static int btf_ext_build(struct obj *o)
 	/* struct btf_ext_header of version 1 without CO-RE relocations */
 	unsigned char hdr[8] = {0x9f, 0xeb, 1, 0, 24, 0, 0, 0};
 	put_bytes(&o->ext, hdr, sizeof(hdr));
-	ext_u32(o, 0);
-	ext_u32(o, (uint32_t)func.len);
-	ext_u32(o, (uint32_t)func.len);
-	ext_u32(o, (uint32_t)line.len);
+	put_u32(&o->ext, 0);                  /* func_info_off, after the header */
+	put_u32(&o->ext, (uint32_t)func.len); /* func_info_len */
+	put_u32(&o->ext, (uint32_t)func.len); /* line_info_off */
+	put_u32(&o->ext, (uint32_t)line.len); /* line_info_len */
 	put_bytes(&o->ext, func.data, func.len);
 	put_bytes(&o->ext, line.data, line.len);
 	bool failed = func.failed || line.failed || o->ext.failed;
@@ -691,7 +685,7 @@ int eq_object_write(const struct eq_image *img, const char *path, int nparams, c
 		fprintf(err, "ebpfq: --aot: cannot compile probe '%s' ahead of time: %s\n", probe, why);
 		return -1;
 	}
-	struct obj o = {.img = img, .err = err, .path = path};
+	struct obj o = {.img = img};
 	o.map_syms = calloc((size_t)img->nmaps + 1, sizeof(char *));
 	o.sec_names = calloc((size_t)img->nprogs + 1, sizeof(char *));
 	o.map_offsets = calloc((size_t)img->nmaps + 1, sizeof(uint32_t));

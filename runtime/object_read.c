@@ -354,10 +354,10 @@ static void get_output(struct reader *r, struct eq_output *o, const struct eq_im
 	/* a histogram's key comes without its bucket, the last u64 */
 	const struct eq_map *m = on_map && !r->failed ? &img->maps[o->map_index] : NULL;
 	bool hist = m && (m->value_kind == EQ_VALUE_HIST || m->value_kind == EQ_VALUE_LHIST);
-	if (m && (hist || o->kind == EQ_OUT_DELETE_ENTRY) && m->key_size < 8)
+	bool entry = o->kind == EQ_OUT_PRINT_ENTRY || o->kind == EQ_OUT_DELETE_ENTRY;
+	if (m && entry && (hist || o->kind == EQ_OUT_DELETE_ENTRY) && m->key_size < 8)
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a histogram key of %u bytes)", m->key_size);
-	if (!r->failed && (o->kind == EQ_OUT_PRINT_ENTRY || o->kind == EQ_OUT_DELETE_ENTRY) &&
-	    (uint64_t)m->key_size - (hist ? 8 : 0) + 8 > o->record_size)
+	if (!r->failed && entry && (uint64_t)m->key_size - (hist ? 8 : 0) + 8 > o->record_size)
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a key beyond its record)");
 	if (!r->failed && o->kind == EQ_OUT_JOIN && (o->nargs < 1 || o->record_size < 16))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a join of %d strings)", o->nargs);
