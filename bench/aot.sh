@@ -26,10 +26,16 @@ bench() { # name program
 	size=$(wc -c <"$tmp/$1.o")
 	set -- "$1" "$2" "$size"
 	printf '%-10s object %6d bytes\n' "$1" "$3"
-	printf '  %-22s %10s %14s\n' "" "wall (us)" "max RSS (KiB)"
-	printf '  %-22s %10s %14s\n' "ebpfq -e" $(measure "$ebpfq" -q -e "$2")
-	printf '  %-22s %10s %14s\n' "ebpfq run FILE.o" $(measure "$ebpfq" run -q "$tmp/$1.o")
-	[ -x "$runner" ] && printf '  %-22s %10s %14s\n' "ebpfq-run FILE.o" $(measure "$runner" -q "$tmp/$1.o")
+	printf '  %-26s %10s %14s\n' "" "wall (us)" "max RSS (KiB)"
+	printf '  %-26s %10s %14s\n' "ebpfq --aot FILE.o -e" $(measure "$ebpfq" --aot "$tmp/x.o" -e "$2")
+	# -n: load into the verifier and exit, no attach and detach (whose
+	# grace periods dominate once there are tracepoints)
+	printf '  %-26s %10s %14s\n' "ebpfq -n -e" $(measure "$ebpfq" -n -q -e "$2")
+	printf '  %-26s %10s %14s\n' "ebpfq run -n FILE.o" $(measure "$ebpfq" run -n -q "$tmp/$1.o")
+	[ -x "$runner" ] && printf '  %-26s %10s %14s\n' "ebpfq-run -n FILE.o" $(measure "$runner" -n -q "$tmp/$1.o")
+	printf '  %-26s %10s %14s\n' "ebpfq -e" $(measure "$ebpfq" -q -e "$2")
+	printf '  %-26s %10s %14s\n' "ebpfq run FILE.o" $(measure "$ebpfq" run -q "$tmp/$1.o")
+	[ -x "$runner" ] && printf '  %-26s %10s %14s\n' "ebpfq-run FILE.o" $(measure "$runner" -q "$tmp/$1.o")
 }
 
 bench begin 'BEGIN { exit(); }'
