@@ -29,6 +29,16 @@ sample='agg_* args_* example_exec* example_opensnoop example_runqlat example_sys
 	child_ended_with_tracing detach_sigterm_user_probes syscall_dispatch_args software_events
 	rawtracepoint_exec types_user_struct hello begin_hi'
 
+# ebpfq-run links the runtime alone: no parser, IR, allocator, emitter
+if [ -x "$builddir/ebpfq-run" ] && command -v nm >/dev/null; then
+	front=$(nm "$builddir/ebpfq-run" | grep -E ' T (yyparse|sema_check|lower_probe|ir_func_new|regalloc_program|emit_func|vcheck_prog)$')
+	if [ -z "$front" ] && nm "$builddir/ebpfq-run" | grep -q ' T rt_object_read$'; then
+		pass "aot: ebpfq-run links no front end or back end"
+	else
+		fail "aot: ebpfq-run links the compiler: $front"
+	fi
+fi
+
 have_bpf || { no_bpf "aot: the runtime cases through objects"; finish; }
 
 # ---- the object, read by the standard tools ---------------------------------
