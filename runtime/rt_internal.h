@@ -75,6 +75,29 @@ struct eq_session {
 /* The script's line `line` and a caret under column `col`, as the
  * compiler's diagnostics show them. */
 void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col);
+/* bpf_sys.c: the bpf() commands of a session's set-up, without libbpf's
+ * feature probes; each answers a file descriptor, or -1 and errno. */
+struct rt_map_attrs {
+	uint32_t type, key_size, value_size, max_entries, flags;
+	const char *name;
+};
+struct rt_prog_attrs {
+	uint32_t type, expected_attach_type, attach_btf_id;
+	const char *name;
+	const struct bpf_insn *insns;
+	uint32_t ninsns;
+	int btf_fd; /* -1: no func or line info */
+	const struct bpf_func_info *func_info;
+	uint32_t nfunc_info;
+	const struct bpf_line_info *line_info;
+	uint32_t nline_info;
+	char *log; /* the verifier's log, if log_size */
+	uint32_t log_size;
+};
+int rt_map_create(const struct rt_map_attrs *m);
+int rt_btf_load(const void *data, uint32_t size);
+int rt_prog_load(const struct rt_prog_attrs *p);
+
 int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
 /* Load program prog again as the image says (an attachment of the way it
