@@ -31,6 +31,9 @@ struct lower_env {
 	int child_pid;            /* -c: user probes filter on it, or 0 */
 	int helper_errors;        /* -k: 1, -kk: 2 (see lower_call) */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
+	bool streams_events;      /* a probe other than BEGIN and END, or a loop, sends events */
+	uint64_t once_event_bytes; /* else: the ring buffer room that BEGIN's and END's
+	                              events take, each sent at most once */
 	bool lines_by_cpu;        /* events carry their CPU (eq_image.lines_by_cpu) */
 };
 
