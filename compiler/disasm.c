@@ -87,9 +87,14 @@ static void put_number(struct line *l, uint64_t v, unsigned base, int width)
 {
 	char digits[24];
 	int n = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[v % base];
-		v /= base;
+	do { /* two loops, so that each divides by a constant (a multiply) */
+		if (base == 16) {
+			digits[n++] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} else {
+			digits[n++] = (char)('0' + v % 10);
+			v /= 10;
+		}
 	} while (v);
 	while (n < width)
 		digits[n++] = '0';

@@ -404,12 +404,22 @@ static int linear_scan(struct ra *ra)
 	struct interval **order = xcalloc((size_t)f->nvregs, sizeof(*order));
 	struct interval **active = xcalloc((size_t)f->nvregs, sizeof(*active));
 	int n = 0, nactive = 0, spill = -1;
+	/* by start, then vreg (by_start's order): a counting sort over the
+	 * positions, linear where qsort was n log n and a tenth of regalloc */
+	int *first = xcalloc((size_t)ra->npos + 2, sizeof(int));
 	for (int v = 0; v < f->nvregs; v++) {
 		f->reg_of[v] = -1;
-		if (ra->iv[v].start >= 0)
-			order[n++] = &ra->iv[v];
+		if (ra->iv[v].start >= 0) {
+			first[ra->iv[v].start + 1]++;
+			n++;
+		}
 	}
-	qsort(order, (size_t)n, sizeof(*order), by_start);
+	for (int p = 0; p <= ra->npos; p++)
+		first[p + 1] += first[p];
+	for (int v = 0; v < f->nvregs; v++)
+		if (ra->iv[v].start >= 0)
+			order[first[ra->iv[v].start]++] = &ra->iv[v];
+	free(first);
 	for (int i = 0; i < n && spill < 0; i++) {
 		struct interval *iv = order[i];
 		bool busy[NREGS] = {false};
