@@ -173,6 +173,34 @@ struct map_view {
 	uint32_t key_size;          /* bytes of the user's key */
 };
 int map_view__read(struct eq_session *s, int map, struct map_view *v);
+/* What reading a map gathers, entry by entry (map_view.c). */
+struct bucket_entry;
+struct reading {
+	struct eq_session *s;
+	int map;
+	struct map_view *v;
+	struct bucket_entry *buckets; /* histograms: the kernel's (key, bucket) entries */
+	int nb, cap;
+};
+/* A map read a step at a time: each map_cursor__next appends the entries
+ * of up to MAP_BATCH kernel entries to v, their CPUs' values combined
+ * (histograms' (key, bucket) entries are kept in the cursor until the end,
+ * as the map_view__read a whole map gathers them).  open: 0 or -ENOMEM;
+ * next: 0, 1 when the map is over, or a negative errno. */
+enum { MAP_BATCH = 1024 };
+struct map_cursor {
+	struct eq_session *s;
+	int map, fd;
+	size_t vbytes;
+	bool started, done, one_by_one;
+	unsigned char *keys, *values, *in, *out;
+	struct reading r;
+};
+int map_cursor__open(struct eq_session *s, int map, struct map_view *v, struct map_cursor *c);
+int map_cursor__next(struct map_cursor *c, struct map_view *v);
+void map_cursor__close(struct map_cursor *c);
+/* Entries in key order (as print sorts keys of equal values). */
+void map_view__sort_by_key(struct map_view *v);
 int map_view__read_key(struct eq_session *s, int map, const unsigned char *key, struct map_view *v);
 void map_view__free(struct map_view *v);
 /* The first entry print(@m, top) shows. */
