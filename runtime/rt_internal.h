@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "runtime.h"
@@ -69,7 +70,25 @@ struct eq_session {
 	FILE *line_stream;       /* where an event's text is made before it joins its line */
 	char *line_text;
 	size_t line_size;
+	/* --export: the metrics server, whose threads read the maps and render
+	 * keys while the main thread handles events; `lock` keeps the two
+	 * apart where they share state (the symbol tables, the render cache,
+	 * `zeroed`), taken only while there is a server */
+	struct exporter *exporter;
+	pthread_mutex_t lock;
 };
+
+/* export.c: listen on opts.export_addr (before attaching: a port in use
+ * leaves nothing attached), then serve (once attached and BEGIN has run:
+ * nothing but events touches the session from then on), stop (before the
+ * maps are printed at exit, and in rt_session_free); 0 or a negative errno
+ * after a message. */
+int export__listen(struct eq_session *s);
+int export__serve(struct eq_session *s);
+void export__stop(struct eq_session *s);
+/* The session's lock, where a server may be running. */
+void session__lock(struct eq_session *s);
+void session__unlock(struct eq_session *s);
 
 /* load.c */
 /* The script's line `line` and a caret under column `col`, as the
@@ -236,6 +255,10 @@ void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, con
 void key__print(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
 		bool json);
 void json__string(FILE *out, const char *s, size_t n);
+/* One part of a map key (one of m->key_fields) as key__print writes it. */
+void key_part__print(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *key);
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+size_t utf8_length(const unsigned char *p, size_t n);
 /* format_map.c */
 void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div);
 void map__print_entry(struct eq_session *s, int map, const unsigned char *key);
