@@ -10,8 +10,9 @@
  * stats summaries (_sum, _count), hist and lhist histograms (cumulative
  * _bucket{le=...}, _count; no _sum: a histogram does not keep its values'
  * total), string and composite values a gauge of 1 with the value as label
- * `value`.  Keys are labels: `key` for one, key0, key1... for several,
- * rendered as print renders them.
+ * `value`.  Keys are labels, rendered as print renders them, named after
+ * the builtin variable written there (comm, pid) or else `key` for one,
+ * key0, key1... by position for several.
  *
  * libmicrohttpd serves, one thread per connection (a scrape that renders
  * stacks may take a while, and another scrape need not wait for it), its
@@ -194,6 +195,27 @@ static void label_value(FILE *out, const char *text, size_t n)
 	fputc('"', out);
 }
 
+/* Key part i's label: the builtin variable the script wrote there (comm,
+ * pid: eq_field's name), unless an earlier part took that name or it is
+ * one Prometheus or this file keeps (__*, le, value); else `key` for a
+ * single part, key0, key1... by position. */
+static void label_name(const struct eq_map *m, int i, char *buf, size_t size)
+{
+	const char *name = m->key_fields[i].name;
+	bool ok = name && *name && strncmp(name, "__", 2) && strcmp(name, "le") && strcmp(name, "value");
+	for (const char *p = name; ok && *p; p++)
+		ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+		     (p > name && *p >= '0' && *p <= '9');
+	for (int j = 0; ok && j < i; j++)
+		ok = !m->key_fields[j].name || strcmp(m->key_fields[j].name, name);
+	if (ok)
+		snprintf(buf, size, "%s", name);
+	else if (m->nkey_fields == 1)
+		snprintf(buf, size, "key");
+	else
+		snprintf(buf, size, "key%d", i);
+}
+
 /* {key="...",le="..."}: the entry's key parts, then an extra label (a
  * histogram's le, a string's value); nothing for neither. */
 static void labels(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
@@ -210,10 +232,9 @@ static void labels(FILE *out, struct eq_session *s, const struct eq_map *m, cons
 			break;
 		key_part__print(mem, s, &m->key_fields[i], key);
 		fclose(mem);
-		if (m->nkey_fields == 1)
-			fputs(i ? ",key=" : "key=", out);
-		else
-			fprintf(out, "%skey%d=", i ? "," : "", i);
+		char name[64];
+		label_name(m, i, name, sizeof(name));
+		fprintf(out, "%s%s=", i ? "," : "", name);
 		label_value(out, text, len);
 		free(text);
 		text = NULL;
