@@ -506,6 +506,10 @@ int export__listen(struct eq_session *s)
 	int rc = fd < 0 ? -errno : 0;
 	if (!rc && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
 		rc = -errno;
+	int v6only = 0; /* [::] serves IPv4 too, whatever net.ipv6.bindv6only says */
+	if (!rc && sa.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only)))
+		rc = -errno;
 	if (!rc && (bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 64) ||
 		    getsockname(fd, (struct sockaddr *)&sa, &len)))
 		rc = -errno;
