@@ -216,43 +216,88 @@ static void label_name(const struct eq_map *m, int i, char *buf, size_t size)
 		snprintf(buf, size, "key%d", i);
 }
 
-/* {key="...",le="..."}: the entry's key parts, then an extra label (a
- * histogram's le, a string's value); nothing for neither. */
-static void labels(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
-		   const char *extra_name, const char *extra, size_t extra_len)
+/* Text made again and again, in one buffer: open_memstream's buffer is
+ * reused from its start (its size is where the stream is). */
+struct scratch {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static bool scratch__open(struct scratch *t)
 {
-	if (!m->has_key && !extra_name)
-		return;
-	fputc('{', out);
-	char *text = NULL;
-	size_t len = 0;
+	return (t->f = open_memstream(&t->text, &t->len)) != NULL;
+}
+
+static void scratch__close(struct scratch *t)
+{
+	if (t->f)
+		fclose(t->f);
+	free(t->text);
+	*t = (struct scratch){0};
+}
+
+/* Rewind for new text. */
+static FILE *scratch__begin(struct scratch *t)
+{
+	fseek(t->f, 0, SEEK_SET);
+	return t->f;
+}
+
+/* The text written since scratch__begin: t->text, t->len. */
+static void scratch__end(struct scratch *t)
+{
+	fflush(t->f);
+}
+
+/* What rendering an entry needs: its key's labels, made once for all of
+ * its samples (a histogram's buckets), and room for a part's text. */
+struct render {
+	struct eq_session *s;
+	const char *name;   /* the metric family's */
+	struct scratch part, keys;
+};
+
+/* r->keys: `comm="bash",pid="42"`, the entry's key as labels (empty for
+ * a map without keys). */
+static void render__key(struct render *r, const struct eq_map *m, const unsigned char *key)
+{
+	FILE *out = scratch__begin(&r->keys);
 	for (int i = 0; m->has_key && i < m->nkey_fields; i++) {
-		FILE *mem = open_memstream(&text, &len);
-		if (!mem)
-			break;
-		key_part__print(mem, s, &m->key_fields[i], key);
-		fclose(mem);
+		key_part__print(scratch__begin(&r->part), r->s, &m->key_fields[i], key);
+		scratch__end(&r->part);
 		char name[64];
 		label_name(m, i, name, sizeof(name));
 		fprintf(out, "%s%s=", i ? "," : "", name);
-		label_value(out, text, len);
-		free(text);
-		text = NULL;
+		label_value(out, r->part.text, r->part.len);
 	}
-	if (extra_name) {
-		fprintf(out, "%s%s=", m->has_key ? "," : "", extra_name);
-		label_value(out, extra, extra_len);
-	}
-	fputc('}', out);
+	scratch__end(&r->keys);
 }
 
-/* ---- samples ------------------------------------------------------------------ */
+/* NAME_SUFFIX{KEY LABELS,EXTRA="VALUE"} and a space: a sample's start. */
+static void sample(FILE *out, const struct render *r, const char *suffix, const char *extra_name,
+		   const char *extra, size_t extra_len)
+{
+	fputs(r->name, out);
+	fputs(suffix, out);
+	if (!r->keys.len && !extra_name) {
+		fputc(' ', out);
+		return;
+	}
+	fputc('{', out);
+	fwrite(r->keys.text, 1, r->keys.len, out);
+	if (extra_name) {
+		fprintf(out, "%s%s=", r->keys.len ? "," : "", extra_name);
+		label_value(out, extra, extra_len);
+	}
+	fputs("} ", out);
+}
 
 /* A histogram's rows as cumulative buckets: `le` is the greatest value a
  * bucket holds (values are integers: [4, 8) is le="7"), up to the last
  * bucket that is not empty, then +Inf and _count.  Empty buckets before
  * the first one that is not are left out, as print leaves them out. */
-static void hist_samples(FILE *out, struct eq_session *s, const char *name, const struct eq_map *m,
+static void hist_samples(FILE *out, const struct render *r, const struct eq_map *m,
 			 const struct map_entry *e)
 {
 	int n = map__buckets(m), first = -1, last = -1;
@@ -273,50 +318,37 @@ static void hist_samples(FILE *out, struct eq_session *s, const char *name, cons
 				 (int64_t)(((uint64_t)1 << (i - 1)) - 1));
 		else
 			snprintf(le, sizeof(le), "%" PRId64, m->lhist_min + (int64_t)i * m->lhist_step - 1);
-		fprintf(out, "%s_bucket", name);
-		labels(out, s, m, e->key, "le", le, strlen(le));
-		fprintf(out, " %" PRIu64 "\n", total);
+		sample(out, r, "_bucket", "le", le, strlen(le));
+		fprintf(out, "%" PRIu64 "\n", total);
 	}
-	fprintf(out, "%s_bucket", name);
-	labels(out, s, m, e->key, "le", "+Inf", 4);
-	fprintf(out, " %" PRIu64 "\n%s_count", total, name);
-	labels(out, s, m, e->key, NULL, NULL, 0);
-	fprintf(out, " %" PRIu64 "\n", total);
+	sample(out, r, "_bucket", "le", "+Inf", 4);
+	fprintf(out, "%" PRIu64 "\n", total);
+	sample(out, r, "_count", NULL, NULL, 0);
+	fprintf(out, "%" PRIu64 "\n", total);
 }
 
 /* One entry's samples. */
-static void entry_samples(FILE *out, struct eq_session *s, const char *name, const struct eq_map *m,
-			  const struct map_entry *e)
+static void entry_samples(FILE *out, struct render *r, const struct eq_map *m, const struct map_entry *e)
 {
+	render__key(r, m, e->key);
 	switch (m->value_kind) {
 	case EQ_VALUE_HIST: case EQ_VALUE_LHIST:
-		hist_samples(out, s, name, m, e);
+		hist_samples(out, r, m, e);
 		return;
 	case EQ_VALUE_AVG: case EQ_VALUE_STATS:
-		fprintf(out, "%s_sum", name);
-		labels(out, s, m, e->key, NULL, NULL, 0);
-		fprintf(out, " %" PRId64 "\n%s_count", e->total, name);
-		labels(out, s, m, e->key, NULL, NULL, 0);
-		fprintf(out, " %" PRId64 "\n", e->count);
+		sample(out, r, "_sum", NULL, NULL, 0);
+		fprintf(out, "%" PRId64 "\n", e->total);
+		sample(out, r, "_count", NULL, NULL, 0);
+		fprintf(out, "%" PRId64 "\n", e->count);
 		return;
-	case EQ_VALUE_STR: case EQ_VALUE_COMPOSITE: {
-		char *text = NULL;
-		size_t len = 0;
-		FILE *mem = open_memstream(&text, &len);
-		if (!mem)
-			return;
-		value__print(mem, s, &m->value_field, e->value, false);
-		fclose(mem);
-		fputs(name, out);
-		labels(out, s, m, e->key, "value", text, len);
-		fputs(" 1\n", out);
-		free(text);
+	case EQ_VALUE_STR: case EQ_VALUE_COMPOSITE:
+		value__print(scratch__begin(&r->part), r->s, &m->value_field, e->value, false);
+		scratch__end(&r->part);
+		sample(out, r, "", "value", r->part.text, r->part.len);
+		fputs("1\n", out);
 		return;
-	}
 	default:
-		fputs(name, out);
-		labels(out, s, m, e->key, NULL, NULL, 0);
-		fputc(' ', out);
+		sample(out, r, "", NULL, NULL, 0);
 		entry__print_number(out, m, e, 1);
 		fputc('\n', out);
 	}
@@ -331,6 +363,7 @@ struct scrape {
 	int next_map;             /* in e->order */
 	int map;                  /* the map being read, -1 between maps */
 	char name[160];
+	struct render render;     /* its scratch text, kept from entry to entry */
 	struct map_cursor cursor; /* a map other than a histogram, a batch at a time */
 	struct map_view view;     /* the batch (a histogram: all of it) */
 	int shown;                /* entries of view already rendered */
@@ -385,7 +418,7 @@ static bool scrape__step(struct scrape *sc, FILE *out, bool *failed)
 	}
 	int end = sc->shown + (map__is_hist(m) ? HIST_STEP : MAP_BATCH);
 	for (; sc->shown < sc->view.count && sc->shown < end; sc->shown++)
-		entry_samples(out, s, sc->name, m, &sc->view.entries[sc->shown]);
+		entry_samples(out, &sc->render, m, &sc->view.entries[sc->shown]);
 	if (sc->shown == sc->view.count && (map__is_hist(m) || sc->cursor.done))
 		scrape__end_map(sc);
 	return true;
@@ -424,6 +457,8 @@ static void scrape__free(void *cls)
 	session__lock(sc->e->s);
 	scrape__end_map(sc);
 	session__unlock(sc->e->s);
+	scratch__close(&sc->render.part);
+	scratch__close(&sc->render.keys);
 	free(sc->text);
 	free(sc);
 }
@@ -460,6 +495,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_NO;
 	sc->e = e;
 	sc->map = -1;
+	sc->render = (struct render){.s = e->s, .name = sc->name};
+	if (!scratch__open(&sc->render.part) || !scratch__open(&sc->render.keys)) {
+		scratch__close(&sc->render.part);
+		free(sc);
+		return MHD_NO;
+	}
 	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
 								   scrape__read, sc, scrape__free);
 	if (!r) {
