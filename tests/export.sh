@@ -63,19 +63,20 @@ uprobe:$WORK/aggwork:f {
 uprobe:$WORK/aggwork:text { @txt[str(arg0)] = count(); @ = count(); }
 EOF
 
-# start_ebpfq ARGS...: ebpfq in the background, its pid in $epid; waits for
-# its "Attaching" line and, with --export, its address (port in $port)
+# start_ebpfq ARGS...: ebpfq in the background, its stdout in $eout, its pid
+# in $epid; waits for
+# its "Attaching" line and its address (port in $port)
 start_ebpfq() {
-	"$EBPFQ" "$@" >"$TMP/eout" 2>"$TMP/eerr" </dev/null &
+	"$EBPFQ" "$@" >"$eout" 2>"$TMP/eerr" </dev/null &
 	epid=$!
 	pids="$pids $epid"
 	i=0
-	while [ $i -lt 100 ] && ! grep -q '^Attaching' "$TMP/eout" && kill -0 $epid 2>/dev/null; do
+	while [ $i -lt 100 ] && ! grep -qs '^Attaching' "$eout" && kill -0 $epid 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	port=$(sed -n 's|^ebpfq: metrics at http://127.0.0.1:\([0-9]*\)/metrics$|\1|p' "$TMP/eerr")
-	grep -q '^Attaching' "$TMP/eout" && [ -n "$port" ]
+	grep -q '^Attaching' "$eout" && [ -n "$port" ]
 }
 
 # stop_ebpfq: SIGINT, as Ctrl-C; true if it ended by itself within 5 s, exit 0
@@ -91,6 +92,7 @@ stop_ebpfq() {
 	wait $epid
 }
 
+eout=$TMP/eout
 if ! start_ebpfq --export 127.0.0.1:0 "$WORK/export.ebq"; then
 	fail "ebpfq --export did not start: $(head -5 "$TMP/eerr")"
 	finish
@@ -211,6 +213,36 @@ else
 	fail "a port in use: exit $st, stderr: $(head -2 "$TMP/err")"
 fi
 
+# --- label names, values read at each scrape ----------------------------------------
+# a second ebpfq, BEGIN and an interval: a builtin names its label unless
+# another use of the map writes something else there (then `key`), or the
+# key names it twice (the second is key1); a constant is positional
+epid1=$epid port1=$port eout=$TMP/eout2
+if start_ebpfq --export 0 -e 'BEGIN { @mix[comm, 1] = count(); @dup[cpu, cpu] = count();
+		@conf[cpu] = count(); @conf[1000] = count(); @tup[(1, "x")] = 3; @neg = hist(-5); }
+	interval:ms:20 { @ticks = count(); }'; then
+	curl -sS -o "$TMP/labels" "http://127.0.0.1:$port/metrics"
+	sleep 0.3
+	curl -sS -o "$TMP/labels2" "http://127.0.0.1:$port/metrics"
+	for want in 'ebpfq_mix_total{comm="ebpfq",key1="1"} 1' 'ebpfq_dup_total{cpu="[0-9]+",key1="[0-9]+"} 1' \
+		'ebpfq_conf_total{key="1000"} 1' 'ebpfq_conf_total{key="[0-9]+"} 1' 'ebpfq_tup{key="\(1, x\)"} 3' \
+		'ebpfq_neg_bucket{le="-1"} 1' 'ebpfq_neg_bucket{le="\+Inf"} 1' 'ebpfq_neg_count 1'; do
+		if grep -Eqx "$want" "$TMP/labels"; then pass "labels: $want"; else
+			fail "labels: no line $want"; grep -v '^#' "$TMP/labels" | head -20; fi
+	done
+	t1=$(sed -n 's/^ebpfq_ticks_total //p' "$TMP/labels")
+	t2=$(sed -n 's/^ebpfq_ticks_total //p' "$TMP/labels2")
+	if [ -n "$t1" ] && [ -n "$t2" ] && [ "$t2" -gt "$t1" ]; then
+		pass "read at each scrape: ticks $t1, then $t2"
+	else
+		fail "read at each scrape: ticks '$t1', then '$t2'"
+	fi
+	stop_ebpfq || fail "SIGINT: the second ebpfq did not end by itself"
+else
+	fail "the second ebpfq did not start: $(head -5 "$TMP/eerr")"
+fi
+epid=$epid1 port=$port1 eout=$TMP/eout
+
 # --- Prometheus -----------------------------------------------------------------
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -276,10 +308,10 @@ fi
 
 # --- the end: Ctrl-C ends it, the maps print as without --export ------------------
 if stop_ebpfq; then pass "SIGINT ends the run (exit 0)"; else fail "SIGINT: ebpfq did not end by itself"; fi
-if grep -qx '@calls: 10' "$TMP/eout" && grep -qx '@pair\[exwork, 3\]: 10' "$TMP/eout"; then
+if grep -qx '@calls: 10' "$eout" && grep -qx '@pair\[exwork, 3\]: 10' "$eout"; then
 	pass "the maps are printed at exit"
 else
-	fail "the maps at exit:"; tail -10 "$TMP/eout"
+	fail "the maps at exit:"; tail -10 "$eout"
 fi
 if settled; then pass "nothing left attached"; else fail "$left_count BPF program(s) left loaded"; fi
 finish
