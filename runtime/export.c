@@ -38,6 +38,35 @@
 
 #include "rt_internal.h"
 
+#ifndef HAVE_MICROHTTPD
+
+int rt_export_check(const char *text, char *why, size_t size)
+{
+	(void)text;
+	snprintf(why, size, "this ebpfq was built without libmicrohttpd, which --export needs "
+		 "(configure --with-microhttpd)");
+	return -ENOTSUP;
+}
+
+int export__listen(struct eq_session *s)
+{
+	fprintf(s->opts.err, "ebpfq: --export: this ebpfq was built without libmicrohttpd\n");
+	return -ENOTSUP;
+}
+
+int export__serve(struct eq_session *s)
+{
+	(void)s;
+	return 0;
+}
+
+void export__stop(struct eq_session *s)
+{
+	(void)s;
+}
+
+#else
+
 /* ---- the address ------------------------------------------------------------ */
 
 /* PORT, :PORT (127.0.0.1), A.B.C.D:PORT, localhost:PORT, [IPV6]:PORT; a
@@ -88,34 +117,6 @@ bad:
 	return -EINVAL;
 }
 
-#ifndef HAVE_MICROHTTPD
-
-int rt_export_check(const char *text, char *why, size_t size)
-{
-	(void)text;
-	snprintf(why, size, "--export needs libmicrohttpd, which this ebpfq was built without "
-		 "(configure --with-microhttpd)");
-	return -ENOTSUP;
-}
-
-int export__listen(struct eq_session *s)
-{
-	fprintf(s->opts.err, "ebpfq: --export: this ebpfq was built without libmicrohttpd\n");
-	return -ENOTSUP;
-}
-
-int export__serve(struct eq_session *s)
-{
-	(void)s;
-	return 0;
-}
-
-void export__stop(struct eq_session *s)
-{
-	(void)s;
-}
-
-#else
 
 int rt_export_check(const char *text, char *why, size_t size)
 {
