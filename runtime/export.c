@@ -60,6 +60,11 @@ int export__serve(struct eq_session *s)
 	return 0;
 }
 
+void export__info(FILE *out)
+{
+	fputs("  --export: no (built without libmicrohttpd)\n", out);
+}
+
 void export__stop(struct eq_session *s)
 {
 	(void)s;
@@ -600,6 +605,11 @@ int export__serve(struct eq_session *s)
 		return -EIO;
 	}
 	return 0;
+}
+
+void export__info(FILE *out)
+{
+	fprintf(out, "  --export: yes (libmicrohttpd %s)\n", MHD_get_version());
 }
 
 void export__stop(struct eq_session *s)

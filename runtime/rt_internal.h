@@ -86,6 +86,8 @@ struct eq_session {
 int export__listen(struct eq_session *s);
 int export__serve(struct eq_session *s);
 void export__stop(struct eq_session *s);
+/* --info's line: whether --export is there, and its libmicrohttpd */
+void export__info(FILE *out);
 /* The session's lock, where a server may be running. */
 void session__lock(struct eq_session *s);
 void session__unlock(struct eq_session *s);
