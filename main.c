@@ -487,6 +487,8 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 
+	if (cli.export_addr && !cli.dump && rt_export_delegate(argv, stderr))
+		return EXIT_RUNTIME;
 	if (cli.list)
 		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid, cli.verbose) > 0 ? 0 : EXIT_RUNTIME;
 

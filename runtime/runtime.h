@@ -85,6 +85,11 @@ void rt_session_free(struct eq_session *s);
  * or -EINVAL (a bad address) or -ENOTSUP (a build without libmicrohttpd)
  * with the user's message in why.  The session's attach listens there. */
 int rt_export_check(const char *text, char *why, size_t size);
+/* Where this program does not serve --export itself (a static ebpfq:
+ * export.c), run the one that does, ebpfq-export, with the same arguments:
+ * returns only if that fails (a negative errno after a message on err);
+ * else returns 0 at once. */
+int rt_export_delegate(char **argv, FILE *err);
 
 /* ---- --info -------------------------------------------------------------------- */
 
