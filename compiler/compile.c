@@ -95,8 +95,11 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 	else
 		m.type = BPF_MAP_TYPE_HASH;
 	m.key_fields = ARENA_ARRAY(a, struct eq_field, sm->nkeys + 1);
-	for (int k = 0; k < sm->nkeys; k++)
+	for (int k = 0; k < sm->nkeys; k++) {
 		m.key_fields[k] = lower_field_of(a, &sm->keys[k], sm->key_offsets[k]);
+		if (sm->key_names[k] && *sm->key_names[k])
+			m.key_fields[k].name = arena_strdup(a, sm->key_names[k]);
+	}
 	return m;
 }
 
