@@ -40,6 +40,7 @@ struct cli {
 	pid_t pid;                 /* -p */
 	bool unsafe;               /* --unsafe */
 	int helper_errors;         /* -k: 1, -kk: 2 */
+	const char *export_addr;   /* --export */
 	int nparams;
 	char **params;
 	const char *aot_path;      /* --aot FILE.o */
@@ -65,11 +66,13 @@ static void usage(FILE *out)
 	      "  -q                quiet: no \"Attaching N probes...\" line\n"
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
 	      "  --unsafe          allow system(), signal() and uprobes at FUNC+OFFSET\n"
+	      "  --export [ADDR:]PORT  serve the maps as Prometheus metrics at /metrics\n"
+	      "                    while tracing (ADDR 127.0.0.1 unless given)\n"
 	      "  --aot FILE.o      write the compiled program as a BPF ELF object, do not run it\n"
 	      "  --info            what this kernel and build support\n"
 	      "\n"
 	      "       ebpfq run [OPTIONS] FILE.o [ARGS...]   (or ebpfq-run [OPTIONS] FILE.o [ARGS...])\n"
-	      "  runs an object --aot wrote; OPTIONS: -c, -p, -f, -o, -q, -v, -n, --unsafe\n"
+	      "  runs an object --aot wrote; OPTIONS: -c, -p, -f, -o, -q, -v, -n, --unsafe, --export\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     the version\n", out);
 }
@@ -124,13 +127,14 @@ static int parse_pid(const char *text, pid_t *pid)
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct cli *cli)
 {
-	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND, OPT_INFO, OPT_AOT };
+	enum { OPT_UNSAFE = 256, OPT_STRLEN, OPT_BACKEND, OPT_INFO, OPT_EXPORT, OPT_AOT };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},      {"version", no_argument, NULL, 'V'},
 		{"dry-run", no_argument, NULL, 'n'},   {"unsafe", no_argument, NULL, OPT_UNSAFE},
 		{"strlen", required_argument, NULL, OPT_STRLEN},
 		{"backend", required_argument, NULL, OPT_BACKEND},
 		{"info", no_argument, NULL, OPT_INFO},
+		{"export", required_argument, NULL, OPT_EXPORT},
 		{"aot", required_argument, NULL, OPT_AOT},
 		{NULL, 0, NULL, 0},
 	};
@@ -175,6 +179,13 @@ next_options:
 			cli->compile_option = "--strlen";
 			break;
 		case OPT_UNSAFE: cli->unsafe = true; break;
+		case OPT_EXPORT: {
+			char why[256];
+			if (rt_export_check(optarg, why, sizeof(why)))
+				return usage_error("%s", why);
+			cli->export_addr = optarg;
+			break;
+		}
 		case OPT_BACKEND:
 			if (strcmp(optarg, "native"))
 				return usage_error("this ebpfq was built with the native back end only, not '%s'",
@@ -194,6 +205,8 @@ next_options:
 			return rt_print_info(stdout, EBPFQ_VERSION, "native");
 		case ':':
 		case '?':
+			if (optopt >= 256) /* a long option's value: --strlen, --export... */
+				return usage_error("option %s needs an argument", argv[optind - 1]);
 			if (optopt && strchr("ecpdof", optopt))
 				return usage_error("option -%s needs an argument", (char[]){(char)optopt, 0});
 			if (optopt)
@@ -468,7 +481,8 @@ static int run(const struct cli *cli, const struct eq_image *img, struct child *
 				 .target_pid = chp->pid > 0 ? chp->pid : cli->pid,
 				 .filter_pid = cli->pid, .child_pid = chp->pid > 0 ? chp->pid : 0,
 				 .no_uprobe_multi = env_flag("EBPFQ_NO_UPROBE_MULTI"),
-				 .no_raw_tracepoints = env_flag("EBPFQ_NO_RAW_TRACEPOINTS")};
+				 .no_raw_tracepoints = env_flag("EBPFQ_NO_RAW_TRACEPOINTS"),
+				 .export_addr = cli->export_addr};
 	if (cli->output_path) {
 		/* opened only now: a script that does not compile leaves no file */
 		ro.out = fopen(cli->output_path, "w");
@@ -537,19 +551,28 @@ static bool runtime_only(const char *argv0)
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
+	char **given = argv, *run_word = NULL; /* --export's helper runs with the words given */
 	if (argc > 0 && runtime_only(argv[0])) {
 		cli.run_object = true;
 	} else if (argc > 1 && !strcmp(argv[1], "run")) { /* a script named run: ./run */
 		cli.run_object = true;
+		run_word = argv[1];
 		argv[1] = argv[0];
 		argc--, argv++;
 	}
 	int rc = parse_args(argc, argv, &cli);
 	if (rc >= 0)
 		return rc;
-	if (cli.run_object)
+	if (cli.run_object) {
+		if (run_word)
+			given[1] = run_word;
+		if (cli.export_addr && rt_export_delegate(given, stderr))
+			return EXIT_RUNTIME;
 		return run_object(&cli);
+	}
 
+	if (cli.export_addr && !cli.dump && rt_export_delegate(argv, stderr))
+		return EXIT_RUNTIME;
 	if (cli.list)
 		return eq_list_probes(stdout, stderr, cli.list_pattern, rt_tracefs_dir, cli.pid, cli.verbose) > 0 ? 0 : EXIT_RUNTIME;
 

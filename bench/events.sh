@@ -12,7 +12,9 @@
 #              holds, a syscall dispatcher included);
 #   "call ns"  the traced program's wall time per call, less its time
 #              untraced: what a user pays, the uprobe's trap and the kernel's
-#              tracepoint machinery included.
+#              tracepoint machinery included.  For profile (999 Hz on each
+#              CPU, while the getppid() loop runs) it is what the sampling
+#              costs the loop, spread over its calls.
 # Rows where a tool cannot run the script (bpftrace has no kprobes here, so
 # no kprobe:sys_NAME) show "-".
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,4 +109,6 @@ u|WORK|uprobe:WORK:f { @[ustack] = count(); }
 s|sys_enter_getppid|tracepoint:syscalls:sys_enter_getppid { @[tid] = count(); }
 s|sys_enter_getppid|tracepoint:syscalls:sys_enter_getppid { @[kstack] = count(); }
 s|sys_enter_getppid|kprobe:sys_getppid { @[tid] = count(); }
+s|perf_event|profile:hz:999 { @[tid] = count(); }
+s|perf_event|profile:hz:999 { @[kstack] = count(); }
 EOF

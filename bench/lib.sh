@@ -22,7 +22,10 @@ attached_prog() { # pid target
 			$2 == pid { for (i = 7; i <= NF; i++) if ($i == t) { print $6; exit } }')
 		[ -n "$id" ] || id=$(for f in /proc/"$1"/fdinfo/*; do
 			awk -v t="$2" '$1 == "link_type:" && $2 == "uprobe_multi" { u = 1 }
-				$1 == "prog_id:" { id = $2 } u && $1 == "path:" && $2 == t { print id; exit }' "$f" 2>/dev/null
+				$1 == "prog_id:" { id = $2 } u && $1 == "path:" && $2 == t { print id; exit }
+				# "perf_event": a perf event program (profile), held by the tool
+				t == "perf_event" && $1 == "prog_type:" && $2 == 7 { p = 1 }
+				p && $1 == "prog_id:" { print $2; exit }' "$f" 2>/dev/null
 		done | head -1)
 		if [ -n "$id" ]; then
 			echo "$id"

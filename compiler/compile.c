@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "front.h"
 #include "ir.h"
@@ -95,8 +96,11 @@ static struct eq_map user_map(struct compile *c, const struct sema_map *sm)
 	else
 		m.type = BPF_MAP_TYPE_HASH;
 	m.key_fields = ARENA_ARRAY(a, struct eq_field, sm->nkeys + 1);
-	for (int k = 0; k < sm->nkeys; k++)
+	for (int k = 0; k < sm->nkeys; k++) {
 		m.key_fields[k] = lower_field_of(a, &sm->keys[k], sm->key_offsets[k]);
+		if (sm->key_names[k] && *sm->key_names[k])
+			m.key_fields[k].name = arena_strdup(a, sm->key_names[k]);
+	}
 	return m;
 }
 
@@ -408,6 +412,22 @@ static bool writes_partial_lines(const struct ast *program)
 	return found;
 }
 
+/* The ring buffer holds 256 KiB of events, for probes that fire faster than
+ * user space reads.  A program whose events all come from BEGIN and END, once
+ * each, needs only room for those: a page or a few.  That is most of the
+ * memory a short script's run touches (the kernel maps every page of the
+ * buffer into ebpfq, twice), and a quarter of its start-up (bench/startup.sh). */
+static void size_ring_buffer(struct compile *c)
+{
+	if (c->env.streams_events)
+		return;
+	uint64_t bytes = (uint64_t)sysconf(_SC_PAGESIZE); /* the kernel's least */
+	while (bytes < c->env.once_event_bytes)
+		bytes *= 2;
+	if (bytes < RINGBUF_BYTES)
+		c->img->maps[c->img->ringbuf_map].max_entries = (uint32_t)bytes;
+}
+
 static void compile_probes(struct compile *c, struct ast *program)
 {
 	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
@@ -439,6 +459,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 	for (int d = 0; d < c->dispatch.count && c->diag.errors == 0; d++)
 		add_prog(c, syscall_dispatch_prog(&c->dispatch, d, (uint32_t)(c->first_dispatch_map + d),
 						  &c->img->arena));
+	size_ring_buffer(c);
 	c->img->outputs = c->env.outputs.items;
 	c->img->noutputs = c->env.outputs.count;
 	if (!c->env.scratch_used) /* no program needed it: not created */

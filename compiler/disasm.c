@@ -16,6 +16,8 @@
  * These strings are held exactly by tests/vcheck and the tests/ir goldens.
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,7 +60,99 @@ static const char *or_q(const char *s)
 	return s ? s : "?";
 }
 
-static void print_alu(FILE *out, const struct bpf_insn *in)
+/* One line of output, formatted here rather than by fprintf: -d bpf of a long
+ * probe prints tens of thousands of lines, and glibc's fprintf (locale, wide
+ * characters, a lock per call) was a third of that whole compile
+ * (bench/compiletime.sh).  put() knows the conversions this file uses:
+ * %c %d %+d %u %x %02x %s and PRIx64. */
+struct line {
+	char text[256];
+	size_t len;
+};
+
+static void put_char(struct line *l, char c)
+{
+	if (l->len < sizeof(l->text) - 1)
+		l->text[l->len++] = c;
+}
+
+static void put_text(struct line *l, const char *s)
+{
+	while (*s)
+		put_char(l, *s++);
+}
+
+/* v in base 10 or 16, at least `width` digits (zero-padded) */
+static void put_number(struct line *l, uint64_t v, unsigned base, int width)
+{
+	char digits[24];
+	int n = 0;
+	do { /* two loops, so that each divides by a constant (a multiply) */
+		if (base == 16) {
+			digits[n++] = "0123456789abcdef"[v & 15];
+			v >>= 4;
+		} else {
+			digits[n++] = (char)('0' + v % 10);
+			v /= 10;
+		}
+	} while (v);
+	while (n < width)
+		digits[n++] = '0';
+	while (n)
+		put_char(l, digits[--n]);
+}
+
+static void put(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *f = fmt; *f; f++) {
+		if (*f != '%') {
+			put_char(l, *f);
+			continue;
+		}
+		bool plus = f[1] == '+', long_long = false;
+		f += plus;
+		int width = 0;
+		if (f[1] == '0') { /* %02x */
+			width = f[2] - '0';
+			f += 2;
+		}
+		if (f[1] == 'l' && f[2] == 'l') { /* PRIx64 is "lx" or "llx" */
+			long_long = true;
+			f += 2;
+		} else if (f[1] == 'l') {
+			long_long = true;
+			f++;
+		}
+		switch (*++f) {
+		case 'c':
+			put_char(l, (char)va_arg(ap, int));
+			break;
+		case 's':
+			put_text(l, va_arg(ap, const char *));
+			break;
+		case 'd': {
+			int v = va_arg(ap, int);
+			if (v < 0 || plus)
+				put_char(l, v < 0 ? '-' : '+');
+			put_number(l, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width);
+			break;
+		}
+		case 'u':
+			put_number(l, va_arg(ap, unsigned), 10, width);
+			break;
+		case 'x':
+			put_number(l, long_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width);
+			break;
+		default: /* not used in this file */
+			abort();
+		}
+	}
+	va_end(ap);
+}
+
+static void print_alu(struct line *out, const struct bpf_insn *in)
 {
 	char r = BPF_CLASS(in->code) == BPF_ALU64 ? 'r' : 'w';
 	int op = BPF_OP(in->code), d = in->dst_reg;
@@ -66,43 +160,43 @@ static void print_alu(FILE *out, const struct bpf_insn *in)
 	if (op == BPF_END) {
 		/* byte swaps always name the whole register, as the kernel does */
 		if (BPF_CLASS(in->code) == BPF_ALU64)
-			fprintf(out, "r%d = bswap%d r%d", d, in->imm, d);
+			put(out, "r%d = bswap%d r%d", d, in->imm, d);
 		else
-			fprintf(out, "r%d = %s%d r%d", d, x ? "be" : "le", in->imm, d);
+			put(out, "r%d = %s%d r%d", d, x ? "be" : "le", in->imm, d);
 		return;
 	}
 	if (op == BPF_NEG) {
-		fprintf(out, "%c%d = -%c%d", r, d, r, d);
+		put(out, "%c%d = -%c%d", r, d, r, d);
 		return;
 	}
 	const char *name = or_q(alu_ops[op >> 4]);
 	if ((op == BPF_DIV || op == BPF_MOD) && in->off == 1)
 		name = op == BPF_DIV ? "s/=" : "s%=";
 	if (!x) {
-		fprintf(out, "%c%d %s %d", r, d, name, in->imm);
+		put(out, "%c%d %s %d", r, d, name, in->imm);
 		return;
 	}
 	/* a move with off 8/16/32 sign-extends from that many bits */
 	bool movsx = op == BPF_MOV && (in->off == 8 || in->off == 16 || in->off == 32);
 	if (movsx)
-		fprintf(out, "%c%d = (s%d)%c%d", r, d, in->off, r, in->src_reg);
+		put(out, "%c%d = (s%d)%c%d", r, d, in->off, r, in->src_reg);
 	else
-		fprintf(out, "%c%d %s %c%d", r, d, name, r, in->src_reg);
+		put(out, "%c%d %s %c%d", r, d, name, r, in->src_reg);
 }
 
-static void print_call(FILE *out, const struct bpf_insn *in)
+static void print_call(struct line *out, const struct bpf_insn *in)
 {
 	if (in->src_reg == BPF_PSEUDO_CALL) {
-		fprintf(out, "call pc%+d", in->imm);
+		put(out, "call pc%+d", in->imm);
 	} else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
-		fprintf(out, "call kernel-function#%d", in->imm);
+		put(out, "call kernel-function#%d", in->imm);
 	} else {
 		const struct bpf_helper_info *h = bpf_helper(in->imm);
-		fprintf(out, "call %s%s#%d", h ? "bpf_" : "unknown", h ? h->name : "", in->imm);
+		put(out, "call %s%s#%d", h ? "bpf_" : "unknown", h ? h->name : "", in->imm);
 	}
 }
 
-static void print_jmp(FILE *out, const struct bpf_insn *in)
+static void print_jmp(struct line *out, const struct bpf_insn *in)
 {
 	int op = BPF_OP(in->code);
 	bool j32 = BPF_CLASS(in->code) == BPF_JMP32;
@@ -110,84 +204,84 @@ static void print_jmp(FILE *out, const struct bpf_insn *in)
 	if (op == BPF_CALL)
 		print_call(out, in);
 	else if (op == BPF_EXIT)
-		fputs("exit", out);
+		put_text(out, "exit");
 	else if (op == BPF_JA && j32)
-		fprintf(out, "gotol pc%+d", in->imm); /* the long jump keeps its offset in imm */
+		put(out, "gotol pc%+d", in->imm); /* the long jump keeps its offset in imm */
 	else if (op == BPF_JA)
-		fprintf(out, "goto pc%+d", in->off);
+		put(out, "goto pc%+d", in->off);
 	else if (BPF_SRC(in->code) == BPF_X)
-		fprintf(out, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]), r,
+		put(out, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]), r,
 			in->src_reg, in->off);
 	else
-		fprintf(out, "if %c%d %s 0x%x goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]),
+		put(out, "if %c%d %s 0x%x goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]),
 			(uint32_t)in->imm, in->off);
 }
 
-static void print_atomic(FILE *out, const struct bpf_insn *in)
+static void print_atomic(struct line *out, const struct bpf_insn *in)
 {
 	const char *sz = size_name(BPF_SIZE(in->code), false);
 	const char *bits = BPF_SIZE(in->code) == BPF_DW ? "64" : "";
 	const char *op = atomic_ops[(in->imm & 0xf0) >> 4];
 	int d = in->dst_reg, s = in->src_reg, off = in->off;
 	if (in->imm == BPF_CMPXCHG)
-		fprintf(out, "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)", bits, sz, d, off, s);
+		put(out, "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)", bits, sz, d, off, s);
 	else if (in->imm == BPF_XCHG)
-		fprintf(out, "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", s, bits, sz, d, off, s);
+		put(out, "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", s, bits, sz, d, off, s);
 	else if (op && in->imm == (in->imm & 0xf0))
-		fprintf(out, "lock *(%s *)(r%d %+d) %s r%d", sz, d, off, alu_ops[in->imm >> 4], s);
+		put(out, "lock *(%s *)(r%d %+d) %s r%d", sz, d, off, alu_ops[in->imm >> 4], s);
 	else if (op && in->imm == ((in->imm & 0xf0) | BPF_FETCH))
-		fprintf(out, "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", s, bits, op, sz, d, off, s);
+		put(out, "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", s, bits, op, sz, d, off, s);
 	else
-		fprintf(out, "(%02x) unknown atomic operation 0x%x", in->code, (uint32_t)in->imm);
+		put(out, "(%02x) unknown atomic operation 0x%x", in->code, (uint32_t)in->imm);
 }
 
-static void print_mem(FILE *out, const struct bpf_insn *in)
+static void print_mem(struct line *out, const struct bpf_insn *in)
 {
 	int cls = BPF_CLASS(in->code), mode = BPF_MODE(in->code), sz = BPF_SIZE(in->code);
 	if (cls == BPF_LDX)
-		fprintf(out, "r%d = *(%s *)(r%d %+d)", in->dst_reg, size_name(sz, mode == BPF_MEMSX),
+		put(out, "r%d = *(%s *)(r%d %+d)", in->dst_reg, size_name(sz, mode == BPF_MEMSX),
 			in->src_reg, in->off);
 	else if (cls == BPF_STX && mode == BPF_ATOMIC)
 		print_atomic(out, in);
 	else if (cls == BPF_STX)
-		fprintf(out, "*(%s *)(r%d %+d) = r%d", size_name(sz, false), in->dst_reg, in->off,
+		put(out, "*(%s *)(r%d %+d) = r%d", size_name(sz, false), in->dst_reg, in->off,
 			in->src_reg);
 	else
-		fprintf(out, "*(%s *)(r%d %+d) = %d", size_name(sz, false), in->dst_reg, in->off, in->imm);
+		put(out, "*(%s *)(r%d %+d) = %d", size_name(sz, false), in->dst_reg, in->off, in->imm);
 }
 
 /* A 64-bit immediate load: a map, an address in a map's value, or a plain
  * constant.  map_name is the image's name of the map, NULL if unknown. */
-static void print_ld_imm64(FILE *out, const struct bpf_insn *in, const char *map_name)
+static void print_ld_imm64(struct line *out, const struct bpf_insn *in, const char *map_name)
 {
 	uint64_t v = (uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32;
 	char fd[32];
 	snprintf(fd, sizeof(fd), "fd:%d", in->imm);
 	const char *map = map_name ? map_name : fd;
 	if (in->src_reg == BPF_PSEUDO_MAP_FD)
-		fprintf(out, "r%d = map[%s]", in->dst_reg, map);
+		put(out, "r%d = map[%s]", in->dst_reg, map);
 	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
-		fprintf(out, "r%d = map[%s][0]+%u", in->dst_reg, map, (uint32_t)in[1].imm);
+		put(out, "r%d = map[%s][0]+%u", in->dst_reg, map, (uint32_t)in[1].imm);
 	else if (in->src_reg == BPF_PSEUDO_FUNC) /* a subprogram, relative to the next insn */
-		fprintf(out, "r%d = func[pc%+d]", in->dst_reg, in->imm + 1);
+		put(out, "r%d = func[pc%+d]", in->dst_reg, in->imm + 1);
 	else
-		fprintf(out, "r%d = 0x%" PRIx64 " ll", in->dst_reg, v);
+		put(out, "r%d = 0x%" PRIx64 " ll", in->dst_reg, v);
 }
 
 /* The legacy packet loads: only socket filters have them, but printing
  * them keeps a dump of foreign code readable. */
-static void print_ld(FILE *out, const struct bpf_insn *in)
+static void print_ld(struct line *out, const struct bpf_insn *in)
 {
 	const char *sz = size_name(BPF_SIZE(in->code), false);
 	if (BPF_MODE(in->code) == BPF_ABS)
-		fprintf(out, "r0 = *(%s *)skb[%d]", sz, in->imm);
+		put(out, "r0 = *(%s *)skb[%d]", sz, in->imm);
 	else if (BPF_MODE(in->code) == BPF_IND)
-		fprintf(out, "r0 = *(%s *)skb[r%d + %d]", sz, in->src_reg, in->imm);
+		put(out, "r0 = *(%s *)skb[r%d + %d]", sz, in->src_reg, in->imm);
 	else
-		fprintf(out, "(%02x) unknown instruction", in->code);
+		put(out, "(%02x) unknown instruction", in->code);
 }
 
-static int print_one(FILE *out, const struct bpf_insn *insns, uint32_t i, uint32_t count,
+static int print_one(struct line *out, const struct bpf_insn *insns, uint32_t i, uint32_t count,
 		     const char *map_name)
 {
 	const struct bpf_insn *in = &insns[i];
@@ -217,7 +311,10 @@ static int print_one(FILE *out, const struct bpf_insn *insns, uint32_t i, uint32
 
 int bpf_insn_print(FILE *out, const struct bpf_insn *insns, uint32_t index, uint32_t count)
 {
-	return print_one(out, insns, index, count, NULL);
+	struct line l = {.len = 0};
+	int n = print_one(&l, insns, index, count, NULL);
+	fwrite(l.text, 1, l.len, out);
+	return n;
 }
 
 /* The name of the map each instruction loads, NULL where it loads none:
@@ -259,9 +356,13 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 				print_source_line(out, img, l);
 			line = l;
 		}
-		fprintf(out, "%4u: ", i);
-		i += (uint32_t)print_one(out, p->insns, i, p->ninsns, map_name[i]);
-		fputc('\n', out);
+		struct line l = {.len = 0};
+		for (uint32_t width = 1000; width > 1 && i < width; width /= 10)
+			put_char(&l, ' '); /* "%4u" */
+		put(&l, "%u: ", i);
+		i += (uint32_t)print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		put_char(&l, '\n');
+		fwrite(l.text, 1, l.len, out);
 	}
 	free(map_name);
 }

@@ -96,7 +96,9 @@ struct eq_field {
 	bool is_signed;
 	struct eq_field *elems; /* TUPLE, RECORD: the fields; ARRAY: one, the element */
 	int nelems;
-	const char *name;       /* a RECORD's field */
+	const char *name;       /* a RECORD's field; a map's key part: the builtin
+	                           variable every use of the map wrote there (comm,
+	                           pid), --export's label name for it; else NULL */
 	uint16_t bit_offset;    /* a bit-field: from the field's offset */
 	uint8_t bits;           /* a bit-field's width; 0: not one */
 	bool user;              /* STACK, SYMBOL: a process's, not the kernel's */

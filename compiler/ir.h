@@ -51,6 +51,9 @@ struct ir_addr {
 
 enum { IR_MAX_ARGS = 5 };
 
+/* An instruction is about 100 bytes, and a long probe has tens of thousands:
+ * the arguments of a call, which only a call has, are in the arena beside
+ * it (compile time follows the memory it touches: bench/compiletime.sh). */
 struct ir_insn {
 	enum ir_op op;
 	eq_loc loc;
@@ -59,10 +62,10 @@ struct ir_insn {
 	struct ir_addr mem;  /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
 	uint8_t size;        /* memory access bytes: 1, 2, 4, 8 */
 	bool is_signed;      /* LOAD: sign-extend */
-	int64_t imm;         /* CONST value; CALL helper id; MAP/MAPVAL map index */
-	struct ir_val args[IR_MAX_ARGS];
-	int nargs;
+	uint8_t nargs;       /* CALL: how many args */
 	enum ir_cond cond;   /* BR */
+	int64_t imm;         /* CONST value; CALL helper id; MAP/MAPVAL map index */
+	struct ir_val *args; /* CALL: nargs (<= IR_MAX_ARGS) values, in the arena */
 	int target[2];       /* JMP: [0]; BR: [0] when true, [1] when false */
 };
 

@@ -344,6 +344,7 @@ static bool read_call(struct reader *r, struct ir_insn *in)
 		return false;
 	if (accept(r, ")"))
 		return true;
+	in->args = ARENA_ARRAY(r->arena, struct ir_val, IR_MAX_ARGS);
 	do {
 		if (in->nargs == IR_MAX_ARGS)
 			return fail(r, "a call takes at most %d arguments", IR_MAX_ARGS);

@@ -165,7 +165,8 @@ int lower_call(struct lower *L, int helper, eq_loc loc, int nargs, ...)
 	va_end(ap);
 	struct ir_insn *in = lower_emit(L, IR_CALL, loc);
 	in->imm = helper;
-	in->nargs = nargs;
+	in->nargs = (uint8_t)nargs;
+	in->args = ARENA_ARRAY(L->arena, struct ir_val, nargs);
 	memcpy(in->args, args, sizeof(args[0]) * (size_t)nargs);
 	in->dst = ir_vreg_new(L->f);
 	int ret = in->dst;

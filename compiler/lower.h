@@ -32,6 +32,9 @@ struct lower_env {
 	int helper_errors;        /* -k: 1, -kk: 2 (see lower_call) */
 	bool aot;                 /* -p, -c from the data map's words (eq_image.aot) */
 	bool uses_events;         /* some program sends events: the ring buffer is needed */
+	bool streams_events;      /* a probe other than BEGIN and END, or a loop, sends events */
+	uint64_t once_event_bytes; /* else: the ring buffer room that BEGIN's and END's
+	                              events take, each sent at most once */
 	bool lines_by_cpu;        /* events carry their CPU (eq_image.lines_by_cpu) */
 };
 

@@ -21,6 +21,9 @@
  * scratch map (lower_slot), and must leave room in the 256 KiB ring buffer */
 enum { RECORD_LIMIT = 16384 };
 
+/* what the kernel puts before each ring buffer record (BPF_RINGBUF_HDR_SZ) */
+enum { RINGBUF_RECORD_HEADER = 8 };
+
 static uint32_t round8(uint32_t n)
 {
 	return (n + 7) & ~7u;
@@ -97,6 +100,14 @@ static int send_record(struct lower *L, int slot, uint32_t size, eq_loc loc)
 	int r = lower_call(L, BPF_FUNC_ringbuf_output, loc, 4, ir_reg(map), ir_reg(addr),
 			   ir_imm(size), ir_imm(0));
 	count_failure(L, r, DROPS_VALUE_LOST, loc);
+	/* for the ring buffer's size (compile.c): BEGIN and END run once, so
+	 * a record sent outside any loop of theirs is sent at most once */
+	bool once = L->ap && (L->ap->attach == EQ_ATTACH_BEGIN || L->ap->attach == EQ_ATTACH_END) &&
+		    !L->loops.count && L->f == L->prog->main;
+	if (once)
+		L->env->once_event_bytes += RINGBUF_RECORD_HEADER + round8(size);
+	else
+		L->env->streams_events = true;
 	return r;
 }
 

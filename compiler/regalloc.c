@@ -177,7 +177,24 @@ static void free_liveness(struct liveness *lv)
 	free(lv->out);
 }
 
-/* What block b reads before it writes it (gen) and what it writes (kill). */
+/* A block's gen and kill sets have a few items: insertion sort, with qsort
+ * for a long block. */
+static void sort_small(struct live_set *s)
+{
+	if (s->n > 16) {
+		qsort(s->items, (size_t)s->n, sizeof(int), compare_int);
+		return;
+	}
+	for (int i = 1; i < s->n; i++) {
+		int x = s->items[i], j = i;
+		for (; j > 0 && s->items[j - 1] > x; j--)
+			s->items[j] = s->items[j - 1];
+		s->items[j] = x;
+	}
+}
+
+/* What block b reads before it writes it (gen) and what it writes (kill),
+ * into sets with room for all of its instructions' items. */
 static void block_summary(const struct ir_block *b, const struct live_items *li, int stamp,
 			  int *defined, int *listed, struct live_set *gen, struct live_set *kill)
 {
@@ -195,10 +212,8 @@ static void block_summary(const struct ir_block *b, const struct live_items *li,
 			set_add(kill, d);
 		}
 	}
-	if (gen->n > 1) /* an empty set has no array yet */
-		qsort(gen->items, (size_t)gen->n, sizeof(int), compare_int);
-	if (kill->n > 1)
-		qsort(kill->items, (size_t)kill->n, sizeof(int), compare_int);
+	sort_small(gen);
+	sort_small(kill);
 }
 
 /* live_in = gen | (live_out - kill), live_out = the successors' live_in,
@@ -215,6 +230,19 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
 	int *defined = xcalloc((size_t)li->count + 1, sizeof(int));
 	int *listed = xcalloc((size_t)li->count + 1, sizeof(int));
+	/* every block's gen and kill in two arrays, each block's part as big as
+	 * its instructions can fill: no set grows (a malloc per block before) */
+	size_t ninsns = 0;
+	for (int i = 0; i < n; i++)
+		ninsns += (size_t)f->blocks.items[i]->insns.count;
+	int *gen_items = xcalloc(ninsns * (IR_MAX_ARGS + 3) + 1, sizeof(int));
+	int *kill_items = xcalloc(ninsns + 1, sizeof(int));
+	for (int i = 0, at = 0; i < n; at += f->blocks.items[i++]->insns.count) {
+		int count = f->blocks.items[i]->insns.count;
+		gen[i] = (struct live_set){gen_items + (size_t)at * (IR_MAX_ARGS + 3), 0,
+					   count * (IR_MAX_ARGS + 3)};
+		kill[i] = (struct live_set){kill_items + at, 0, count};
+	}
 	for (int i = 0; i < n; i++) {
 		index_of[f->blocks.items[i]->id] = i;
 		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
@@ -241,10 +269,8 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 		if (!back) /* each block's successors were final before it: done */
 			break;
 	}
-	for (int i = 0; i < n; i++) {
-		set_free(&gen[i]);
-		set_free(&kill[i]);
-	}
+	free(gen_items);
+	free(kill_items);
 	set_free(&tmp);
 	set_free(&in);
 	free(gen);
@@ -404,12 +430,22 @@ static int linear_scan(struct ra *ra)
 	struct interval **order = xcalloc((size_t)f->nvregs, sizeof(*order));
 	struct interval **active = xcalloc((size_t)f->nvregs, sizeof(*active));
 	int n = 0, nactive = 0, spill = -1;
+	/* by start, then vreg (by_start's order): a counting sort over the
+	 * positions, linear where qsort was n log n and a tenth of regalloc */
+	int *first = xcalloc((size_t)ra->npos + 2, sizeof(int));
 	for (int v = 0; v < f->nvregs; v++) {
 		f->reg_of[v] = -1;
-		if (ra->iv[v].start >= 0)
-			order[n++] = &ra->iv[v];
+		if (ra->iv[v].start >= 0) {
+			first[ra->iv[v].start + 1]++;
+			n++;
+		}
 	}
-	qsort(order, (size_t)n, sizeof(*order), by_start);
+	for (int p = 0; p <= ra->npos; p++)
+		first[p + 1] += first[p];
+	for (int v = 0; v < f->nvregs; v++)
+		if (ra->iv[v].start >= 0)
+			order[first[ra->iv[v].start]++] = &ra->iv[v];
+	free(first);
 	for (int i = 0; i < n && spill < 0; i++) {
 		struct interval *iv = order[i];
 		bool busy[NREGS] = {false};

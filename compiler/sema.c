@@ -91,8 +91,11 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 		n = 8;
 	}
 	struct eq_type keys[8];
+	const char *names[8];
 	for (int i = 0; i < n; i++) {
 		const struct eq_type *t = check_expr(s, m->list.items[i]);
+		const struct ast *k = m->list.items[i];
+		names[i] = k->kind == AST_BUILTIN && builtin_find(BUILTIN_VAR, k->name) ? k->name : "";
 		if (!ty_is_number(t) && !ty_in_memory(t) && t->kind != TY_NONE) {
 			error(s, m->list.items[i]->loc, "a map key must be an integer, a string, a "
 			      "tuple or a struct, not %s", type_name(t));
@@ -103,6 +106,7 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 	if (sm->nkeys < 0) {
 		sm->nkeys = n;
 		memcpy(sm->keys, keys, sizeof(keys[0]) * (size_t)n);
+		memcpy(sm->key_names, names, sizeof(names[0]) * (size_t)n);
 		return;
 	}
 	if (sm->nkeys != n) {
@@ -114,6 +118,8 @@ static void check_map_keys(struct sema *s, struct ast *m, struct sema_map *sm)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
+		if (sm->key_names[i] && strcmp(sm->key_names[i], names[i]))
+			sm->key_names[i] = "";
 		if (keys[i].kind == TY_NONE)
 			continue;
 		if (sm->keys[i].kind == TY_NONE) {

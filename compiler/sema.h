@@ -33,6 +33,10 @@ struct sema_map {
 	struct eq_type value;      /* TY_INT, TY_STR, TY_TUPLE, TY_AGG */
 	uint32_t key_size, value_size;
 	uint32_t key_offsets[SEMA_MAX_KEYS];
+	/* The builtin variable every use wrote as key part i (comm, pid), which
+	 * names it (--export's labels); NULL before the first use, "" where
+	 * some use wrote something else. */
+	const char *key_names[SEMA_MAX_KEYS];
 };
 
 struct sema_var {

@@ -34,6 +34,7 @@
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,11 @@ struct vcheck {
 	bool *second;      /* instruction i is the second half of a 64-bit load */
 	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
 	uint32_t *depth;   /* per function: the deepest stack byte it touches */
+	/* Slots below slot_lo hold a number, as they start, in every state: no
+	 * register was ever spilled there.  Copies, merges and the walks over
+	 * slots start at it (a long probe's states were copied and merged at
+	 * every branch, 75 registers' worth each: bench/compiletime.sh). */
+	int slot_lo;
 	bool *names;       /* names[f * (nfuncs + 1) + g]: function f loads g's address */
 	int errors;
 };
@@ -135,6 +141,16 @@ static const struct vreg uninit = {K_UNINIT, false, -1, 0, 0, 0};
 static struct vreg scalar(bool known, int64_t value)
 {
 	return (struct vreg){K_SCALAR, known, -1, 0, 0, value};
+}
+
+/* *to = *from, but for the slots below slot_lo, which hold a number as they
+ * start in both: every state does, on the stack or in the pool */
+static void copy_state(const struct vcheck *v, struct vstate *to, const struct vstate *from)
+{
+	memcpy(to->r, from->r, sizeof(to->r));
+	memcpy(&to->slot[v->slot_lo], &from->slot[v->slot_lo],
+	       sizeof(to->slot[0]) * (size_t)(SLOTS - v->slot_lo));
+	memcpy(to->init, from->init, sizeof(*to) - offsetof(struct vstate, init));
 }
 
 static bool is_zero(const struct vreg *r)
@@ -431,15 +447,19 @@ static bool stack_written(struct vcheck *v, uint32_t i, const struct vstate *s, 
 
 /* Mark bytes written; a spill of a whole register to an aligned slot keeps
  * what the register held, anything else leaves a number. */
-static void stack_store(struct vstate *s, int64_t start, int64_t size, const struct vreg *value)
+static void stack_store(struct vcheck *v, struct vstate *s, int64_t start, int64_t size,
+			const struct vreg *value)
 {
 	for (int64_t b = STACK + start; b < STACK + start + size; b++)
 		s->init[b / 64] |= 1ull << (b % 64);
 	int64_t first = (STACK + start) / 8, last = (STACK + start + size - 1) / 8;
 	for (int64_t k = first; k <= last; k++)
 		s->slot[k] = scalar(false, 0);
-	if (value && size == 8 && (STACK + start) % 8 == 0)
+	if (value && size == 8 && (STACK + start) % 8 == 0) {
 		s->slot[first] = *value;
+		if (first < v->slot_lo)
+			v->slot_lo = (int)first;
+	}
 }
 
 /* ---- memory access ------------------------------------------------------------- */
@@ -653,7 +673,7 @@ static bool store(struct vcheck *v, uint32_t i, struct vstate *s)
 		return false;
 	/* a stored immediate is left unknown: older kernels do not track it */
 	if (s->r[in->dst_reg].kind == K_FP)
-		stack_store(s, start, size, reg ? &s->r[in->src_reg] : NULL);
+		stack_store(v, s, start, size, reg ? &s->r[in->src_reg] : NULL);
 	if (s->r[in->dst_reg].kind == K_CALLER) {
 		if (reg && s->r[in->src_reg].kind != K_SCALAR) {
 			fail(v, i, "stores a pointer into its caller's stack");
@@ -691,7 +711,7 @@ static bool atomic(struct vcheck *v, uint32_t i, struct vstate *s)
 	if (s->r[in->dst_reg].kind == K_FP) {
 		if (!stack_written(v, i, s, start, size, "atomically changes"))
 			return false;
-		stack_store(s, start, size, NULL);
+		stack_store(v, s, start, size, NULL);
 	}
 	if (in->imm == BPF_CMPXCHG)
 		s->r[BPF_REG_0] = scalar(false, 0);
@@ -902,7 +922,7 @@ static void invalidate(struct vreg *r, uint32_t id, uint32_t by_call)
 /* The reservation `id` is submitted, discarded or NULL: no copy of it may
  * be used again (the kernel's release_reference).  Copies become
  * unreadable, blamed on the call that released them. */
-static void release(struct vstate *s, uint32_t id, uint32_t by_call)
+static void release(const struct vcheck *v, struct vstate *s, uint32_t id, uint32_t by_call)
 {
 	int k = 0;
 	for (int j = 0; j < s->nopen; j++)
@@ -911,7 +931,7 @@ static void release(struct vstate *s, uint32_t id, uint32_t by_call)
 	s->nopen = k;
 	for (int r = 0; r < 11; r++)
 		invalidate(&s->r[r], id, by_call);
-	for (int j = 0; j < SLOTS; j++)
+	for (int j = v->slot_lo; j < SLOTS; j++)
 		invalidate(&s->slot[j], id, by_call);
 }
 
@@ -938,7 +958,7 @@ static bool mem_arg(struct vcheck *v, uint32_t i, struct vstate *s, const char *
 		if (!stack_range(v, i, r, 0, size, &start))
 			return false;
 		if (write)
-			stack_store(s, start, size, NULL); /* the helper fills it */
+			stack_store(v, s, start, size, NULL); /* the helper fills it */
 		return write || stack_written(v, i, s, start, size, "passes the helper");
 	case K_VALUE_OR_NULL:
 	case K_RB_OR_NULL:
@@ -1119,7 +1139,7 @@ static bool call(struct vcheck *v, uint32_t i, struct vstate *s)
 		if (!readable(v, i, s, a + 1) || !call_arg(v, i, s, h, a, &map))
 			return false;
 	if (h->args[0] == HA_RINGBUF_MEM)
-		release(s, s->r[1].id, i + 1);
+		release(v, s, s->r[1].id, i + 1);
 	if (h->args[1] == HA_FUNC && !call_back(v, i, s, h))
 		return false;
 	if (h->ret == HR_RINGBUF_MEM_OR_NULL && s->nopen == MAX_OPEN) {
@@ -1198,7 +1218,7 @@ static void refine(struct vreg *x, const struct vreg *tested, bool is_null)
 
 /* After `if rX == 0`: on one side rX, and every copy of it, is NULL; on
  * the other a usable pointer (the kernel's mark_ptr_or_null_regs). */
-static void null_check(struct vstate *s, int reg, bool is_null)
+static void null_check(const struct vcheck *v, struct vstate *s, int reg, bool is_null)
 {
 	struct vreg tested = s->r[reg];
 	if (tested.id == 0) { /* paths merged two lookups: only this register is known */
@@ -1207,10 +1227,10 @@ static void null_check(struct vstate *s, int reg, bool is_null)
 	}
 	for (int r = 0; r < 11; r++)
 		refine(&s->r[r], &tested, is_null);
-	for (int k = 0; k < SLOTS; k++)
+	for (int k = v->slot_lo; k < SLOTS; k++)
 		refine(&s->slot[k], &tested, is_null);
 	if (is_null && tested.kind == K_RB_OR_NULL)
-		release(s, tested.id, 0); /* nothing was reserved: nothing to submit */
+		release(v, s, tested.id, 0); /* nothing was reserved: nothing to submit */
 }
 
 static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
@@ -1226,8 +1246,8 @@ static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 	enum kind k = s->r[d].kind;
 	bool eq_test = !x && j64 && (op == BPF_JEQ || op == BPF_JNE);
 	if (eq_test && in->imm == 0 && (k == K_VALUE_OR_NULL || k == K_RB_OR_NULL)) {
-		null_check(&jumped, d, op == BPF_JEQ);
-		null_check(s, d, op == BPF_JNE);
+		null_check(v, &jumped, d, op == BPF_JEQ);
+		null_check(v, s, d, op == BPF_JNE);
 	} else if (eq_test && k == K_SCALAR) {
 		/* where they are equal, the register holds the constant */
 		(op == BPF_JEQ ? &jumped : s)->r[d] = scalar(true, in->imm);
@@ -1347,10 +1367,10 @@ static bool same_reg(const struct vreg *a, const struct vreg *b)
 }
 
 /* Merge `s` into `into`; true if that changed it. */
-static bool merge_state(struct vstate *into, const struct vstate *s)
+static bool merge_state(const struct vcheck *v, struct vstate *into, const struct vstate *s)
 {
 	bool changed = false;
-	for (int r = 0; r < 11 + SLOTS; r++) {
+	for (int r = 0; r < 11 + SLOTS; r = r == 10 ? 11 + v->slot_lo : r + 1) {
 		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
 		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
 		struct vreg m = merge_reg(*x, y);
@@ -1385,11 +1405,16 @@ static void reserve_states(struct vcheck *v, uint32_t n)
 {
 	if (v->nfree + (v->pool_cap - v->npool) >= n)
 		return;
+	uint32_t old_cap = v->pool_cap;
 	v->pool_cap = 2 * v->pool_cap + n + 16;
 	v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
 	v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
 	if (!v->pool || !v->free_states)
 		abort();
+	/* copy_state() leaves the slots below slot_lo as they are: as they start */
+	for (uint32_t k = old_cap; k < v->pool_cap; k++)
+		for (int j = 0; j < SLOTS; j++)
+			v->pool[k].slot[j] = scalar(false, 0);
 }
 
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
@@ -1402,14 +1427,14 @@ static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 	} else if (!v->seen[to]) {
 		reserve_states(v, 1);
 		uint32_t k = v->nfree ? v->free_states[--v->nfree] : v->npool++;
-		v->pool[k] = *s;
+		copy_state(v, &v->pool[k], s);
 		v->state_of[to] = (int32_t)k;
 		v->seen[to] = v->pending[to] = true;
 	} else if (v->state_of[to] < 0) {
 		/* a state flowing to an instruction already followed and let go:
 		 * flows_back() must have said it could */
 		abort();
-	} else if (merge_state(&v->pool[v->state_of[to]], s)) {
+	} else if (merge_state(v, &v->pool[v->state_of[to]], s)) {
 		v->pending[to] = true;
 	}
 }
@@ -1568,7 +1593,8 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 		diag_error(diag, loc, "internal error: the program for %s is empty", prog->probe_name);
 		return -1;
 	}
-	struct vcheck v = {.img = img, .p = prog, .diag = diag, .moving = -1};
+	struct vcheck v = {.img = img, .p = prog, .diag = diag, .moving = -1,
+			  .slot_lo = SLOTS};
 	v.state_of = calloc(n, sizeof(*v.state_of));
 	v.seen = calloc(n, sizeof(*v.seen));
 	v.pending = calloc(n, sizeof(*v.pending));

@@ -191,10 +191,12 @@ static int on_record(void *ctx, void *data, size_t size)
 		s->malformed++;
 		return 0;
 	}
+	session__lock(s); /* a --export scrape may be rendering keys */
 	if (img->lines_by_cpu && s->opts.format != EQ_FORMAT_JSON)
 		assemble_lines(s, cpu, (uint32_t)index, data, size);
 	else
 		handle_record(s, (uint32_t)index, data, size);
+	session__unlock(s);
 	return 0;
 }
 

@@ -129,7 +129,7 @@ void fmt_printf(FILE *out, struct eq_session *s, const struct eq_output *o, cons
 }
 
 /* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_length(const unsigned char *p, size_t n)
+size_t utf8_length(const unsigned char *p, size_t n)
 {
 	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 && p[0] >= 0xc2 ? 2
 		   : (p[0] & 0xf0) == 0xe0 ? 3 : (p[0] & 0xf8) == 0xf0 && p[0] <= 0xf4 ? 4 : 0;
@@ -289,12 +289,16 @@ void key__print(FILE *out, struct eq_session *s, const struct eq_map *m, const u
 		bool json)
 {
 	for (int i = 0; i < m->nkey_fields; i++) {
-		const struct eq_field *f = &m->key_fields[i];
 		if (i)
 			fputs(json ? "," : ", ", out);
-		if (f->kind == EQ_FIELD_STACK)
-			symbolic__field(out, s, f, key + f->offset, 4, false);
-		else
-			field__print(out, s, f, key, false);
+		key_part__print(out, s, &m->key_fields[i], key);
 	}
+}
+
+void key_part__print(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *key)
+{
+	if (f->kind == EQ_FIELD_STACK)
+		symbolic__field(out, s, f, key + f->offset, 4, false);
+	else
+		field__print(out, s, f, key, false);
 }

@@ -89,14 +89,21 @@ static void print_remembered(FILE *out, struct render_name **names, int *n, uint
 		free(found);
 }
 
-/* The user's name, or NULL where /etc/passwd (NSS) has none. */
+/* The user's name, or NULL where /etc/passwd has none.  The file itself, as
+ * bpftrace reads it, not NSS (getpwuid): a static ebpfq cannot load NSS's
+ * modules, and a tracer should not ask a directory server per event. */
 static char *user_name(uint64_t uid)
 {
-	struct passwd pw, *found = NULL;
-	char buf[4096];
-	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &found) || !found)
+	FILE *f = fopen("/etc/passwd", "re");
+	if (!f)
 		return NULL;
-	return strdup(found->pw_name);
+	struct passwd pw, *entry;
+	char buf[4096], *name = NULL;
+	while (!name && fgetpwent_r(f, &pw, buf, sizeof(buf), &entry) == 0)
+		if ((uint64_t)entry->pw_uid == uid)
+			name = strdup(entry->pw_name);
+	fclose(f);
+	return name;
 }
 
 static void render__username(FILE *out, struct eq_session *s, uint64_t uid)

@@ -166,6 +166,7 @@ int rt_print_info(FILE *out, const char *version, const char *backends)
 	fprintf(out, "  version: %s\n", version);
 	fprintf(out, "  back ends: %s\n", backends);
 	fprintf(out, "  libbpf: %u.%u\n", libbpf_major_version(), libbpf_minor_version());
+	export__info(out);
 	fputs("\nKernel features\n", out);
 	row(out, "BTF", access("/sys/kernel/btf/vmlinux", R_OK) == 0, "no /sys/kernel/btf/vmlinux");
 	row(out, "bounded loops", bounded_loops(), "while loops cannot load");

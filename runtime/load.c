@@ -56,8 +56,10 @@ int session__create_maps(struct eq_session *s)
 		const struct eq_map *m = &img->maps[i];
 		char name[BPF_OBJ_NAME_LEN];
 		object_name(m->name, name);
-		LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = m->flags);
-		int fd = bpf_map_create(m->type, name, m->key_size, m->value_size, m->max_entries, &opts);
+		struct rt_map_attrs attrs = {.type = m->type, .key_size = m->key_size,
+					     .value_size = m->value_size, .max_entries = m->max_entries,
+					     .flags = m->flags, .name = name};
+		int fd = rt_map_create(&attrs);
 		if (fd < 0) {
 			fprintf(s->opts.err, "ebpfq: cannot create map %s: %s\n", m->name, strerror(errno));
 			return -errno;
@@ -248,7 +250,7 @@ static uint32_t load_attach_type(const struct eq_prog *p, enum rt_load how)
 
 /* Load program i as `how` says; a load other than the image's is tried once,
  * without a log, and a refusal is not reported (the image's load follows). */
-static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_load how, char *log)
+static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_load how)
 {
 	const struct eq_prog *p = &s->img->progs[i];
 	struct bpf_insn *insns = patched_insns(s, p);
@@ -265,25 +267,20 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 	object_name(p->name, name);
 	int fd = -ENOMEM;
 	int attempts = how == RT_LOAD_IMAGE ? 2 : 1;
+	char *log = NULL; /* 1 MB, only for a program the kernel refused */
 	for (int attempt = 0; insns && lines && funcs && attempt < attempts; attempt++) {
 		/* first without a log (fast), then with one to explain a rejection */
-		LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_level = (uint32_t)attempt,
-			    .log_buf = attempt ? log : NULL, .log_size = attempt ? LOG_SIZE : 0);
-		if (s->btf_fd >= 0) {
-			opts.prog_btf_fd = (uint32_t)s->btf_fd;
-			opts.func_info = funcs;
-			opts.func_info_rec_size = sizeof(*funcs);
-			opts.func_info_cnt = p->nfuncs + 1;
-			opts.line_info = lines;
-			opts.line_info_rec_size = sizeof(*lines);
-			opts.line_info_cnt = p->nlines;
-		}
-		opts.expected_attach_type = (enum bpf_attach_type)load_attach_type(p, how);
+		struct rt_prog_attrs attrs = {
+			.type = load_type(p, how), .expected_attach_type = load_attach_type(p, how),
+			.name = name, .insns = insns, .ninsns = p->ninsns,
+			.btf_fd = s->btf_fd, .func_info = funcs, .nfunc_info = p->nfuncs + 1,
+			.line_info = lines, .nline_info = p->nlines,
+			.log_size = attempt ? LOG_SIZE : 0};
 		if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT)
-			opts.attach_btf_id = p->target_btf_id;
-		if (attempt)
-			log[0] = 0;
-		fd = bpf_prog_load(load_type(p, how), name, "GPL", insns, p->ninsns, &opts);
+			attrs.attach_btf_id = p->target_btf_id;
+		if (attempt && !(attrs.log = log = calloc(1, LOG_SIZE)))
+			break;
+		fd = rt_prog_load(&attrs);
 		if (fd >= 0)
 			break;
 		fd = -errno;
@@ -294,10 +291,11 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 	bool fentry = p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT;
 	if (fd < 0 && how == RT_LOAD_IMAGE && insns && lines) {
 		if (fentry && (fd == -EPERM || fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP))
-			report_no_trampolines(s, p, fd, log);
+			report_no_trampolines(s, p, fd, log ? log : "");
 		else
-			report_rejection(s, p, log);
+			report_rejection(s, p, log ? log : "");
 	}
+	free(log);
 	free(insns);
 	free(lines);
 	free(funcs);
@@ -315,9 +313,10 @@ bool kernel__has_uprobe_multi(struct eq_session *s)
 		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
 		{.code = BPF_JMP | BPF_EXIT},
 	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts,
-		    .expected_attach_type = (enum bpf_attach_type)RT_BPF_TRACE_UPROBE_MULTI);
-	int prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	struct rt_prog_attrs attrs = {.type = BPF_PROG_TYPE_KPROBE,
+				      .expected_attach_type = RT_BPF_TRACE_UPROBE_MULTI,
+				      .insns = insns, .ninsns = 2, .btf_fd = -1};
+	int prog = rt_prog_load(&attrs);
 	uint64_t offset = 0;
 	int link = prog < 0 ? -1 : uprobe_multi__link(prog, "/", &offset, NULL, 1, false);
 	s->uprobe_multi = prog >= 0 && link == -EBADF;
@@ -354,22 +353,22 @@ int session__load_progs(struct eq_session *s)
 	struct prog_btf *pb = calloc(1, sizeof(*pb));
 	s->pb = pb;
 	int rc = pb ? btf_build(s, pb) : -ENOMEM;
-	char *log = malloc(LOG_SIZE);
 	s->btf_fd = -1;
 	if (!rc) {
 		/* line strings go in before the load, so add them for every program now */
 		for (int i = 0; i < img->nprogs; i++)
 			free(line_info(pb, img, &img->progs[i]));
-		if (btf__load_into_kernel(pb->btf) == 0)
-			s->btf_fd = dup(btf__fd(pb->btf)); /* ours: it outlives pb->btf */
-		else if (s->opts.verbose)
+		uint32_t size = 0;
+		const void *data = btf__raw_data(pb->btf, &size);
+		s->btf_fd = data ? rt_btf_load(data, size) : -1;
+		if (s->btf_fd < 0 && s->opts.verbose)
 			fprintf(s->opts.err, "ebpfq: the kernel refused the line info; loading without it\n");
 	}
-	for (int i = 0; i < img->nprogs && log && !rc; i++) {
+	for (int i = 0; i < img->nprogs && !rc; i++) {
 		enum rt_load how = load_choice(s, &img->progs[i]);
-		int fd = load_one(s, pb, i, how, log);
+		int fd = load_one(s, pb, i, how);
 		if (fd < 0 && how != RT_LOAD_IMAGE)
-			fd = load_one(s, pb, i, how = RT_LOAD_IMAGE, log);
+			fd = load_one(s, pb, i, how = RT_LOAD_IMAGE);
 		if (fd < 0) {
 			rc = -EINVAL;
 			break;
@@ -383,15 +382,12 @@ int session__load_progs(struct eq_session *s)
 				how == RT_LOAD_RAW_TP ? " (as a raw tracepoint: it does not read the record)"
 				: how == RT_LOAD_UPROBE_MULTI ? " (through a uprobe_multi link)" : "");
 	}
-	free(log);
 	return rc;
 }
 
 int session__reload_prog(struct eq_session *s, int prog)
 {
-	char *log = malloc(LOG_SIZE);
-	int fd = log && s->pb ? load_one(s, s->pb, prog, RT_LOAD_IMAGE, log) : -ENOMEM;
-	free(log);
+	int fd = s->pb ? load_one(s, s->pb, prog, RT_LOAD_IMAGE) : -ENOMEM;
 	if (fd < 0)
 		return fd;
 	close(s->prog_fds[prog]);

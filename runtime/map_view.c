@@ -194,14 +194,6 @@ static int gather_buckets(struct map_view *v, struct bucket_entry *b, int n)
 	return 0;
 }
 
-/* What reading a map gathers, entry by entry. */
-struct reading {
-	struct eq_session *s;
-	int map;
-	struct map_view *v;
-	struct bucket_entry *buckets; /* histograms: the kernel's (key, bucket) entries */
-	int nb, cap;
-};
 
 /* One (key, value) the kernel gave: into the view, or a histogram's bucket. */
 static int take_entry(struct reading *r, const unsigned char *key, const unsigned char *value)
@@ -243,75 +235,123 @@ static int take_entry(struct reading *r, const unsigned char *key, const unsigne
 	return 0;
 }
 
-enum { BATCH = 1024 };
-
-/* Every entry through bpf_map_lookup_batch, BATCH at a time: one system
- * call per batch instead of two per key (100,000 keys: ~60 ms, not ~400).
- * -EOPNOTSUPP (an old kernel, a map type without batches): nothing read. */
-static int read_batches(struct reading *r, int fd, size_t vbytes)
+/* Every entry through bpf_map_lookup_batch, MAP_BATCH at a time: one
+ * system call per batch instead of two per key (100,000 keys: ~60 ms, not
+ * ~400).  Where the kernel has no batches (an old kernel, a map type
+ * without them), get_next_key then lookup for each key, MAP_BATCH keys per
+ * step all the same, so that a reader that takes the map a step at a time
+ * (export.c) holds no more than a step's entries. */
+int map_cursor__open(struct eq_session *s, int map, struct map_view *v, struct map_cursor *c)
 {
-	const struct eq_map *m = r->v->m;
+	const struct eq_map *m = &s->img->maps[map];
+	*v = (struct map_view){.m = m, .key_size = user_key_size(m)};
+	*c = (struct map_cursor){.s = s, .map = map, .fd = s->map_fds[map],
+				 .vbytes = map__value_bytes(s, m)};
 	size_t token = m->key_size > 8 ? m->key_size : 8;
-	/* zeroed: valgrind cannot see the kernel fill them */
-	unsigned char *keys = calloc(BATCH, m->key_size), *values = calloc(BATCH, vbytes);
-	unsigned char *in = calloc(1, token), *out = calloc(1, token);
-	int rc = keys && values && in && out ? 0 : -ENOMEM;
-	for (bool first = true; !rc; first = false) {
-		uint32_t count = BATCH;
-		int err = bpf_map_lookup_batch(fd, first ? NULL : in, out, keys, values, &count, NULL);
-		if (err && errno != ENOENT) {
-			rc = first && (errno == EINVAL || errno == ENOTSUPP || errno == EOPNOTSUPP)
-			     ? -EOPNOTSUPP : -errno;
+	/* zeroed: valgrind cannot see the kernel fill them; keys + 8: room for
+	 * get_next_key's */
+	c->keys = calloc(MAP_BATCH, m->key_size + 8);
+	c->values = calloc(MAP_BATCH, c->vbytes);
+	c->in = calloc(1, token + 8);
+	c->out = calloc(1, token + 8);
+	return c->keys && c->values && c->in && c->out ? 0 : -ENOMEM;
+}
+
+/* One step by get_next_key and lookup: up to MAP_BATCH keys after c->in. */
+static int step_one_by_one(struct map_cursor *c, uint32_t *count)
+{
+	const struct eq_map *m = &c->s->img->maps[c->map];
+	*count = 0;
+	while (*count < MAP_BATCH) {
+		if (bpf_map_get_next_key(c->fd, c->started ? c->in : NULL, c->out)) {
+			c->done = true;
 			break;
 		}
-		for (uint32_t i = 0; i < count && !rc; i++)
-			rc = take_entry(r, keys + (size_t)i * m->key_size, values + i * vbytes);
-		if (err) /* ENOENT: that was the last batch */
-			break;
-		memcpy(in, out, token);
+		c->started = true;
+		memcpy(c->in, c->out, m->key_size);
+		unsigned char *key = c->keys + (size_t)*count * m->key_size;
+		memcpy(key, c->out, m->key_size);
+		if (!bpf_map_lookup_elem(c->fd, key, c->values + (size_t)*count * c->vbytes))
+			(*count)++; /* else deleted meanwhile */
 	}
-	free(keys);
-	free(values);
-	free(in);
-	free(out);
+	return 0;
+}
+
+int map_cursor__next(struct map_cursor *c, struct map_view *v)
+{
+	const struct eq_map *m = &c->s->img->maps[c->map];
+	if (c->done)
+		return 1;
+	uint32_t count = MAP_BATCH;
+	int rc = 0;
+	if (c->one_by_one) {
+		rc = step_one_by_one(c, &count);
+	} else {
+		size_t token = m->key_size > 8 ? m->key_size : 8;
+		int err = bpf_map_lookup_batch(c->fd, c->started ? c->in : NULL, c->out, c->keys,
+					       c->values, &count, NULL);
+		if (err && errno != ENOENT) {
+			if (!c->started && (errno == EINVAL || errno == ENOTSUPP || errno == EOPNOTSUPP)) {
+				c->one_by_one = true; /* nothing read yet */
+				return map_cursor__next(c, v);
+			}
+			return -errno;
+		}
+		c->started = true;
+		c->done = err != 0; /* ENOENT: that was the last batch */
+		memcpy(c->in, c->out, token);
+	}
+	struct reading *r = &c->r;
+	r->s = c->s, r->map = c->map, r->v = v;
+	for (uint32_t i = 0; i < count && !rc; i++)
+		rc = take_entry(r, c->keys + (size_t)i * m->key_size, c->values + i * c->vbytes);
 	return rc;
 }
 
-/* The fallback: get_next_key, then lookup, for each key. */
-static int read_one_by_one(struct reading *r, int fd, size_t vbytes)
+/* A histogram's (key, bucket) entries gathered into one entry per key. */
+static int cursor__gather(struct map_cursor *c, struct map_view *v)
 {
-	const struct eq_map *m = r->v->m;
-	unsigned char *key = calloc(1, m->key_size + 8), *next = calloc(1, m->key_size + 8);
-	unsigned char *value = calloc(1, vbytes);
-	int rc = key && next && value ? 0 : -ENOMEM;
-	for (bool first = true; !rc && !bpf_map_get_next_key(fd, first ? NULL : key, next); first = false) {
-		memcpy(key, next, m->key_size);
-		if (!bpf_map_lookup_elem(fd, key, value)) /* else deleted meanwhile */
-			rc = take_entry(r, key, value);
-	}
-	free(key);
-	free(next);
-	free(value);
-	return rc;
+	return gather_buckets(v, c->r.buckets, c->r.nb);
+}
+
+void map_cursor__close(struct map_cursor *c)
+{
+	for (int i = 0; i < c->r.nb; i++)
+		free(c->r.buckets[i].key);
+	free(c->r.buckets);
+	free(c->keys);
+	free(c->values);
+	free(c->in);
+	free(c->out);
+	*c = (struct map_cursor){0};
 }
 
 int map_view__read(struct eq_session *s, int map, struct map_view *v)
 {
-	const struct eq_map *m = &s->img->maps[map];
-	*v = (struct map_view){.m = m, .key_size = user_key_size(m)};
-	struct reading r = {s, map, v, NULL, 0, 0};
-	size_t vbytes = map__value_bytes(s, m);
-	int rc = read_batches(&r, s->map_fds[map], vbytes);
-	if (rc == -EOPNOTSUPP)
-		rc = read_one_by_one(&r, s->map_fds[map], vbytes);
-	if (map__is_hist(m) && !rc)
-		rc = gather_buckets(v, r.buckets, r.nb);
-	for (int i = 0; i < r.nb; i++)
-		free(r.buckets[i].key);
-	free(r.buckets);
+	struct map_cursor c;
+	int rc = map_cursor__open(s, map, v, &c);
+	while (!rc)
+		rc = map_cursor__next(&c, v);
+	if (rc == 1)
+		rc = 0;
+	if (map__is_hist(v->m) && !rc)
+		rc = cursor__gather(&c, v);
+	map_cursor__close(&c);
 	if (v->count > 1)
-		qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_value, (void *)m);
+		qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_value, (void *)v->m);
 	return rc;
+}
+
+static int by_key(const void *pa, const void *pb, void *arg)
+{
+	const struct map_entry *x = pa, *y = pb;
+	return compare_keys(arg, x->key, y->key);
+}
+
+void map_view__sort_by_key(struct map_view *v)
+{
+	if (v->count > 1)
+		qsort_r(v->entries, (size_t)v->count, sizeof(*v->entries), by_key, (void *)v->m);
 }
 
 void map_view__free(struct map_view *v)

@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "runtime.h"
@@ -69,12 +70,55 @@ struct eq_session {
 	FILE *line_stream;       /* where an event's text is made before it joins its line */
 	char *line_text;
 	size_t line_size;
+	/* --export: the metrics server, whose threads read the maps and render
+	 * keys while the main thread handles events; `lock` keeps the two
+	 * apart where they share state (the symbol tables, the render cache,
+	 * `zeroed`), taken only while there is a server */
+	struct exporter *exporter;
+	pthread_mutex_t lock;
 };
+
+/* export.c: listen on opts.export_addr (before attaching: a port in use
+ * leaves nothing attached), then serve (once attached and BEGIN has run:
+ * nothing but events touches the session from then on), stop (before the
+ * maps are printed at exit, and in rt_session_free); 0 or a negative errno
+ * after a message. */
+int export__listen(struct eq_session *s);
+int export__serve(struct eq_session *s);
+void export__stop(struct eq_session *s);
+/* --info's line: whether --export is there, and its libmicrohttpd */
+void export__info(FILE *out);
+/* The session's lock, where a server may be running. */
+void session__lock(struct eq_session *s);
+void session__unlock(struct eq_session *s);
 
 /* load.c */
 /* The script's line `line` and a caret under column `col`, as the
  * compiler's diagnostics show them. */
 void source__show(FILE *err, const struct eq_image *img, uint32_t line, uint32_t col);
+/* bpf_sys.c: the bpf() commands of a session's set-up, without libbpf's
+ * feature probes; each answers a file descriptor, or -1 and errno. */
+struct rt_map_attrs {
+	uint32_t type, key_size, value_size, max_entries, flags;
+	const char *name;
+};
+struct rt_prog_attrs {
+	uint32_t type, expected_attach_type, attach_btf_id;
+	const char *name;
+	const struct bpf_insn *insns;
+	uint32_t ninsns;
+	int btf_fd; /* -1: no func or line info */
+	const struct bpf_func_info *func_info;
+	uint32_t nfunc_info;
+	const struct bpf_line_info *line_info;
+	uint32_t nline_info;
+	char *log; /* the verifier's log, if log_size */
+	uint32_t log_size;
+};
+int rt_map_create(const struct rt_map_attrs *m);
+int rt_btf_load(const void *data, uint32_t size);
+int rt_prog_load(const struct rt_prog_attrs *p);
+
 int session__create_maps(struct eq_session *s);
 int session__load_progs(struct eq_session *s);
 /* Load program prog again as the image says (an attachment of the way it
@@ -150,6 +194,34 @@ struct map_view {
 	uint32_t key_size;          /* bytes of the user's key */
 };
 int map_view__read(struct eq_session *s, int map, struct map_view *v);
+/* What reading a map gathers, entry by entry (map_view.c). */
+struct bucket_entry;
+struct reading {
+	struct eq_session *s;
+	int map;
+	struct map_view *v;
+	struct bucket_entry *buckets; /* histograms: the kernel's (key, bucket) entries */
+	int nb, cap;
+};
+/* A map read a step at a time: each map_cursor__next appends the entries
+ * of up to MAP_BATCH kernel entries to v, their CPUs' values combined
+ * (histograms' (key, bucket) entries are kept in the cursor until the end,
+ * as the map_view__read a whole map gathers them).  open: 0 or -ENOMEM;
+ * next: 0, 1 when the map is over, or a negative errno. */
+enum { MAP_BATCH = 1024 };
+struct map_cursor {
+	struct eq_session *s;
+	int map, fd;
+	size_t vbytes;
+	bool started, done, one_by_one;
+	unsigned char *keys, *values, *in, *out;
+	struct reading r;
+};
+int map_cursor__open(struct eq_session *s, int map, struct map_view *v, struct map_cursor *c);
+int map_cursor__next(struct map_cursor *c, struct map_view *v);
+void map_cursor__close(struct map_cursor *c);
+/* Entries in key order (as print sorts keys of equal values). */
+void map_view__sort_by_key(struct map_view *v);
 int map_view__read_key(struct eq_session *s, int map, const unsigned char *key, struct map_view *v);
 void map_view__free(struct map_view *v);
 /* The first entry print(@m, top) shows. */
@@ -185,6 +257,10 @@ void value__print(FILE *out, struct eq_session *s, const struct eq_field *f, con
 void key__print(FILE *out, struct eq_session *s, const struct eq_map *m, const unsigned char *key,
 		bool json);
 void json__string(FILE *out, const char *s, size_t n);
+/* One part of a map key (one of m->key_fields) as key__print writes it. */
+void key_part__print(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *key);
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+size_t utf8_length(const unsigned char *p, size_t n);
 /* format_map.c */
 void map__print(struct eq_session *s, int map, uint32_t top, uint32_t div);
 void map__print_entry(struct eq_session *s, int map, const unsigned char *key);

@@ -74,6 +74,7 @@ int rt_session_load(const struct eq_image *img, const struct eq_run_opts *opts,
 	s->prog_load = calloc((size_t)img->nprogs + 1, 1);
 	s->zeroed = calloc((size_t)img->nmaps + 1, sizeof(bool));
 	s->uprobe_multi = -1;
+	pthread_mutex_init(&s->lock, NULL);
 	if (!s->map_fds || !s->prog_fds || !s->prog_load || !s->zeroed)
 		return -ENOMEM;
 	for (int i = 0; i < img->nmaps; i++)
@@ -149,7 +150,11 @@ static int attach_prog(struct eq_session *s, int prog)
 int rt_session_attach(struct eq_session *s)
 {
 	const struct eq_image *img = s->img;
-	int rc = events__open(s);
+	/* --export listens before anything is attached: a port in use
+	 * leaves nothing behind */
+	int rc = s->opts.export_addr ? export__listen(s) : 0;
+	if (!rc)
+		rc = events__open(s);
 	for (int i = 0; i < img->nprogs && !rc; i++) {
 		const struct eq_prog *p = &img->progs[i];
 		if (is_special(p))
@@ -188,7 +193,7 @@ int rt_session_attach(struct eq_session *s)
 	for (int i = 0; i < img->nprogs; i++)
 		if (img->progs[i].attach == EQ_ATTACH_BEGIN && special__run(s, i))
 			return -EINVAL;
-	return 0;
+	return export__serve(s);
 }
 
 /* Has the -c child exited?  It is reaped here. */
@@ -254,6 +259,7 @@ int rt_session_finish(struct eq_session *s, bool run_end)
 	if (!s)
 		return 0;
 	const struct eq_image *img = s->img;
+	export__stop(s); /* the last scrape ends before the maps are printed */
 	s->detached = true;
 	/* nothing new arrives while the maps are printed: when session__detach
 	 * returns, no program of ours runs any more (detach.c), so a watchpoint
@@ -312,6 +318,7 @@ void rt_session_free(struct eq_session *s)
 {
 	if (!s)
 		return;
+	export__stop(s);
 	session__detach(s);
 	ring_buffer__free(s->rb);
 	for (int i = 0; s->prog_fds && i < s->img->nprogs; i++)
@@ -333,5 +340,6 @@ void rt_session_free(struct eq_session *s)
 	free(s->links);
 	symbolizer__free(s->sym);
 	free(s->watches);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -29,6 +29,9 @@ struct eq_run_opts {
 	bool no_uprobe_multi;    /* uprobes through perf events, not uprobe_multi links */
 	bool no_raw_tracepoints; /* tracepoints through perf events even where the
 	                            program does not read the record */
+	const char *export_addr; /* --export [ADDR:]PORT: serve the maps as Prometheus
+	                            metrics at /metrics while tracing (export.c,
+	                            doc/export.md); NULL: no */
 };
 
 struct eq_session; /* opaque: fds, links, ring buffer of one run */
@@ -91,6 +94,18 @@ struct rt_object_params {
  * rt_session_load.  The file is untrusted: anything wrong with it is
  * "PATH: error: ..." on err and -1. */
 int rt_object_read(const char *path, FILE *err, struct eq_image **out, struct rt_object_params *params);
+
+/* ---- --export (export.c) ------------------------------------------------------ */
+
+/* Is text an address --export can serve on ([ADDR:]PORT, [IPV6]:PORT)?  0,
+ * or -EINVAL (a bad address) or -ENOTSUP (a build without libmicrohttpd)
+ * with the user's message in why.  The session's attach listens there. */
+int rt_export_check(const char *text, char *why, size_t size);
+/* Where this program does not serve --export itself (a static ebpfq:
+ * export.c), run the one that does, ebpfq-export, with the same arguments:
+ * returns only if that fails (a negative errno after a message on err);
+ * else returns 0 at once. */
+int rt_export_delegate(char **argv, FILE *err);
 
 /* ---- --info -------------------------------------------------------------------- */
 

@@ -92,7 +92,10 @@ fi
 aotdir=$TMP/objects
 mkdir -p "$aotdir"
 list=""
-for glob in ${ONLY:-$sample}; do
+set -f # the globs name cases, not files here
+set -- ${ONLY:-$sample}
+set +f
+for glob in "$@"; do
 	for t in "$srcdir"/tests/runtime/$glob.t; do
 		[ -f "$t" ] || continue
 		name=$(basename "$t" .t)

@@ -7,6 +7,9 @@
 # it does not know BPF_MAP_LOOKUP_BATCH: the buffers the kernel fills are
 # zeroed first.)
 supp=$(pwd)/valgrind.supp
+# a static ebpfq (the default build) has its own malloc, which memcheck
+# cannot replace: the same program linked with the shared C library runs
+ldd "$EBPFQ" >/dev/null 2>&1 || EBPFQ=$EBPFQ_BUILDDIR/tests/ebpfq-shared
 memcheck() {
 	if ldd "$EBPFQ" 2>/dev/null | grep -q libasan; then
 		ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 "$EBPFQ" "$@" 2>&1
