@@ -29,5 +29,8 @@
 /* A struct eq_field's nesting is bounded on read: a corrupt object cannot
  * recurse the reader's stack away. */
 #define EQ_OBJECT_MAX_DEPTH 64
+/* The most frames of a stack the runtime reads (runtime/symbolize.c's
+ * buffer; the kernel's kernel.perf_event_max_stack is 127 by default). */
+#define EQ_OBJECT_MAX_FRAMES 1024
 
 #endif

@@ -171,6 +171,9 @@ static void get_field(struct reader *r, struct eq_field *f, int depth, uint32_t 
 			   (f->bits && (uint32_t)f->bit_offset + f->bits > 64)))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a field of %u bytes at %u, in %u)",
 		    f->size, f->offset, room);
+	/* symbolize.c reads a stack's frames into a buffer of 1024 */
+	if (!r->failed && f->kind == EQ_FIELD_STACK && (f->frames < 1 || f->frames > EQ_OBJECT_MAX_FRAMES))
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a stack of %u frames)", f->frames);
 	uint32_t n = get_count(r, 13 * 4);
 	bool want = f->kind == EQ_FIELD_TUPLE || f->kind == EQ_FIELD_RECORD || f->kind == EQ_FIELD_ARRAY;
 	if (!r->failed && (want ? n != (f->kind == EQ_FIELD_ARRAY ? 1u : (uint32_t)f->nelems) : n != 0))
@@ -208,6 +211,19 @@ static void get_map(struct reader *r, struct eq_map *m)
 	m->lhist_min = (int64_t)get_u64(r);
 	m->lhist_max = (int64_t)get_u64(r);
 	m->lhist_step = (int64_t)get_u64(r);
+	/* the runtime sizes what a lookup writes by these: the kernel's by the map's type */
+	bool percpu_type = m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			   m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	if (!r->failed && m->role == EQ_MAP_USER && m->is_percpu != percpu_type)
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (map %s is per-CPU or not)", m->name);
+	if (!r->failed && m->role == EQ_MAP_USER && m->has_key &&
+	    (m->value_kind == EQ_VALUE_HIST || m->value_kind == EQ_VALUE_LHIST) && m->key_size < 8)
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a histogram key of %u bytes)", m->key_size);
+	if (!r->failed && m->role == EQ_MAP_USER && !m->has_key && m->key_size < 4)
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a key of %u bytes)", m->key_size);
+	if (!r->failed && m->role == EQ_MAP_STACKS &&
+	    (m->value_size % 8 || m->value_size == 0 || m->value_size > 8 * EQ_OBJECT_MAX_FRAMES))
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (a stack map of %u bytes)", m->value_size);
 	if (!r->failed && m->value_kind == EQ_VALUE_LHIST && m->lhist_step <= 0)
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (an lhist step of %lld)",
 		    (long long)m->lhist_step);
@@ -406,7 +422,7 @@ static void get_image(struct reader *r, struct eq_image *img, struct rt_object_p
 						       img->maps[img->ringbuf_map].role != EQ_MAP_RINGBUF)) ||
 			   (img->drops_map >= 0 && (img->drops_map >= img->nmaps ||
 					  img->maps[img->drops_map].role != EQ_MAP_DROPS ||
-					  img->maps[img->drops_map].value_size < 8 * EQ_DATA_WORDS))))
+					  img->maps[img->drops_map].value_size != 8 * EQ_DATA_WORDS))))
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (its event or data map)");
 	img->nprogs = (int)get_count(r, 30 * 4);
 	img->progs = get_array(r, (uint32_t)img->nprogs, sizeof(*img->progs));
