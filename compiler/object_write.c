@@ -245,30 +245,35 @@ static void image_put(struct buf *b, const struct eq_image *img, const uint32_t 
 /* The section libbpf knows a program of this kind by (its SEC() names). */
 static char *section_name(const struct eq_prog *p)
 {
-	char *s = NULL;
-	int n = -1;
+	const char *prefix = NULL, *whole = NULL; /* prefix + target, or whole */
 	switch (p->attach) {
 	case EQ_ATTACH_TRACEPOINT:
-	case EQ_ATTACH_SYSCALL:
-		n = asprintf(&s, "tracepoint/%s", p->target);
-		if (n >= 0 && strchr(s, ':'))
-			*strchr(s, ':') = '/';
-		break;
+	case EQ_ATTACH_SYSCALL: prefix = "tracepoint/"; break; /* CAT:NAME becomes CAT/NAME */
 	case EQ_ATTACH_RAW_TRACEPOINT:
-	case EQ_ATTACH_SYSCALL_DISPATCH: n = asprintf(&s, "raw_tp/%s", p->target); break;
-	case EQ_ATTACH_KPROBE: n = asprintf(&s, "kprobe/%s", p->target); break;
-	case EQ_ATTACH_KRETPROBE: n = asprintf(&s, "kretprobe/%s", p->target); break;
+	case EQ_ATTACH_SYSCALL_DISPATCH: prefix = "raw_tp/"; break;
+	case EQ_ATTACH_KPROBE: prefix = "kprobe/"; break;
+	case EQ_ATTACH_KRETPROBE: prefix = "kretprobe/"; break;
+	case EQ_ATTACH_FENTRY: prefix = "fentry/"; break;
+	case EQ_ATTACH_FEXIT: prefix = "fexit/"; break;
 	case EQ_ATTACH_UPROBE:
-	case EQ_ATTACH_WATCH_SETUP: s = strdup("uprobe"); break;
-	case EQ_ATTACH_URETPROBE: s = strdup("uretprobe"); break;
+	case EQ_ATTACH_WATCH_SETUP: whole = "uprobe"; break;
+	case EQ_ATTACH_URETPROBE: whole = "uretprobe"; break;
 	case EQ_ATTACH_PERF_EVENT:
-	case EQ_ATTACH_WATCHPOINT: s = strdup("perf_event"); break;
-	case EQ_ATTACH_FENTRY: n = asprintf(&s, "fentry/%s", p->target); break;
-	case EQ_ATTACH_FEXIT: n = asprintf(&s, "fexit/%s", p->target); break;
+	case EQ_ATTACH_WATCHPOINT: whole = "perf_event"; break;
 	case EQ_ATTACH_BEGIN:
-	case EQ_ATTACH_END: s = strdup("raw_tp"); break; /* run by the runtime (test_run) */
+	case EQ_ATTACH_END: whole = "raw_tp"; break; /* run by the runtime (test_run) */
 	}
-	return n < 0 && !s ? NULL : s;
+	char *s;
+	if (!prefix)
+		return strdup(whole ? whole : "raw_tp");
+	if (asprintf(&s, "%s%s", prefix, p->target) < 0)
+		return NULL;
+	if (p->attach == EQ_ATTACH_TRACEPOINT || p->attach == EQ_ATTACH_SYSCALL) {
+		char *colon = strchr(s, ':');
+		if (colon)
+			*colon = '/';
+	}
+	return s;
 }
 
 /* A map's symbol: a C identifier ("@forks" is m_forks). */
