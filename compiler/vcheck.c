@@ -1405,16 +1405,11 @@ static void reserve_states(struct vcheck *v, uint32_t n)
 {
 	if (v->nfree + (v->pool_cap - v->npool) >= n)
 		return;
-	uint32_t old_cap = v->pool_cap;
 	v->pool_cap = 2 * v->pool_cap + n + 16;
 	v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
 	v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
 	if (!v->pool || !v->free_states)
 		abort();
-	/* copy_state() leaves the slots below slot_lo as they are: as they start */
-	for (uint32_t k = old_cap; k < v->pool_cap; k++)
-		for (int j = 0; j < SLOTS; j++)
-			v->pool[k].slot[j] = scalar(false, 0);
 }
 
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
@@ -1426,7 +1421,11 @@ static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 		v->seen[to] = v->pending[to] = true;
 	} else if (!v->seen[to]) {
 		reserve_states(v, 1);
-		uint32_t k = v->nfree ? v->free_states[--v->nfree] : v->npool++;
+		bool fresh = !v->nfree;
+		uint32_t k = fresh ? v->npool++ : v->free_states[--v->nfree];
+		if (fresh) /* copy_state() leaves the slots below slot_lo: as they start */
+			for (int j = 0; j < v->slot_lo; j++)
+				v->pool[k].slot[j] = scalar(false, 0);
 		copy_state(v, &v->pool[k], s);
 		v->state_of[to] = (int32_t)k;
 		v->seen[to] = v->pending[to] = true;
