@@ -324,7 +324,9 @@ struct obj {
 	char **map_syms;
 	char **sec_names;
 	uint32_t *map_offsets; /* each map's struct in .maps */
+	uint32_t *map_sizes;   /* its size there; 0: not there (the .bss map) */
 	uint32_t maps_size;
+	int bss_map;           /* the data map, as a global-data section: -1 if none */
 	int *func_ids;
 	int callback_id;
 	int file_off;
@@ -342,6 +344,10 @@ static int btf_number(struct obj *o, uint32_t value, uint32_t *off)
 static int btf_map(struct obj *o, int i)
 {
 	const struct eq_map *m = &o->img->maps[i];
+	if (i == o->bss_map) { /* int ebpfq_data[value_size / 4] in .bss */
+		int arr = btf__add_array(o->btf, o->int_id, o->int_id, m->value_size / 4);
+		return arr < 0 ? arr : btf__add_var(o->btf, o->map_syms[i], BTF_VAR_GLOBAL_ALLOCATED, arr);
+	}
 	bool sizes = m->type != BPF_MAP_TYPE_RINGBUF;
 	/* the member types first: BTF's struct members follow the struct */
 	struct { const char *name; uint32_t value; int type; } mem[5] = {
@@ -360,6 +366,7 @@ static int btf_map(struct obj *o, int i)
 			return -ENOMEM;
 	int var = st < 0 ? st : btf__add_var(o->btf, o->map_syms[i], BTF_VAR_GLOBAL_ALLOCATED, st);
 	o->map_offsets[i] = o->maps_size;
+	o->map_sizes[i] = bits / 8;
 	o->maps_size += bits / 8;
 	return var;
 }
@@ -385,9 +392,14 @@ static int btf_build(struct obj *o)
 			return rc;
 		}
 	int sec = btf__add_datasec(o->btf, ".maps", o->maps_size);
-	for (int i = 0; sec >= 0 && i < img->nmaps; i++) {
-		uint32_t end = i + 1 < img->nmaps ? o->map_offsets[i + 1] : o->maps_size;
-		if (btf__add_datasec_var_info(o->btf, vars[i], o->map_offsets[i], end - o->map_offsets[i]) < 0)
+	for (int i = 0; sec >= 0 && i < img->nmaps; i++)
+		if (i != o->bss_map &&
+		    btf__add_datasec_var_info(o->btf, vars[i], o->map_offsets[i], o->map_sizes[i]) < 0)
+			sec = -ENOMEM;
+	if (sec >= 0 && o->bss_map >= 0) {
+		uint32_t size = img->maps[o->bss_map].value_size;
+		sec = btf__add_datasec(o->btf, ".bss", size);
+		if (sec >= 0 && btf__add_datasec_var_info(o->btf, vars[o->bss_map], 0, size) < 0)
 			sec = -ENOMEM;
 	}
 	free(vars);
@@ -548,11 +560,12 @@ static int elf_write(struct obj *o, int fd, struct elf_parts *e, int nparams, co
 		if (!e->insns[i])
 			goto out_scn;
 		memcpy(e->insns[i], p->insns, sizeof(struct bpf_insn) * p->ninsns);
-		/* a relocated ld_imm64 holds 0: the loader puts the map there */
+		/* a relocated ld_imm64 holds 0, or its offset into a global-data
+		 * section: the loader puts the map there */
 		for (uint32_t r = 0; r < p->nrefs; r++) {
 			struct bpf_insn *in = &e->insns[i][p->refs[r].insn_index];
 			in->src_reg = 0;
-			in->imm = 0;
+			in->imm = (int)p->refs[r].map_index == o->bss_map ? (int32_t)p->refs[r].value_offset : 0;
 			in[1].imm = 0;
 		}
 		prog_scn[i] = new_section(elf, strtab_add(&e->shstr, o->sec_names[i]), SHT_PROGBITS,
@@ -569,6 +582,13 @@ static int elf_write(struct obj *o, int fd, struct elf_parts *e, int nparams, co
 	e->maps = calloc(1, o->maps_size + 1);
 	Elf_Scn *maps = e->maps ? new_section(elf, strtab_add(&e->shstr, ".maps"), SHT_PROGBITS,
 					      SHF_ALLOC | SHF_WRITE, e->maps, o->maps_size, 8) : NULL;
+	/* the data map as libbpf's global data: value references into it
+	 * relocate as BPF_PSEUDO_MAP_VALUE, which a .maps map cannot */
+	Elf_Scn *bss = o->bss_map < 0 ? NULL
+		     : new_section(elf, strtab_add(&e->shstr, ".bss"), SHT_NOBITS, SHF_ALLOC | SHF_WRITE, NULL,
+				   img->maps[o->bss_map].value_size, 8);
+	if (o->bss_map >= 0 && !bss)
+		goto out_scn;
 	uint32_t btf_size;
 	const void *btf_raw = btf__raw_data(o->btf, &btf_size);
 	if (!maps || !btf_raw ||
@@ -596,11 +616,12 @@ static int elf_write(struct obj *o, int fd, struct elf_parts *e, int nparams, co
 					     .st_shndx = (uint16_t)prog_sec[i],
 					     .st_size = sizeof(struct bpf_insn) * img->progs[i].ninsns};
 	for (int i = 0; i < img->nmaps; i++) {
-		uint32_t end = i + 1 < img->nmaps ? o->map_offsets[i + 1] : o->maps_size;
+		bool in_bss = i == o->bss_map;
 		e->syms[1 + np + i] = (Elf64_Sym){.st_name = strtab_add(&e->str, o->map_syms[i]),
 						  .st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT),
-						  .st_shndx = (uint16_t)maps_ndx, .st_value = o->map_offsets[i],
-						  .st_size = end - o->map_offsets[i]};
+						  .st_shndx = (uint16_t)(in_bss ? elf_ndxscn(bss) : maps_ndx),
+						  .st_value = in_bss ? 0 : o->map_offsets[i],
+						  .st_size = in_bss ? img->maps[i].value_size : o->map_sizes[i]};
 	}
 	/* .symtab's index is known once the relocation sections are made:
 	 * they come after it */
@@ -669,6 +690,21 @@ static void parts_free(struct elf_parts *e, int nprogs)
 	free(e->shstr.b.data);
 }
 
+/* The data map (EQ_MAP_DROPS) goes in .bss, as libbpf's global data, if the
+ * programs only address its value (BPF_PSEUDO_MAP_VALUE): -1 otherwise. */
+static int bss_map(const struct eq_image *img)
+{
+	int d = img->drops_map;
+	if (d < 0 || img->maps[d].type != BPF_MAP_TYPE_ARRAY || img->maps[d].max_entries != 1 ||
+	    img->maps[d].value_size % 4)
+		return -1;
+	for (int i = 0; i < img->nprogs; i++)
+		for (uint32_t r = 0; r < img->progs[i].nrefs; r++)
+			if ((int)img->progs[i].refs[r].map_index == d && !img->progs[i].refs[r].value)
+				return -1;
+	return d;
+}
+
 /* What cannot be run ahead of time, with why; NULL: all can. */
 static const char *not_ahead_of_time(const struct eq_image *img, const char **probe)
 {
@@ -694,7 +730,9 @@ int eq_object_write(const struct eq_image *img, const char *path, int nparams, c
 	o.map_syms = calloc((size_t)img->nmaps + 1, sizeof(char *));
 	o.sec_names = calloc((size_t)img->nprogs + 1, sizeof(char *));
 	o.map_offsets = calloc((size_t)img->nmaps + 1, sizeof(uint32_t));
-	int rc = o.map_syms && o.sec_names && o.map_offsets ? 0 : -ENOMEM;
+	o.map_sizes = calloc((size_t)img->nmaps + 1, sizeof(uint32_t));
+	o.bss_map = bss_map(img);
+	int rc = o.map_syms && o.sec_names && o.map_offsets && o.map_sizes ? 0 : -ENOMEM;
 	for (int i = 0; !rc && i < img->nmaps; i++)
 		if (!(o.map_syms[i] = map_symbol(img, i)))
 			rc = -ENOMEM;
@@ -731,6 +769,7 @@ int eq_object_write(const struct eq_image *img, const char *path, int nparams, c
 	free(o.map_syms);
 	free(o.sec_names);
 	free(o.map_offsets);
+	free(o.map_sizes);
 	free(o.func_ids);
 	free(o.ext.data);
 	btf__free(o.btf);

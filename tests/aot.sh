@@ -2,8 +2,8 @@
 # tests/aot.sh - the runtime cases (tests/runtime.sh) ahead of time: each
 # program compiled with `ebpfq --aot` into an object and run from it with
 # `ebpfq run` (tests/aot-wrap.sh), which must print what the direct run
-# prints.  First the object itself: libbpf opens it, bpftool dumps its BTF,
-# readelf lists its sections, llvm-objdump disassembles it.
+# prints.  First the object itself: libbpf opens it, bpftool dumps its BTF
+# and loads it, readelf lists its sections, llvm-objdump disassembles it.
 #   ONLY='GLOB...'   the runtime cases to run (default: all but the excluded)
 #   EBPFQ_AOT_RUNNER run the objects with this (e.g. BUILDDIR/ebpfq-run)
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +66,19 @@ if command -v readelf >/dev/null; then
 	else
 		fail "aot: readelf reads the object's sections"; cat "$TMP/sections"
 	fi
+fi
+
+# bpftool (libbpf) loads it, as it would a clang-built object: the data
+# map is its global data (.bss), the others its .maps; pinned, then unpinned
+if command -v bpftool >/dev/null && [ -d /sys/fs/bpf ]; then
+	pins=/sys/fs/bpf/ebpfq-aot-$$
+	mkdir -p "$pins"
+	if bpftool prog loadall "$obj" "$pins" >"$TMP/loadall" 2>&1 && [ -e "$pins/probe1" ]; then
+		pass "aot: bpftool prog loadall loads the object's programs into the kernel"
+	else
+		fail "aot: bpftool prog loadall"; tail -20 "$TMP/loadall"
+	fi
+	rm -rf "$pins"
 fi
 
 objdump=""
