@@ -8,9 +8,9 @@
  * memory operations).  What LLVM and BPF disagree on is spelt out:
  *
  *  - division: BPF gives x / 0 = 0 and x % 0 = x where LLVM has undefined
- *    behaviour, so a divisor that may be 0 is selected around; signed
- *    division is done on magnitudes (LLVM 14's BPF target refuses sdiv,
- *    and cpu v3 has none), which also gives BPF's S64_MIN / -1 = S64_MIN;
+ *    behaviour, so a divisor that may be 0 divides in inline assembly;
+ *    signed division is done on magnitudes (LLVM 14's BPF target refuses
+ *    sdiv, and cpu v3 has none), which also gives S64_MIN / -1 = S64_MIN;
  *  - shifts: BPF masks the count to 63, LLVM makes a larger one poison;
  *  - signed loads: a load and a sext, which LLVM lowers to shifts on cpu v3
  *    (the native back end uses BPF_MEMSX, cpu v4, that LLVM 14 lacks);
@@ -31,6 +31,7 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
@@ -81,6 +82,9 @@ static char fatal_reason[256];
 static void on_fatal_error(const char *reason)
 {
 	snprintf(fatal_reason, sizeof fatal_reason, "%s", reason);
+	size_t n = strlen(fatal_reason);
+	while (n > 0 && (fatal_reason[n - 1] == '\n' || fatal_reason[n - 1] == ' '))
+		fatal_reason[--n] = 0;
 	if (fatal_return)
 		longjmp(*fatal_return, 1);
 	fprintf(stderr, "ebpfq: LLVM: %s\n", reason);
@@ -94,6 +98,13 @@ static void on_diagnostic(LLVMDiagnosticInfoRef info, void *ctx)
 		return;
 	}
 	char *text = LLVMGetDiagInfoDescription(info);
+	/* LLVM's BPF target warns as an error of any frame offset at or below
+	 * -512, though the 8 bytes at -512 are the kernel's; llvm_elf.c
+	 * measures the stack the code really takes instead */
+	if (strstr(text, "BPF stack limit of 512 bytes")) {
+		LLVMDisposeMessage(text);
+		return;
+	}
 	if (!lb->diag_error)
 		lb->diag_error = strdup(text);
 	LLVMDisposeMessage(text);
@@ -105,7 +116,21 @@ struct llvm_backend *llvm_backend_new(FILE *dump_llvm, const char **error)
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();
 	LLVMInitializeBPFAsmPrinter();
+	LLVMInitializeBPFAsmParser(); /* the inline assembly of bpf_div() */
 	LLVMInstallFatalErrorHandler(on_fatal_error);
+	/* Merging two paths' copies of an instruction into one with a phi of
+	 * their operands (SimplifyCFG's sinking; tail merging after
+	 * instruction selection) makes one instruction use a register that
+	 * holds different pointers on different paths: a map value on one,
+	 * another map's on the other.  The kernel's verifier follows each path
+	 * and takes it; vcheck merges the paths' states and does not.  LLVM
+	 * reads these options once, for every module after. */
+	static bool options_set;
+	if (!options_set) {
+		const char *argv[] = {"ebpfq", "-simplifycfg-sink-common=false", "-enable-tail-merge=false"};
+		LLVMParseCommandLineOptions(3, argv, NULL);
+		options_set = true;
+	}
 	const char *triple = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "bpfel" : "bpfeb";
 	LLVMTargetRef target;
 	char *msg = NULL;
@@ -187,39 +212,52 @@ static LLVMValueRef typed_address(struct llvm_gen *g, struct ir_addr m, int size
 
 /* ---- operations ----------------------------------------------------------- */
 
-static LLVMValueRef is_zero(struct llvm_gen *g, LLVMValueRef v)
+/* a / b or a % b by BPF's own instruction, in inline assembly: LLVM takes
+ * a division by 0 for undefined behaviour, BPF gives 0 (and a for the
+ * modulo).  Guarding it with a select would cost a branch on BPF (it has
+ * no conditional move), and a program with many divisions 2^n paths for
+ * the kernel's verifier to walk; the instruction costs nothing. */
+static LLVMValueRef bpf_div(struct llvm_gen *g, bool mod, LLVMValueRef a, LLVMValueRef b)
 {
-	return LLVMBuildICmp(g->b, LLVMIntEQ, v, imm(g, 0), "");
+	LLVMTypeRef params[2] = {g->i64, g->i64};
+	LLVMTypeRef type = LLVMFunctionType(g->i64, params, 2, false);
+	char text[] = "$0 /= $2", constraints[] = "=r,0,r";
+	LLVMValueRef fn = LLVMGetInlineAsm(type, text, strlen(text), constraints, strlen(constraints),
+					   false, false, LLVMInlineAsmDialectATT, false);
+	LLVMValueRef args[2] = {a, b};
+	LLVMValueRef q = LLVMBuildCall2(g->b, type, fn, args, 2, "");
+	if (!mod)
+		return q;
+	/* a - a / b * b: a when b is 0, as BPF's modulo (LLVM 14's assembler
+	 * does not read `%=`) */
+	return LLVMBuildSub(g->b, a, LLVMBuildMul(g->b, q, b, ""), "");
 }
 
-/* a / b and a % b with BPF's answers for b == 0: 0 and a. */
 static LLVMValueRef unsigned_div(struct llvm_gen *g, bool mod, LLVMValueRef a, LLVMValueRef b,
 				 bool may_be_zero)
 {
-	if (!may_be_zero)
-		return mod ? LLVMBuildURem(g->b, a, b, "") : LLVMBuildUDiv(g->b, a, b, "");
-	LLVMValueRef zero = is_zero(g, b);
-	LLVMValueRef safe = LLVMBuildSelect(g->b, zero, imm(g, 1), b, "");
-	LLVMValueRef r = mod ? LLVMBuildURem(g->b, a, safe, "") : LLVMBuildUDiv(g->b, a, safe, "");
-	return LLVMBuildSelect(g->b, zero, mod ? a : imm(g, 0), r, "");
+	if (may_be_zero)
+		return bpf_div(g, mod, a, b);
+	return mod ? LLVMBuildURem(g->b, a, b, "") : LLVMBuildUDiv(g->b, a, b, "");
 }
 
-static LLVMValueRef magnitude(struct llvm_gen *g, LLVMValueRef v, LLVMValueRef negative)
+/* v negated where sign is all ones, as is where it is 0: no branch. */
+static LLVMValueRef apply_sign(struct llvm_gen *g, LLVMValueRef v, LLVMValueRef sign)
 {
-	return LLVMBuildSelect(g->b, negative, LLVMBuildNeg(g->b, v, ""), v, "");
+	return LLVMBuildSub(g->b, LLVMBuildXor(g->b, v, sign, ""), sign, "");
 }
 
-/* Signed division and modulo as BPF's cpu v4 does them, on magnitudes:
- * the quotient is negative when the signs differ, the remainder has the
- * dividend's sign; b == 0 gives 0 and a. */
+/* Signed division and modulo as BPF's cpu v4 does them (LLVM 14's BPF
+ * target refuses sdiv, and cpu v3 has none), on magnitudes and without a
+ * branch: the quotient is negative when the signs differ, the remainder
+ * has the dividend's sign; b == 0 gives 0 and a; S64_MIN / -1 is S64_MIN. */
 static LLVMValueRef signed_div(struct llvm_gen *g, bool mod, LLVMValueRef a, LLVMValueRef b,
 			       bool may_be_zero)
 {
-	LLVMValueRef a_neg = LLVMBuildICmp(g->b, LLVMIntSLT, a, imm(g, 0), "");
-	LLVMValueRef b_neg = LLVMBuildICmp(g->b, LLVMIntSLT, b, imm(g, 0), "");
-	LLVMValueRef r = unsigned_div(g, mod, magnitude(g, a, a_neg), magnitude(g, b, b_neg), may_be_zero);
-	LLVMValueRef negative = mod ? a_neg : LLVMBuildXor(g->b, a_neg, b_neg, "");
-	return magnitude(g, r, negative);
+	LLVMValueRef a_sign = LLVMBuildAShr(g->b, a, imm(g, 63), "");
+	LLVMValueRef b_sign = LLVMBuildAShr(g->b, b, imm(g, 63), "");
+	LLVMValueRef r = unsigned_div(g, mod, apply_sign(g, a, a_sign), apply_sign(g, b, b_sign), may_be_zero);
+	return apply_sign(g, r, mod ? a_sign : LLVMBuildXor(g->b, a_sign, b_sign, ""));
 }
 
 static LLVMValueRef binary(struct llvm_gen *g, const struct ir_insn *in)
@@ -299,8 +337,10 @@ static void memory(struct llvm_gen *g, const struct ir_insn *in)
 	if (in->size < 8)
 		v = LLVMBuildTrunc(g->b, v, t, "");
 	if (in->op == IR_ATOMIC_ADD) {
+		/* sequentially consistent: a monotonic add of 0 becomes an atomic
+		 * load, which the BPF target cannot select */
 		LLVMValueRef rmw = LLVMBuildAtomicRMW(g->b, LLVMAtomicRMWBinOpAdd, p, v,
-						      LLVMAtomicOrderingMonotonic, false);
+						      LLVMAtomicOrderingSequentiallyConsistent, false);
 		LLVMSetAlignment(rmw, in->size);
 		return;
 	}
@@ -372,11 +412,21 @@ static void translate_func(struct llvm_gen *g, const struct ir_func *f, LLVMValu
 	g->vregs = ARENA_ARRAY(g->arena, LLVMValueRef, f->nvregs + 1);
 	for (int v = 0; v < f->nvregs; v++)
 		g->vregs[v] = LLVMBuildAlloca(g->b, g->i64, "");
+	/* Lowering reuses frame offsets once a statement is done with them
+	 * (slots at one offset are the same memory): the frame is one alloca,
+	 * each slot an offset from its top, as the native back end lays it
+	 * out.  Separate allocas would each live through the whole function
+	 * (there are no lifetime markers) and overflow 512 bytes. */
+	uint32_t bytes = f->frame_max > f->frame_size ? f->frame_max : f->frame_size;
 	g->slots = ARENA_ARRAY(g->arena, LLVMValueRef, f->slots.count + 1);
-	for (int s = 0; s < f->slots.count; s++) {
-		LLVMValueRef slot = LLVMBuildAlloca(g->b, LLVMArrayType(g->i8, f->slots.items[s].size), "slot");
-		LLVMSetAlignment(slot, 8);
-		g->slots[s] = LLVMBuildBitCast(g->b, slot, g->ptr8, "");
+	if (bytes) {
+		LLVMValueRef frame = LLVMBuildAlloca(g->b, LLVMArrayType(g->i8, bytes), "frame");
+		LLVMSetAlignment(frame, 8);
+		frame = LLVMBuildBitCast(g->b, frame, g->ptr8, "");
+		for (int s = 0; s < f->slots.count; s++) {
+			LLVMValueRef off = imm(g, (int64_t)bytes + f->slots.items[s].offset);
+			g->slots[s] = LLVMBuildGEP2(g->b, g->i8, frame, &off, 1, "");
+		}
 	}
 	LLVMBuildBr(g->b, g->blocks[f->blocks.items[0]->id]);
 	for (int i = 0; i < f->blocks.count; i++) {
@@ -461,6 +511,7 @@ static LLVMMemoryBufferRef compile_module(struct llvm_gen *g, const char **error
 		return NULL;
 	}
 	LLVMDisposeMessage(msg);
+	msg = NULL;
 	jmp_buf back;
 	LLVMMemoryBufferRef obj = NULL;
 	fatal_return = &back;

@@ -136,6 +136,30 @@ static int resolve_relocations(struct elf_reader *r, struct bpf_insn *insns, uin
 	return 0;
 }
 
+/* The deepest stack byte the code touches, from the frame pointer: the
+ * offsets of loads and stores through r10, and of `rX = r10; rX += OFF`,
+ * the address of a slot passed to a helper.  Returns a negative number of
+ * bytes (0: none). */
+static int64_t deepest_stack(const struct bpf_insn *insns, uint32_t n)
+{
+	int64_t deepest = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bpf_insn *in = &insns[i];
+		uint8_t cls = BPF_CLASS(in->code);
+		int64_t off = 0;
+		if ((cls == BPF_LDX && in->src_reg == BPF_REG_10) ||
+		    ((cls == BPF_STX || cls == BPF_ST) && in->dst_reg == BPF_REG_10))
+			off = in->off;
+		else if (i > 0 && in->code == (BPF_ALU64 | BPF_ADD | BPF_K) &&
+			 insns[i - 1].code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
+			 insns[i - 1].src_reg == BPF_REG_10 && insns[i - 1].dst_reg == in->dst_reg)
+			off = in->imm;
+		if (off < deepest)
+			deepest = off;
+	}
+	return deepest;
+}
+
 static int compare_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -202,6 +226,13 @@ int llvm_elf_read(struct arena *a, const struct llvm_elf_in *in, struct emit_res
 		if (out->ninsns)
 			memcpy(out->insns, d->d_buf, out->ninsns * sizeof(struct bpf_insn));
 		rc = resolve_relocations(&r, out->insns, out->ninsns);
+	}
+	int64_t deepest = out->insns ? deepest_stack(out->insns, out->ninsns) : 0;
+	if (!rc && deepest < -512) {
+		*error = arena_printf(a, "LLVM's code needs %lld bytes of stack (its register allocator "
+				      "spills more than ebpfq's), more than the 512 BPF allows",
+				      (long long)-deepest);
+		rc = -1;
 	}
 	if (!rc)
 		rc = describe(&r, in, out);
