@@ -328,6 +328,13 @@ static void memory(struct llvm_gen *g, const struct ir_insn *in)
 	if (in->op == IR_LOAD) {
 		LLVMValueRef v = LLVMBuildLoad2(g->b, t, p, "");
 		LLVMSetAlignment(v, in->size);
+		/* Volatile through a register: InstCombine would otherwise turn
+		 * two paths' loads (one from the context, one from the stack)
+		 * into one load of a phi of the two addresses, which vcheck,
+		 * merging the paths, cannot follow.  A frame slot's load stays
+		 * free for mem2reg and the like. */
+		if (in->mem.base >= 0)
+			LLVMSetVolatile(v, true);
 		if (in->size < 8)
 			v = in->is_signed ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
 		define(g, in->dst, v);
