@@ -101,14 +101,14 @@ static int parse_backend(const char *name, enum eq_backend *backend)
 {
 	if (!strcmp(name, "native")) {
 		*backend = EQ_BACKEND_NATIVE;
-	} else if (!strcmp(name, "llvm") && eq_llvm_backend_built()) {
-		*backend = EQ_BACKEND_LLVM;
-	} else if (eq_llvm_backend_built()) {
+	} else if (strcmp(name, "llvm")) {
 		usage_error("--backend takes native or llvm, not '%s'", name);
 		return -1;
-	} else {
-		usage_error("this ebpfq was built with the native back end only, not '%s'", name);
+	} else if (!eq_llvm_backend_built()) {
+		usage_error("%s", "this ebpfq was built without the llvm back end (configure --with-llvm)");
 		return -1;
+	} else {
+		*backend = EQ_BACKEND_LLVM;
 	}
 	return 0;
 }
