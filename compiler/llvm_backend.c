@@ -321,6 +321,22 @@ static LLVMValueRef helper_call(struct llvm_gen *g, const struct ir_insn *in)
 	return LLVMBuildCall2(g->b, type, callee, args, (unsigned)in->nargs, "");
 }
 
+/* v, through an empty inline assembly that LLVM cannot see into (no
+ * instruction).  Where two paths each load through a register and meet,
+ * InstCombine makes one load of a phi of the two addresses: the context on
+ * one path and the stack or a map value on the other, say.  The kernel
+ * follows each path and takes it; vcheck merges the paths' states and
+ * cannot.  A phi of two of these is not a phi of loads.  A frame slot's
+ * load is left alone, for mem2reg and the like. */
+static LLVMValueRef opaque(struct llvm_gen *g, LLVMValueRef v)
+{
+	LLVMTypeRef type = LLVMFunctionType(g->i64, &g->i64, 1, false);
+	char text[] = "", constraints[] = "=r,0";
+	LLVMValueRef fn = LLVMGetInlineAsm(type, text, 0, constraints, strlen(constraints),
+					   false, false, LLVMInlineAsmDialectATT, false);
+	return LLVMBuildCall2(g->b, type, fn, &v, 1, "");
+}
+
 static void memory(struct llvm_gen *g, const struct ir_insn *in)
 {
 	LLVMValueRef p = typed_address(g, in->mem, in->size);
@@ -328,16 +344,9 @@ static void memory(struct llvm_gen *g, const struct ir_insn *in)
 	if (in->op == IR_LOAD) {
 		LLVMValueRef v = LLVMBuildLoad2(g->b, t, p, "");
 		LLVMSetAlignment(v, in->size);
-		/* Volatile through a register: InstCombine would otherwise turn
-		 * two paths' loads (one from the context, one from the stack)
-		 * into one load of a phi of the two addresses, which vcheck,
-		 * merging the paths, cannot follow.  A frame slot's load stays
-		 * free for mem2reg and the like. */
-		if (in->mem.base >= 0)
-			LLVMSetVolatile(v, true);
 		if (in->size < 8)
 			v = in->is_signed ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
-		define(g, in->dst, v);
+		define(g, in->dst, in->mem.base >= 0 ? opaque(g, v) : v);
 		return;
 	}
 	LLVMValueRef v = value(g, in->a);

@@ -1303,7 +1303,7 @@ static enum kind or_null(enum kind k)
 }
 
 /* What a register holds where two paths meet: the least both guarantee. */
-static struct vreg merge_reg(struct vreg a, const struct vreg *b)
+static struct vreg merge_reg(const struct eq_image *img, struct vreg a, const struct vreg *b)
 {
 	const struct vreg mixed = {K_MIXED, false, -1, 0, 0, 0};
 	uint64_t max_a = 0, max_b = 0; /* two bounded numbers: the larger bound */
@@ -1322,8 +1322,16 @@ static struct vreg merge_reg(struct vreg a, const struct vreg *b)
 		a.kind = or_null(a.kind); /* checked on one path, not on the other */
 	else if (a.kind != b->kind)
 		return mixed;
-	if (a.map != b->map && !is_zero(b))
+	/* Values of two maps (LLVM's code merges two paths' loads from them
+	 * into one load, --backend llvm): either's, so within the smaller's
+	 * bytes.  Only a value: a map itself decides what a helper does. */
+	if (a.map != b->map && !is_zero(b) && (a.kind == K_VALUE || a.kind == K_VALUE_OR_NULL) &&
+	    a.map >= 0 && b->map >= 0) {
+		if (img->maps[b->map].value_size < img->maps[a.map].value_size)
+			a.map = b->map;
+	} else if (a.map != b->map && !is_zero(b)) {
 		return mixed;
+	}
 	if ((a.kind == K_RB || a.kind == K_RB_OR_NULL) && a.id != b->id && !is_zero(b))
 		return mixed; /* which reservation would a submit release? */
 	if (a.id != b->id && !is_zero(b))
@@ -1347,13 +1355,13 @@ static bool same_reg(const struct vreg *a, const struct vreg *b)
 }
 
 /* Merge `s` into `into`; true if that changed it. */
-static bool merge_state(struct vstate *into, const struct vstate *s)
+static bool merge_state(const struct eq_image *img, struct vstate *into, const struct vstate *s)
 {
 	bool changed = false;
 	for (int r = 0; r < 11 + SLOTS; r++) {
 		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
 		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
-		struct vreg m = merge_reg(*x, y);
+		struct vreg m = merge_reg(img, *x, y);
 		changed |= !same_reg(&m, x);
 		*x = m;
 	}
@@ -1409,7 +1417,7 @@ static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
 		/* a state flowing to an instruction already followed and let go:
 		 * flows_back() must have said it could */
 		abort();
-	} else if (merge_state(&v->pool[v->state_of[to]], s)) {
+	} else if (merge_state(v->img, &v->pool[v->state_of[to]], s)) {
 		v->pending[to] = true;
 	}
 }
