@@ -68,7 +68,10 @@ struct llvm_gen {
 	const struct ir_func *f;
 	LLVMValueRef fn;
 	LLVMValueRef *vregs;          /* by vreg: its i64 alloca */
-	LLVMValueRef *slots;          /* by frame slot: its [size x i8] alloca */
+	LLVMValueRef *slots;          /* by frame slot: its address in the frame */
+	LLVMValueRef frame;           /* the frame's alloca (i8*), NULL if none */
+	uint32_t frame_bytes;
+	unsigned frame_uses;          /* `frame` ops so far: each one's asm text differs */
 	LLVMBasicBlockRef *blocks;    /* by block id */
 };
 
@@ -337,6 +340,27 @@ static LLVMValueRef opaque(struct llvm_gen *g, LLVMValueRef v)
 	return LLVMBuildCall2(g->b, type, fn, &v, 1, "");
 }
 
+/* The address of a frame slot as a value (a helper's argument), made
+ * where it is used, as ours is (`r1 = r10; r1 += -16`).  LLVM would
+ * compute each such address once and keep it in a callee-saved register
+ * from there on: three of the four were frame addresses in the random
+ * programs, and the values they displaced spilled past 512 bytes.  So the
+ * frame's alloca passes through an empty inline asm, a different one at
+ * each use (its text a comment with a number), which nothing can merge or
+ * hoist; the alloca itself is the frame pointer plus a constant in each
+ * block it is used in. */
+static LLVMValueRef frame_address(struct llvm_gen *g, struct ir_addr m)
+{
+	LLVMTypeRef type = LLVMFunctionType(g->ptr8, &g->ptr8, 1, false);
+	char text[32], constraints[] = "=r,0";
+	snprintf(text, sizeof text, "# frame %u", g->frame_uses++);
+	LLVMValueRef fn = LLVMGetInlineAsm(type, text, strlen(text), constraints, strlen(constraints),
+					   false, false, LLVMInlineAsmDialectATT, false);
+	LLVMValueRef base = LLVMBuildCall2(g->b, type, fn, &g->frame, 1, "");
+	LLVMValueRef off = imm(g, (int64_t)g->frame_bytes + g->f->slots.items[m.slot].offset + m.off);
+	return LLVMBuildPtrToInt(g->b, LLVMBuildGEP2(g->b, g->i8, base, &off, 1, ""), g->i64, "");
+}
+
 static void memory(struct llvm_gen *g, const struct ir_insn *in)
 {
 	LLVMValueRef p = typed_address(g, in->mem, in->size);
@@ -388,9 +412,7 @@ static void translate_insn(struct llvm_gen *g, const struct ir_insn *in)
 	case IR_NEG: define(g, in->dst, LLVMBuildNeg(g->b, value(g, in->a), "")); break;
 	case IR_ZEXT32: define(g, in->dst, LLVMBuildAnd(g->b, value(g, in->a), imm(g, 0xffffffff), "")); break;
 	case IR_BSWAP16: case IR_BSWAP32: case IR_BSWAP64: define(g, in->dst, byte_swap(g, in)); break;
-	case IR_FRAME:
-		define(g, in->dst, LLVMBuildPtrToInt(g->b, address(g, in->mem), g->i64, ""));
-		break;
+	case IR_FRAME: define(g, in->dst, frame_address(g, in->mem)); break;
 	case IR_MAP: define(g, in->dst, pseudo(g, BPF_PSEUDO_MAP_FD, in->imm)); break;
 	case IR_MAPVAL: {
 		LLVMValueRef v = pseudo(g, BPF_PSEUDO_MAP_VALUE, in->imm);
@@ -435,13 +457,15 @@ static void translate_func(struct llvm_gen *g, const struct ir_func *f, LLVMValu
 	 * (there are no lifetime markers) and overflow 512 bytes. */
 	uint32_t bytes = f->frame_max > f->frame_size ? f->frame_max : f->frame_size;
 	g->slots = ARENA_ARRAY(g->arena, LLVMValueRef, f->slots.count + 1);
+	g->frame = NULL;
+	g->frame_bytes = bytes;
 	if (bytes) {
 		LLVMValueRef frame = LLVMBuildAlloca(g->b, LLVMArrayType(g->i8, bytes), "frame");
 		LLVMSetAlignment(frame, 8);
-		frame = LLVMBuildBitCast(g->b, frame, g->ptr8, "");
+		g->frame = LLVMBuildBitCast(g->b, frame, g->ptr8, "");
 		for (int s = 0; s < f->slots.count; s++) {
 			LLVMValueRef off = imm(g, (int64_t)bytes + f->slots.items[s].offset);
-			g->slots[s] = LLVMBuildGEP2(g->b, g->i8, frame, &off, 1, "");
+			g->slots[s] = LLVMBuildGEP2(g->b, g->i8, g->frame, &off, 1, "");
 		}
 	}
 	LLVMBuildBr(g->b, g->blocks[f->blocks.items[0]->id]);
