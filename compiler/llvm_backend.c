@@ -348,7 +348,9 @@ static LLVMValueRef opaque(struct llvm_gen *g, LLVMValueRef v)
  * frame's alloca passes through an empty inline asm, a different one at
  * each use (its text a comment with a number), which nothing can merge or
  * hoist; the alloca itself is the frame pointer plus a constant in each
- * block it is used in. */
+ * block it is used in.  (The slot's address through the asm would save
+ * the add after it, but identical addresses are merged before the asm,
+ * and that one value lives across the calls again.) */
 static LLVMValueRef frame_address(struct llvm_gen *g, struct ir_addr m)
 {
 	LLVMTypeRef type = LLVMFunctionType(g->ptr8, &g->ptr8, 1, false);
