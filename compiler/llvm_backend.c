@@ -21,7 +21,9 @@
  *    which the BPF target emits as `call ID`, as BPF C does;
  *  - subprograms (callbacks): internal functions of five i64 arguments
  *    whose address (`funcaddr`) is a ld_imm64 with a relocation that
- *    llvm_elf.c resolves to a BPF_PSEUDO_FUNC offset.
+ *    llvm_elf.c resolves to a BPF_PSEUDO_FUNC offset;
+ *  - line info: each instruction's script position is a debug location,
+ *    which the BPF target writes as .BTF.ext line info for llvm_elf.c.
  *
  * LLVM reports what its BPF target refuses (stack over 512 bytes, a call
  * it cannot make) through the context's diagnostic handler, collected here
@@ -31,6 +33,7 @@
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/Core.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/Support.h>
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
@@ -73,6 +76,12 @@ struct llvm_gen {
 	uint32_t frame_bytes;
 	unsigned frame_uses;          /* `frame` ops so far: each one's asm text differs */
 	LLVMBasicBlockRef *blocks;    /* by block id */
+	/* line info: each instruction's script position as a debug location,
+	 * which LLVM's BPF target writes as the object's .BTF.ext line info */
+	LLVMDIBuilderRef dib;
+	LLVMMetadataRef di_file, di_type;
+	LLVMMetadataRef scope;        /* the function being translated's subprogram */
+	int last_line, last_col;
 };
 
 /* ---- LLVM's errors ------------------------------------------------------ */
@@ -404,8 +413,19 @@ static LLVMValueRef condition(struct llvm_gen *g, const struct ir_insn *in)
 	return LLVMBuildICmp(g->b, preds[in->cond], a, b, "");
 }
 
+/* What the instructions built from now on come from in the script. */
+static void locate(struct llvm_gen *g, eq_loc loc)
+{
+	if (!loc.line || (loc.line == g->last_line && loc.col == g->last_col))
+		return;
+	g->last_line = loc.line, g->last_col = loc.col;
+	LLVMSetCurrentDebugLocation2(g->b, LLVMDIBuilderCreateDebugLocation(
+		g->lb->ctx, (unsigned)loc.line, (unsigned)loc.col, g->scope, NULL));
+}
+
 static void translate_insn(struct llvm_gen *g, const struct ir_insn *in)
 {
+	locate(g, in->loc);
 	switch (in->op) {
 	case IR_CONST: define(g, in->dst, imm(g, in->imm)); break;
 	case IR_CTX: define(g, in->dst, LLVMGetParam(g->fn, 0)); break;
@@ -437,10 +457,21 @@ static void translate_insn(struct llvm_gen *g, const struct ir_insn *in)
 
 /* One IR function into the LLVM function fn: allocas for its vregs and
  * slots in an entry block of their own, then a block per IR block. */
+static eq_loc first_loc(const struct ir_func *f);
+
 static void translate_func(struct llvm_gen *g, const struct ir_func *f, LLVMValueRef fn)
 {
 	g->f = f;
 	g->fn = fn;
+	size_t name_len;
+	const char *name = LLVMGetValueName2(fn, &name_len);
+	unsigned line = (unsigned)first_loc(f).line;
+	g->scope = LLVMDIBuilderCreateFunction(g->dib, g->di_file, name, name_len, name, name_len,
+					       g->di_file, line, g->di_type, false,
+					       true, line, LLVMDIFlagZero, true);
+	LLVMSetSubprogram(fn, g->scope);
+	LLVMSetCurrentDebugLocation2(g->b, NULL); /* not the last function's */
+	g->last_line = g->last_col = -1;
 	LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(g->lb->ctx, fn, "entry");
 	g->blocks = ARENA_ARRAY(g->arena, LLVMBasicBlockRef, f->nblock_ids + 1);
 	for (int i = 0; i < f->blocks.count; i++) {
@@ -536,9 +567,19 @@ static void build_module(struct llvm_gen *g, const struct ir_func *f)
 		LLVMSetSection(g->subs[k], PROG_SECTION);
 		set_nounwind(g, g->subs[k]);
 	}
+	g->dib = LLVMCreateDIBuilder(g->mod);
+	g->di_file = LLVMDIBuilderCreateFile(g->dib, "script", 6, "", 0);
+	LLVMDIBuilderCreateCompileUnit(g->dib, LLVMDWARFSourceLanguageC, g->di_file, "ebpfq", 5, true,
+				       "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, false, false,
+				       "", 0, "", 0);
+	g->di_type = LLVMDIBuilderCreateSubroutineType(g->dib, g->di_file, NULL, 0, LLVMDIFlagZero);
+	LLVMAddModuleFlag(g->mod, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,
+			  LLVMValueAsMetadata(LLVMConstInt(g->i32, LLVMDebugMetadataVersion(), false)));
 	translate_func(g, f, main_fn);
 	for (int k = 0; k < f->subprogs.count; k++)
 		translate_func(g, f->subprogs.items[k], g->subs[k]);
+	LLVMDIBuilderFinalize(g->dib);
+	LLVMDisposeDIBuilder(g->dib);
 }
 
 /* Optimise and compile the module; returns the object, or NULL with an

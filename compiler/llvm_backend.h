@@ -61,9 +61,9 @@ struct llvm_elf_in {
 	size_t size;
 	const char *section;
 	const char *main_name;
-	eq_loc main_loc;         /* the line info of the program's first instruction */
+	eq_loc main_loc;         /* the program's first line, where .BTF.ext has none at 0 */
 	const char *const *sub_names; /* f->subprogs' function names, by index */
-	const eq_loc *sub_locs;  /* and their first lines */
+	const eq_loc *sub_locs;  /* and their first lines, likewise */
 	int nsubs;
 };
 int llvm_elf_read(struct arena *a, const struct llvm_elf_in *in, struct emit_result *out,

@@ -10,7 +10,8 @@
  *     the next instruction to the function's first, as emit.c writes it.
  * Any other relocation (global data, a string LLVM put in .rodata, a call
  * to a function that is not there) is something the image cannot hold,
- * and is reported as what the llvm back end cannot compile.
+ * and is reported as what the llvm back end cannot compile.  The line info
+ * comes from .BTF.ext, the stack depth from the code itself.
  */
 #include "llvm_backend.h"
 
@@ -28,6 +29,7 @@ struct elf_reader {
 	Elf *elf;
 	size_t strndx;
 	Elf_Scn *prog, *rel, *symtab;
+	Elf_Scn *btf_ext;  /* .BTF.ext: the line info LLVM made of the debug locations */
 	size_t prog_index;
 	const char **error;
 };
@@ -55,6 +57,8 @@ static int find_sections(struct elf_reader *r, const char *section)
 			r->prog_index = elf_ndxscn(scn);
 		} else if (sh.sh_type == SHT_SYMTAB) {
 			r->symtab = scn;
+		} else if (!strcmp(name, ".BTF.ext")) {
+			r->btf_ext = scn;
 		} else if ((sh.sh_flags & SHF_ALLOC) && sh.sh_size > 0 && sh.sh_type != SHT_REL) {
 			*r->error = arena_printf(r->arena, "LLVM put data in section %s, which ebpfq's "
 						 "programs cannot hold", name);
@@ -166,8 +170,57 @@ static int compare_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Map references, function starts and a line at each function's start:
- * LLVM's code keeps no finer tie to the script's lines. */
+/* The line info of .BTF.ext (the kernel's format: after a header, a
+ * record size, then for each code section its name, a count and records
+ * {insn_off in bytes, file name, line text, line << 10 | column}): every
+ * instruction's script line as far as LLVM kept it.  Only the program's
+ * section has code, so every record is its.  Appended to out->lines in
+ * instruction order, a line only where it changes; line 0 (code LLVM made
+ * of several lines) is left to the line before it. */
+static void read_lines(struct elf_reader *r, struct emit_result *out, uint32_t cap)
+{
+	Elf_Data *d = r->btf_ext ? elf_getdata(r->btf_ext, NULL) : NULL;
+	if (!d || d->d_size < 24)
+		return;
+	const uint8_t *p = d->d_buf;
+	uint32_t hdr_len, line_off, line_len, rec_size;
+	memcpy(&hdr_len, p + 4, 4);
+	memcpy(&line_off, p + 16, 4);
+	memcpy(&line_len, p + 20, 4);
+	if (*(const uint16_t *)p != 0xeB9F || (uint64_t)hdr_len + line_off + line_len > d->d_size || line_len < 4)
+		return;
+	const uint8_t *at = p + hdr_len + line_off, *end = at + line_len;
+	memcpy(&rec_size, at, 4);
+	at += 4;
+	if (rec_size < 16)
+		return;
+	while (at + 8 <= end) {
+		uint32_t count;
+		memcpy(&count, at + 4, 4);
+		at += 8;
+		for (uint32_t i = 0; i < count && at + rec_size <= end; i++, at += rec_size) {
+			uint32_t insn_off, line_col;
+			memcpy(&insn_off, at, 4);
+			memcpy(&line_col, at + 12, 4);
+			struct emit_line l = {insn_off / sizeof(struct bpf_insn), (int)(line_col >> 10),
+					      (int)(line_col & 0x3ff)};
+			struct emit_line *last = out->nlines ? &out->lines[out->nlines - 1] : NULL;
+			if (!l.line || l.insn_off >= out->ninsns || out->nlines >= cap ||
+			    (last && (last->insn_off >= l.insn_off ||
+				      (last->line == l.line && last->col == l.col))))
+				continue;
+			out->lines[out->nlines++] = l;
+		}
+	}
+}
+
+static int compare_lines(const void *a, const void *b)
+{
+	uint32_t x = ((const struct emit_line *)a)->insn_off, y = ((const struct emit_line *)b)->insn_off;
+	return x < y ? -1 : x > y;
+}
+
+/* Map references, function starts and line info. */
 static int describe(struct elf_reader *r, const struct llvm_elf_in *in, struct emit_result *out)
 {
 	struct arena *a = r->arena;
@@ -184,13 +237,19 @@ static int describe(struct elf_reader *r, const struct llvm_elf_in *in, struct e
 		i++; /* its second half */
 	}
 	out->func_starts = ARENA_ARRAY(a, uint32_t, in->nsubs + 1);
-	out->lines = ARENA_ARRAY(a, struct emit_line, in->nsubs + 2);
+	uint32_t cap = out->ninsns + (uint32_t)in->nsubs + 2;
+	out->lines = ARENA_ARRAY(a, struct emit_line, cap);
 	out->nfuncs = 0;
 	out->nlines = 0;
 	long main_start = function_start(r, in->main_name);
 	if (main_start != 0)
 		return fail(r, "LLVM did not put the program first in its section");
-	if (in->main_loc.line)
+	read_lines(r, out, cap - (uint32_t)in->nsubs - 1);
+	/* the kernel wants a line at each function's first instruction */
+	bool *has_line = ARENA_ARRAY(a, bool, out->ninsns + 1);
+	for (uint32_t i = 0; i < out->nlines; i++)
+		has_line[out->lines[i].insn_off] = true;
+	if (in->main_loc.line && !has_line[0])
 		out->lines[out->nlines++] = (struct emit_line){0, in->main_loc.line, in->main_loc.col};
 	struct { uint32_t start; int sub; } starts[in->nsubs + 1];
 	int nstarts = 0;
@@ -203,9 +262,10 @@ static int describe(struct elf_reader *r, const struct llvm_elf_in *in, struct e
 	for (int i = 0; i < nstarts; i++) {
 		out->func_starts[out->nfuncs++] = starts[i].start;
 		eq_loc l = in->sub_locs[starts[i].sub];
-		if (l.line)
+		if (l.line && !has_line[starts[i].start])
 			out->lines[out->nlines++] = (struct emit_line){starts[i].start, l.line, l.col};
 	}
+	qsort(out->lines, out->nlines, sizeof *out->lines, compare_lines);
 	return 0;
 }
 
