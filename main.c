@@ -65,8 +65,8 @@ static void usage(FILE *out)
 	      "  --strlen N        string buffer size in bytes (default 64, or $EBPFQ_STRLEN)\n"
 	      "  --unsafe          allow system(), signal() and uprobes at FUNC+OFFSET\n"
 	      "  --info            what this kernel and build support\n"
-	      "  --backend native|llvm  code generator (llvm where built with it;\n"
-	      "                    or $EBPFQ_BACKEND)\n"
+	      "  --backend NAME    code generator: native, or llvm where built with it\n"
+	      "                    (or $EBPFQ_BACKEND)\n"
 	      "  -h, --help        this help\n"
 	      "  -V, --version     the version\n", out);
 }
