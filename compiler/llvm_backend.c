@@ -72,9 +72,6 @@ struct llvm_gen {
 	LLVMValueRef fn;
 	LLVMValueRef *vregs;          /* by vreg: its i64 alloca */
 	LLVMValueRef *slots;          /* by frame slot: its address in the frame */
-	LLVMValueRef frame;           /* the frame's alloca (i8*), NULL if none */
-	uint32_t frame_bytes;
-	unsigned frame_uses;          /* `frame` ops so far: each one's asm text differs */
 	LLVMBasicBlockRef *blocks;    /* by block id */
 	/* line info: each instruction's script position as a debug location,
 	 * which LLVM's BPF target writes as the object's .BTF.ext line info */
@@ -135,12 +132,18 @@ struct llvm_backend *llvm_backend_new(FILE *dump_llvm, const char **error)
 	 * instruction selection) makes one instruction use a register that
 	 * holds different pointers on different paths: a map value on one,
 	 * another map's on the other.  The kernel's verifier follows each path
-	 * and takes it; vcheck merges the paths' states and does not.  LLVM
-	 * reads these options once, for every module after. */
+	 * and takes it; vcheck merges the paths' states and does not.
+	 * MachineSink moved a long chain of arithmetic (each statement's sum
+	 * into one variable, printed at the end) down to its last use, past
+	 * every helper call in between: all the loaded values it reads lived
+	 * to the end, and tests/runtime/codegen_spill_slots took 960 bytes of
+	 * stack (104 without it).  LLVM reads these options once, for every
+	 * module after. */
 	static bool options_set;
 	if (!options_set) {
-		const char *argv[] = {"ebpfq", "-simplifycfg-sink-common=false", "-enable-tail-merge=false"};
-		LLVMParseCommandLineOptions(3, argv, NULL);
+		const char *argv[] = {"ebpfq", "-simplifycfg-sink-common=false", "-enable-tail-merge=false",
+				      "-disable-machine-sink"};
+		LLVMParseCommandLineOptions(4, argv, NULL);
 		options_set = true;
 	}
 	const char *triple = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "bpfel" : "bpfeb";
@@ -349,29 +352,6 @@ static LLVMValueRef opaque(struct llvm_gen *g, LLVMValueRef v)
 	return LLVMBuildCall2(g->b, type, fn, &v, 1, "");
 }
 
-/* The address of a frame slot as a value (a helper's argument), made
- * where it is used, as ours is (`r1 = r10; r1 += -16`).  LLVM would
- * compute each such address once and keep it in a callee-saved register
- * from there on: three of the four were frame addresses in the random
- * programs, and the values they displaced spilled past 512 bytes.  So the
- * frame's alloca passes through an empty inline asm, a different one at
- * each use (its text a comment with a number), which nothing can merge or
- * hoist; the alloca itself is the frame pointer plus a constant in each
- * block it is used in.  (The slot's address through the asm would save
- * the add after it, but identical addresses are merged before the asm,
- * and that one value lives across the calls again.) */
-static LLVMValueRef frame_address(struct llvm_gen *g, struct ir_addr m)
-{
-	LLVMTypeRef type = LLVMFunctionType(g->ptr8, &g->ptr8, 1, false);
-	char text[32], constraints[] = "=r,0";
-	snprintf(text, sizeof text, "# frame %u", g->frame_uses++);
-	LLVMValueRef fn = LLVMGetInlineAsm(type, text, strlen(text), constraints, strlen(constraints),
-					   false, false, LLVMInlineAsmDialectATT, false);
-	LLVMValueRef base = LLVMBuildCall2(g->b, type, fn, &g->frame, 1, "");
-	LLVMValueRef off = imm(g, (int64_t)g->frame_bytes + g->f->slots.items[m.slot].offset + m.off);
-	return LLVMBuildPtrToInt(g->b, LLVMBuildGEP2(g->b, g->i8, base, &off, 1, ""), g->i64, "");
-}
-
 static void memory(struct llvm_gen *g, const struct ir_insn *in)
 {
 	LLVMValueRef p = typed_address(g, in->mem, in->size);
@@ -434,7 +414,7 @@ static void translate_insn(struct llvm_gen *g, const struct ir_insn *in)
 	case IR_NEG: define(g, in->dst, LLVMBuildNeg(g->b, value(g, in->a), "")); break;
 	case IR_ZEXT32: define(g, in->dst, LLVMBuildAnd(g->b, value(g, in->a), imm(g, 0xffffffff), "")); break;
 	case IR_BSWAP16: case IR_BSWAP32: case IR_BSWAP64: define(g, in->dst, byte_swap(g, in)); break;
-	case IR_FRAME: define(g, in->dst, frame_address(g, in->mem)); break;
+	case IR_FRAME: define(g, in->dst, LLVMBuildPtrToInt(g->b, address(g, in->mem), g->i64, "")); break;
 	case IR_MAP: define(g, in->dst, pseudo(g, BPF_PSEUDO_MAP_FD, in->imm)); break;
 	case IR_MAPVAL: {
 		LLVMValueRef v = pseudo(g, BPF_PSEUDO_MAP_VALUE, in->imm);
@@ -490,15 +470,13 @@ static void translate_func(struct llvm_gen *g, const struct ir_func *f, LLVMValu
 	 * (there are no lifetime markers) and overflow 512 bytes. */
 	uint32_t bytes = f->frame_max > f->frame_size ? f->frame_max : f->frame_size;
 	g->slots = ARENA_ARRAY(g->arena, LLVMValueRef, f->slots.count + 1);
-	g->frame = NULL;
-	g->frame_bytes = bytes;
 	if (bytes) {
 		LLVMValueRef frame = LLVMBuildAlloca(g->b, LLVMArrayType(g->i8, bytes), "frame");
 		LLVMSetAlignment(frame, 8);
-		g->frame = LLVMBuildBitCast(g->b, frame, g->ptr8, "");
+		frame = LLVMBuildBitCast(g->b, frame, g->ptr8, "");
 		for (int s = 0; s < f->slots.count; s++) {
 			LLVMValueRef off = imm(g, (int64_t)bytes + f->slots.items[s].offset);
-			g->slots[s] = LLVMBuildGEP2(g->b, g->i8, g->frame, &off, 1, "");
+			g->slots[s] = LLVMBuildGEP2(g->b, g->i8, frame, &off, 1, "");
 		}
 	}
 	LLVMBuildBr(g->b, g->blocks[f->blocks.items[0]->id]);
