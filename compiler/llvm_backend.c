@@ -52,7 +52,7 @@ struct llvm_backend {
 	LLVMTargetMachineRef tm;
 	LLVMTargetDataRef layout;
 	FILE *dump;
-	char *diag_error; /* the first error LLVM reported (malloc'ed by LLVM's message) */
+	char *diag_error; /* the first error LLVM reported this program (strdup), or NULL */
 };
 
 /* One program's translation. */
@@ -61,7 +61,7 @@ struct llvm_gen {
 	struct arena *arena;
 	LLVMModuleRef mod;
 	LLVMBuilderRef b;
-	LLVMTypeRef i64, i32, i16, i8, i1, ptr8;
+	LLVMTypeRef i64, i32, i16, i8, ptr8;
 	LLVMTypeRef sub_type;         /* a subprogram: i64 (i64 x IR_MAX_ARGS) */
 	LLVMValueRef pseudo;          /* llvm.bpf.pseudo */
 	LLVMTypeRef pseudo_type;
@@ -114,8 +114,13 @@ static void on_diagnostic(LLVMDiagnosticInfoRef info, void *ctx)
 		LLVMDisposeMessage(text);
 		return;
 	}
+	/* "<unknown>:0:0: in function probe0 i64 (i64): WHAT": the error
+	 * names the probe already */
+	const char *what = text, *in_function = strstr(text, ": in function ");
+	if (in_function && strstr(in_function, "): "))
+		what = strstr(in_function, "): ") + 3;
 	if (!lb->diag_error)
-		lb->diag_error = strdup(text);
+		lb->diag_error = strdup(what);
 	LLVMDisposeMessage(text);
 }
 
@@ -525,7 +530,6 @@ static void build_module(struct llvm_gen *g, const struct ir_func *f)
 	g->i32 = LLVMInt32TypeInContext(ctx);
 	g->i16 = LLVMInt16TypeInContext(ctx);
 	g->i8 = LLVMInt8TypeInContext(ctx);
-	g->i1 = LLVMInt1TypeInContext(ctx);
 	g->ptr8 = LLVMPointerType(g->i8, 0);
 	LLVMTypeRef two[2] = {g->i64, g->i64};
 	g->pseudo_type = LLVMFunctionType(g->i64, two, 2, false);
