@@ -149,6 +149,9 @@ struct llvm_backend *llvm_backend_new(FILE *dump_llvm, const char **error)
 		const char *argv[] = {"ebpfq", "-simplifycfg-sink-common=false", "-enable-tail-merge=false",
 				      "-disable-machine-sink"};
 		LLVMParseCommandLineOptions(4, argv, NULL);
+		/* LLVM's global state, freed at exit rather than left to the
+		 * system (valgrind's "still reachable", tests/runtime/valgrind) */
+		atexit(LLVMShutdown);
 		options_set = true;
 	}
 	const char *triple = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "bpfel" : "bpfeb";
