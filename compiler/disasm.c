@@ -70,36 +70,41 @@ struct line {
 	size_t len;
 };
 
+static void put_bytes(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->text) - 1 - l->len) /* a line this long is cut */
+		n = sizeof(l->text) - 1 - l->len;
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+}
+
 static void put_char(struct line *l, char c)
 {
-	if (l->len < sizeof(l->text) - 1)
-		l->text[l->len++] = c;
+	put_bytes(l, &c, 1);
 }
 
 static void put_text(struct line *l, const char *s)
 {
-	while (*s)
-		put_char(l, *s++);
+	put_bytes(l, s, strlen(s));
 }
 
 /* v in base 10 or 16, at least `width` digits (zero-padded) */
 static void put_number(struct line *l, uint64_t v, unsigned base, int width)
 {
-	char digits[24];
-	int n = 0;
-	do { /* two loops, so that each divides by a constant (a multiply) */
-		if (base == 16) {
-			digits[n++] = "0123456789abcdef"[v & 15];
+	char digits[24], *end = digits + sizeof(digits), *p = end;
+	if (base == 16) /* two loops, so that each divides by a constant */
+		do {
+			*--p = "0123456789abcdef"[v & 15];
 			v >>= 4;
-		} else {
-			digits[n++] = (char)('0' + v % 10);
+		} while (v);
+	else
+		do {
+			*--p = (char)('0' + v % 10);
 			v /= 10;
-		}
-	} while (v);
-	while (n < width)
-		digits[n++] = '0';
-	while (n)
-		put_char(l, digits[--n]);
+		} while (v);
+	while (end - p < width)
+		*--p = '0';
+	put_bytes(l, p, (size_t)(end - p));
 }
 
 static void put(struct line *l, const char *fmt, ...)
@@ -107,8 +112,10 @@ static void put(struct line *l, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	for (const char *f = fmt; *f; f++) {
-		if (*f != '%') {
-			put_char(l, *f);
+		if (*f != '%') { /* the text up to the next conversion */
+			const char *pct = strchrnul(f, '%');
+			put_bytes(l, f, (size_t)(pct - f));
+			f = pct - 1;
 			continue;
 		}
 		bool plus = f[1] == '+', long_long = false;
