@@ -41,6 +41,7 @@ struct cli {
 	bool unsafe;               /* --unsafe */
 	int helper_errors;         /* -k: 1, -kk: 2 */
 	const char *export_addr;   /* --export */
+	enum eq_backend backend;   /* --backend, or EBPFQ_BACKEND */
 	int nparams;
 	char **params;
 	const char *aot_path;      /* --aot FILE.o */
@@ -57,6 +58,7 @@ static void usage(FILE *out)
 	      "  -c CMD            run CMD, trace it, exit when it exits\n"
 	      "  -p PID            only this process\n"
 	      "  -d ast|ir|bpf|all print a compiler stage instead of running\n"
+	      "                    (and -d llvm: the llvm back end's LLVM IR)\n"
 	      "  -n, --dry-run     compile and load into the kernel verifier, attach nothing\n"
 	      "  -f text|json      output format\n"
 	      "  -o FILE           write the program's output to FILE instead of stdout\n"
@@ -70,6 +72,8 @@ static void usage(FILE *out)
 	      "                    while tracing (ADDR 127.0.0.1 unless given)\n"
 	      "  --aot FILE.o      write the compiled program as a BPF ELF object, do not run it\n"
 	      "  --info            what this kernel and build support\n"
+	      "  --backend NAME    code generator: native, or llvm where built with it\n"
+	      "                    (or $EBPFQ_BACKEND)\n"
 	      "\n"
 	      "       ebpfq run [OPTIONS] FILE.o [ARGS...]   (or ebpfq-run [OPTIONS] FILE.o [ARGS...])\n"
 	      "  runs an object --aot wrote; OPTIONS: -c, -p, -f, -o, -q, -v, -n, --unsafe, --export\n"
@@ -93,10 +97,29 @@ static int parse_dump(const char *s, unsigned *dump)
 		*dump |= EQ_DUMP_IR;
 	else if (!strcmp(s, "bpf"))
 		*dump |= EQ_DUMP_BPF;
+	else if (!strcmp(s, "llvm"))
+		*dump |= EQ_DUMP_LLVM;
 	else if (!strcmp(s, "all"))
 		*dump |= EQ_DUMP_AST | EQ_DUMP_IR | EQ_DUMP_BPF;
 	else
 		return -1;
+	return 0;
+}
+
+/* --backend NAME (or EBPFQ_BACKEND): llvm only where it was built in. */
+static int parse_backend(const char *name, enum eq_backend *backend)
+{
+	if (!strcmp(name, "native")) {
+		*backend = EQ_BACKEND_NATIVE;
+	} else if (strcmp(name, "llvm")) {
+		usage_error("--backend takes native or llvm, not '%s'", name);
+		return -1;
+	} else if (!eq_llvm_backend_built()) {
+		usage_error("%s", "this ebpfq was built without the llvm back end (configure --with-llvm)");
+		return -1;
+	} else {
+		*backend = EQ_BACKEND_LLVM;
+	}
 	return 0;
 }
 
@@ -144,6 +167,9 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	cli->map_keys = env_keys ? atoi(env_keys) : EQ_DEFAULT_MAP_KEYS;
 	if (cli->map_keys < 1)
 		return usage_error("EBPFQ_MAP_KEYS_MAX must be a number of keys from 1 up, not '%s'", env_keys);
+	const char *env_backend = getenv("EBPFQ_BACKEND");
+	if (env_backend && *env_backend && parse_backend(env_backend, &cli->backend))
+		return EXIT_USAGE;
 	const char *env_dispatch = getenv("EBPFQ_SYSCALL_DISPATCH_MIN");
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
 	opterr = 0;
@@ -159,7 +185,7 @@ next_options:
 			break;
 		case 'd':
 			if (parse_dump(optarg, &cli->dump))
-				return usage_error("-d takes ast, ir, bpf or all, not '%s'", optarg);
+				return usage_error("-d takes ast, ir, bpf, llvm or all, not '%s'", optarg);
 			cli->compile_option = "-d";
 			break;
 		case 'k': cli->helper_errors++; cli->compile_option = "-k"; break;
@@ -187,9 +213,9 @@ next_options:
 			break;
 		}
 		case OPT_BACKEND:
-			if (strcmp(optarg, "native"))
-				return usage_error("this ebpfq was built with the native back end only, not '%s'",
-						   optarg);
+			if (parse_backend(optarg, &cli->backend))
+				return EXIT_USAGE;
+			cli->compile_option = "--backend";
 			break;
 		case 'l': /* its pattern is the next word: -lv is -l -v, as bpftrace's */
 			cli->list = true;
@@ -202,7 +228,7 @@ next_options:
 		case OPT_INFO:
 			if (rt_check_privileges(stderr))
 				return EXIT_RUNTIME;
-			return rt_print_info(stdout, EBPFQ_VERSION, "native");
+			return rt_print_info(stdout, EBPFQ_VERSION, eq_llvm_backend_built() ? "native, llvm" : "native");
 		case ':':
 		case '?':
 			if (optopt >= 256) /* a long option's value: --strlen, --export... */
@@ -601,7 +627,8 @@ int main(int argc, char **argv)
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .map_keys = cli.map_keys, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid,
-		.helper_errors = cli.helper_errors, .aot = cli.aot_path != NULL, .nparams = cli.nparams, .params = (const char *const *)cli.params,
+		.helper_errors = cli.helper_errors, .backend = cli.backend, .aot = cli.aot_path != NULL,
+		.nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
 			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
 			   .pid = cli.pid, .command = cli.command,

@@ -10,6 +10,9 @@
 # but every instruction runs on each hit unless a branch skips it.  ratio is
 # ebpfq / bpftrace: below 1, ebpfq's program is the smaller.  The sizes do
 # not vary from run to run for one kernel and one build of each tool.
+# Where ebpfq was built --with-llvm, a third column is the same ebpfq with
+# --backend llvm (the same IR through LLVM's BPF target at -O2), run beside
+# the other two.
 # The program is found by the pid that attached it and the tracepoint it is
 # attached to (`bpftool perf list`, bench/lib.sh), so other tracers running
 # on the machine do not disturb it.  Instructions executed per hit are not measured: a
@@ -37,33 +40,42 @@ start() { # output-file tool-command...
 	env --default-signal=INT "$@" </dev/null >"$out" 2>&1 &
 }
 
-row() { # label ebpfq bpftrace ratio-heading
-	P=$1 E=$2 B=$3 R=$4 awk 'BEGIN {
-		p = ENVIRON["P"]; e = ENVIRON["E"]; b = ENVIRON["B"]; r = ENVIRON["R"]
+row() { # label ebpfq llvm bpftrace ratio-heading
+	P=$1 E=$2 L=$3 B=$4 R=$5 awk 'BEGIN {
+		p = ENVIRON["P"]; e = ENVIRON["E"]; l = ENVIRON["L"]; b = ENVIRON["B"]; r = ENVIRON["R"]
 		if (r == "")
 			r = (e != "" && b != "" && b > 0) ? sprintf("%.2f", e / b) : "-"
-		printf "%-58s %6s %8s %7s\n", p, e == "" ? "-" : e, b == "" ? "-" : b, r }'
+		printf "%-58s %6s %6s %8s %7s\n", p, e == "" ? "-" : e, l == "" ? "-" : l,
+			b == "" ? "-" : b, r }'
 }
 
 have_bpftrace=$(command -v bpftrace)
+have_llvm=
+"$ebpfq" --backend llvm -d ir -e 'BEGIN { exit(); }' >/dev/null 2>&1 && have_llvm=yes
 
 # A row: both tools run the script at once; their programs are found by
 # the target they attach to (a tracepoint's name, a uprobe's file).
 measure() { # label script target
 	start "$tmp/e" "$ebpfq" -q -e "$2"; e_pid=$!
+	if [ -n "$have_llvm" ]; then
+		start "$tmp/l" "$ebpfq" --backend llvm -q -e "$2"; l_pid=$!
+	fi
 	if [ -n "$have_bpftrace" ]; then
 		start "$tmp/b" bpftrace -e "$2"; b_pid=$!
 	fi
 	e=$(insns_of "$e_pid" "$3")
+	l=${have_llvm:+$(insns_of "$l_pid" "$3")}
 	b=${have_bpftrace:+$(insns_of "$b_pid" "$3")}
 	stop_tool "$e_pid"
+	[ -z "$have_llvm" ] || stop_tool "$l_pid"
 	[ -z "$have_bpftrace" ] || stop_tool "$b_pid"
 	[ -n "$e" ] || sed 's/^/ebpfq: /' "$tmp/e" >&2
+	[ -z "$have_llvm" ] || [ -n "$l" ] || sed 's/^/ebpfq --backend llvm: /' "$tmp/l" >&2
 	[ -z "$have_bpftrace" ] || [ -n "$b" ] || sed 's/^/bpftrace: /' "$tmp/b" >&2
-	row "$1" "$e" "$b"
+	row "$1" "$e" "$l" "$b"
 }
 
-row "program (tracepoint:syscalls:...)" ebpfq bpftrace ratio
+row "program (tracepoint:syscalls:...)" ebpfq llvm bpftrace ratio
 while IFS='|' read -r tp body; do
 	[ -n "$tp" ] || continue
 	measure "$tp { $body }" "tracepoint:syscalls:$tp { $body }" "$tp"
@@ -91,7 +103,7 @@ __attribute__((noinline)) int handle(struct req *r) { return r->id; }
 int main(void) { struct req r = {1, 2, "x"}; return handle(&r) == 7; }
 C
 cc -O1 -o "$tmp/work" "$tmp/work.c" || exit 1
-row "program (uprobe on a function of a small program)" ebpfq bpftrace ratio
+row "program (uprobe on a function of a small program)" ebpfq llvm bpftrace ratio
 while IFS='|' read -r body; do
 	[ -n "$body" ] || continue
 	measure "handle { $body }" \

@@ -3,6 +3,8 @@
 # one probe.  A benchmark to run by hand, not a test; it needs no root and
 # no BPF (`-d bpf` compiles, checks with vcheck and prints, loads nothing):
 #   sh bench/compiletime.sh [N...]          (EBPFQ=path/to/ebpfq to choose a build)
+#   EBPFQ_BACKEND=llvm sh bench/compiletime.sh    (the llvm back end, where built)
+#   PROBES=500 sh bench/compiletime.sh             (500 small probes, not 2,000)
 # What it measures: `ebpfq -d bpf` (output to /dev/null) on one BEGIN probe of
 # N statements `$a = $a + $b * 7; if ($a > 7) { @m[7] = $a; }` (20 BPF
 # instructions each: a map update and its failure counter in a branch), for
@@ -59,6 +61,7 @@ for n in ${*:-500 1000 2000 4000 8000}; do
 	printf '%-22s %9s %10s %6s\n' "1 probe, N=$n" "$1" "$2" "$ratio"
 	prev=$1
 done
-small_probes 2000 >"$tmp/s.ebq"
+probes=${PROBES:-2000}
+small_probes "$probes" >"$tmp/s.ebq"
 set -- $(measure "$tmp/s.ebq")
-printf '%-22s %9s %10s %6s\n' "2000 probes, N=1 each" "$1" "$2" -
+printf '%-22s %9s %10s %6s\n' "$probes probes, N=1 each" "$1" "$2" -

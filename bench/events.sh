@@ -2,7 +2,8 @@
 # bench/events.sh - what one event costs, ebpfq against bpftrace in the same
 # run.  A benchmark to run by hand, as root, not a test:
 #   sudo sh bench/events.sh        (EBPFQ=path/to/ebpfq to choose a build;
-#                                   CALLS, the events per row: 1,000,000)
+#                                   CALLS, the events per row: 1,000,000;
+#                                   ROWS=REGEX, only the scripts it matches)
 # For each script, the tool runs alone while a small program makes CALLS
 # events: calls of a noinline function (uprobes) or getppid() system calls
 # (tracepoints).  Two measures:
@@ -55,11 +56,14 @@ sysctl -q -w kernel.bpf_stats_enabled=1
 now() { date +%s%N; }
 
 # Wall ns per call of the workload in mode $1.
+# Mode p is s for ten times as long: a profile row's samples (999 Hz on
+# each CPU) need seconds, not the tenth of one that CALLS system calls take.
 per_call() { # mode
+	n=$([ "$1" = p ] && echo $((calls * 10)) || echo "$calls")
 	t0=$(now)
-	"$tmp/work" "$calls" "$1"
+	"$tmp/work" "$n" "$([ "$1" = p ] && echo s || echo "$1")"
 	t1=$(now)
-	echo $(((t1 - t0) / calls))
+	echo $(((t1 - t0) / n))
 }
 
 # "BPF-ns call-ns" of tool-command... with the workload in mode $1, the
@@ -77,7 +81,7 @@ measure() { # mode target tool-command...
 	call=$(per_call "$mode")
 	ns=$(bpf_ns "$pid")
 	stop_tool "$pid"
-	base=$([ "$mode" = u ] && echo "$base_u" || echo "$base_s")
+	base=$([ "$mode" = u ] && echo "$base_u" || echo "$base_s") # p: the getppid() loop
 	echo "$ns $((call - base))"
 }
 
@@ -91,6 +95,7 @@ row script tool "BPF ns" "call ns"
 have_bpftrace=$(command -v bpftrace)
 while IFS='|' read -r mode target script; do
 	[ -n "$mode" ] || continue
+	[ -z "${ROWS:-}" ] || echo "$script" | grep -q -E "$ROWS" || continue
 	script=$(echo "$script" | sed "s|WORK|$tmp/work|g")
 	target=$(echo "$target" | sed "s|WORK|$tmp/work|g")
 	# shellcheck disable=SC2046
@@ -109,6 +114,6 @@ u|WORK|uprobe:WORK:f { @[ustack] = count(); }
 s|sys_enter_getppid|tracepoint:syscalls:sys_enter_getppid { @[tid] = count(); }
 s|sys_enter_getppid|tracepoint:syscalls:sys_enter_getppid { @[kstack] = count(); }
 s|sys_enter_getppid|kprobe:sys_getppid { @[tid] = count(); }
-s|perf_event|profile:hz:999 { @[tid] = count(); }
-s|perf_event|profile:hz:999 { @[kstack] = count(); }
+p|perf_event|profile:hz:999 { @[tid] = count(); }
+p|perf_event|profile:hz:999 { @[kstack] = count(); }
 EOF

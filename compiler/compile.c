@@ -14,6 +14,7 @@
 
 #include "front.h"
 #include "ir.h"
+#include "llvm_backend.h"
 #include "lower.h"
 #include "probe.h"
 #include "ctypes.h"
@@ -48,6 +49,7 @@ struct compile {
 		int count, cap;
 	} setups;
 	int scratch_map;        /* image index of the scratch map */
+	struct llvm_backend *llvm; /* --backend llvm: made at the first program */
 };
 
 static enum eq_value_kind value_kind(const struct eq_type *t)
@@ -225,6 +227,32 @@ static bool reads_ctx(const struct ir_func *f)
 	return false;
 }
 
+bool eq_llvm_backend_built(void)
+{
+	return llvm_backend_built();
+}
+
+/* The IR through LLVM instead of regalloc + emit (compiler/llvm_backend.c);
+ * what LLVM refuses is an error at the probe. */
+static int generate_with_llvm(struct compile *c, struct ir_func *f, const struct attach_point *ap,
+			      const struct ast *probe, struct emit_result *r)
+{
+	const char *error = NULL;
+	if (!c->llvm) {
+		c->llvm = llvm_backend_new(c->opts->dump & EQ_DUMP_LLVM ? c->opts->dump_out : NULL, &error);
+		if (!c->llvm) {
+			diag_error(&c->diag, probe->loc, "the llvm back end cannot compile probe %s: %s",
+				   ap->probe_name, error);
+			return -1;
+		}
+	}
+	if (llvm_backend_compile(c->llvm, &c->ir_arena, f, r, &error) == 0)
+		return 0;
+	diag_error(&c->diag, probe->loc, "the llvm back end cannot compile probe %s: %s",
+		   ap->probe_name, error);
+	return -1;
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -237,10 +265,15 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
 	bool ctx_unused = !reads_ctx(f);
-	if (allocate_registers(c, f, probe) < 0)
-		return -1;
 	struct emit_result r;
-	emit_func(&c->ir_arena, f, &r);
+	if (o->backend == EQ_BACKEND_LLVM) {
+		if (generate_with_llvm(c, f, ap, probe, &r) < 0)
+			return -1;
+	} else {
+		if (allocate_registers(c, f, probe) < 0)
+			return -1;
+		emit_func(&c->ir_arena, f, &r);
+	}
 	struct eq_prog p = {
 		.name = f->name, .probe_name = arena_strdup(a, ap->probe_name),
 		.attach_note = arena_strdup(a, ap->note), .prog_type = ap->prog_type,
@@ -511,6 +544,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		 * image's own allocations; keep the live copy. */
 	}
 	probe_cache_free(&c.probe_cache);
+	llvm_backend_free(c.llvm);
 	if (c.info.kernel_symbols)
 		symtab_free(c.info.kernel_symbols);
 	arena_free(&c.ast_arena);

@@ -39,6 +39,13 @@ enum eq_dump {
 	EQ_DUMP_AST = 1 << 0,
 	EQ_DUMP_IR = 1 << 1,
 	EQ_DUMP_BPF = 1 << 2,
+	EQ_DUMP_LLVM = 1 << 3, /* the llvm back end's LLVM IR, before and after -O2 */
+};
+
+/* Which code generator turns the IR into instructions. */
+enum eq_backend {
+	EQ_BACKEND_NATIVE, /* regalloc.c + emit.c */
+	EQ_BACKEND_LLVM,   /* llvm_backend.c: LLVM's BPF target (configure --with-llvm) */
 };
 
 struct eq_compile_opts {
@@ -52,9 +59,13 @@ struct eq_compile_opts {
 	int filter_pid;      /* -p: probes other than BEGIN/END fire only for this process */
 	int helper_errors;   /* -k 1, -kk 2: a failed helper call sends an event (lower.c) */
 	bool aot;            /* --aot: -p and -c are read at run time (eq_image.aot) */
+	enum eq_backend backend;
 	int nparams;         /* positional parameters $1.. */
 	const char *const *params;
 };
+
+/* Was the llvm back end built in (configure --with-llvm)? */
+bool eq_llvm_backend_built(void);
 
 /* Compile; returns 0 and *out, or the number of errors (already reported). */
 int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out);

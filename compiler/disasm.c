@@ -66,40 +66,44 @@ static const char *or_q(const char *s)
  * (bench/compiletime.sh).  put() knows the conversions this file uses:
  * %c %d %+d %u %x %02x %s and PRIx64. */
 struct line {
-	char text[256];
+	char text[512];
 	size_t len;
 };
 
+/* What a line holds besides the strings it names (%s): its fixed text and
+ * numbers, under 100 bytes; a string is cut to leave room for them, so
+ * that nothing else needs a check. */
+enum { LINE_FIXED = 128 };
+
 static void put_char(struct line *l, char c)
 {
-	if (l->len < sizeof(l->text) - 1)
-		l->text[l->len++] = c;
+	l->text[l->len++] = c;
 }
 
 static void put_text(struct line *l, const char *s)
 {
-	while (*s)
-		put_char(l, *s++);
+	while (*s && l->len < sizeof(l->text) - LINE_FIXED)
+		l->text[l->len++] = *s++;
 }
 
 /* v in base 10 or 16, at least `width` digits (zero-padded) */
 static void put_number(struct line *l, uint64_t v, unsigned base, int width)
 {
-	char digits[24];
-	int n = 0;
-	do { /* two loops, so that each divides by a constant (a multiply) */
-		if (base == 16) {
-			digits[n++] = "0123456789abcdef"[v & 15];
+	char digits[24], *end = digits + sizeof(digits), *p = end;
+	if (base == 16) /* two loops, so that each divides by a constant */
+		do {
+			*--p = "0123456789abcdef"[v & 15];
 			v >>= 4;
-		} else {
-			digits[n++] = (char)('0' + v % 10);
+		} while (v);
+	else
+		do {
+			*--p = (char)('0' + v % 10);
 			v /= 10;
-		}
-	} while (v);
-	while (n < width)
-		digits[n++] = '0';
-	while (n)
-		put_char(l, digits[--n]);
+		} while (v);
+	while (end - p < width)
+		*--p = '0';
+	while (p < end)
+		l->text[l->len++] = *p++;
 }
 
 static void put(struct line *l, const char *fmt, ...)
@@ -108,7 +112,7 @@ static void put(struct line *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	for (const char *f = fmt; *f; f++) {
 		if (*f != '%') {
-			put_char(l, *f);
+			l->text[l->len++] = *f;
 			continue;
 		}
 		bool plus = f[1] == '+', long_long = false;

@@ -650,11 +650,15 @@ void lower_str_prefix_eq(struct lower *L, struct str_loc a, struct str_loc b, ui
 	}
 	for (uint32_t i = 0; i < n; i += 8) {
 		uint32_t bytes = n - i < 8 ? n - i : 8;
-		int shift = 64 - 8 * (int)bytes; /* moves the bytes past n out of the word */
-		struct ir_val va = ir_reg(lower_load_slot(L, a.slot, a.off + (int32_t)i, 8, loc));
+		/* a last part of 1, 2 or 4 bytes is loaded as such (zero-extended,
+		 * and a constant compared with it is often an immediate); of 3, 5,
+		 * 6 or 7 a shift moves the bytes past n out of the word */
+		uint8_t load = bytes == 1 || bytes == 2 || bytes == 4 ? (uint8_t)bytes : 8;
+		int shift = load < 8 ? 0 : 64 - 8 * (int)bytes;
+		struct ir_val va = ir_reg(lower_load_slot(L, a.slot, a.off + (int32_t)i, load, loc));
 		struct ir_val vb;
 		if (b.slot >= 0) {
-			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, 8, loc));
+			vb = ir_reg(lower_load_slot(L, b.slot, b.off + (int32_t)i, load, loc));
 			if (shift)
 				vb = lower_arith(L, IR_SHL, vb, ir_imm(shift), loc);
 		} else {
@@ -701,6 +705,19 @@ void lower_cond(struct lower *L, const struct ast *e, struct ir_block *t, struct
 			lower_cond(L, e->a, t, mid);
 		lower_place(L, mid);
 		lower_cond(L, e->b, t, f);
+		return;
+	}
+	/* a builtin that branches on its own result: `f(...)`, `f(...) == 0`, `f(...) != 0` */
+	const struct ast *call = e;
+	bool is_zero_test = false;
+	if (e->kind == AST_BINARY && (e->op == OP_EQ || e->op == OP_NE) && e->b->kind == AST_INT &&
+	    e->b->ival == 0) {
+		call = e->a;
+		is_zero_test = e->op == OP_EQ;
+	}
+	const struct builtin *b = call->kind == AST_CALL ? lower_builtin_of(call) : NULL;
+	if (b && b->lower_cond) {
+		b->lower_cond(L, call, is_zero_test ? f : t, is_zero_test ? t : f);
 		return;
 	}
 	if (e->kind == AST_BINARY && e->op >= OP_EQ && e->op <= OP_GE) {

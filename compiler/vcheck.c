@@ -1323,7 +1323,7 @@ static enum kind or_null(enum kind k)
 }
 
 /* What a register holds where two paths meet: the least both guarantee. */
-static struct vreg merge_reg(struct vreg a, const struct vreg *b)
+static struct vreg merge_reg(const struct eq_image *img, struct vreg a, const struct vreg *b)
 {
 	const struct vreg mixed = {K_MIXED, false, -1, 0, 0, 0};
 	uint64_t max_a = 0, max_b = 0; /* two bounded numbers: the larger bound */
@@ -1342,8 +1342,16 @@ static struct vreg merge_reg(struct vreg a, const struct vreg *b)
 		a.kind = or_null(a.kind); /* checked on one path, not on the other */
 	else if (a.kind != b->kind)
 		return mixed;
-	if (a.map != b->map && !is_zero(b))
+	/* Values of two maps (LLVM's code merges two paths' loads from them
+	 * into one load, --backend llvm): either's, so within the smaller's
+	 * bytes.  Only a value: a map itself decides what a helper does. */
+	if (a.map != b->map && !is_zero(b) && (a.kind == K_VALUE || a.kind == K_VALUE_OR_NULL) &&
+	    a.map >= 0 && b->map >= 0) {
+		if (img->maps[b->map].value_size < img->maps[a.map].value_size)
+			a.map = b->map;
+	} else if (a.map != b->map && !is_zero(b)) {
 		return mixed;
+	}
 	if ((a.kind == K_RB || a.kind == K_RB_OR_NULL) && a.id != b->id && !is_zero(b))
 		return mixed; /* which reservation would a submit release? */
 	if (a.id != b->id && !is_zero(b))
@@ -1373,7 +1381,7 @@ static bool merge_state(const struct vcheck *v, struct vstate *into, const struc
 	for (int r = 0; r < 11 + SLOTS; r = r == 10 ? 11 + v->slot_lo : r + 1) {
 		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
 		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
-		struct vreg m = merge_reg(*x, y);
+		struct vreg m = merge_reg(v->img, *x, y);
 		changed |= !same_reg(&m, x);
 		*x = m;
 	}

@@ -115,7 +115,7 @@ export EBPFQ_AOT_REAL="$EBPFQ" EBPFQ_AOT_DIR="$aotdir"
 # runtime.sh's own report, each case named "aot: NAME"; the whole log kept
 # for a failure's stdout and stderr
 runtime() { # RUNNER-LABEL CASES
-	EBPFQ="$srcdir/tests/aot-wrap.sh" CASES="$2" ONLY="" sh "$srcdir/tests/runtime.sh" >"$TMP/runtime.log" 2>&1
+	EBPFQ="$srcdir/tests/aot-wrap.sh" ONLY="$2" sh "$srcdir/tests/runtime.sh" >"$TMP/runtime.log" 2>&1
 	status=$?
 	sed -n "s/^\(PASS\|FAIL\|SKIP\): /&$1: /p" "$TMP/runtime.log"
 	grep -q '^FAIL' "$TMP/runtime.log" && grep -A12 '^FAIL' "$TMP/runtime.log" | grep -v '^PASS' | head -60

@@ -40,6 +40,11 @@ while [ "$seed" -lt "$end" ]; do
 		[ "$status" = 0 ] && accepted=$((accepted + 1))
 		if [ "$status" = 0 ] && cmp -s "$p.out" "$p.expect"; then
 			pass "codegen seed $seed"
+		elif [ "$status" = 2 ] && grep -q 'the llvm back end cannot compile probe .* bytes of stack' "$p.err"; then
+			# EBPFQ_BACKEND=llvm (tests/llvm.sh): LLVM's register allocator
+			# spilled past 512 bytes; a refusal, not a wrong answer
+			echo "SKIP: codegen seed $seed: $(grep -o "LLVM's code needs [0-9]* bytes of stack" "$p.err")"
+			skipped=$((skipped + 1))
 		else
 			fail "codegen seed $seed: exit status $status (program kept in $KEEP/$seed.ebq)"
 			diff "$p.expect" "$p.out" | head -6

@@ -11,8 +11,8 @@
 # match in order; a line `!REGEX` must match no line of stdout.  After each
 # case no BPF program of ebpfq's may be left loaded that no process holds
 # (see orphans in lib.sh: another ebpfq may be running meanwhile).
-# ONLY=GLOB runs the cases whose names match (ONLY='render_*'); CASES='a b'
-# runs the cases named.
+# ONLY=GLOB runs the cases whose names match (ONLY='render_*'); several
+# globs, separated by spaces, run the cases any of them matches.
 . "$(dirname "$0")/lib.sh"
 SRC=$srcdir/tests/runtime
 WORK=$TMP/work
@@ -63,13 +63,16 @@ if command -v go >/dev/null; then
 		go build -o "$WORK/hello-bpf" "$SRC/hello-bpf.go") || fail "building workload hello-bpf"
 fi
 
-# CASES="NAME..." runs exactly those (tests/aot.sh's sample)
-if [ -n "$CASES" ]; then
-	set -- $(for c in $CASES; do echo "$SRC/$c.t"; done)
-else
-	set -- "$SRC"/${ONLY:-*}.t
-fi
-for t in "$@"; do
+# the globs match case names here, not file names where the suite runs
+cases=
+set -f
+for glob in ${ONLY:-*}; do
+	set +f
+	cases="$cases $(printf '%s\n' "$SRC"/$glob.t)"
+	set -f
+done
+set +f
+for t in $cases; do
 	name=$(basename "$t" .t)
 	want=$(field status "$t")
 	run=$(field run "$t")

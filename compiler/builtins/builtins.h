@@ -56,6 +56,10 @@ struct builtin {
 
 	/* lowering: the one that matches what the result is used as */
 	struct ir_val (*lower_int)(struct lower *L, const struct ast *e);
+	/* a condition (`if (strncmp(...) == 0)`): to `nonzero` or `zero`,
+	 * without making the 0/1 value first; optional */
+	void (*lower_cond)(struct lower *L, const struct ast *e, struct ir_block *nonzero,
+			   struct ir_block *zero);
 	/* a value held in memory (a string): into slot+off, `size` bytes */
 	void (*lower_into)(struct lower *L, const struct ast *e, int slot, int32_t off,
 			   uint32_t size);

@@ -124,7 +124,9 @@ static struct ir_val value_of_branch(struct lower *L, struct ir_block *equal, st
 	return ir_reg(d);
 }
 
-static struct ir_val lower_strncmp(struct lower *L, const struct ast *call)
+/* if (strncmp(...)) goes to `nonzero` where the strings differ, else to `zero` */
+static void lower_strncmp_cond(struct lower *L, const struct ast *call, struct ir_block *nonzero,
+			       struct ir_block *zero)
 {
 	struct str_loc a = lower_str(L, call->list.items[0]), b = lower_str(L, call->list.items[1]);
 	/* past the shorter buffer both strings have ended (the shorter at its
@@ -134,8 +136,13 @@ static struct ir_val lower_strncmp(struct lower *L, const struct ast *call)
 		room = str_room(&b);
 	if (n > room)
 		n = room;
+	lower_str_prefix_eq(L, a, b, n, zero, nonzero, call->loc);
+}
+
+static struct ir_val lower_strncmp(struct lower *L, const struct ast *call)
+{
 	struct ir_block *equal = lower_block(L), *differ = lower_block(L);
-	lower_str_prefix_eq(L, a, b, n, equal, differ, call->loc);
+	lower_strncmp_cond(L, call, differ, equal);
 	return value_of_branch(L, equal, differ, call->loc);
 }
 
@@ -159,16 +166,18 @@ static const struct eq_type *check_strcontains(struct sema *s, struct ast *call)
 	return &ty_u64;
 }
 
-static struct ir_val lower_strcontains(struct lower *L, const struct ast *call)
+/* if (strcontains(...)) goes to `found` or `absent` */
+static void lower_strcontains_cond(struct lower *L, const struct ast *call, struct ir_block *found,
+				   struct ir_block *absent)
 {
 	const struct ast *needle = call->list.items[1];
 	struct str_loc hay = lower_str(L, call->list.items[0]);
 	int m = needle->str_len;
-	if (m == 0)
-		return ir_imm(1);
-	if (hay.slot < 0)
-		return ir_imm(memmem(hay.text, (size_t)hay.len, needle->str, (size_t)m) != NULL);
-	struct ir_block *found = lower_block(L), *absent = lower_block(L);
+	if (m == 0 || hay.slot < 0) {
+		bool in = m == 0 || memmem(hay.text, (size_t)hay.len, needle->str, (size_t)m);
+		lower_jump(L, in ? found : absent, call->loc);
+		return;
+	}
 	/* the last byte of the buffer is its NUL: a match ends before it */
 	for (uint32_t i = 0; i + (uint32_t)m < hay.size; i++) {
 		struct ir_block *next = lower_block(L);
@@ -187,6 +196,18 @@ static struct ir_val lower_strcontains(struct lower *L, const struct ast *call)
 		lower_place(L, next);
 	}
 	lower_jump(L, absent, call->loc);
+}
+
+static struct ir_val lower_strcontains(struct lower *L, const struct ast *call)
+{
+	const struct ast *hay = call->list.items[0], *needle = call->list.items[1];
+	if (needle->str_len == 0)
+		return ir_imm(1);
+	if (hay->kind == AST_STR) /* known now */
+		return ir_imm(memmem(hay->str, (size_t)hay->str_len, needle->str,
+				     (size_t)needle->str_len) != NULL);
+	struct ir_block *found = lower_block(L), *absent = lower_block(L);
+	lower_strcontains_cond(L, call, found, absent);
 	/* 1 when found: the branch helper's `differ` */
 	return value_of_branch(L, absent, found, call->loc);
 }
@@ -248,8 +269,10 @@ static void lower_join(struct lower *L, const struct ast *call)
 
 const struct builtin builtins_strings[] = {
 	BUILTIN_FUNCTION("str", 1, 2, check_str, .lower_into = lower_str_call),
-	BUILTIN_FUNCTION("strncmp", 3, 3, check_strncmp, .lower_int = lower_strncmp),
-	BUILTIN_FUNCTION("strcontains", 2, 2, check_strcontains, .lower_int = lower_strcontains),
+	BUILTIN_FUNCTION("strncmp", 3, 3, check_strncmp, .lower_int = lower_strncmp,
+			 .lower_cond = lower_strncmp_cond),
+	BUILTIN_FUNCTION("strcontains", 2, 2, check_strcontains, .lower_int = lower_strcontains,
+			 .lower_cond = lower_strcontains_cond),
 	BUILTIN_STATEMENT("join", 1, 2, check_join, lower_join),
 	{0},
 };

@@ -139,6 +139,12 @@ static const struct vcase cases[] = {
 	{"arith_on_maybe_null", PROG(LOOKUP_BY_COMM, ADD_IMM(0, 8), RET0), "may be NULL"},
 	{"mixed_kinds_deref", PROG(CTX_NUM(6), MOV_REG(2, 10), JEQ_IMM(6, 0, 1), MOV_IMM(2, 0), LDX(BPF_DW, 0, 2, -8),
 	  EXIT), "different kinds of value on different paths"},
+	/* either of two maps' values, as LLVM's code loads them (one load where
+	 * the paths meet): within the smaller's bytes */
+	{"two_maps_values_one_load", PROG(LD_MAPVAL(0, M_DATA, 0), CTX_NUM(6), JEQ_IMM(6, 0, 10),
+	  LOOKUP_BY_COMM, JEQ_IMM(0, 0, 1), LDX(BPF_DW, 1, 0, 0), RET0), NULL},
+	{"two_maps_values_past_smaller", PROG(LD_MAPVAL(0, M_DATA, 0), CTX_NUM(6), JEQ_IMM(6, 0, 10),
+	  LOOKUP_BY_COMM, JEQ_IMM(0, 0, 1), LDX(BPF_DW, 1, 0, 8), RET0), "outside its 8 bytes"},
 	{"deref_scalar", PROG(MOV_IMM(2, 100), LDX(BPF_DW, 0, 2, 0), EXIT), "holds a number, not a pointer"},
 	{"map_value_out_of_bounds", PROG(LOOKUP_BY_COMM, JEQ_IMM(0, 0, 1), LDX(BPF_DW, 1, 0, 8), RET0),
 	 "accesses a map value outside its 8 bytes"},

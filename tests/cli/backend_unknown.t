@@ -1,0 +1,2 @@
+args: --backend gcc -e 'BEGIN { exit(); }'
+status: 2
