@@ -426,7 +426,7 @@ static bool positional(const struct ast *node, void *found)
 	return !*(bool *)found;
 }
 
-/* Does a printf or time() format end without a newline (eq_image.lines_by_cpu)? */
+/* Does a printf or time() format end without a newline (eq_image.lines_by_thread)? */
 static bool partial_line(const struct ast *node, void *found)
 {
 	if (node->kind == AST_CALL && (!strcmp(node->name, "printf") || !strcmp(node->name, "time")) &&
@@ -472,7 +472,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid,
 				    .helper_errors = c->opts->helper_errors, .aot = c->opts->aot,
-				    .lines_by_cpu = c->img->lines_by_cpu = writes_partial_lines(program)};
+				    .lines_by_thread = c->img->lines_by_thread = writes_partial_lines(program)};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];

@@ -322,11 +322,12 @@ struct eq_image {
 	int drops_map;       /* index of the EQ_MAP_DROPS map, -1 if none */
 	uint32_t loop_bound; /* the most iterations a while loop runs */
 	/* Some printf (or time()) ends without a newline: a probe may print a
-	 * line in several events, and another CPU's events must not land in
-	 * the middle.  Every event's first u64 is then the output index in its
-	 * low half and the CPU it was sent from in its high half, and user
-	 * space assembles each CPU's lines before printing them. */
-	bool lines_by_cpu;
+	 * line in several events, and another thread's events must not land
+	 * in the middle (another CPU's, or one that preempted it on the same
+	 * CPU).  Every event's first u64 is then the output index in its low
+	 * half and the thread (tid) that sent it in its high half, and user
+	 * space assembles each thread's lines before printing them. */
+	bool lines_by_thread;
 	/* Compiled for `--aot`: -p and -c are not known yet, so the programs
 	 * read them from the EQ_DATA_*_PID words, which the runtime sets. */
 	bool aot;

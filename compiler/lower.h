@@ -35,7 +35,7 @@ struct lower_env {
 	bool streams_events;      /* a probe other than BEGIN and END, or a loop, sends events */
 	uint64_t once_event_bytes; /* else: the ring buffer room that BEGIN's and END's
 	                              events take, each sent at most once */
-	bool lines_by_cpu;        /* events carry their CPU (eq_image.lines_by_cpu) */
+	bool lines_by_thread;     /* events carry their thread (eq_image.lines_by_thread) */
 };
 
 /* The drops map's value: events lost to a full ring buffer, the program

@@ -77,15 +77,16 @@ void lower_count_data(struct lower *L, int32_t counter_off, eq_loc loc)
 }
 
 /* The record's first u64: the output index, and where lines are assembled
- * by CPU (eq_image.lines_by_cpu) the CPU's number in the high half. */
+ * by thread (eq_image.lines_by_thread) the tid in the high half: the low
+ * half of bpf_get_current_pid_tgid(), shifted there. */
 static void store_header(struct lower *L, int slot, int id, eq_loc loc)
 {
-	if (!L->env->lines_by_cpu) {
+	if (!L->env->lines_by_thread) {
 		lower_store(L, slot, 0, 8, ir_imm(id), loc);
 		return;
 	}
-	int cpu = lower_call(L, BPF_FUNC_get_smp_processor_id, loc, 0);
-	int header = lower_binop(L, IR_SHL, ir_reg(cpu), ir_imm(32), loc);
+	int pid_tgid = lower_call(L, BPF_FUNC_get_current_pid_tgid, loc, 0);
+	int header = lower_binop(L, IR_SHL, ir_reg(pid_tgid), ir_imm(32), loc);
 	if (id)
 		header = lower_binop(L, IR_OR, ir_reg(header), ir_imm(id), loc);
 	lower_store(L, slot, 0, 8, ir_reg(header), loc);

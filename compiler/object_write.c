@@ -220,7 +220,7 @@ static void image_put(struct buf *b, const struct eq_image *img, const uint32_t 
 	for (int i = 0; i < img->nsource_lines; i++)
 		put_str(b, img->source_lines[i]);
 	put_u32(b, img->loop_bound);
-	put_u32(b, img->lines_by_cpu);
+	put_u32(b, img->lines_by_thread);
 	put_u32(b, img->aot);
 	put_u32(b, img->ringbuf_map < 0 ? UINT32_MAX : (uint32_t)img->ringbuf_map);
 	put_u32(b, img->drops_map < 0 ? UINT32_MAX : (uint32_t)img->drops_map);

@@ -93,38 +93,75 @@ static void print_join(struct eq_session *s, const struct eq_output *o, const un
 
 static void handle_record(struct eq_session *s, uint32_t index, const void *data, size_t size);
 
-/* A CPU's line so far (eq_image.lines_by_cpu): the text its events printed
- * after the last newline. */
+/* A thread's line so far (eq_image.lines_by_thread): the text its events
+ * printed after the last newline.  In an open-addressing table by tid. */
 struct pending_line {
+	uint32_t tid;
+	bool used;
 	char *text;
 	size_t len;
 };
 
-static struct pending_line *pending_of(struct eq_session *s, uint32_t cpu)
+static struct pending_line *find_line(struct pending_line *lines, int n, uint32_t tid)
 {
-	if (cpu >= (uint32_t)s->nlines) {
-		uint32_t n = cpu + 1;
-		struct pending_line *lines = realloc(s->lines, sizeof(*lines) * n);
-		if (!lines)
-			return NULL;
-		memset(lines + s->nlines, 0, sizeof(*lines) * (n - (uint32_t)s->nlines));
-		s->lines = lines;
-		s->nlines = (int)n;
+	uint32_t mask = (uint32_t)n - 1, i = (tid * 2654435761u) & mask;
+	while (lines[i].used && lines[i].tid != tid)
+		i = (i + 1) & mask;
+	return &lines[i];
+}
+
+/* The table again, twice as big if more than half of it holds lines begun
+ * and not ended: a thread whose line has ended keeps no place, so the
+ * table is as big as the threads in the middle of a line, not as all the
+ * threads that ever printed. */
+static bool rehash_lines(struct eq_session *s)
+{
+	int pending = 0;
+	for (int i = 0; i < s->nlines; i++)
+		pending += s->lines[i].used && s->lines[i].len;
+	int n = s->nlines ? s->nlines : 16;
+	if (2 * pending >= n)
+		n *= 2;
+	struct pending_line *lines = calloc((size_t)n, sizeof(*lines));
+	if (!lines)
+		return false;
+	for (int i = 0; i < s->nlines; i++) {
+		struct pending_line *old = &s->lines[i];
+		if (old->used && old->len)
+			*find_line(lines, n, old->tid) = *old;
+		else if (old->used)
+			free(old->text);
 	}
-	return &s->lines[cpu];
+	free(s->lines);
+	s->lines = lines;
+	s->nlines = n;
+	s->nlines_used = pending;
+	return true;
+}
+
+static struct pending_line *pending_of(struct eq_session *s, uint32_t tid)
+{
+	if ((!s->nlines || 2 * (s->nlines_used + 1) > s->nlines) && !rehash_lines(s))
+		return NULL;
+	struct pending_line *p = find_line(s->lines, s->nlines, tid);
+	if (!p->used) {
+		*p = (struct pending_line){.tid = tid, .used = true};
+		s->nlines_used++;
+	}
+	return p;
 }
 
 /* An event of a script that may print a line in pieces: its text joins
- * its CPU's line, and what ends in a newline is printed whole.  A probe
- * runs on one CPU from start to end, so a CPU's events come in order and
- * another CPU's cannot land in the middle of its line. */
-static void assemble_lines(struct eq_session *s, uint32_t cpu, uint32_t index, const void *data,
+ * its thread's line, and what ends in a newline is printed whole.  A
+ * thread's events come in order, and no other thread's can land in the
+ * middle of its line, whichever CPU each runs on. */
+static void assemble_lines(struct eq_session *s, uint32_t tid, uint32_t index, const void *data,
 			   size_t size)
 {
 	/* one memory stream for every event, rewound each time */
 	if (!s->line_stream)
 		s->line_stream = open_memstream(&s->line_text, &s->line_size);
-	struct pending_line *p = s->line_stream ? pending_of(s, cpu) : NULL;
+	struct pending_line *p = s->line_stream ? pending_of(s, tid) : NULL;
 	if (!p) {
 		handle_record(s, index, data, size);
 		return;
@@ -156,7 +193,7 @@ static void assemble_lines(struct eq_session *s, uint32_t cpu, uint32_t index, c
 void lines__flush(struct eq_session *s)
 {
 	for (int i = 0; i < s->nlines; i++) {
-		if (s->lines[i].len) /* a CPU that never printed has no text at all */
+		if (s->lines[i].len) /* a place no thread took has no text at all */
 			fwrite(s->lines[i].text, 1, s->lines[i].len, s->opts.out);
 		s->lines[i].len = 0;
 	}
@@ -171,7 +208,7 @@ void lines__free(struct eq_session *s)
 		free(s->lines[i].text);
 	free(s->lines);
 	s->lines = NULL;
-	s->nlines = 0;
+	s->nlines = s->nlines_used = 0;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -184,16 +221,16 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0;
 	}
 	memcpy(&index, data, sizeof(index));
-	uint32_t cpu = img->lines_by_cpu ? (uint32_t)(index >> 32) : 0;
-	if (img->lines_by_cpu)
+	uint32_t tid = img->lines_by_thread ? (uint32_t)(index >> 32) : 0;
+	if (img->lines_by_thread)
 		index = (uint32_t)index;
 	if (index >= (uint64_t)img->noutputs || size < img->outputs[index].record_size) {
 		s->malformed++;
 		return 0;
 	}
 	session__lock(s); /* a --export scrape may be rendering keys */
-	if (img->lines_by_cpu && s->opts.format != EQ_FORMAT_JSON)
-		assemble_lines(s, cpu, (uint32_t)index, data, size);
+	if (img->lines_by_thread && s->opts.format != EQ_FORMAT_JSON)
+		assemble_lines(s, tid, (uint32_t)index, data, size);
 	else
 		handle_record(s, (uint32_t)index, data, size);
 	session__unlock(s);

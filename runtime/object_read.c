@@ -405,7 +405,7 @@ static void get_image(struct reader *r, struct eq_image *img, struct rt_object_p
 	for (int i = 0; i < img->nsource_lines; i++)
 		img->source_lines[i] = get_text(r);
 	img->loop_bound = get_u32(r);
-	img->lines_by_cpu = get_bool(r);
+	img->lines_by_thread = get_bool(r);
 	img->aot = get_bool(r);
 	img->ringbuf_map = get_map_index(r);
 	img->drops_map = get_map_index(r);

@@ -65,8 +65,9 @@ struct eq_session {
 	struct render_cache *render; /* names looked up for username, cgroup_path */
 	int out_errno;           /* the first failed write of the script's output */
 	struct symbolizer *sym;  /* names of the addresses of stacks and symbols */
-	struct pending_line *lines; /* by CPU: a line printed in pieces (events.c) */
-	int nlines;
+	struct pending_line *lines; /* by thread: a line printed in pieces (events.c),
+	                               an open-addressing table of nlines places */
+	int nlines, nlines_used;
 	FILE *line_stream;       /* where an event's text is made before it joins its line */
 	char *line_text;
 	size_t line_size;
@@ -246,7 +247,7 @@ char *record__text(struct eq_session *s, const struct eq_output *o, const void *
 struct render_cache;
 void render__text(FILE *out, struct eq_session *s, const struct eq_field *f, const unsigned char *p);
 void render__free(struct eq_session *s);
-/* events.c: the lines CPUs have begun and not ended (image lines_by_cpu),
+/* events.c: the lines threads have begun and not ended (image lines_by_thread),
  * printed as they are (before END runs, and at exit); then freed */
 void lines__flush(struct eq_session *s);
 void lines__free(struct eq_session *s);

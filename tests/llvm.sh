@@ -30,7 +30,7 @@ REFUSED=""
 SAMPLE=${LLVM_RUNTIME:-"agg_* codegen_* str* map_* loops for_map_* print_* arithmetic
 	runtime_arithmetic sum_and_count if_else_ternary var_some_paths scratch_big_values
 	two_keys builtins types_* render_* func_* stacks_* syscall_dispatch_* exit_*
-	json_output lines_by_cpu uprobe_args usdt_args watch_address hello positional
+	json_output lines_by_thread uprobe_args usdt_args watch_address hello positional
 	example_syscount example_runqlat random_programs"}
 
 # Add a sub-suite's "N passed, N failed[, N skipped]" to ours.
