@@ -10,16 +10,7 @@ ebpfq=${EBPFQ:-$here/ebpfq}
 runner=$(dirname "$ebpfq")/ebpfq-run
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-
-# mean wall microseconds and max RSS (KiB) over $runs runs of "$@"
-measure() {
-	start=$(date +%s%N)
-	i=0
-	while [ $i -lt "$runs" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done
-	end=$(date +%s%N)
-	rss=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
-	echo "$(( (end - start) / runs / 1000 )) $rss"
-}
+. "$here/bench/lib.sh"
 
 bench() { # name program
 	"$ebpfq" --aot "$tmp/$1.o" -e "$2" || return

@@ -1,5 +1,17 @@
-# bench/lib.sh - sourced by the benchmarks that run a tool in the background:
-# find the program it attached, stop it as Ctrl-C does.  Not run by itself.
+# bench/lib.sh - sourced by the benchmarks: time short runs; for a tool run in
+# the background, find the program it attached, stop it as Ctrl-C does.  Not
+# run by itself.
+
+# The mean wall microseconds and the max RSS (KiB) of $runs runs of "$@":
+# "US KIB".
+measure() {
+	start=$(date +%s%N)
+	i=0
+	while [ $i -lt "$runs" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done
+	end=$(date +%s%N)
+	rss=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+	echo "$(( (end - start) / runs / 1000 )) $rss"
+}
 
 # Is process $1 alive (an exited, unreaped child is not)?
 running() { # pid

@@ -7,15 +7,7 @@ runs=${1:-200}
 here=$(cd "$(dirname "$0")/.." && pwd)
 ebpfq=${EBPFQ:-$here/ebpfq}
 
-# mean wall milliseconds and max RSS (KiB) over $runs runs of "$@"
-measure() {
-	start=$(date +%s%N)
-	i=0
-	while [ $i -lt "$runs" ]; do "$@" >/dev/null 2>&1; i=$((i + 1)); done
-	end=$(date +%s%N)
-	rss=$(/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
-	echo "$(( (end - start) / runs / 1000 )) $rss"
-}
+. "$here/bench/lib.sh"
 
 printf '%-10s %12s %12s\n' tool "wall (us)" "max RSS (KiB)"
 set -- $(measure "$ebpfq" -q -e 'BEGIN { exit(); }')
