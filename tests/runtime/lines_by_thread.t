@@ -1,1 +1,1 @@
-run: cd $WORK && { (sleep 0.5; ./getppid_loop 3000 & ./getppid_loop 3000 & wait) & } && timeout --preserve-status -s INT 2 $EBPFQ -q -e 'tracepoint:syscalls:sys_enter_getppid /comm == "getppid_loop"/ { printf("<%d ", tid); printf("%d>\n", tid); }'
+run: cd $WORK && { (sleep 0.5; ./getppid_loop 1000 & ./getppid_loop 1000 & wait) & } && timeout --preserve-status -s INT 2 $EBPFQ -q -e 'tracepoint:syscalls:sys_enter_getppid /comm == "getppid_loop"/ { printf("<%d ", tid); printf("%d>\n", tid); }'
