@@ -790,6 +790,9 @@ static void check_assign(struct sema *s, struct ast *st)
 			if (cur->kind == TY_STR)
 				error(s, lhs->loc, "%s holds a string; '%s' needs an integer", lhs->name,
 				      ast_op_text(st->op));
+			else if (cur->kind != TY_INT && cur->kind != TY_PTR && cur->kind != TY_NONE) /* a tuple... */
+				error(s, lhs->loc, "%s holds %s; '%s' needs an integer", lhs->name,
+				      type_name(cur), ast_op_text(st->op));
 			return;
 		}
 		assign_var(s, lhs, t);
