@@ -484,11 +484,16 @@ static const struct eq_type *define_record(struct ctypes *c, const struct ast *d
 static const struct eq_type *define_enum(struct ctypes *c, const struct ast *def)
 {
 	int64_t next = 0;
+	bool after_max = false; /* the previous enumerator was INT64_MAX: the next one has no value */
 	for (int i = 0; i < def->list.count; i++) {
 		const struct ast *e = def->list.items[i];
 		if (e->a && !const_value(c, e->a, &next))
 			error(c, e->a->loc, "an enumerator's value must be a constant");
-		struct enumerator en = {e->name, next++};
+		else if (!e->a && after_max)
+			error(c, e->loc, "enumerator %s's value overflows a 64-bit integer", e->name);
+		after_max = next == INT64_MAX;
+		struct enumerator en = {e->name, next};
+		next = (int64_t)((uint64_t)next + 1);
 		ARENA_PUSH(c->arena, c->enumerators, en);
 	}
 	struct eq_type t = *ty_int(c->arena, 4, true);
