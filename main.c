@@ -624,13 +624,15 @@ int main(int argc, char **argv)
 		free(script);
 		return EXIT_RUNTIME;
 	}
+	/* EBPFQ_BTF: another kernel's types, as bpftrace's BPFTRACE_BTF */
+	const char *btf_env = getenv("EBPFQ_BTF");
 	struct eq_compile_opts co = {
 		.src = &src, .strlen = cli.strlen, .map_keys = cli.map_keys, .dump = cli.dump, .dump_out = stdout,
 		.diag_out = stderr, .filter_pid = cli.pid,
 		.helper_errors = cli.helper_errors, .backend = cli.backend, .aot = cli.aot_path != NULL,
 		.nparams = cli.nparams, .params = (const char *const *)cli.params,
 		.target = {.has_kprobes = rt_kernel_has_kprobes(), .tracefs = rt_tracefs_dir(),
-			   .kernel_btf = "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
+			   .kernel_btf = btf_env && *btf_env ? btf_env : "/sys/kernel/btf/vmlinux", .child_pid = ch.pid > 0 ? ch.pid : 0,
 			   .pid = cli.pid, .command = cli.command,
 			   .unsafe = cli.unsafe, .syscall_dispatch_min = cli.syscall_dispatch_min,
 			   .ncpus = rt_possible_cpus(), .max_stack = rt_max_stack_frames()},

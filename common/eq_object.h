@@ -23,7 +23,7 @@
 #define EQ_OBJECT_SECTION ".ebpfq"
 #define EQ_OBJECT_MAGIC "EBPFQOBJ"
 #define EQ_OBJECT_MAGIC_LEN 8
-#define EQ_OBJECT_VERSION 1u
+#define EQ_OBJECT_VERSION 2u
 #define EQ_OBJECT_HEADER_LEN 16
 
 /* A struct eq_field's nesting is bounded on read: a corrupt object cannot

@@ -120,6 +120,7 @@ static const struct eq_type *convert(struct btf_types *bt, uint32_t id)
 		}
 		rec->size = t->size;
 		rec->align = align_of_size(t->size);
+		rec->btf_id = id;
 		struct btf_lazy *l = ARENA_NEW(a, struct btf_lazy);
 		*l = (struct btf_lazy){{lazy_fields}, bt, id, rec};
 		rec->lazy = &l->lazy;

@@ -8,6 +8,7 @@
  */
 #include "compiler.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "llvm_backend.h"
 #include "lower.h"
 #include "probe.h"
+#include "core_btf.h"
 #include "ctypes.h"
 #include "sema.h"
 #include "symtab.h"
@@ -50,6 +52,17 @@ struct compile {
 	} setups;
 	int scratch_map;        /* image index of the scratch map */
 	struct llvm_backend *llvm; /* --backend llvm: made at the first program */
+	bool llvm_core_warned;
+	/* --aot: the programs' CO-RE relocations, until the BTF they name is
+	 * made (core_relocations) */
+	struct {
+		struct pending_core {
+			int prog;
+			uint32_t insn;
+			struct ir_core_access access;
+		} *items;
+		int count, cap;
+	} core;
 };
 
 static enum eq_value_kind value_kind(const struct eq_type *t)
@@ -253,6 +266,46 @@ static int generate_with_llvm(struct compile *c, struct ir_func *f, const struct
 	return -1;
 }
 
+/* Does f (or a subprogram) read a kernel struct's member an --aot object
+ * would relocate? */
+static bool has_core_access(const struct ir_func *f)
+{
+	bool found = f->core.count > 0;
+	for (int k = 0; !found && k < f->subprogs.count; k++)
+		found = f->subprogs.items[k]->core.count > 0;
+	return found;
+}
+
+/* --aot: the BTF the CO-RE relocations name, and each program's
+ * relocations in its terms (core_btf.c). */
+static void core_relocations(struct compile *c, const struct ast *program)
+{
+	const struct btf *kernel = probe_kernel_btf(&c->opts->target, &c->probe_cache);
+	int n = c->core.count, error = -ENOENT;
+	struct core_btf_access *accesses = ARENA_ARRAY(&c->ir_arena, struct core_btf_access, n);
+	for (int i = 0; i < n; i++)
+		accesses[i] = (struct core_btf_access){c->core.items[i].access.btf_id, c->core.items[i].access.path};
+	uint32_t size = 0;
+	void *btf = kernel ? core_btf_build(kernel, accesses, n, &size, &error) : NULL;
+	if (!btf) {
+		diag_error(&c->diag, program->loc, "--aot: cannot describe the kernel structs the programs "
+			   "read for CO-RE relocation: %s", strerror(-error));
+		return;
+	}
+	struct arena *a = &c->img->arena;
+	c->img->core_btf = arena_alloc(a, size);
+	memcpy(c->img->core_btf, btf, size);
+	c->img->core_btf_size = size;
+	free(btf);
+	for (int i = 0; i < n; i++) { /* in program order: count, then fill */
+		struct eq_prog *p = &c->img->progs[c->core.items[i].prog];
+		if (!p->core_relos)
+			p->core_relos = ARENA_ARRAY(a, struct eq_core_relo, n);
+		p->core_relos[p->ncore_relos++] = (struct eq_core_relo){
+			c->core.items[i].insn, accesses[i].type_id, accesses[i].access_str_off};
+	}
+}
+
 /* IR -> instructions of the image. */
 static int finish_prog(struct compile *c, struct ir_func *f, const struct attach_point *ap,
 		       const struct ast *probe)
@@ -265,7 +318,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	if (o->dump & EQ_DUMP_IR)
 		ir_print(o->dump_out, f);
 	bool ctx_unused = !reads_ctx(f);
-	struct emit_result r;
+	struct emit_result r = {0};
 	if (o->backend == EQ_BACKEND_LLVM) {
 		if (generate_with_llvm(c, f, ap, probe, &r) < 0)
 			return -1;
@@ -298,6 +351,16 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	for (uint32_t i = 0; i < r.nlines; i++)
 		p.lines[i] = (struct eq_line){r.lines[i].insn_off, (uint32_t)r.lines[i].line,
 					      (uint32_t)r.lines[i].col};
+	for (uint32_t i = 0; i < r.ncore; i++) {
+		struct pending_core pc = {c->progs.count, r.core[i].insn_index, r.core[i].access};
+		ARENA_PUSH(&c->ir_arena, c->core, pc);
+	}
+	if (o->backend == EQ_BACKEND_LLVM && o->aot && !c->llvm_core_warned && has_core_access(f)) {
+		diag_warning(&c->diag, probe->loc, "with the llvm back end, kernel struct offsets are "
+			     "not relocated (CO-RE): the object runs only on kernels with this one's "
+			     "struct layouts");
+		c->llvm_core_warned = true;
+	}
 	return add_prog(c, p);
 }
 
@@ -540,6 +603,8 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		c.img->uses_params = c.uses_params;
 		build_maps(&c);
 		compile_probes(&c, program);
+		if (c.core.count && !c.diag.errors)
+			core_relocations(&c, program);
 		/* The image's arena header was copied into the image before the
 		 * image's own allocations; keep the live copy. */
 	}

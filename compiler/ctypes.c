@@ -220,6 +220,7 @@ static const struct ty_field *kernel_record_fields(const struct ty_lazy *lazy, i
 	const struct ty_field *f = ty_record_fields(t, n);
 	k->record->size = t->size;
 	k->record->align = t->align;
+	k->record->btf_id = t->btf_id;
 	k->record->nfields = *n;
 	k->record->fields = f ? f : ARENA_ARRAY(k->c->arena, struct ty_field, 1);
 	return k->record->fields;

@@ -39,6 +39,10 @@ struct emitter {
 		int count, cap;
 	} lines;
 	struct {
+		struct emit_core_ref *items;
+		int count, cap;
+	} core;
+	struct {
 		struct fixup *items;
 		int count, cap;
 	} fixups;
@@ -344,6 +348,13 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 	case IR_ATOMIC_ADD:
 		emit_memory(e, in);
 		break;
+	case IR_FIELDADD: { /* an ADD the loader relocates, even of 0 */
+		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
+		struct emit_core_ref ref = {(uint32_t)e->insns.count, e->f->core.items[in->imm]};
+		ARENA_PUSH(e->arena, e->core, ref);
+		put(e, insn(BPF_ALU64 | BPF_ADD | BPF_K, reg(e, in->dst), 0, 0, (int32_t)in->b.imm));
+		break;
+	}
 	case IR_CALL:
 		move_args(e, in);
 		put(e, insn(BPF_JMP | BPF_CALL, 0, 0, 0, (int32_t)in->imm));
@@ -445,6 +456,7 @@ int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
 		.func_starts = func_starts, .nfuncs = nfuncs,
 		.refs = e.refs.items, .nrefs = (uint32_t)e.refs.count,
 		.lines = e.lines.items, .nlines = (uint32_t)e.lines.count,
+		.core = e.core.items, .ncore = (uint32_t)e.core.count,
 	};
 	return 0;
 }

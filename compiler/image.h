@@ -205,6 +205,17 @@ struct eq_map_ref {
 	uint32_t value_offset;
 };
 
+/* A BPF CO-RE relocation (an --aot image's): the kernel moves the offset
+ * in instruction insn_off (an ALU64 ADD K) to where the running kernel has
+ * the member that access string access_str_off reaches from local type
+ * type_id; both are in eq_image.core_btf.  A struct bpf_core_relo of kind
+ * BPF_CORE_FIELD_BYTE_OFFSET, but in instructions, not bytes. */
+struct eq_core_relo {
+	uint32_t insn_off;
+	uint32_t type_id;
+	uint32_t access_str_off;
+};
+
 /* insn_off -> script position, for the kernel's line info and for mapping a
  * verifier complaint back to the script. */
 struct eq_line {
@@ -238,6 +249,8 @@ struct eq_prog {
 	uint32_t nrefs;
 	struct eq_line *lines;   /* sorted by insn_off */
 	uint32_t nlines;
+	struct eq_core_relo *core_relos; /* --aot: kernel struct offsets to relocate */
+	uint32_t ncore_relos;
 	uint32_t line, col;      /* where the probe is in the script */
 };
 
@@ -334,6 +347,13 @@ struct eq_image {
 	/* The script reads $1.. or $# (or a probe spec names one): their values
 	 * are folded in at compile time. */
 	bool uses_params;
+	/* --aot with CO-RE relocations: raw BTF (header, types, strings) of
+	 * the kernel structs they name, copied from the compiling kernel's
+	 * with only the members on their paths kept as they were
+	 * (compiler/core_btf.c); the program BTF the runtime loads starts with
+	 * it.  NULL when no program has a relocation. */
+	void *core_btf;
+	uint32_t core_btf_size;
 };
 
 void eq_image_free(struct eq_image *img);

@@ -130,7 +130,7 @@ static void print_addr(FILE *out, struct ir_addr m)
 		fprintf(out, "[s%d%+d]", m.slot, m.off);
 }
 
-static void print_insn(FILE *out, const struct ir_insn *in)
+static void print_insn(FILE *out, const struct ir_func *f, const struct ir_insn *in)
 {
 	fputs("  ", out);
 	if (in->dst >= 0)
@@ -152,6 +152,10 @@ static void print_insn(FILE *out, const struct ir_insn *in)
 		print_val(out, in->a);
 		fputs(", ", out);
 		print_val(out, in->b);
+		if (in->op == IR_FIELDADD) {
+			const struct ir_core_access *c = &f->core.items[in->imm];
+			fprintf(out, ", btf %u %s", c->btf_id, c->path);
+		}
 		break;
 	case IRK_LOAD:
 		fprintf(out, "%s.%d%s ", name, in->size, in->is_signed ? "s" : "");
@@ -207,7 +211,7 @@ static void print_func(FILE *out, const struct ir_func *f, const char *keyword)
 		const struct ir_block *b = f->blocks.items[i];
 		fprintf(out, "b%d:\n", b->id);
 		for (int j = 0; j < b->insns.count; j++)
-			print_insn(out, &b->insns.items[j]);
+			print_insn(out, f, &b->insns.items[j]);
 	}
 }
 

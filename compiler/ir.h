@@ -69,6 +69,16 @@ struct ir_insn {
 	int target[2];       /* JMP: [0]; BR: [0] when true, [1] when false */
 };
 
+/* What a FIELDADD's offset is (BPF CO-RE): the member reached from a
+ * pointer to the kernel struct `btf_id` (in the compiling kernel's BTF) by
+ * the access `path`, "0:5:2": the pointer's element, then the index of each
+ * member or array element down to it, as LLVM writes a
+ * __builtin_preserve_access_index. */
+struct ir_core_access {
+	uint32_t btf_id;
+	const char *path;
+};
+
 struct ir_block {
 	int id;
 	struct {
@@ -108,6 +118,11 @@ struct ir_func {
 		struct ir_func **items;
 		int count, cap;
 	} subprogs;
+	/* the accesses this function's FIELDADDs relocate, by their imm */
+	struct {
+		struct ir_core_access *items;
+		int count, cap;
+	} core;
 };
 
 /* ---- builders (ir.c) --------------------------------------------------- */
@@ -174,6 +189,10 @@ struct emit_map_ref {
 	bool value;
 	uint32_t value_offset;
 };
+struct emit_core_ref {
+	uint32_t insn_index; /* an ALU64 ADD K whose imm is the offset */
+	struct ir_core_access access;
+};
 struct emit_line {
 	uint32_t insn_off;
 	int line, col;
@@ -187,6 +206,8 @@ struct emit_result {
 	uint32_t nrefs;
 	struct emit_line *lines;
 	uint32_t nlines;
+	struct emit_core_ref *core;
+	uint32_t ncore;
 };
 /* The program f, then the subprograms it (or one of them) names. */
 int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);

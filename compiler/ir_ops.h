@@ -34,6 +34,9 @@ X(XOR,     "xor",     IRK_BINARY)
 X(SHL,     "shl",     IRK_BINARY)  /* shift counts are masked to 63, as BPF does */
 X(SHR,     "shr",     IRK_BINARY)
 X(SAR,     "sar",     IRK_BINARY)
+X(FIELDADD, "fieldadd", IRK_BINARY) /* d = a + b, b (an immediate) a kernel struct member's
+                                      offset that an --aot object's loader relocates (CO-RE):
+                                      imm indexes the function's core accesses */
 X(LOAD,    "load",    IRK_LOAD)    /* d = *(size, signed)(base + off) */
 X(STORE,   "store",   IRK_STORE)   /* *(size)(base + off) = a */
 X(ATOMIC_ADD, "atomic_add", IRK_STORE) /* lock *(size)(base + off) += a */

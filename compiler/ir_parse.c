@@ -370,6 +370,25 @@ static bool read_branch(struct reader *r, struct ir_insn *in)
 	}
 }
 
+/* A fieldadd's CO-RE access: "ID PATH", PATH digits and colons ("0:5:2"). */
+static bool read_core_access(struct reader *r, struct ir_insn *in)
+{
+	int64_t id;
+	if (!read_number(r, 1, UINT32_MAX, "a BTF type id", &id))
+		return false;
+	skip_blanks(r);
+	size_t n = 0;
+	while (r->p + n < r->eol && (isdigit((unsigned char)r->p[n]) || r->p[n] == ':'))
+		n++;
+	if (!n || !isdigit((unsigned char)r->p[0]))
+		return expected(r, "an access path (0:5:2)");
+	struct ir_core_access c = {(uint32_t)id, arena_printf(r->arena, "%.*s", (int)n, r->p)};
+	r->p += n;
+	in->imm = r->f->core.count;
+	ARENA_PUSH(r->arena, r->f->core, c);
+	return true;
+}
+
 /* The operands of `in`, whose op (and size) are read. */
 static bool read_operands(struct reader *r, struct ir_insn *in)
 {
@@ -382,8 +401,12 @@ static bool read_operands(struct reader *r, struct ir_insn *in)
 	case IRK_UNARY: /* mov val ; neg vA ; zext32 vA -- the emitter moves an immediate only */
 		return read_val(r, in->op == IR_MOV ? WANT_REG | WANT_IMM64 : WANT_REG, "the operand", &in->a);
 	case IRK_BINARY: /* OP vA "," val -- BPF's two-address form: the first is a register */
-		return read_val(r, WANT_REG, "the first operand", &in->a) && expect(r, ",") &&
-		       read_val(r, WANT_REG | WANT_IMM32, "the second operand", &in->b);
+		if (!read_val(r, WANT_REG, "the first operand", &in->a) || !expect(r, ","))
+			return false;
+		if (in->op == IR_FIELDADD) /* fieldadd vA, IMM, btf ID PATH */
+			return read_val(r, WANT_IMM32, "the member's offset", &in->b) && expect(r, ",") &&
+			       expect(r, "btf") && read_core_access(r, in);
+		return read_val(r, WANT_REG | WANT_IMM32, "the second operand", &in->b);
 	case IRK_LOAD:
 		return read_addr(r, &in->mem);
 	case IRK_STORE: /* an atomic add has no immediate form */

@@ -288,7 +288,9 @@ static LLVMValueRef binary(struct llvm_gen *g, const struct ir_insn *in)
 	LLVMValueRef a = value(g, in->a), b = value(g, in->b);
 	bool may_be_zero = in->b.kind != IRV_IMM || in->b.imm == 0;
 	switch (in->op) {
-	case IR_ADD: return LLVMBuildAdd(g->b, a, b, "");
+	case IR_ADD:
+	case IR_FIELDADD: /* LLVM's code keeps no CO-RE relocation: compile.c refuses --aot with it */
+		return LLVMBuildAdd(g->b, a, b, "");
 	case IR_SUB: return LLVMBuildSub(g->b, a, b, "");
 	case IR_MUL: return LLVMBuildMul(g->b, a, b, "");
 	case IR_AND: return LLVMBuildAnd(g->b, a, b, "");

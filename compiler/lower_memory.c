@@ -7,11 +7,23 @@
  * (the helper zeroes its destination), so a bad pointer reads as 0 and is
  * never a program the verifier refuses.  A member of a struct the program
  * holds itself (in a variable, a map value, a copy) is read in place.
+ *
+ * In an --aot object, the offset of a kernel struct's member is a CO-RE
+ * relocation (a FIELDADD): the loader moves it to where the running
+ * kernel has the member, so that an object runs on kernels whose structs
+ * differ from the compiling one's.  A place remembers how its offset was
+ * reached from the kernel struct it starts in, as the access path the
+ * relocation names.  Bit-fields are not relocated (their offset is the
+ * compiling kernel's): BPF CO-RE moves them with shifts this code does
+ * not emit.
  */
 #define LOWER_INTERNAL
 #include "lower.h"
 
 #include <string.h>
+
+/* The longest CO-RE access path relocated (the kernel takes 64). */
+enum { CORE_PATH_MAX = 16 };
 
 /* Where the bytes of a memory expression are. */
 struct place {
@@ -20,7 +32,51 @@ struct place {
 	int32_t off;
 	enum ty_space space;
 	struct mem_ref local; /* else: the program's own memory */
+	/* foreign, --aot: `off` is this access into the kernel struct
+	 * core_root (its BTF id; 0: not relocated), as ir_core_access says */
+	uint32_t core_root;
+	uint32_t core_path[CORE_PATH_MAX];
+	int core_len;
 };
+
+/* Accesses start at a kernel struct a pointer points to: at its element
+ * `index` (0 for p->f and *p). */
+static void core_start(struct lower *L, struct place *p, const struct eq_type *pointee, int64_t index)
+{
+	bool relocated = L->env->aot && pointee && pointee->kind == TY_RECORD && pointee->btf_id && index >= 0 &&
+			 index <= INT32_MAX;
+	p->core_root = relocated ? pointee->btf_id : 0;
+	p->core_path[0] = (uint32_t)index;
+	p->core_len = 1;
+}
+
+/* ... then go on to its member `name` of record rec, or to element `index`
+ * of an array. */
+static void core_member(struct place *p, const struct eq_type *rec, const char *name)
+{
+	int n = p->core_root ? ty_field_path(rec, name, p->core_path + p->core_len,
+					     CORE_PATH_MAX - p->core_len) : 0;
+	p->core_root = n ? p->core_root : 0;
+	p->core_len += n;
+}
+
+static void core_index(struct place *p, int64_t index)
+{
+	if (p->core_len == CORE_PATH_MAX || index < 0 || index > INT32_MAX)
+		p->core_root = 0;
+	else
+		p->core_path[p->core_len++] = (uint32_t)index;
+}
+
+/* "0:5:2" */
+static const char *core_path_text(struct lower *L, const struct place *p)
+{
+	char text[CORE_PATH_MAX * 11];
+	size_t n = 0;
+	for (int i = 0; i < p->core_len; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%u", i ? ":" : "", p->core_path[i]);
+	return arena_printf(L->arena, "%s", text);
+}
 
 /* args->FIELD of an array (TPF_ARRAY): in the tracepoint's record */
 static bool is_args_array(const struct ast *e)
@@ -40,9 +96,20 @@ static int read_helper(enum ty_space space)
 	return space == SPACE_USER ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
 }
 
-/* addr + off as one address in a register. */
+/* addr + off as one address in a register; the offset relocated where
+ * it is a kernel struct's member's. */
 static int place_address(struct lower *L, const struct place *p, eq_loc loc)
 {
+	if (p->core_root) {
+		struct ir_core_access access = {p->core_root, core_path_text(L, p)};
+		struct ir_insn *in = lower_emit(L, IR_FIELDADD, loc);
+		in->dst = ir_vreg_new(L->f);
+		in->a = ir_reg(p->addr);
+		in->b = ir_imm(p->off);
+		in->imm = L->f->core.count;
+		ARENA_PUSH(L->arena, L->f->core, access);
+		return in->dst;
+	}
 	return p->off ? lower_binop(L, IR_ADD, ir_reg(p->addr), ir_imm(p->off), loc) : p->addr;
 }
 
@@ -59,9 +126,11 @@ static bool index_place(struct lower *L, const struct ast *e, struct place *p)
 		if (i.kind == IRV_IMM) {
 			p->addr = lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
 			p->off = (int32_t)(i.imm * size);
+			core_start(L, p, base->elem, i.imm);
 		} else {
 			struct ir_val scaled = lower_arith(L, IR_MUL, i, ir_imm(size), e->loc);
 			p->addr = lower_binop(L, IR_ADD, ptr, scaled, e->loc);
+			core_start(L, p, base->elem, 0);
 		}
 		return true;
 	}
@@ -73,6 +142,7 @@ static bool index_place(struct lower *L, const struct ast *e, struct place *p)
 			p->off += (int32_t)(i.imm * size);
 		else
 			p->local.off += (int32_t)(i.imm * size);
+		core_index(p, i.imm);
 		return true;
 	}
 	if (!p->foreign) {
@@ -83,6 +153,7 @@ static bool index_place(struct lower *L, const struct ast *e, struct place *p)
 	struct ir_val scaled = lower_arith(L, IR_MUL, i, ir_imm(size), e->loc);
 	p->addr = lower_binop(L, IR_ADD, ir_reg(place_address(L, p, e->loc)), scaled, e->loc);
 	p->off = 0;
+	core_start(L, p, e->type, 0);
 	return true;
 }
 
@@ -101,6 +172,8 @@ static bool place_of(struct lower *L, const struct ast *e, struct place *p)
 				    .space = e->a->type->space};
 		struct ir_val ptr = lower_int(L, e->a);
 		p->addr = ptr.kind == IRV_REG ? ptr.reg : lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
+		core_start(L, p, e->a->type->elem, 0);
+		core_member(p, e->a->type->elem, e->name);
 		return true;
 	}
 	if (e->kind == AST_FIELD && e->field) { /* s.f: in s's place */
@@ -110,6 +183,7 @@ static bool place_of(struct lower *L, const struct ast *e, struct place *p)
 			p->off += (int32_t)e->field->offset;
 		else
 			p->local.off += (int32_t)e->field->offset;
+		core_member(p, e->a->type, e->name);
 		return true;
 	}
 	if (e->kind == AST_INDEX)
@@ -118,6 +192,7 @@ static bool place_of(struct lower *L, const struct ast *e, struct place *p)
 		*p = (struct place){.foreign = true, .space = e->a->type->space};
 		struct ir_val ptr = lower_int(L, e->a);
 		p->addr = ptr.kind == IRV_REG ? ptr.reg : lower_binop(L, IR_ADD, ptr, ir_imm(0), e->loc);
+		core_start(L, p, e->a->type->elem, 0);
 		return true;
 	}
 	if (ty_in_memory(e->type)) { /* a struct the program holds: a variable, a map value */
@@ -202,6 +277,7 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	bool is_signed = e->type->kind == TY_INT && e->type->is_signed;
 	int v;
 	if (f && f->bit_size && p.foreign) {
+		p.core_root = 0; /* see the top of this file */
 		shift = f->bit_offset % 8;
 		bits = f->bit_size;
 		v = read_word(L, &p, (shift + bits + 7) / 8, false, e->loc);

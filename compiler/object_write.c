@@ -43,7 +43,7 @@ struct buf {
 
 static void put_bytes(struct buf *b, const void *p, size_t n)
 {
-	if (b->failed)
+	if (b->failed || !n)
 		return;
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 4096;
@@ -177,6 +177,12 @@ static void prog_put(struct buf *b, const struct eq_prog *p, uint32_t section)
 		put_u32(b, p->lines[i].line);
 		put_u32(b, p->lines[i].col);
 	}
+	put_u32(b, p->ncore_relos);
+	for (uint32_t i = 0; i < p->ncore_relos; i++) {
+		put_u32(b, p->core_relos[i].insn_off);
+		put_u32(b, p->core_relos[i].type_id);
+		put_u32(b, p->core_relos[i].access_str_off);
+	}
 	put_u32(b, p->line);
 	put_u32(b, p->col);
 }
@@ -238,6 +244,9 @@ static void image_put(struct buf *b, const struct eq_image *img, const uint32_t 
 	put_u32(b, (uint32_t)img->noutputs);
 	for (int i = 0; i < img->noutputs; i++)
 		output_put(b, &img->outputs[i]);
+	/* the types the CO-RE relocations name (also at the start of .BTF) */
+	put_u32(b, img->core_btf_size);
+	put_bytes(b, img->core_btf, img->core_btf_size);
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -374,7 +383,8 @@ static int btf_map(struct obj *o, int i)
 static int btf_build(struct obj *o)
 {
 	const struct eq_image *img = o->img;
-	o->btf = btf__new_empty();
+	/* the kernel structs CO-RE relocations name first, keeping their ids */
+	o->btf = img->core_btf ? btf__new(img->core_btf, img->core_btf_size) : btf__new_empty();
 	if (!o->btf)
 		return -ENOMEM;
 	o->int_id = btf__add_int(o->btf, "int", 4, BTF_INT_SIGNED);
@@ -426,9 +436,10 @@ static int btf_build(struct obj *o)
 static int btf_ext_build(struct obj *o)
 {
 	const struct eq_image *img = o->img;
-	struct buf func = {0}, line = {0};
+	struct buf func = {0}, line = {0}, core = {0};
 	put_u32(&func, 8);
 	put_u32(&line, 16);
+	put_u32(&core, 16);
 	for (int i = 0; i < img->nprogs; i++) {
 		const struct eq_prog *p = &img->progs[i];
 		int sec = btf__add_str(o->btf, o->sec_names[i]);
@@ -454,19 +465,38 @@ static int btf_ext_build(struct obj *o)
 			put_u32(&line, off < 0 ? 0 : (uint32_t)off);
 			put_u32(&line, li->line << 10 | (li->col & 0x3ff));
 		}
+		if (!p->ncore_relos)
+			continue;
+		put_u32(&core, (uint32_t)sec);
+		put_u32(&core, p->ncore_relos);
+		for (uint32_t r = 0; r < p->ncore_relos; r++) {
+			put_u32(&core, p->core_relos[r].insn_off * 8);
+			put_u32(&core, p->core_relos[r].type_id);
+			put_u32(&core, p->core_relos[r].access_str_off);
+			put_u32(&core, BPF_CORE_FIELD_BYTE_OFFSET);
+		}
 	}
-	/* struct btf_ext_header of version 1 without CO-RE relocations */
-	unsigned char hdr[8] = {0x9f, 0xeb, 1, 0, 24, 0, 0, 0};
+	/* struct btf_ext_header of version 1, with CO-RE relocations (32
+	 * bytes) if there are any */
+	bool relocates = o->img->core_btf != NULL;
+	unsigned char hdr[8] = {0x9f, 0xeb, 1, 0, relocates ? 32 : 24, 0, 0, 0};
 	put_bytes(&o->ext, hdr, sizeof(hdr));
 	put_u32(&o->ext, 0);                  /* func_info_off, after the header */
 	put_u32(&o->ext, (uint32_t)func.len); /* func_info_len */
 	put_u32(&o->ext, (uint32_t)func.len); /* line_info_off */
 	put_u32(&o->ext, (uint32_t)line.len); /* line_info_len */
+	if (relocates) {
+		put_u32(&o->ext, (uint32_t)(func.len + line.len)); /* core_relo_off */
+		put_u32(&o->ext, (uint32_t)core.len);              /* core_relo_len */
+	}
 	put_bytes(&o->ext, func.data, func.len);
 	put_bytes(&o->ext, line.data, line.len);
-	bool failed = func.failed || line.failed || o->ext.failed;
+	if (relocates)
+		put_bytes(&o->ext, core.data, core.len);
+	bool failed = func.failed || line.failed || core.failed || o->ext.failed;
 	free(func.data);
 	free(line.data);
+	free(core.data);
 	return failed ? -ENOMEM : 0;
 }
 

@@ -118,6 +118,22 @@ const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, c
 	return NULL;
 }
 
+int ty_field_path(const struct eq_type *t, const char *name, uint32_t *path, int max)
+{
+	int n;
+	const struct ty_field *f = ty_record_fields(t, &n);
+	for (int i = 0; i < n && max > 0; i++) {
+		path[0] = (uint32_t)i;
+		if (f[i].name && !strcmp(f[i].name, name))
+			return 1;
+		int below;
+		if (!f[i].name && f[i].type->kind == TY_RECORD &&
+		    (below = ty_field_path(f[i].type, name, path + 1, max - 1)) > 0)
+			return below + 1;
+	}
+	return 0;
+}
+
 bool ty_is_chars(const struct eq_type *t)
 {
 	return t->kind == TY_ARRAY && t->elem->kind == TY_INT && t->elem->size == 1;

@@ -106,6 +106,9 @@ struct eq_type {
 	/* TY_RECORD from the kernel's BTF: its members are read on first use
 	 * (ty_record_fields), so that naming a big struct costs nothing */
 	const struct ty_lazy *lazy;
+	/* TY_RECORD from the kernel's BTF: its id there, which a CO-RE
+	 * relocation of an --aot object names (lower_memory.c); 0 otherwise */
+	uint32_t btf_id;
 };
 
 /* How a kernel struct's members are read when first needed (btf_types.c
@@ -158,6 +161,11 @@ uint32_t ty_size_of(const struct eq_type *t);
  * its offset (and bit offset) from the start of t.  NULL if none. */
 const struct ty_field *ty_find_field(struct arena *a, const struct eq_type *t, const char *name,
 				     struct ty_field *out);
+/* The member `name` as a CO-RE access path: the index of each member from
+ * t down to it, through anonymous members (BTF's member order, which
+ * ty_record_fields keeps).  Returns how many indexes (at most max), 0 if t
+ * has no such member or the path is longer than max. */
+int ty_field_path(const struct eq_type *t, const char *name, uint32_t *path, int max);
 /* "struct task_struct *", "uint8", "int32[4]": the type as C would write it. */
 const char *ty_c_name(struct arena *a, const struct eq_type *t);
 /* The type as -d ast shows it: "int32", "struct task_struct *(kernel)",

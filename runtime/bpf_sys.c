@@ -81,6 +81,11 @@ int rt_prog_load(const struct rt_prog_attrs *p)
 		attr.line_info = (uint64_t)(uintptr_t)p->line_info;
 		attr.line_info_rec_size = sizeof(*p->line_info);
 		attr.line_info_cnt = p->nline_info;
+		if (p->ncore_relos) {
+			attr.core_relos = (uint64_t)(uintptr_t)p->core_relos;
+			attr.core_relo_rec_size = sizeof(*p->core_relos);
+			attr.core_relo_cnt = p->ncore_relos;
+		}
 	}
 	if (p->log && p->log_size) {
 		attr.log_level = 1;

@@ -59,6 +59,11 @@ int session__create_maps(struct eq_session *s)
 		struct rt_map_attrs attrs = {.type = m->type, .key_size = m->key_size,
 					     .value_size = m->value_size, .max_entries = m->max_entries,
 					     .flags = m->flags, .name = name};
+		/* a ring buffer is a power of two of pages, and an --aot object
+		 * may come from a machine with smaller pages than this one's */
+		uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
+		if (m->type == BPF_MAP_TYPE_RINGBUF && attrs.max_entries < page)
+			attrs.max_entries = page;
 		int fd = rt_map_create(&attrs);
 		if (fd < 0) {
 			fprintf(s->opts.err, "ebpfq: cannot create map %s: %s\n", m->name, strerror(errno));
@@ -85,9 +90,10 @@ struct prog_btf {
 static int btf_build(struct eq_session *s, struct prog_btf *pb)
 {
 	const struct eq_image *img = s->img;
-	pb->btf = btf__new_empty();
+	/* the kernel structs CO-RE relocations name first: they keep their ids */
+	pb->btf = img->core_btf ? btf__new(img->core_btf, img->core_btf_size) : btf__new_empty();
 	if (!pb->btf)
-		return -ENOMEM;
+		return img->core_btf ? -EINVAL : -ENOMEM;
 	int int_id = btf__add_int(pb->btf, "int", 4, BTF_INT_SIGNED);
 	int ptr_id = btf__add_ptr(pb->btf, 0);
 	pb->func_ids = calloc((size_t)img->nprogs + 1, sizeof(int));
@@ -263,18 +269,32 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 			funcs[f + 1] = (struct bpf_func_info){.insn_off = p->func_starts[f],
 							      .type_id = (uint32_t)pb->callback_id};
 	}
+	struct bpf_core_relo *relos = calloc(p->ncore_relos + 1, sizeof(*relos));
+	for (uint32_t r = 0; relos && r < p->ncore_relos; r++)
+		relos[r] = (struct bpf_core_relo){.insn_off = p->core_relos[r].insn_off * 8,
+			.type_id = p->core_relos[r].type_id, .access_str_off = p->core_relos[r].access_str_off,
+			.kind = BPF_CORE_FIELD_BYTE_OFFSET};
 	char name[BPF_OBJ_NAME_LEN];
 	object_name(p->name, name);
 	int fd = -ENOMEM;
 	int attempts = how == RT_LOAD_IMAGE ? 2 : 1;
 	char *log = NULL; /* 1 MB, only for a program the kernel refused */
-	for (int attempt = 0; insns && lines && funcs && attempt < attempts; attempt++) {
+	if (p->ncore_relos && s->btf_fd < 0) {
+		if (how == RT_LOAD_IMAGE)
+			fprintf(s->opts.err, "ebpfq: cannot load probe '%s': this kernel refused the object's "
+				"BTF, without which it cannot move the kernel struct offsets the program reads "
+				"(CO-RE relocations) to its own\n", p->probe_name);
+		attempts = 0;
+		fd = -EINVAL;
+	}
+	for (int attempt = 0; insns && lines && funcs && relos && attempt < attempts; attempt++) {
 		/* first without a log (fast), then with one to explain a rejection */
 		struct rt_prog_attrs attrs = {
 			.type = load_type(p, how), .expected_attach_type = load_attach_type(p, how),
 			.name = name, .insns = insns, .ninsns = p->ninsns,
 			.btf_fd = s->btf_fd, .func_info = funcs, .nfunc_info = p->nfuncs + 1,
 			.line_info = lines, .nline_info = p->nlines,
+			.core_relos = relos, .ncore_relos = p->ncore_relos,
 			.log_size = attempt ? LOG_SIZE : 0};
 		if (p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT)
 			attrs.attach_btf_id = p->target_btf_id;
@@ -289,7 +309,7 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 	 * refusal, not the verifier's */
 	enum { KERNEL_ENOTSUPP = 524 };
 	bool fentry = p->attach == EQ_ATTACH_FENTRY || p->attach == EQ_ATTACH_FEXIT;
-	if (fd < 0 && how == RT_LOAD_IMAGE && insns && lines) {
+	if (fd < 0 && how == RT_LOAD_IMAGE && insns && lines && attempts) {
 		if (fentry && (fd == -EPERM || fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP))
 			report_no_trampolines(s, p, fd, log ? log : "");
 		else
@@ -299,6 +319,7 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 	free(insns);
 	free(lines);
 	free(funcs);
+	free(relos);
 	return fd;
 }
 

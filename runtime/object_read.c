@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
+
 #include "eq_object.h"
 #include "rt_internal.h"
 
@@ -311,6 +313,16 @@ static void get_prog(struct reader *r, struct eq_prog *p, const struct eq_image 
 				   (i && p->lines[i].insn_off < p->lines[i - 1].insn_off)))
 			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's line info)", p->name);
 	}
+	p->ncore_relos = get_count(r, 12);
+	p->core_relos = get_array(r, p->ncore_relos, sizeof(*p->core_relos));
+	for (uint32_t i = 0; i < p->ncore_relos && !r->failed; i++) {
+		p->core_relos[i].insn_off = get_u32(r);
+		p->core_relos[i].type_id = get_u32(r);
+		p->core_relos[i].access_str_off = get_u32(r);
+		if (!r->failed && p->core_relos[i].insn_off >= p->ninsns)
+			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's CO-RE relocation %u)",
+			    p->name, i);
+	}
 	p->line = get_line(r, img);
 	p->col = get_u32(r);
 	get_insns(r, p, section);
@@ -397,6 +409,34 @@ static int get_map_index(struct reader *r)
 	return v == UINT32_MAX || v > INT32_MAX ? -1 : (int)v;
 }
 
+/* The types CO-RE relocations name: BTF that libbpf must parse, holding
+ * every type and access string a relocation names.  (The kernel checks
+ * the relocations themselves against it when it loads the programs.) */
+static void get_core_btf(struct reader *r, struct eq_image *img)
+{
+	uint32_t size = get_count(r, 1);
+	if (r->failed || !size)
+		return;
+	img->core_btf = arena_alloc(r->arena, size);
+	memcpy(img->core_btf, r->p, size);
+	img->core_btf_size = size;
+	r->p += size;
+	struct btf *btf = btf__new(img->core_btf, size);
+	if (!btf) {
+		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (the BTF of its CO-RE relocations)");
+		return;
+	}
+	for (int i = 0; i < img->nprogs && !r->failed; i++)
+		for (uint32_t k = 0; k < img->progs[i].ncore_relos && !r->failed; k++) {
+			const struct eq_core_relo *c = &img->progs[i].core_relos[k];
+			const char *access = btf__str_by_offset(btf, c->access_str_off);
+			if (!c->type_id || c->type_id >= btf__type_cnt(btf) || !access || !*access)
+				bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's CO-RE "
+				    "relocation %u)", img->progs[i].name, k);
+		}
+	btf__free(btf);
+}
+
 static void get_image(struct reader *r, struct eq_image *img, struct rt_object_params *params)
 {
 	img->file = get_text(r);
@@ -432,6 +472,7 @@ static void get_image(struct reader *r, struct eq_image *img, struct rt_object_p
 	img->outputs = get_array(r, (uint32_t)img->noutputs, sizeof(*img->outputs));
 	for (int i = 0; i < img->noutputs && !r->failed; i++)
 		get_output(r, &img->outputs[i], img);
+	get_core_btf(r, img);
 	if (!r->failed && r->p != r->end)
 		bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (%zu bytes after its end)",
 		    (size_t)(r->end - r->p));

@@ -113,6 +113,8 @@ struct rt_prog_attrs {
 	uint32_t nfunc_info;
 	const struct bpf_line_info *line_info;
 	uint32_t nline_info;
+	const struct bpf_core_relo *core_relos; /* CO-RE, applied by the kernel (5.17+) */
+	uint32_t ncore_relos;
 	char *log; /* the verifier's log, if log_size */
 	uint32_t log_size;
 };

@@ -92,6 +92,58 @@ if [ -n "$objdump" ]; then
 	fi
 fi
 
+# ---- CO-RE: an object built for other struct layouts runs here ------------
+# tests/aot/btf_shift writes this kernel's BTF with task_struct's members 64
+# bytes further on; compiled against it (EBPFQ_BTF), the object's offsets
+# are wrong here, and only its CO-RE relocations, applied by the kernel at
+# load (or by libbpf, for bpftool), find comm, tgid and real_parent.  The
+# direct run against the same BTF, which has no relocations, must read
+# something else: else the shift tested nothing.
+shift_tool=$builddir/tests/aot/btf_shift
+if [ -x "$shift_tool" ] && command -v perl >/dev/null; then
+	shifted=$TMP/shifted.btf core=$TMP/core.o
+	core_prog='tracepoint:syscalls:sys_enter_getppid /comm == "perl"/ {
+		printf("%s %d %s\n", curtask->comm, curtask->tgid == pid, curtask->real_parent->comm); exit(); }'
+	printf '#!/bin/sh\nsleep 0.2\nexec perl -e getppid\n' >"$TMP/getppid.sh"
+	chmod +x "$TMP/getppid.sh"
+	parent=$(basename "$EBPFQ" | cut -c1-15)
+	"$shift_tool" task_struct 64 "$shifted" 2>"$TMP/err" || cat "$TMP/err"
+	if EBPFQ_BTF=$shifted "$EBPFQ" --aot "$core" -e "$core_prog" 2>"$TMP/err" &&
+	   timeout 20 "$EBPFQ" run -c "$TMP/getppid.sh" "$core" >"$TMP/core.out" 2>"$TMP/err" &&
+	   grep -qx "perl 1 $parent" "$TMP/core.out"; then
+		pass "aot: CO-RE: an object compiled for shifted task_struct members reads them here"
+	else
+		fail "aot: CO-RE: an object compiled for shifted task_struct members"
+		cat "$TMP/core.out" "$TMP/err"
+	fi
+	if EBPFQ_BTF=$shifted timeout 20 "$EBPFQ" -c "$TMP/getppid.sh" -e "$core_prog" >"$TMP/direct.out" 2>&1 &&
+	   grep -q . "$TMP/direct.out" && ! grep -qx "perl 1 $parent" "$TMP/direct.out"; then
+		pass "aot: CO-RE: without relocations, the shifted layout reads other bytes"
+	else
+		fail "aot: CO-RE: the direct run against the shifted BTF"; cat "$TMP/direct.out"
+	fi
+	if command -v bpftool >/dev/null && bpftool btf dump file "$core" >"$TMP/btf" 2>&1 &&
+	   grep -q "STRUCT 'task_struct' size=" "$TMP/btf"; then
+		pass "aot: CO-RE: the object's BTF holds the struct its relocations name"
+	else
+		fail "aot: CO-RE: the object's BTF"; head -20 "$TMP/btf"
+	fi
+	# libbpf applies the .BTF.ext relocations itself: loaded by bpftool,
+	# the program reads comm at this kernel's offset, not the shifted one
+	comm_off=$("$EBPFQ" -d bpf -e 'BEGIN { printf("%s\n", curtask->comm); exit(); }' |
+		   sed -n 's/.* += \([0-9][0-9]*\)$/\1/p' | tail -1)
+	pins=/sys/fs/bpf/ebpfq-core-$$
+	if command -v bpftool >/dev/null && [ -d /sys/fs/bpf ] && mkdir -p "$pins" &&
+	   bpftool prog loadall "$core" "$pins" >"$TMP/loadall" 2>&1 &&
+	   bpftool prog dump xlated pinned "$pins/probe0" >"$TMP/xlated" 2>&1 &&
+	   [ -n "$comm_off" ] && grep -q "+= $comm_off\$" "$TMP/xlated"; then
+		pass "aot: CO-RE: libbpf (bpftool prog loadall) relocates the object too"
+	else
+		fail "aot: CO-RE: bpftool prog loadall (comm at '$comm_off')"; tail -20 "$TMP/loadall" "$TMP/xlated"
+	fi
+	rm -rf "$pins"
+fi
+
 # ---- the runtime cases, through objects -------------------------------------
 aotdir=$TMP/objects
 mkdir -p "$aotdir"

@@ -1,3 +1,3 @@
-setup: "$EBPFQ" --aot obj.o -e 'BEGIN { exit(); }' && perl -0777 -pi -e 's/EBPFQOBJ\x01\0\0\0/EBPFQOBJ\x63\0\0\0/' obj.o
+setup: "$EBPFQ" --aot obj.o -e 'BEGIN { exit(); }' && perl -0777 -pi -e 's/EBPFQOBJ\x02\0\0\0/EBPFQOBJ\x63\0\0\0/' obj.o
 args: run $TMP/obj.o
 status: 1

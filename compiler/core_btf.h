@@ -1,0 +1,29 @@
+/* core_btf.h - the kernel types an --aot object's CO-RE relocations name
+ * (core_btf.c). */
+#ifndef EBPFQ_CORE_BTF_H
+#define EBPFQ_CORE_BTF_H
+
+#include <stdint.h>
+
+struct btf;
+
+/* One relocation's access: in, the kernel struct's id in the compiling
+ * kernel's BTF and the access path ("0:5:2"); out, their ids in the BTF
+ * core_btf_build makes. */
+struct core_btf_access {
+	uint32_t kernel_id;
+	const char *path;
+	uint32_t type_id, access_str_off;
+};
+
+/* Raw BTF holding, for every access, a copy of its struct and of the types
+ * along its path, in which the members on no path stand in as bytes of
+ * the same size (an int for a bit-field): what the kernel needs to find the
+ * same members in its own types, and not the whole graph of types
+ * task_struct reaches.  Fills each access's type_id and access_str_off.
+ * Returns malloc'ed bytes and their number in *size, or NULL (-errno in
+ * *error) if a path does not fit the kernel's types or memory ran out. */
+void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, uint32_t *size,
+		     int *error);
+
+#endif
