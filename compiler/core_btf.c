@@ -5,16 +5,17 @@
  * own BTF (the "local" types), finds the struct of the same name in its
  * BTF, matches each member by name, and patches the instruction with the
  * offset it has there (kernel/bpf/relo_core.c).  So the object carries the
- * structs on each path as the compiling kernel had them: every member, at
- * its offset, so that the path's indexes and the offset the instruction
- * holds agree; the members on a path with their real types (the kernel
- * checks that they are compatible with its own: an int for an int, a
- * struct for a struct, an array of the same kind of element); every other
- * member as bytes of its size, or an int for a bit-field, which BTF wants.
- * A pointer is a void pointer (any two pointers are compatible) and an
- * enum an anonymous one of its size (which matches any enum).  That keeps
- * a script reading curtask->comm to a few hundred bytes of BTF instead of
- * the megabytes task_struct reaches.
+ * structs on each path as the compiling kernel had them, as far as the
+ * path goes: the members on a path at their offsets and with their real
+ * types (the kernel checks that they are compatible with its own: an int
+ * for an int, a struct for a struct, an array of the same kind of
+ * element), and between them, in place of the members no path reads, one
+ * unnamed run of bytes each, so that the offsets the instructions hold
+ * are the ones the local types give.  A pointer is a void pointer (any two
+ * pointers are compatible) and an enum an anonymous one of its size (which
+ * matches any enum).  A path's member indexes are renumbered for the
+ * copies.  That keeps a script reading curtask->comm to a hundred bytes of
+ * BTF instead of the megabytes task_struct reaches.
  */
 #include "core_btf.h"
 
@@ -32,14 +33,15 @@ struct copier {
 	uint32_t nkernel;
 	struct on_path {     /* members some path goes through */
 		uint32_t record, member;
+		uint32_t local;  /* its index in the record's copy */
 	} *on_path;
 	int npath, path_cap;
 	int byte_id, index_id;
-	struct sized {       /* stand-ins, by size: byte arrays, ints */
+	struct sized {       /* runs of bytes, by size */
 		uint32_t size;
 		int id;
-	} *arrays, *ints;
-	int narrays, nints, arrays_cap, ints_cap;
+	} *arrays;
+	int narrays, arrays_cap;
 };
 
 /* The type under typedefs and qualifiers. */
@@ -67,112 +69,138 @@ static bool mark(struct copier *c, uint32_t record, uint32_t member)
 		c->on_path = p;
 		c->path_cap = cap;
 	}
-	c->on_path[c->npath++] = (struct on_path){record, member};
+	c->on_path[c->npath++] = (struct on_path){record, member, 0};
 	return true;
 }
 
-static bool is_on_path(const struct copier *c, uint32_t record, uint32_t member)
+static struct on_path *find_on_path(const struct copier *c, uint32_t record, uint32_t member)
 {
 	for (int i = 0; i < c->npath; i++)
 		if (c->on_path[i].record == record && c->on_path[i].member == member)
-			return true;
-	return false;
+			return &c->on_path[i];
+	return NULL;
 }
 
-/* Walk one access path through the kernel's types, marking its members;
- * -EINVAL if it does not fit them (an index past a struct's members). */
-static int mark_path(struct copier *c, uint32_t root, const char *path)
+/* Walk one access path through the kernel's types: before copying, mark
+ * its members (-EINVAL if it does not fit them: an index past a struct's
+ * members); after, write it with the copies' member indexes into local
+ * (which has room for twice path's digits: a run of padding before a
+ * member can make its index larger). */
+static int walk_path(struct copier *c, uint32_t root, const char *path, char *local)
 {
 	uint32_t id = skip_modifiers(c->kernel, root);
 	const struct btf_type *t = btf__type_by_id(c->kernel, id);
 	if (!t || !btf_is_composite(t))
 		return -EINVAL;
 	const char *p = strchr(path, ':'); /* the first index is the pointer's element */
+	if (local)
+		local += sprintf(local, "%.*s", p ? (int)(p - path) : (int)strlen(path), path);
 	while (p) {
 		char *end;
 		unsigned long index = strtoul(p + 1, &end, 10);
 		p = *end == ':' ? end : NULL;
 		t = btf__type_by_id(c->kernel, id);
+		unsigned long renumbered = index;
 		if (btf_is_composite(t)) {
 			if (index >= btf_vlen(t))
 				return -EINVAL;
-			if (!mark(c, id, (uint32_t)index))
+			if (!local && !mark(c, id, (uint32_t)index))
 				return -ENOMEM;
+			if (local)
+				renumbered = find_on_path(c, id, (uint32_t)index)->local;
 			id = skip_modifiers(c->kernel, btf_members(t)[index].type);
 		} else if (btf_is_array(t)) {
 			id = skip_modifiers(c->kernel, btf_array(t)->type);
 		} else {
 			return -EINVAL;
 		}
+		if (local)
+			local += sprintf(local, ":%lu", renumbered);
 	}
 	return 0;
 }
 
-/* A type of `size` bytes from a small table, made on first use. */
-static int sized(struct copier *c, struct sized **table, int *n, int *cap, uint32_t size, bool is_int)
+/* An array of `size` bytes, one per size. */
+static int bytes_of(struct copier *c, uint32_t size)
 {
-	for (int i = 0; i < *n; i++)
-		if ((*table)[i].size == size)
-			return (*table)[i].id;
-	if (*n == *cap) {
-		int grown = *cap ? 2 * *cap : 16;
-		struct sized *t = realloc(*table, sizeof(**table) * (size_t)grown);
+	for (int i = 0; i < c->narrays; i++)
+		if (c->arrays[i].size == size)
+			return c->arrays[i].id;
+	if (c->narrays == c->arrays_cap) {
+		int cap = c->arrays_cap ? 2 * c->arrays_cap : 16;
+		struct sized *t = realloc(c->arrays, sizeof(*t) * (size_t)cap);
 		if (!t)
 			return -ENOMEM;
-		*table = t;
-		*cap = grown;
+		c->arrays = t;
+		c->arrays_cap = cap;
 	}
-	char name[32];
-	snprintf(name, sizeof(name), "u%u", size * 8);
-	int id = is_int ? btf__add_int(c->out, name, size, 0)
-			: btf__add_array(c->out, c->index_id, c->byte_id, size);
+	int id = btf__add_array(c->out, c->index_id, c->byte_id, size);
 	if (id > 0)
-		(*table)[(*n)++] = (struct sized){size, id};
+		c->arrays[c->narrays++] = (struct sized){size, id};
 	return id;
-}
-
-/* A member on no path: bytes of its size, or an int for a bit-field. */
-static int stand_in(struct copier *c, const struct btf_type *record, uint32_t i)
-{
-	const struct btf_member *m = btf_members(record) + i;
-	if (btf_member_bitfield_size(record, i)) {
-		const struct btf_type *t = btf__type_by_id(c->kernel, skip_modifiers(c->kernel, m->type));
-		return sized(c, &c->ints, &c->nints, &c->ints_cap, t ? t->size : 4, true);
-	}
-	long long size = btf__resolve_size(c->kernel, m->type);
-	return sized(c, &c->arrays, &c->narrays, &c->arrays_cap, size > 0 ? (uint32_t)size : 0, false);
 }
 
 static int copy_type(struct copier *c, uint32_t id);
 
+/* A member of a copied record: on a path, or a run of bytes standing in for
+ * the members from bit `start` to `end` (byte-aligned: a run starts where a
+ * member on a path, never a bit-field, ends). */
+struct kept {
+	const char *name;
+	int type;
+	uint32_t bit_offset;
+};
+
 static int copy_record(struct copier *c, uint32_t id, const struct btf_type *t)
 {
 	uint32_t n = btf_vlen(t);
-	int *types = calloc(n + 1, sizeof(int));
-	if (!types)
+	struct kept *kept = calloc(2 * n + 2, sizeof(*kept));
+	if (!kept)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < n; i++) {
-		types[i] = is_on_path(c, id, i)
-			 ? copy_type(c, skip_modifiers(c->kernel, btf_members(t)[i].type))
-			 : stand_in(c, t, i);
-		if (types[i] < 0) {
-			int rc = types[i];
-			free(types);
-			return rc;
+	int nkept = 0, rc = 0;
+	uint32_t run_start = 0; /* the bytes no kept member holds yet, in bits */
+	for (uint32_t i = 0; i <= n && !rc; i++) {
+		struct on_path *on = i < n ? find_on_path(c, id, i) : NULL;
+		if (i < n && !on)
+			continue;
+		/* a member on a path, or the end: what lies before it is a run */
+		uint32_t at = i < n ? btf_member_bit_offset(t, i) : t->size * 8;
+		if (btf_is_union(t))
+			at = i < n ? 0 : t->size * 8;
+		if (at > run_start && !btf_is_union(t)) {
+			int bytes = bytes_of(c, (at - run_start) / 8);
+			kept[nkept++] = (struct kept){NULL, bytes, run_start};
+			rc = bytes < 0 ? bytes : 0;
 		}
+		if (i == n || rc)
+			break;
+		on->local = (uint32_t)nkept;
+		const struct btf_member *m = btf_members(t) + i;
+		const char *name = btf__name_by_offset(c->kernel, m->name_off);
+		int type = copy_type(c, skip_modifiers(c->kernel, m->type));
+		kept[nkept++] = (struct kept){name && *name ? name : NULL, type, btf_member_bit_offset(t, i)};
+		rc = type < 0 ? type : 0;
+		long long size = btf__resolve_size(c->kernel, m->type);
+		uint32_t end = kept[nkept - 1].bit_offset + (size > 0 ? (uint32_t)size * 8 : 0);
+		run_start = end > run_start ? end : run_start;
+	}
+	/* a union's members all start at 0: one run as big as it holds the rest */
+	if (!rc && btf_is_union(t)) {
+		int bytes = bytes_of(c, t->size);
+		kept[nkept++] = (struct kept){NULL, bytes, 0};
+		rc = bytes < 0 ? bytes : 0;
 	}
 	/* the members follow their struct: every type they name is made first */
 	const char *name = btf__name_by_offset(c->kernel, t->name_off);
 	name = name && *name ? name : NULL;
-	int local = btf_is_union(t) ? btf__add_union(c->out, name, t->size) : btf__add_struct(c->out, name, t->size);
-	for (uint32_t i = 0; local > 0 && i < n; i++) {
-		const char *member = btf__name_by_offset(c->kernel, btf_members(t)[i].name_off);
-		int rc = btf__add_field(c->out, member && *member ? member : NULL, types[i],
-					btf_member_bit_offset(t, i), btf_member_bitfield_size(t, i));
-		if (rc < 0)
-			local = rc;
+	int local = rc ? rc : btf_is_union(t) ? btf__add_union(c->out, name, t->size)
+				       : btf__add_struct(c->out, name, t->size);
+	for (int k = 0; local > 0 && k < nkept; k++) {
+		int added = btf__add_field(c->out, kept[k].name, kept[k].type, kept[k].bit_offset, 0);
+		if (added < 0)
+			local = added;
 	}
-	free(types);
+	free(kept);
 	return local;
 }
 
@@ -210,7 +238,7 @@ static int copy_type(struct copier *c, uint32_t id)
 		break;
 	default: { /* nothing a path goes through: bytes of its size */
 		long long size = btf__resolve_size(c->kernel, id);
-		local = sized(c, &c->arrays, &c->narrays, &c->arrays_cap, size > 0 ? (uint32_t)size : 0, false);
+		local = bytes_of(c, size > 0 ? (uint32_t)size : 0);
 	}
 	}
 	if (local > 0 && id < c->nkernel)
@@ -231,10 +259,13 @@ void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses,
 		rc = c.index_id < 0 ? c.index_id : c.byte_id < 0 ? c.byte_id : 0;
 	}
 	for (int i = 0; !rc && i < n; i++)
-		rc = mark_path(&c, accesses[i].kernel_id, accesses[i].path);
+		rc = walk_path(&c, accesses[i].kernel_id, accesses[i].path, NULL);
 	for (int i = 0; !rc && i < n; i++) {
 		int type = copy_type(&c, skip_modifiers(kernel, accesses[i].kernel_id));
-		int str = type < 0 ? type : btf__add_str(c.out, accesses[i].path);
+		char *local = malloc(2 * strlen(accesses[i].path) + 16); /* padding runs may add indexes */
+		rc = type < 0 ? type : !local ? -ENOMEM : walk_path(&c, accesses[i].kernel_id, accesses[i].path, local);
+		int str = rc ? rc : btf__add_str(c.out, local);
+		free(local);
 		rc = str < 0 ? str : 0;
 		accesses[i].type_id = (uint32_t)type;
 		accesses[i].access_str_off = (uint32_t)str;
@@ -253,6 +284,5 @@ void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses,
 	free(c.local_of);
 	free(c.on_path);
 	free(c.arrays);
-	free(c.ints);
 	return copy;
 }
