@@ -43,3 +43,8 @@ bench tenprobes 'tracepoint:syscalls:sys_enter_openat { @o[comm, str(args->filen
 	profile:hz:99 { @k[kstack] = count(); }
 	interval:s:1 { print(@cs); clear(@cs); }
 	BEGIN { exit(); }'
+# kernel struct members, read through CO-RE relocations: the object carries
+# the structs they are in, which the runtime loads as BTF
+bench core 'tracepoint:sched:sched_process_exec { printf("%s %d %s\n", curtask->comm,
+		curtask->real_parent->tgid, curtask->real_parent->comm); @[curtask->cred->uid.val] = count(); }
+	BEGIN { exit(); }'
