@@ -8,6 +8,7 @@
  */
 #include "compiler.h"
 
+#include <bpf/btf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,41 @@ static bool has_core_access(const struct ir_func *f)
 	return found;
 }
 
+/* -d bpf under --aot: which instructions' offsets the loader relocates,
+ * and to which member: "; CO-RE 14: struct task_struct 0:125 (comm)". */
+static void print_core_accesses(struct compile *c, const struct emit_result *r)
+{
+	const struct btf *btf = probe_kernel_btf(&c->opts->target, &c->probe_cache);
+	for (uint32_t i = 0; btf && i < r->ncore; i++) {
+		const struct ir_core_access *a = &r->core[i].access;
+		const struct btf_type *t = btf__type_by_id(btf, a->btf_id);
+		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
+		fprintf(c->opts->dump_out, "; CO-RE %u: %s %s %s (", r->core[i].insn_index,
+			t && btf_is_union(t) ? "union" : "struct", name && *name ? name : "(anonymous)", a->path);
+		/* the members the path names: "se.vruntime", "comm[1]" */
+		const char *sep = "";
+		for (const char *p = strchr(a->path, ':'); p && t; p = strchr(p + 1, ':')) {
+			unsigned long index = strtoul(p + 1, NULL, 10);
+			while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+				t = btf__type_by_id(btf, t->type);
+			if (t && btf_is_composite(t) && index < btf_vlen(t)) {
+				const char *m = btf__name_by_offset(btf, btf_members(t)[index].name_off);
+				if (m && *m) {
+					fprintf(c->opts->dump_out, "%s%s", sep, m);
+					sep = ".";
+				}
+				t = btf__type_by_id(btf, btf_members(t)[index].type);
+			} else if (t && btf_is_array(t)) {
+				fprintf(c->opts->dump_out, "[%lu]", index);
+				t = btf__type_by_id(btf, btf_array(t)->type);
+			} else {
+				t = NULL;
+			}
+		}
+		fputs(")\n", c->opts->dump_out);
+	}
+}
+
 /* --aot: the BTF the CO-RE relocations name, and each program's
  * relocations in its terms (core_btf.c). */
 static void core_relocations(struct compile *c, const struct ast *program)
@@ -361,7 +397,10 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 			     "struct layouts");
 		c->llvm_core_warned = true;
 	}
-	return add_prog(c, p);
+	int rc = add_prog(c, p);
+	if (r.ncore && (o->dump & EQ_DUMP_BPF))
+		print_core_accesses(c, &r);
+	return rc;
 }
 
 static bool reads_args(const struct ast *n)
