@@ -160,18 +160,70 @@ static int vreg_def(const struct live_items *li, const struct ir_insn *in)
 	return in->dst;
 }
 
-/* live_in/live_out per block (index in layout), nb sets each, to free
- * with free_liveness. */
+/* The live sets' items, in chunks that never move: a set, once stored,
+ * is not changed (a new value is stored anew), so a block's live_out can
+ * be its successor's live_in itself, and there is no malloc per set (a
+ * malloc and a free per block and set were a third of liveness). */
+enum { POOL_CHUNK = 16 * 1024 };
+
+struct pool_chunk {
+	struct pool_chunk *prev;
+	int items[];
+};
+
+struct live_pool {
+	struct pool_chunk *last;
+	int *next;
+	size_t left;
+};
+
+static int *pool_take(struct live_pool *p, int n)
+{
+	if ((size_t)n > p->left) {
+		size_t size = n > POOL_CHUNK ? (size_t)n : POOL_CHUNK;
+		struct pool_chunk *c = malloc(sizeof(*c) + sizeof(int) * size);
+		if (!c)
+			abort();
+		c->prev = p->last;
+		p->last = c;
+		p->next = c->items;
+		p->left = size;
+	}
+	int *items = p->next;
+	p->next += n;
+	p->left -= (size_t)n;
+	return items;
+}
+
+/* *dst = *src, src's items copied into the pool unless src is in the pool
+ * already (stored); false if *dst was equal to it already. */
+static bool set_store(struct live_pool *p, struct live_set *dst, const struct live_set *src, bool stored)
+{
+	if (set_equal(dst, src))
+		return false;
+	if (stored || !src->n) {
+		*dst = *src;
+		return true;
+	}
+	int *items = pool_take(p, src->n);
+	memcpy(items, src->items, sizeof(int) * (size_t)src->n);
+	*dst = (struct live_set){items, src->n, src->n};
+	return true;
+}
+
+/* live_in/live_out per block (index in layout), nb sets each, their items
+ * in pool; to free with free_liveness. */
 struct liveness {
 	int nb;
 	struct live_set *in, *out;
+	struct live_pool pool;
 };
 
 static void free_liveness(struct liveness *lv)
 {
-	for (int i = 0; i < lv->nb; i++) {
-		set_free(&lv->in[i]);
-		set_free(&lv->out[i]);
+	for (struct pool_chunk *c = lv->pool.last, *prev; c; c = prev) {
+		prev = c->prev;
+		free(c);
 	}
 	free(lv->in);
 	free(lv->out);
@@ -247,7 +299,8 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 		index_of[f->blocks.items[i]->id] = i;
 		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
 	}
-	struct live_set empty = {0}, tmp = {0}, in = {0};
+	lv->pool = (struct live_pool){0};
+	struct live_set empty = {0}, merged = {0}, tmp = {0}, in = {0};
 	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -255,22 +308,30 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 			int succ[2], ns = successors(f->blocks.items[i], succ);
 			for (int k = 0; k < ns; k++)
 				back |= index_of[succ[k]] <= i;
-			set_merge(&lv->out[i], ns > 0 ? &lv->in[index_of[succ[0]]] : &empty,
-				  ns > 1 ? &lv->in[index_of[succ[1]]] : &empty, false);
+			const struct live_set *a = ns > 0 ? &lv->in[index_of[succ[0]]] : &empty;
+			const struct live_set *b = ns > 1 ? &lv->in[index_of[succ[1]]] : &empty;
+			if (!b->n || a->items == b->items) {
+				set_store(&lv->pool, &lv->out[i], a, true);
+			} else if (!a->n) {
+				set_store(&lv->pool, &lv->out[i], b, true);
+			} else {
+				set_merge(&merged, a, b, false);
+				set_store(&lv->pool, &lv->out[i], &merged, false);
+			}
+			if (!kill[i].n && !gen[i].n) {
+				changed |= set_store(&lv->pool, &lv->in[i], &lv->out[i], true);
+				continue;
+			}
 			set_merge(&tmp, &lv->out[i], &kill[i], true);
 			set_merge(&in, &tmp, &gen[i], false);
-			if (!set_equal(&in, &lv->in[i])) {
-				struct live_set old = lv->in[i];
-				lv->in[i] = in;
-				in = old;
-				changed = true;
-			}
+			changed |= set_store(&lv->pool, &lv->in[i], &in, false);
 		}
 		if (!back) /* each block's successors were final before it: done */
 			break;
 	}
 	free(gen_items);
 	free(kill_items);
+	set_free(&merged);
 	set_free(&tmp);
 	set_free(&in);
 	free(gen);
