@@ -1242,7 +1242,12 @@ static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 		return;
 	struct vreg src = x ? s->r[in->src_reg] : scalar(true, in->imm);
 	int taken = outcome(in, &s->r[d], &src);
-	struct vstate jumped = *s;
+	/* The state on the jump's side.  Its slots below slot_lo are left
+	 * unset, not copied (a whole state is 4 KB, a branch every few
+	 * instructions): nothing here reads them, and flow()'s copy and merge
+	 * start at slot_lo. */
+	struct vstate jumped;
+	copy_state(v, &jumped, s);
 	enum kind k = s->r[d].kind;
 	bool eq_test = !x && j64 && (op == BPF_JEQ || op == BPF_JNE);
 	if (eq_test && in->imm == 0 && (k == K_VALUE_OR_NULL || k == K_RB_OR_NULL)) {
