@@ -1379,6 +1379,20 @@ static bool same_reg(const struct vreg *a, const struct vreg *b)
 	       (!a->bounded || a->umax == b->umax);
 }
 
+/* merge_reg(*x, y) is *x: every field equal, and *x as merge_reg makes
+ * one (an unreadable register without the fields it does not use, a
+ * number without a bound without a stale umax).  Where paths meet, most
+ * registers are the same on both: this skips merge_reg for them. */
+static bool merges_to_itself(const struct vreg *x, const struct vreg *y)
+{
+	if (x->kind != y->kind || x->known != y->known || x->map != y->map || x->id != y->id ||
+	    x->size != y->size || x->off != y->off || x->bounded != y->bounded || x->umax != y->umax)
+		return false;
+	if (x->kind == K_UNINIT)
+		return !x->known && x->map == -1 && !x->size && !x->off && !x->bounded && !x->umax;
+	return x->kind != K_SCALAR || x->known || x->bounded || !x->umax;
+}
+
 /* Merge `s` into `into`; true if that changed it. */
 static bool merge_state(const struct vcheck *v, struct vstate *into, const struct vstate *s)
 {
@@ -1386,6 +1400,8 @@ static bool merge_state(const struct vcheck *v, struct vstate *into, const struc
 	for (int r = 0; r < 11 + SLOTS; r = r == 10 ? 11 + v->slot_lo : r + 1) {
 		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
 		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
+		if (merges_to_itself(x, y))
+			continue;
 		struct vreg m = merge_reg(v->img, *x, y);
 		changed |= !same_reg(&m, x);
 		*x = m;
