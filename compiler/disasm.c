@@ -513,6 +513,43 @@ static void print_source_line(struct out *o, const struct eq_image *img, uint32_
 	o->len = (size_t)(l.p - o->buf);
 }
 
+/* An instruction index as "%4u: ", counted up in decimal as the listing
+ * goes (by 1, or 2 after a 64-bit load) rather than converted for every
+ * line: the digits are text[start..INDEX_END), spaces before them, ": "
+ * after, and the bytes past that are room for a copy of fixed size. */
+enum { INDEX_END = 12 };
+
+struct index_text {
+	char text[32];
+	int start;
+};
+
+static void index_init(struct index_text *x)
+{
+	memset(x->text, ' ', sizeof(x->text));
+	x->start = INDEX_END - 1;
+	x->text[x->start] = '0';
+	memcpy(&x->text[INDEX_END], ": ", 2);
+}
+
+static void index_step(struct index_text *x)
+{
+	int at = INDEX_END - 1;
+	while (at >= x->start && x->text[at] == '9')
+		x->text[at--] = '0';
+	if (at < x->start)
+		x->text[x->start = at] = '1';
+	else
+		x->text[at]++;
+}
+
+static void put_index(struct line *l, const struct index_text *x)
+{
+	int from = x->start < INDEX_END - 4 ? x->start : INDEX_END - 4;
+	memcpy(l->p, &x->text[from], 16); /* from <= 11: within text */
+	l->p += INDEX_END + 2 - from;
+}
+
 void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog *p)
 {
 	fprintf(out, "%s: %s (%u instructions)\n", p->name, p->probe_name, p->ninsns);
@@ -523,6 +560,8 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 	o->len = 0;
 	uint32_t line = 0, next_line = 0;
 	const char **map_name = map_names(img, p);
+	struct index_text index;
+	index_init(&index);
 	for (uint32_t i = 0; i < p->ninsns;) {
 		while (next_line < p->nlines && p->lines[next_line].insn_off <= i) {
 			uint32_t l = p->lines[next_line++].line;
@@ -532,11 +571,11 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 		}
 		struct line l;
 		line_start(&l, out_room(o, LINE_ROOM));
-		for (uint32_t width = 1000; width > 1 && i < width; width /= 10)
-			put_char(&l, ' '); /* "%4u" */
-		put_unsigned(&l, i);
-		PUT_LIT(&l, ": ");
-		i += (uint32_t)print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		put_index(&l, &index);
+		int n = print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		i += (uint32_t)n;
+		while (n-- > 0)
+			index_step(&index);
 		put_char(&l, '\n');
 		o->len = (size_t)(l.p - o->buf);
 	}
