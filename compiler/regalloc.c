@@ -195,6 +195,21 @@ static int *pool_take(struct live_pool *p, int n)
 	return items;
 }
 
+/* Return the last n items pool_take gave. */
+static void pool_give_back(struct live_pool *p, int n)
+{
+	p->next -= n;
+	p->left += (size_t)n;
+}
+
+static void free_pool(struct live_pool *p)
+{
+	for (struct pool_chunk *c = p->last, *prev; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
+}
+
 /* *dst = *src, src's items copied into the pool unless src is in the pool
  * already (stored); false if *dst was equal to it already. */
 static bool set_store(struct live_pool *p, struct live_set *dst, const struct live_set *src, bool stored)
@@ -221,10 +236,7 @@ struct liveness {
 
 static void free_liveness(struct liveness *lv)
 {
-	for (struct pool_chunk *c = lv->pool.last, *prev; c; c = prev) {
-		prev = c->prev;
-		free(c);
-	}
+	free_pool(&lv->pool);
 	free(lv->in);
 	free(lv->out);
 }
@@ -282,22 +294,24 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
 	int *defined = xcalloc((size_t)li->count + 1, sizeof(int));
 	int *listed = xcalloc((size_t)li->count + 1, sizeof(int));
-	/* every block's gen and kill in two arrays, each block's part as big as
-	 * its instructions can fill: no set grows (a malloc per block before) */
-	size_t ninsns = 0;
-	for (int i = 0; i < n; i++)
-		ninsns += (size_t)f->blocks.items[i]->insns.count;
-	int *gen_items = xcalloc(ninsns * (IR_MAX_ARGS + 3) + 1, sizeof(int));
-	int *kill_items = xcalloc(ninsns + 1, sizeof(int));
-	for (int i = 0, at = 0; i < n; at += f->blocks.items[i++]->insns.count) {
-		int count = f->blocks.items[i]->insns.count;
-		gen[i] = (struct live_set){gen_items + (size_t)at * (IR_MAX_ARGS + 3), 0,
-					   count * (IR_MAX_ARGS + 3)};
-		kill[i] = (struct live_set){kill_items + at, 0, count};
-	}
+	/* Every block's gen and kill, one after the other in a pool: each
+	 * block takes room for as many items as its instructions can name (no
+	 * set grows; a malloc per block before), and gives back what it did
+	 * not fill (room for all at once was megabytes of pages touched once) */
+	struct live_pool summaries = {0};
 	for (int i = 0; i < n; i++) {
-		index_of[f->blocks.items[i]->id] = i;
-		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
+		const struct ir_block *b = f->blocks.items[i];
+		int room = b->insns.count * (IR_MAX_ARGS + 3), kill_room = b->insns.count;
+		int *items = pool_take(&summaries, room + kill_room);
+		gen[i] = (struct live_set){items, 0, room};
+		kill[i] = (struct live_set){items + room, 0, kill_room};
+		index_of[b->id] = i;
+		block_summary(b, li, i + 1, defined, listed, &gen[i], &kill[i]);
+		memmove(items + gen[i].n, kill[i].items, sizeof(int) * (size_t)kill[i].n);
+		kill[i].items = items + gen[i].n;
+		gen[i].cap = gen[i].n;
+		kill[i].cap = kill[i].n;
+		pool_give_back(&summaries, room + kill_room - gen[i].n - kill[i].n);
 	}
 	lv->pool = (struct live_pool){0};
 	struct live_set empty = {0}, merged = {0}, tmp = {0}, in = {0};
@@ -329,8 +343,7 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 		if (!back) /* each block's successors were final before it: done */
 			break;
 	}
-	free(gen_items);
-	free(kill_items);
+	free_pool(&summaries);
 	set_free(&merged);
 	set_free(&tmp);
 	set_free(&in);
