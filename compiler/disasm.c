@@ -151,11 +151,14 @@ static void put_hex(struct line *l, uint64_t v, int width)
 	l->p += n;
 }
 
-/* "r%d" or "w%d" */
+/* "r%d" or "w%d": a register is 0-10 (vcheck's concern, not ours, if not) */
 static void put_reg(struct line *l, char r, int n)
 {
 	put_char(l, r);
-	put_int(l, n, false);
+	if (n >= 0 && n < 10)
+		put_char(l, (char)('0' + n));
+	else
+		put_int(l, n, false);
 }
 
 /* "(%s *)(r%d %+d)": a size and an address */
