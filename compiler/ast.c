@@ -25,16 +25,30 @@ void ast_append(struct arena *a, struct ast *parent, struct ast *child)
 	ARENA_PUSH(a, parent->list, child);
 }
 
+/* ast_visit for a node that is there: the children that are not are
+ * skipped here, not by a call each (most nodes have two or three of their
+ * four empty, and the walk visits every node of a long probe). */
+static void visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg)
+{
+	if (!fn(node, arg))
+		return;
+	if (node->a)
+		visit(node->a, fn, arg);
+	if (node->b)
+		visit(node->b, fn, arg);
+	if (node->c)
+		visit(node->c, fn, arg);
+	if (node->d)
+		visit(node->d, fn, arg);
+	for (int i = 0; i < node->list.count; i++)
+		if (node->list.items[i])
+			visit(node->list.items[i], fn, arg);
+}
+
 void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg)
 {
-	if (!node || !fn(node, arg))
-		return;
-	ast_visit(node->a, fn, arg);
-	ast_visit(node->b, fn, arg);
-	ast_visit(node->c, fn, arg);
-	ast_visit(node->d, fn, arg);
-	for (int i = 0; i < node->list.count; i++)
-		ast_visit(node->list.items[i], fn, arg);
+	if (node)
+		visit(node, fn, arg);
 }
 
 const char *ast_op_text(enum ast_op op)

@@ -16,7 +16,6 @@
  * These strings are held exactly by tests/vcheck and the tests/ir goldens.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,100 +59,126 @@ static const char *or_q(const char *s)
 	return s ? s : "?";
 }
 
-/* One line of output, formatted here rather than by fprintf: -d bpf of a long
- * probe prints tens of thousands of lines, and glibc's fprintf (locale, wide
- * characters, a lock per call) was a third of that whole compile
- * (bench/compiletime.sh).  put() knows the conversions this file uses:
- * %c %d %+d %u %x %02x %s and PRIx64. */
-struct line {
-	char text[512];
-	size_t len;
+/* One line of output, formatted here by a call per piece rather than by
+ * fprintf or a format string: -d bpf of a long probe prints tens of
+ * thousands of lines, and glibc's fprintf (locale, wide characters, a lock
+ * per call) was a third of that whole compile (bench/compiletime.sh); a
+ * format string read at run time, one character and one va_arg at a time,
+ * was still a fifth.  A line is written in place into the caller's buffer,
+ * which has room for LINE_ROOM bytes. */
+enum {
+	LINE_ROOM = 512,
+	/* What a line holds besides the strings it names: its fixed text and
+	 * numbers, under 100 bytes; a string is cut to leave room for them,
+	 * so that nothing else needs a check. */
+	LINE_FIXED = 128,
 };
 
-/* What a line holds besides the strings it names (%s): its fixed text and
- * numbers, under 100 bytes; a string is cut to leave room for them, so
- * that nothing else needs a check. */
-enum { LINE_FIXED = 128 };
+struct line {
+	char *p;         /* where the next character goes */
+	const char *cut; /* a string is not written past this */
+};
+
+static void line_start(struct line *l, char *buf)
+{
+	l->p = buf;
+	l->cut = buf + LINE_ROOM - LINE_FIXED;
+}
 
 static void put_char(struct line *l, char c)
 {
-	l->text[l->len++] = c;
+	*l->p++ = c;
 }
+
+/* A string literal, copied with its length known at compile time. */
+#define PUT_LIT(l, s) (memcpy((l)->p, s, sizeof(s) - 1), (l)->p += sizeof(s) - 1)
 
 static void put_text(struct line *l, const char *s)
 {
-	while (*s && l->len < sizeof(l->text) - LINE_FIXED)
-		l->text[l->len++] = *s++;
+	while (*s && l->p < l->cut)
+		*l->p++ = *s++;
 }
 
-/* v in base 10 or 16, at least `width` digits (zero-padded) */
-static void put_number(struct line *l, uint64_t v, unsigned base, int width)
-{
-	char digits[24], *end = digits + sizeof(digits), *p = end;
-	if (base == 16) /* two loops, so that each divides by a constant */
-		do {
-			*--p = "0123456789abcdef"[v & 15];
-			v >>= 4;
-		} while (v);
-	else
-		do {
-			*--p = (char)('0' + v % 10);
-			v /= 10;
-		} while (v);
-	while (end - p < width)
-		*--p = '0';
-	while (p < end)
-		l->text[l->len++] = *p++;
-}
+static const char two_digits[] = "00010203040506070809101112131415161718192021222324"
+				 "25262728293031323334353637383940414243444546474849"
+				 "50515253545556575859606162636465666768697071727374"
+				 "75767778798081828384858687888990919293949596979899";
 
-static void put(struct line *l, const char *fmt, ...)
+/* v in base 10 ("%u"), written from its last digit back, in place: most
+ * numbers here are registers, small offsets and instruction indexes */
+static void put_unsigned(struct line *l, uint64_t v)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	for (const char *f = fmt; *f; f++) {
-		if (*f != '%') {
-			l->text[l->len++] = *f;
-			continue;
-		}
-		bool plus = f[1] == '+', long_long = false;
-		f += plus;
-		int width = 0;
-		if (f[1] == '0') { /* %02x */
-			width = f[2] - '0';
-			f += 2;
-		}
-		if (f[1] == 'l' && f[2] == 'l') { /* PRIx64 is "lx" or "llx" */
-			long_long = true;
-			f += 2;
-		} else if (f[1] == 'l') {
-			long_long = true;
-			f++;
-		}
-		switch (*++f) {
-		case 'c':
-			put_char(l, (char)va_arg(ap, int));
-			break;
-		case 's':
-			put_text(l, va_arg(ap, const char *));
-			break;
-		case 'd': {
-			int v = va_arg(ap, int);
-			if (v < 0 || plus)
-				put_char(l, v < 0 ? '-' : '+');
-			put_number(l, v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width);
-			break;
-		}
-		case 'u':
-			put_number(l, va_arg(ap, unsigned), 10, width);
-			break;
-		case 'x':
-			put_number(l, long_long ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, width);
-			break;
-		default: /* not used in this file */
-			abort();
-		}
+	if (v < 10) {
+		*l->p++ = (char)('0' + v);
+		return;
 	}
-	va_end(ap);
+	unsigned n = 2;
+	for (uint64_t bound = 100; n < 20 && v >= bound; bound *= 10)
+		n++;
+	char *end = l->p + n, *p = end;
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, &two_digits[2 * (v % 100)], 2);
+		v /= 100;
+	}
+	if (v < 10) {
+		*--p = (char)('0' + v);
+	} else {
+		p -= 2;
+		memcpy(p, &two_digits[2 * v], 2);
+	}
+	l->p = end;
+}
+
+/* "%d", or "%+d" when plus */
+static void put_int(struct line *l, int v, bool plus)
+{
+	if (v < 0 || plus)
+		put_char(l, v < 0 ? '-' : '+');
+	put_unsigned(l, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+/* v in base 16, at least `width` digits (zero-padded): "%x", "%02x" */
+static void put_hex(struct line *l, uint64_t v, int width)
+{
+	int n = 1;
+	while (n < 16 && v >> 4 * n)
+		n++;
+	if (n < width)
+		n = width;
+	for (char *p = l->p + n; p > l->p; v >>= 4)
+		*--p = "0123456789abcdef"[v & 15];
+	l->p += n;
+}
+
+/* "r%d" or "w%d": a register is 0-10 (vcheck's concern, not ours, if not) */
+static void put_reg(struct line *l, char r, int n)
+{
+	put_char(l, r);
+	if (n >= 0 && n < 10)
+		put_char(l, (char)('0' + n));
+	else
+		put_int(l, n, false);
+}
+
+/* "(%s *)(r%d %+d)": a size and an address */
+static void put_addr(struct line *l, const char *size, int reg, int off)
+{
+	put_char(l, '(');
+	put_text(l, size);
+	PUT_LIT(l, " *)(");
+	put_reg(l, 'r', reg);
+	put_char(l, ' ');
+	put_int(l, off, true);
+	put_char(l, ')');
+}
+
+/* "(%02x) what": an instruction we cannot name */
+static void put_unknown(struct line *l, uint8_t code)
+{
+	put_char(l, '(');
+	put_hex(l, code, 2);
+	PUT_LIT(l, ") unknown ");
 }
 
 static void print_alu(struct line *out, const struct bpf_insn *in)
@@ -163,41 +188,64 @@ static void print_alu(struct line *out, const struct bpf_insn *in)
 	bool x = BPF_SRC(in->code) == BPF_X;
 	if (op == BPF_END) {
 		/* byte swaps always name the whole register, as the kernel does */
+		put_reg(out, 'r', d);
 		if (BPF_CLASS(in->code) == BPF_ALU64)
-			put(out, "r%d = bswap%d r%d", d, in->imm, d);
+			PUT_LIT(out, " = bswap");
+		else if (x)
+			PUT_LIT(out, " = be");
 		else
-			put(out, "r%d = %s%d r%d", d, x ? "be" : "le", in->imm, d);
+			PUT_LIT(out, " = le");
+		put_int(out, in->imm, false);
+		put_char(out, ' ');
+		put_reg(out, 'r', d);
 		return;
 	}
+	put_reg(out, r, d);
 	if (op == BPF_NEG) {
-		put(out, "%c%d = -%c%d", r, d, r, d);
+		PUT_LIT(out, " = -");
+		put_reg(out, r, d);
 		return;
 	}
 	const char *name = or_q(alu_ops[op >> 4]);
 	if ((op == BPF_DIV || op == BPF_MOD) && in->off == 1)
 		name = op == BPF_DIV ? "s/=" : "s%=";
-	if (!x) {
-		put(out, "%c%d %s %d", r, d, name, in->imm);
+	/* a move with off 8/16/32 sign-extends from that many bits */
+	if (x && op == BPF_MOV && (in->off == 8 || in->off == 16 || in->off == 32)) {
+		PUT_LIT(out, " = (s");
+		put_int(out, in->off, false);
+		put_char(out, ')');
+		put_reg(out, r, in->src_reg);
 		return;
 	}
-	/* a move with off 8/16/32 sign-extends from that many bits */
-	bool movsx = op == BPF_MOV && (in->off == 8 || in->off == 16 || in->off == 32);
-	if (movsx)
-		put(out, "%c%d = (s%d)%c%d", r, d, in->off, r, in->src_reg);
+	put_char(out, ' ');
+	put_text(out, name);
+	put_char(out, ' ');
+	if (x)
+		put_reg(out, r, in->src_reg);
 	else
-		put(out, "%c%d %s %c%d", r, d, name, r, in->src_reg);
+		put_int(out, in->imm, false);
 }
 
 static void print_call(struct line *out, const struct bpf_insn *in)
 {
 	if (in->src_reg == BPF_PSEUDO_CALL) {
-		put(out, "call pc%+d", in->imm);
-	} else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
-		put(out, "call kernel-function#%d", in->imm);
+		PUT_LIT(out, "call pc");
+		put_int(out, in->imm, true);
+		return;
+	}
+	if (in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
+		PUT_LIT(out, "call kernel-function#");
 	} else {
 		const struct bpf_helper_info *h = bpf_helper(in->imm);
-		put(out, "call %s%s#%d", h ? "bpf_" : "unknown", h ? h->name : "", in->imm);
+		if (h) {
+			PUT_LIT(out, "call bpf_");
+			put_text(out, h->name);
+			put_char(out, '#');
+		} else {
+			PUT_LIT(out, "call unknown#");
+		}
 	}
+	put_int(out, in->imm, false);
 }
 
 static void print_jmp(struct line *out, const struct bpf_insn *in)
@@ -205,20 +253,31 @@ static void print_jmp(struct line *out, const struct bpf_insn *in)
 	int op = BPF_OP(in->code);
 	bool j32 = BPF_CLASS(in->code) == BPF_JMP32;
 	char r = j32 ? 'w' : 'r';
-	if (op == BPF_CALL)
+	if (op == BPF_CALL) {
 		print_call(out, in);
-	else if (op == BPF_EXIT)
-		put_text(out, "exit");
-	else if (op == BPF_JA && j32)
-		put(out, "gotol pc%+d", in->imm); /* the long jump keeps its offset in imm */
-	else if (op == BPF_JA)
-		put(out, "goto pc%+d", in->off);
-	else if (BPF_SRC(in->code) == BPF_X)
-		put(out, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]), r,
-			in->src_reg, in->off);
-	else
-		put(out, "if %c%d %s 0x%x goto pc%+d", r, in->dst_reg, or_q(jmp_ops[op >> 4]),
-			(uint32_t)in->imm, in->off);
+	} else if (op == BPF_EXIT) {
+		PUT_LIT(out, "exit");
+	} else if (op == BPF_JA && j32) {
+		PUT_LIT(out, "gotol pc"); /* the long jump keeps its offset in imm */
+		put_int(out, in->imm, true);
+	} else if (op == BPF_JA) {
+		PUT_LIT(out, "goto pc");
+		put_int(out, in->off, true);
+	} else {
+		PUT_LIT(out, "if ");
+		put_reg(out, r, in->dst_reg);
+		put_char(out, ' ');
+		put_text(out, or_q(jmp_ops[op >> 4]));
+		put_char(out, ' ');
+		if (BPF_SRC(in->code) == BPF_X) {
+			put_reg(out, r, in->src_reg);
+		} else {
+			PUT_LIT(out, "0x");
+			put_hex(out, (uint32_t)in->imm, 0);
+		}
+		PUT_LIT(out, " goto pc");
+		put_int(out, in->off, true);
+	}
 }
 
 static void print_atomic(struct line *out, const struct bpf_insn *in)
@@ -227,49 +286,101 @@ static void print_atomic(struct line *out, const struct bpf_insn *in)
 	const char *bits = BPF_SIZE(in->code) == BPF_DW ? "64" : "";
 	const char *op = atomic_ops[(in->imm & 0xf0) >> 4];
 	int d = in->dst_reg, s = in->src_reg, off = in->off;
-	if (in->imm == BPF_CMPXCHG)
-		put(out, "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)", bits, sz, d, off, s);
-	else if (in->imm == BPF_XCHG)
-		put(out, "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", s, bits, sz, d, off, s);
-	else if (op && in->imm == (in->imm & 0xf0))
-		put(out, "lock *(%s *)(r%d %+d) %s r%d", sz, d, off, alu_ops[in->imm >> 4], s);
-	else if (op && in->imm == ((in->imm & 0xf0) | BPF_FETCH))
-		put(out, "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)", s, bits, op, sz, d, off, s);
-	else
-		put(out, "(%02x) unknown atomic operation 0x%x", in->code, (uint32_t)in->imm);
+	if (in->imm == BPF_CMPXCHG) {
+		/* "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)" */
+		PUT_LIT(out, "r0 = atomic");
+		put_text(out, bits);
+		PUT_LIT(out, "_cmpxchg(");
+		put_addr(out, sz, d, off);
+		PUT_LIT(out, ", r0, ");
+		put_reg(out, 'r', s);
+		put_char(out, ')');
+	} else if (in->imm == BPF_XCHG) {
+		/* "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)" */
+		put_reg(out, 'r', s);
+		PUT_LIT(out, " = atomic");
+		put_text(out, bits);
+		PUT_LIT(out, "_xchg(");
+		put_addr(out, sz, d, off);
+		PUT_LIT(out, ", ");
+		put_reg(out, 'r', s);
+		put_char(out, ')');
+	} else if (op && in->imm == (in->imm & 0xf0)) {
+		/* "lock *(%s *)(r%d %+d) %s r%d" */
+		PUT_LIT(out, "lock *");
+		put_addr(out, sz, d, off);
+		put_char(out, ' ');
+		put_text(out, alu_ops[in->imm >> 4]);
+		put_char(out, ' ');
+		put_reg(out, 'r', s);
+	} else if (op && in->imm == ((in->imm & 0xf0) | BPF_FETCH)) {
+		/* "r%d = atomic%s_fetch_%s((%s *)(r%d %+d), r%d)" */
+		put_reg(out, 'r', s);
+		PUT_LIT(out, " = atomic");
+		put_text(out, bits);
+		PUT_LIT(out, "_fetch_");
+		put_text(out, op);
+		put_char(out, '(');
+		put_addr(out, sz, d, off);
+		PUT_LIT(out, ", ");
+		put_reg(out, 'r', s);
+		put_char(out, ')');
+	} else {
+		put_unknown(out, in->code);
+		PUT_LIT(out, "atomic operation 0x");
+		put_hex(out, (uint32_t)in->imm, 0);
+	}
 }
 
 static void print_mem(struct line *out, const struct bpf_insn *in)
 {
 	int cls = BPF_CLASS(in->code), mode = BPF_MODE(in->code), sz = BPF_SIZE(in->code);
-	if (cls == BPF_LDX)
-		put(out, "r%d = *(%s *)(r%d %+d)", in->dst_reg, size_name(sz, mode == BPF_MEMSX),
-			in->src_reg, in->off);
-	else if (cls == BPF_STX && mode == BPF_ATOMIC)
+	if (cls == BPF_LDX) { /* "r%d = *(%s *)(r%d %+d)" */
+		put_reg(out, 'r', in->dst_reg);
+		PUT_LIT(out, " = *");
+		put_addr(out, size_name(sz, mode == BPF_MEMSX), in->src_reg, in->off);
+	} else if (cls == BPF_STX && mode == BPF_ATOMIC) {
 		print_atomic(out, in);
-	else if (cls == BPF_STX)
-		put(out, "*(%s *)(r%d %+d) = r%d", size_name(sz, false), in->dst_reg, in->off,
-			in->src_reg);
-	else
-		put(out, "*(%s *)(r%d %+d) = %d", size_name(sz, false), in->dst_reg, in->off, in->imm);
+	} else { /* "*(%s *)(r%d %+d) = r%d" or "= %d" */
+		put_char(out, '*');
+		put_addr(out, size_name(sz, false), in->dst_reg, in->off);
+		PUT_LIT(out, " = ");
+		if (cls == BPF_STX)
+			put_reg(out, 'r', in->src_reg);
+		else
+			put_int(out, in->imm, false);
+	}
 }
 
 /* A 64-bit immediate load: a map, an address in a map's value, or a plain
- * constant.  map_name is the image's name of the map, NULL if unknown. */
+ * constant.  map_name is the image's name of the map, NULL if unknown
+ * (then "fd:N" with the instruction's imm). */
 static void print_ld_imm64(struct line *out, const struct bpf_insn *in, const char *map_name)
 {
 	uint64_t v = (uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32;
-	char fd[32];
-	snprintf(fd, sizeof(fd), "fd:%d", in->imm);
-	const char *map = map_name ? map_name : fd;
-	if (in->src_reg == BPF_PSEUDO_MAP_FD)
-		put(out, "r%d = map[%s]", in->dst_reg, map);
-	else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
-		put(out, "r%d = map[%s][0]+%u", in->dst_reg, map, (uint32_t)in[1].imm);
-	else if (in->src_reg == BPF_PSEUDO_FUNC) /* a subprogram, relative to the next insn */
-		put(out, "r%d = func[pc%+d]", in->dst_reg, in->imm + 1);
-	else
-		put(out, "r%d = 0x%" PRIx64 " ll", in->dst_reg, v);
+	put_reg(out, 'r', in->dst_reg);
+	if (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+		PUT_LIT(out, " = map[");
+		if (map_name) {
+			put_text(out, map_name);
+		} else {
+			PUT_LIT(out, "fd:");
+			put_int(out, in->imm, false);
+		}
+		put_char(out, ']');
+		if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			PUT_LIT(out, "[0]+");
+			put_unsigned(out, (uint32_t)in[1].imm);
+		}
+	} else if (in->src_reg == BPF_PSEUDO_FUNC) { /* a subprogram, relative to the next insn */
+		PUT_LIT(out, " = func[pc");
+		put_int(out, in->imm + 1, true);
+		put_char(out, ']');
+	} else {
+		PUT_LIT(out, " = 0x");
+		put_hex(out, v, 0);
+		PUT_LIT(out, " ll");
+	}
 }
 
 /* The legacy packet loads: only socket filters have them, but printing
@@ -277,12 +388,21 @@ static void print_ld_imm64(struct line *out, const struct bpf_insn *in, const ch
 static void print_ld(struct line *out, const struct bpf_insn *in)
 {
 	const char *sz = size_name(BPF_SIZE(in->code), false);
-	if (BPF_MODE(in->code) == BPF_ABS)
-		put(out, "r0 = *(%s *)skb[%d]", sz, in->imm);
-	else if (BPF_MODE(in->code) == BPF_IND)
-		put(out, "r0 = *(%s *)skb[r%d + %d]", sz, in->src_reg, in->imm);
-	else
-		put(out, "(%02x) unknown instruction", in->code);
+	if (BPF_MODE(in->code) != BPF_ABS && BPF_MODE(in->code) != BPF_IND) {
+		put_unknown(out, in->code);
+		PUT_LIT(out, "instruction");
+		return;
+	}
+	/* "r0 = *(%s *)skb[%d]" or "r0 = *(%s *)skb[r%d + %d]" */
+	PUT_LIT(out, "r0 = *(");
+	put_text(out, sz);
+	PUT_LIT(out, " *)skb[");
+	if (BPF_MODE(in->code) == BPF_IND) {
+		put_reg(out, 'r', in->src_reg);
+		PUT_LIT(out, " + ");
+	}
+	put_int(out, in->imm, false);
+	put_char(out, ']');
 }
 
 static int print_one(struct line *out, const struct bpf_insn *insns, uint32_t i, uint32_t count,
@@ -315,10 +435,48 @@ static int print_one(struct line *out, const struct bpf_insn *insns, uint32_t i,
 
 int bpf_insn_print(FILE *out, const struct bpf_insn *insns, uint32_t index, uint32_t count)
 {
-	struct line l = {.len = 0};
+	char text[LINE_ROOM];
+	struct line l;
+	line_start(&l, text);
 	int n = print_one(&l, insns, index, count, NULL);
-	fwrite(l.text, 1, l.len, out);
+	fwrite(text, 1, (size_t)(l.p - text), out);
 	return n;
+}
+
+/* The output of bpf_prog_print, gathered so that it takes one fwrite per
+ * OUT_SIZE bytes rather than one per line. */
+enum { OUT_SIZE = 64 * 1024 };
+
+struct out {
+	FILE *f;
+	size_t len;
+	char buf[OUT_SIZE];
+};
+
+static void out_flush(struct out *o)
+{
+	fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+/* Room for n more bytes at o->buf + o->len (n <= OUT_SIZE). */
+static char *out_room(struct out *o, size_t n)
+{
+	if (OUT_SIZE - o->len < n)
+		out_flush(o);
+	return o->buf + o->len;
+}
+
+static void out_text(struct out *o, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > OUT_SIZE / 2) { /* a long one goes straight out */
+		out_flush(o);
+		fwrite(s, 1, n, o->f);
+		return;
+	}
+	memcpy(out_room(o, n), s, n);
+	o->len += n;
 }
 
 /* The name of the map each instruction loads, NULL where it loads none:
@@ -337,36 +495,94 @@ static const char **map_names(const struct eq_image *img, const struct eq_prog *
 }
 
 /* "; <script line> @ FILE:LINE" before the first instruction of each line. */
-static void print_source_line(FILE *out, const struct eq_image *img, uint32_t line)
+static void print_source_line(struct out *o, const struct eq_image *img, uint32_t line)
 {
 	const char *file = img->file ? img->file : "<script>";
-	if (line >= 1 && (int)line <= img->nsource_lines && img->source_lines[line - 1]) {
+	if (line < 1)
+		return;
+	out_text(o, "; ");
+	if ((int)line <= img->nsource_lines && img->source_lines[line - 1]) {
 		const char *text = img->source_lines[line - 1];
-		fprintf(out, "; %s @ %s:%u\n", text + strspn(text, " \t"), file, line);
-	} else if (line >= 1) {
-		fprintf(out, "; @ %s:%u\n", file, line);
+		out_text(o, text + strspn(text, " \t"));
+		out_text(o, " ");
 	}
+	out_text(o, "@ ");
+	out_text(o, file);
+	struct line l;
+	line_start(&l, out_room(o, LINE_ROOM));
+	put_char(&l, ':');
+	put_unsigned(&l, line);
+	put_char(&l, '\n');
+	o->len = (size_t)(l.p - o->buf);
+}
+
+/* An instruction index as "%4u: ", counted up in decimal as the listing
+ * goes (by 1, or 2 after a 64-bit load) rather than converted for every
+ * line: the digits are text[start..INDEX_END), spaces before them, ": "
+ * after, and the bytes past that are room for a copy of fixed size. */
+enum { INDEX_END = 12 };
+
+struct index_text {
+	char text[32];
+	int start;
+};
+
+static void index_init(struct index_text *x)
+{
+	memset(x->text, ' ', sizeof(x->text));
+	x->start = INDEX_END - 1;
+	x->text[x->start] = '0';
+	memcpy(&x->text[INDEX_END], ": ", 2);
+}
+
+static void index_step(struct index_text *x)
+{
+	int at = INDEX_END - 1;
+	while (at >= x->start && x->text[at] == '9')
+		x->text[at--] = '0';
+	if (at < x->start)
+		x->text[x->start = at] = '1';
+	else
+		x->text[at]++;
+}
+
+static void put_index(struct line *l, const struct index_text *x)
+{
+	int from = x->start < INDEX_END - 4 ? x->start : INDEX_END - 4;
+	memcpy(l->p, &x->text[from], 16); /* from <= 11: within text */
+	l->p += INDEX_END + 2 - from;
 }
 
 void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog *p)
 {
 	fprintf(out, "%s: %s (%u instructions)\n", p->name, p->probe_name, p->ninsns);
+	struct out *o = malloc(sizeof(*o));
+	if (!o)
+		abort();
+	o->f = out;
+	o->len = 0;
 	uint32_t line = 0, next_line = 0;
 	const char **map_name = map_names(img, p);
+	struct index_text index;
+	index_init(&index);
 	for (uint32_t i = 0; i < p->ninsns;) {
 		while (next_line < p->nlines && p->lines[next_line].insn_off <= i) {
 			uint32_t l = p->lines[next_line++].line;
 			if (l != line)
-				print_source_line(out, img, l);
+				print_source_line(o, img, l);
 			line = l;
 		}
-		struct line l = {.len = 0};
-		for (uint32_t width = 1000; width > 1 && i < width; width /= 10)
-			put_char(&l, ' '); /* "%4u" */
-		put(&l, "%u: ", i);
-		i += (uint32_t)print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		struct line l;
+		line_start(&l, out_room(o, LINE_ROOM));
+		put_index(&l, &index);
+		int n = print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		i += (uint32_t)n;
+		while (n-- > 0)
+			index_step(&index);
 		put_char(&l, '\n');
-		fwrite(l.text, 1, l.len, out);
+		o->len = (size_t)(l.p - o->buf);
 	}
+	out_flush(o);
+	free(o);
 	free(map_name);
 }

@@ -160,19 +160,83 @@ static int vreg_def(const struct live_items *li, const struct ir_insn *in)
 	return in->dst;
 }
 
-/* live_in/live_out per block (index in layout), nb sets each, to free
- * with free_liveness. */
+/* The live sets' items, in chunks that never move: a set, once stored,
+ * is not changed (a new value is stored anew), so a block's live_out can
+ * be its successor's live_in itself, and there is no malloc per set (a
+ * malloc and a free per block and set were a third of liveness). */
+enum { POOL_CHUNK = 16 * 1024 };
+
+struct pool_chunk {
+	struct pool_chunk *prev;
+	int items[];
+};
+
+struct live_pool {
+	struct pool_chunk *last;
+	int *next;
+	size_t left;
+};
+
+static int *pool_take(struct live_pool *p, int n)
+{
+	if ((size_t)n > p->left) {
+		size_t size = n > POOL_CHUNK ? (size_t)n : POOL_CHUNK;
+		struct pool_chunk *c = malloc(sizeof(*c) + sizeof(int) * size);
+		if (!c)
+			abort();
+		c->prev = p->last;
+		p->last = c;
+		p->next = c->items;
+		p->left = size;
+	}
+	int *items = p->next;
+	p->next += n;
+	p->left -= (size_t)n;
+	return items;
+}
+
+/* Return the last n items pool_take gave. */
+static void pool_give_back(struct live_pool *p, int n)
+{
+	p->next -= n;
+	p->left += (size_t)n;
+}
+
+static void free_pool(struct live_pool *p)
+{
+	for (struct pool_chunk *c = p->last, *prev; c; c = prev) {
+		prev = c->prev;
+		free(c);
+	}
+}
+
+/* *dst = *src, src's items copied into the pool unless src is in the pool
+ * already (stored); false if *dst was equal to it already. */
+static bool set_store(struct live_pool *p, struct live_set *dst, const struct live_set *src, bool stored)
+{
+	if (set_equal(dst, src))
+		return false;
+	if (stored || !src->n) {
+		*dst = *src;
+		return true;
+	}
+	int *items = pool_take(p, src->n);
+	memcpy(items, src->items, sizeof(int) * (size_t)src->n);
+	*dst = (struct live_set){items, src->n, src->n};
+	return true;
+}
+
+/* live_in/live_out per block (index in layout), nb sets each, their items
+ * in pool; to free with free_liveness. */
 struct liveness {
 	int nb;
 	struct live_set *in, *out;
+	struct live_pool pool;
 };
 
 static void free_liveness(struct liveness *lv)
 {
-	for (int i = 0; i < lv->nb; i++) {
-		set_free(&lv->in[i]);
-		set_free(&lv->out[i]);
-	}
+	free_pool(&lv->pool);
 	free(lv->in);
 	free(lv->out);
 }
@@ -230,24 +294,27 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
 	int *defined = xcalloc((size_t)li->count + 1, sizeof(int));
 	int *listed = xcalloc((size_t)li->count + 1, sizeof(int));
-	/* every block's gen and kill in two arrays, each block's part as big as
-	 * its instructions can fill: no set grows (a malloc per block before) */
-	size_t ninsns = 0;
-	for (int i = 0; i < n; i++)
-		ninsns += (size_t)f->blocks.items[i]->insns.count;
-	int *gen_items = xcalloc(ninsns * (IR_MAX_ARGS + 3) + 1, sizeof(int));
-	int *kill_items = xcalloc(ninsns + 1, sizeof(int));
-	for (int i = 0, at = 0; i < n; at += f->blocks.items[i++]->insns.count) {
-		int count = f->blocks.items[i]->insns.count;
-		gen[i] = (struct live_set){gen_items + (size_t)at * (IR_MAX_ARGS + 3), 0,
-					   count * (IR_MAX_ARGS + 3)};
-		kill[i] = (struct live_set){kill_items + at, 0, count};
-	}
+	/* Every block's gen and kill, one after the other in a pool: each
+	 * block takes room for as many items as its instructions can name (no
+	 * set grows; a malloc per block before), and gives back what it did
+	 * not fill (room for all at once was megabytes of pages touched once) */
+	struct live_pool summaries = {0};
 	for (int i = 0; i < n; i++) {
-		index_of[f->blocks.items[i]->id] = i;
-		block_summary(f->blocks.items[i], li, i + 1, defined, listed, &gen[i], &kill[i]);
+		const struct ir_block *b = f->blocks.items[i];
+		int room = b->insns.count * (IR_MAX_ARGS + 3), kill_room = b->insns.count;
+		int *items = pool_take(&summaries, room + kill_room);
+		gen[i] = (struct live_set){items, 0, room};
+		kill[i] = (struct live_set){items + room, 0, kill_room};
+		index_of[b->id] = i;
+		block_summary(b, li, i + 1, defined, listed, &gen[i], &kill[i]);
+		memmove(items + gen[i].n, kill[i].items, sizeof(int) * (size_t)kill[i].n);
+		kill[i].items = items + gen[i].n;
+		gen[i].cap = gen[i].n;
+		kill[i].cap = kill[i].n;
+		pool_give_back(&summaries, room + kill_room - gen[i].n - kill[i].n);
 	}
-	struct live_set empty = {0}, tmp = {0}, in = {0};
+	lv->pool = (struct live_pool){0};
+	struct live_set empty = {0}, merged = {0}, tmp = {0}, in = {0};
 	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
 		changed = false;
@@ -255,22 +322,29 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 			int succ[2], ns = successors(f->blocks.items[i], succ);
 			for (int k = 0; k < ns; k++)
 				back |= index_of[succ[k]] <= i;
-			set_merge(&lv->out[i], ns > 0 ? &lv->in[index_of[succ[0]]] : &empty,
-				  ns > 1 ? &lv->in[index_of[succ[1]]] : &empty, false);
+			const struct live_set *a = ns > 0 ? &lv->in[index_of[succ[0]]] : &empty;
+			const struct live_set *b = ns > 1 ? &lv->in[index_of[succ[1]]] : &empty;
+			if (!b->n || a->items == b->items) {
+				set_store(&lv->pool, &lv->out[i], a, true);
+			} else if (!a->n) {
+				set_store(&lv->pool, &lv->out[i], b, true);
+			} else {
+				set_merge(&merged, a, b, false);
+				set_store(&lv->pool, &lv->out[i], &merged, false);
+			}
+			if (!kill[i].n && !gen[i].n) {
+				changed |= set_store(&lv->pool, &lv->in[i], &lv->out[i], true);
+				continue;
+			}
 			set_merge(&tmp, &lv->out[i], &kill[i], true);
 			set_merge(&in, &tmp, &gen[i], false);
-			if (!set_equal(&in, &lv->in[i])) {
-				struct live_set old = lv->in[i];
-				lv->in[i] = in;
-				in = old;
-				changed = true;
-			}
+			changed |= set_store(&lv->pool, &lv->in[i], &in, false);
 		}
 		if (!back) /* each block's successors were final before it: done */
 			break;
 	}
-	free(gen_items);
-	free(kill_items);
+	free_pool(&summaries);
+	set_free(&merged);
 	set_free(&tmp);
 	set_free(&in);
 	free(gen);
@@ -367,22 +441,22 @@ static void build_intervals(struct ra *ra)
 			ra->iv[iv->same_as].hint = iv->hint;
 	}
 	/* an interval crosses a call if the first call at or after its start
-	 * comes before its end: a binary search in the ascending call_pos,
-	 * not a walk over every call for every vreg */
+	 * comes before its end: next_call[p] is that call's position for each
+	 * p (npos if none), one walk back over the positions, not a search
+	 * per vreg (a binary search for each was a tenth of regalloc) */
+	int *next_call = xcalloc((size_t)ra->npos + 1, sizeof(int));
+	next_call[ra->npos] = ra->npos;
+	for (int p = ra->npos - 1, c = ra->ncalls - 1; p >= 0; p--) {
+		next_call[p] = next_call[p + 1];
+		if (c >= 0 && ra->call_pos[c] == p)
+			next_call[p] = ra->call_pos[c--];
+	}
 	for (int v = 0; v < f->nvregs; v++) {
 		struct interval *iv = &ra->iv[v];
-		if (iv->start < 0)
-			continue;
-		int lo = 0, hi = ra->ncalls;
-		while (lo < hi) {
-			int mid = lo + (hi - lo) / 2;
-			if (ra->call_pos[mid] < iv->start)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		iv->crosses_call = lo < ra->ncalls && ra->call_pos[lo] < iv->end;
+		if (iv->start >= 0)
+			iv->crosses_call = next_call[iv->start] < iv->end;
 	}
+	free(next_call);
 }
 
 /* ---- allocation ---------------------------------------------------------------- */

@@ -125,6 +125,13 @@ struct vcheck {
 	bool *pending;     /* its state changed since instruction i was last followed */
 	bool *reported;    /* instruction i already has its error */
 	bool *second;      /* instruction i is the second half of a 64-bit load */
+	/* Where control goes after instruction i, once check_structure has
+	 * found every place in the program: nnext[i] places (0-2),
+	 * next[2 * i ...], as successors() gives them; and whether any of
+	 * them is at or before the instruction it comes from. */
+	uint8_t *nnext;
+	uint32_t *next;
+	bool goes_back;
 	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
 	uint32_t *depth;   /* per function: the deepest stack byte it touches */
 	/* Slots below slot_lo hold a number, as they start, in every state: no
@@ -366,8 +373,12 @@ static void check_structure(struct vcheck *v, uint32_t *stack)
 		int64_t next[2];
 		bool falls;
 		int k = v->second[i] ? 0 : successors(&insns[i], i, next, &falls);
-		for (int e = 0; e < k; e++)
+		v->nnext[i] = (uint8_t)k;
+		for (int e = 0; e < k; e++) {
 			check_edge(v, i, next[e], falls && e == 0);
+			v->next[2 * i + e] = (uint32_t)next[e]; /* used only if all are in the program */
+			v->goes_back |= next[e] <= (int64_t)i;
+		}
 	}
 	if (v->errors)
 		return;
@@ -387,14 +398,13 @@ static void check_structure(struct vcheck *v, uint32_t *stack)
 	}
 	while (top > 0) {
 		uint32_t i = stack[--top];
-		int64_t next[2];
-		bool falls;
-		int k = successors(&insns[i], i, next, &falls);
-		for (int e = 0; e < k; e++)
-			if (!v->seen[next[e]]) {
-				v->seen[next[e]] = true;
-				stack[top++] = (uint32_t)next[e];
+		for (int e = 0; e < v->nnext[i]; e++) {
+			uint32_t to = v->next[2 * i + e];
+			if (!v->seen[to]) {
+				v->seen[to] = true;
+				stack[top++] = to;
 			}
+		}
 	}
 	bool dead = false; /* report the first instruction of each unreachable run */
 	for (uint32_t i = 0; i < n; i++) {
@@ -1242,7 +1252,12 @@ static void branch(struct vcheck *v, uint32_t i, struct vstate *s)
 		return;
 	struct vreg src = x ? s->r[in->src_reg] : scalar(true, in->imm);
 	int taken = outcome(in, &s->r[d], &src);
-	struct vstate jumped = *s;
+	/* The state on the jump's side.  Its slots below slot_lo are left
+	 * unset, not copied (a whole state is 4 KB, a branch every few
+	 * instructions): nothing here reads them, and flow()'s copy and merge
+	 * start at slot_lo. */
+	struct vstate jumped;
+	copy_state(v, &jumped, s);
 	enum kind k = s->r[d].kind;
 	bool eq_test = !x && j64 && (op == BPF_JEQ || op == BPF_JNE);
 	if (eq_test && in->imm == 0 && (k == K_VALUE_OR_NULL || k == K_RB_OR_NULL)) {
@@ -1374,6 +1389,20 @@ static bool same_reg(const struct vreg *a, const struct vreg *b)
 	       (!a->bounded || a->umax == b->umax);
 }
 
+/* merge_reg(*x, y) is *x: every field equal, and *x as merge_reg makes
+ * one (an unreadable register without the fields it does not use, a
+ * number without a bound without a stale umax).  Where paths meet, most
+ * registers are the same on both: this skips merge_reg for them. */
+static bool merges_to_itself(const struct vreg *x, const struct vreg *y)
+{
+	if (x->kind != y->kind || x->known != y->known || x->map != y->map || x->id != y->id ||
+	    x->size != y->size || x->off != y->off || x->bounded != y->bounded || x->umax != y->umax)
+		return false;
+	if (x->kind == K_UNINIT)
+		return !x->known && x->map == -1 && !x->size && !x->off && !x->bounded && !x->umax;
+	return x->kind != K_SCALAR || x->known || x->bounded || !x->umax;
+}
+
 /* Merge `s` into `into`; true if that changed it. */
 static bool merge_state(const struct vcheck *v, struct vstate *into, const struct vstate *s)
 {
@@ -1381,6 +1410,8 @@ static bool merge_state(const struct vcheck *v, struct vstate *into, const struc
 	for (int r = 0; r < 11 + SLOTS; r = r == 10 ? 11 + v->slot_lo : r + 1) {
 		struct vreg *x = r < 11 ? &into->r[r] : &into->slot[r - 11];
 		const struct vreg *y = r < 11 ? &s->r[r] : &s->slot[r - 11];
+		if (merges_to_itself(x, y))
+			continue;
 		struct vreg m = merge_reg(v->img, *x, y);
 		changed |= !same_reg(&m, x);
 		*x = m;
@@ -1453,19 +1484,15 @@ static bool flows_back(const struct vcheck *v)
 {
 	const struct bpf_insn *insns = v->p->insns;
 	uint32_t n = v->p->ninsns;
+	if (v->goes_back) /* a jump back (check_structure saw every edge) */
+		return true;
 	int64_t first_callback = n;
 	for (uint32_t i = 0; i + 1 < n; i++)
 		if (!v->second[i] && insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
 		    insns[i].src_reg == BPF_PSEUDO_FUNC && (int64_t)i + 1 + insns[i].imm < first_callback)
 			first_callback = (int64_t)i + 1 + insns[i].imm;
-	for (uint32_t i = 0; i < n; i++) {
-		int64_t next[2];
-		bool falls;
-		int k = v->second[i] ? 0 : successors(&insns[i], i, next, &falls);
-		for (int e = 0; e < k; e++)
-			if (next[e] <= (int64_t)i)
-				return true;
-		if (!v->second[i] && insns[i].code == (BPF_JMP | BPF_CALL) && (int64_t)i >= first_callback) {
+	for (uint32_t i = first_callback > 0 ? (uint32_t)first_callback : 0; i < n; i++) {
+		if (!v->second[i] && insns[i].code == (BPF_JMP | BPF_CALL)) {
 			const struct bpf_helper_info *h = bpf_helper(insns[i].imm);
 			if (h && h->args[1] == HA_FUNC)
 				return true;
@@ -1607,11 +1634,14 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	v.pending = calloc(n, sizeof(*v.pending));
 	v.reported = calloc(n, sizeof(*v.reported));
 	v.second = calloc(n, sizeof(*v.second));
+	v.nnext = calloc(n, sizeof(*v.nnext));
+	v.next = calloc(2 * (size_t)n, sizeof(*v.next));
 	v.ref = refs_by_insn(prog);
 	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
 	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
 	uint32_t *stack = calloc(n, sizeof(*stack));
-	if (!v.state_of || !v.seen || !v.pending || !v.reported || !v.second || !v.depth || !v.names || !stack)
+	if (!v.state_of || !v.seen || !v.pending || !v.reported || !v.second || !v.nnext || !v.next ||
+	    !v.depth || !v.names || !stack)
 		abort();
 	check_structure(&v, stack);
 	if (!v.errors) {
@@ -1627,6 +1657,8 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 	free(v.pending);
 	free(v.reported);
 	free(v.second);
+	free(v.nnext);
+	free(v.next);
 	free(v.ref);
 	free(v.depth);
 	free(v.names);
