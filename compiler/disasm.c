@@ -286,23 +286,16 @@ static void print_atomic(struct line *out, const struct bpf_insn *in)
 	const char *bits = BPF_SIZE(in->code) == BPF_DW ? "64" : "";
 	const char *op = atomic_ops[(in->imm & 0xf0) >> 4];
 	int d = in->dst_reg, s = in->src_reg, off = in->off;
-	if (in->imm == BPF_CMPXCHG) {
-		/* "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)" */
-		PUT_LIT(out, "r0 = atomic");
-		put_text(out, bits);
-		PUT_LIT(out, "_cmpxchg(");
-		put_addr(out, sz, d, off);
-		PUT_LIT(out, ", r0, ");
-		put_reg(out, 'r', s);
-		put_char(out, ')');
-	} else if (in->imm == BPF_XCHG) {
-		/* "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)" */
-		put_reg(out, 'r', s);
+	if (in->imm == BPF_CMPXCHG || in->imm == BPF_XCHG) {
+		/* "r0 = atomic%s_cmpxchg((%s *)(r%d %+d), r0, r%d)",
+		 * "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)" */
+		bool cmpxchg = in->imm == BPF_CMPXCHG;
+		put_reg(out, 'r', cmpxchg ? 0 : s);
 		PUT_LIT(out, " = atomic");
 		put_text(out, bits);
-		PUT_LIT(out, "_xchg(");
+		put_text(out, cmpxchg ? "_cmpxchg(" : "_xchg(");
 		put_addr(out, sz, d, off);
-		PUT_LIT(out, ", ");
+		put_text(out, cmpxchg ? ", r0, " : ", ");
 		put_reg(out, 'r', s);
 		put_char(out, ')');
 	} else if (op && in->imm == (in->imm & 0xf0)) {
