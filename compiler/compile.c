@@ -59,7 +59,7 @@ struct compile {
 	struct {
 		struct pending_core {
 			int prog;
-			uint32_t insn;
+			uint32_t insn, kind;
 			struct ir_core_access access;
 		} *items;
 		int count, cap;
@@ -286,8 +286,12 @@ static void print_core_accesses(struct compile *c, const struct emit_result *r)
 		const struct ir_core_access *a = &r->core[i].access;
 		const struct btf_type *t = btf__type_by_id(btf, a->btf_id);
 		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
-		fprintf(c->opts->dump_out, "; CO-RE %u: %s %s %s (", r->core[i].insn_index,
-			t && btf_is_union(t) ? "union" : "struct", name && *name ? name : "(anonymous)", a->path);
+		static const char *const kinds[] = {
+			[BPF_CORE_FIELD_BYTE_OFFSET] = "offset", [BPF_CORE_FIELD_BYTE_SIZE] = "size",
+			[BPF_CORE_FIELD_LSHIFT_U64] = "left shift", [BPF_CORE_FIELD_RSHIFT_U64] = "right shift"};
+		fprintf(c->opts->dump_out, "; CO-RE %u: %s of %s %s %s (", r->core[i].insn_index,
+			kinds[r->core[i].kind], t && btf_is_union(t) ? "union" : "struct",
+			name && *name ? name : "(anonymous)", a->path);
 		/* the members the path names: "se.vruntime", "comm[1]" */
 		const char *sep = "";
 		for (const char *p = strchr(a->path, ':'); p && t; p = strchr(p + 1, ':')) {
@@ -338,7 +342,7 @@ static void core_relocations(struct compile *c, const struct ast *program)
 		if (!p->core_relos)
 			p->core_relos = ARENA_ARRAY(a, struct eq_core_relo, n);
 		p->core_relos[p->ncore_relos++] = (struct eq_core_relo){
-			c->core.items[i].insn, accesses[i].type_id, accesses[i].access_str_off};
+			c->core.items[i].insn, accesses[i].type_id, accesses[i].access_str_off, c->core.items[i].kind};
 	}
 }
 
@@ -388,7 +392,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		p.lines[i] = (struct eq_line){r.lines[i].insn_off, (uint32_t)r.lines[i].line,
 					      (uint32_t)r.lines[i].col};
 	for (uint32_t i = 0; i < r.ncore; i++) {
-		struct pending_core pc = {c->progs.count, r.core[i].insn_index, r.core[i].access};
+		struct pending_core pc = {c->progs.count, r.core[i].insn_index, r.core[i].kind, r.core[i].access};
 		ARENA_PUSH(&c->ir_arena, c->core, pc);
 	}
 	if (o->backend == EQ_BACKEND_LLVM && o->aot && !c->llvm_core_warned && has_core_access(f)) {

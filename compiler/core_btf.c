@@ -142,13 +142,13 @@ static int bytes_of(struct copier *c, uint32_t size)
 
 static int copy_type(struct copier *c, uint32_t id);
 
-/* A member of a copied record: on a path, or a run of bytes standing in for
- * the members from bit `start` to `end` (byte-aligned: a run starts where a
- * member on a path, never a bit-field, ends). */
+/* A member of a copied record: on a path (a bit-field too), or a run of
+ * bytes standing in for the members no path reads, from the byte after
+ * the last kept member's last bit to the next kept member's first byte. */
 struct kept {
 	const char *name;
 	int type;
-	uint32_t bit_offset;
+	uint32_t bit_offset, bit_size; /* bit_size: of a bit-field on a path, else 0 */
 };
 
 static int copy_record(struct copier *c, uint32_t id, const struct btf_type *t)
@@ -169,7 +169,7 @@ static int copy_record(struct copier *c, uint32_t id, const struct btf_type *t)
 			at = i < n ? 0 : t->size * 8;
 		if (at > run_start && !btf_is_union(t)) {
 			int bytes = bytes_of(c, (at - run_start) / 8);
-			kept[nkept++] = (struct kept){NULL, bytes, run_start};
+			kept[nkept++] = (struct kept){NULL, bytes, run_start, 0};
 			rc = bytes < 0 ? bytes : 0;
 		}
 		if (i == n || rc)
@@ -178,16 +178,19 @@ static int copy_record(struct copier *c, uint32_t id, const struct btf_type *t)
 		const struct btf_member *m = btf_members(t) + i;
 		const char *name = btf__name_by_offset(c->kernel, m->name_off);
 		int type = copy_type(c, skip_modifiers(c->kernel, m->type));
-		kept[nkept++] = (struct kept){name && *name ? name : NULL, type, btf_member_bit_offset(t, i)};
+		uint32_t bit_size = btf_member_bitfield_size(t, i);
+		kept[nkept++] = (struct kept){name && *name ? name : NULL, type, btf_member_bit_offset(t, i), bit_size};
 		rc = type < 0 ? type : 0;
 		long long size = btf__resolve_size(c->kernel, m->type);
-		uint32_t end = kept[nkept - 1].bit_offset + (size > 0 ? (uint32_t)size * 8 : 0);
+		/* the next run starts at a byte: after a bit-field, the byte after its last bit */
+		uint32_t end = kept[nkept - 1].bit_offset + (bit_size ? bit_size : size > 0 ? (uint32_t)size * 8 : 0);
+		end = (end + 7) / 8 * 8;
 		run_start = end > run_start ? end : run_start;
 	}
 	/* a union's members all start at 0: one run as big as it holds the rest */
 	if (!rc && btf_is_union(t)) {
 		int bytes = bytes_of(c, t->size);
-		kept[nkept++] = (struct kept){NULL, bytes, 0};
+		kept[nkept++] = (struct kept){NULL, bytes, 0, 0};
 		rc = bytes < 0 ? bytes : 0;
 	}
 	/* the members follow their struct: every type they name is made first */
@@ -196,7 +199,7 @@ static int copy_record(struct copier *c, uint32_t id, const struct btf_type *t)
 	int local = rc ? rc : btf_is_union(t) ? btf__add_union(c->out, name, t->size)
 				       : btf__add_struct(c->out, name, t->size);
 	for (int k = 0; local > 0 && k < nkept; k++) {
-		int added = btf__add_field(c->out, kept[k].name, kept[k].type, kept[k].bit_offset, 0);
+		int added = btf__add_field(c->out, kept[k].name, kept[k].type, kept[k].bit_offset, kept[k].bit_size);
 		if (added < 0)
 			local = added;
 	}

@@ -296,6 +296,26 @@ static void emit_branch(struct emitter *e, const struct ir_insn *in, int next)
 		jump_to(e, BPF_JMP | BPF_JA, 0, ir_none(), fl);
 }
 
+/* A FIELD* op: one ALU64 K instruction whose immediate the loader
+ * relocates (BPF CO-RE), and its relocation. */
+static void emit_core_op(struct emitter *e, const struct ir_insn *in)
+{
+	static const struct { uint8_t alu; uint32_t kind; } as[IR_NUM_OPS] = {
+		[IR_FIELDADD] = {BPF_ADD, BPF_CORE_FIELD_BYTE_OFFSET},
+		[IR_FIELDSIZE] = {BPF_MOV, BPF_CORE_FIELD_BYTE_SIZE},
+		[IR_FIELDSHL] = {BPF_LSH, BPF_CORE_FIELD_LSHIFT_U64},
+		[IR_FIELDSHR] = {BPF_RSH, BPF_CORE_FIELD_RSHIFT_U64},
+		[IR_FIELDSAR] = {BPF_ARSH, BPF_CORE_FIELD_RSHIFT_U64},
+	};
+	int d = reg(e, in->dst);
+	int64_t value = in->op == IR_FIELDSIZE ? in->a.imm : in->b.imm;
+	if (in->op != IR_FIELDSIZE)
+		mov_reg(e, d, reg(e, in->a.reg));
+	struct emit_core_ref ref = {(uint32_t)e->insns.count, as[in->op].kind, e->f->core.items[in->imm]};
+	ARENA_PUSH(e->arena, e->core, ref);
+	put(e, insn(BPF_ALU64 | as[in->op].alu | BPF_K, d, 0, 0, (int32_t)value));
+}
+
 static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 {
 	e->loc = in->loc;
@@ -348,13 +368,13 @@ static void emit_insn(struct emitter *e, const struct ir_insn *in, int next)
 	case IR_ATOMIC_ADD:
 		emit_memory(e, in);
 		break;
-	case IR_FIELDADD: { /* an ADD the loader relocates, even of 0 */
-		mov_reg(e, reg(e, in->dst), reg(e, in->a.reg));
-		struct emit_core_ref ref = {(uint32_t)e->insns.count, e->f->core.items[in->imm]};
-		ARENA_PUSH(e->arena, e->core, ref);
-		put(e, insn(BPF_ALU64 | BPF_ADD | BPF_K, reg(e, in->dst), 0, 0, (int32_t)in->b.imm));
+	case IR_FIELDADD: /* an instruction the loader relocates, even of 0 */
+	case IR_FIELDSIZE:
+	case IR_FIELDSHL:
+	case IR_FIELDSHR:
+	case IR_FIELDSAR:
+		emit_core_op(e, in);
 		break;
-	}
 	case IR_CALL:
 		move_args(e, in);
 		put(e, insn(BPF_JMP | BPF_CALL, 0, 0, 0, (int32_t)in->imm));

@@ -205,15 +205,17 @@ struct eq_map_ref {
 	uint32_t value_offset;
 };
 
-/* A BPF CO-RE relocation (an --aot image's): the kernel moves the offset
- * in instruction insn_off (an ALU64 ADD K) to where the running kernel has
+/* A BPF CO-RE relocation (an --aot image's): the kernel sets the
+ * immediate of instruction insn_off (an ALU64 K) to what `kind` says of
  * the member that access string access_str_off reaches from local type
- * type_id; both are in eq_image.core_btf.  A struct bpf_core_relo of kind
- * BPF_CORE_FIELD_BYTE_OFFSET, but in instructions, not bytes. */
+ * type_id (both in eq_image.core_btf), in the running kernel's layout: its
+ * offset, or of a bit-field the offset and size of its unit and the shifts
+ * that extract it.  A struct bpf_core_relo, but in instructions, not bytes. */
 struct eq_core_relo {
 	uint32_t insn_off;
 	uint32_t type_id;
 	uint32_t access_str_off;
+	uint32_t kind; /* BPF_CORE_FIELD_BYTE_OFFSET, _BYTE_SIZE, _LSHIFT_U64, _RSHIFT_U64 */
 };
 
 /* insn_off -> script position, for the kernel's line info and for mapping a

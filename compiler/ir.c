@@ -130,6 +130,13 @@ static void print_addr(FILE *out, struct ir_addr m)
 		fprintf(out, "[s%d%+d]", m.slot, m.off);
 }
 
+/* A FIELD* op's relocation: ", btf ID PATH" */
+static void print_core_access(FILE *out, const struct ir_func *f, const struct ir_insn *in)
+{
+	const struct ir_core_access *c = &f->core.items[in->imm];
+	fprintf(out, ", btf %u %s", c->btf_id, c->path);
+}
+
 static void print_insn(FILE *out, const struct ir_func *f, const struct ir_insn *in)
 {
 	fputs("  ", out);
@@ -146,16 +153,16 @@ static void print_insn(FILE *out, const struct ir_func *f, const struct ir_insn 
 	case IRK_UNARY:
 		fprintf(out, "%s ", name);
 		print_val(out, in->a);
+		if (in->op == IR_FIELDSIZE)
+			print_core_access(out, f, in);
 		break;
 	case IRK_BINARY:
 		fprintf(out, "%s ", name);
 		print_val(out, in->a);
 		fputs(", ", out);
 		print_val(out, in->b);
-		if (in->op == IR_FIELDADD) {
-			const struct ir_core_access *c = &f->core.items[in->imm];
-			fprintf(out, ", btf %u %s", c->btf_id, c->path);
-		}
+		if (ir_is_core_op(in->op))
+			print_core_access(out, f, in);
 		break;
 	case IRK_LOAD:
 		fprintf(out, "%s.%d%s ", name, in->size, in->is_signed ? "s" : "");

@@ -190,9 +190,16 @@ struct emit_map_ref {
 	uint32_t value_offset;
 };
 struct emit_core_ref {
-	uint32_t insn_index; /* an ALU64 ADD K whose imm is the offset */
+	uint32_t insn_index; /* an ALU64 ADD, MOV, LSH, RSH or ARSH K */
+	uint32_t kind;       /* enum bpf_core_relo_kind: which value its imm is */
 	struct ir_core_access access;
 };
+/* Is op one of the FIELD* ops, which carry a CO-RE relocation? */
+static inline bool ir_is_core_op(int op)
+{
+	return op == IR_FIELDADD || op == IR_FIELDSIZE || op == IR_FIELDSHL || op == IR_FIELDSHR ||
+	       op == IR_FIELDSAR;
+}
 struct emit_line {
 	uint32_t insn_off;
 	int line, col;

@@ -34,9 +34,16 @@ X(XOR,     "xor",     IRK_BINARY)
 X(SHL,     "shl",     IRK_BINARY)  /* shift counts are masked to 63, as BPF does */
 X(SHR,     "shr",     IRK_BINARY)
 X(SAR,     "sar",     IRK_BINARY)
-X(FIELDADD, "fieldadd", IRK_BINARY) /* d = a + b, b (an immediate) a kernel struct member's
-                                      offset that an --aot object's loader relocates (CO-RE):
-                                      imm indexes the function's core accesses */
+/* What an --aot object's loader relocates (BPF CO-RE) to the loading kernel's
+ * layout of a kernel struct member: b (a's for fieldsize) is the compiling
+ * kernel's value, imm indexes the function's core accesses (ir_core_access). */
+X(FIELDADD, "fieldadd", IRK_BINARY) /* d = a + b, b the member's byte offset (of a bit-field,
+                                      of the unit it is loaded in) */
+X(FIELDSIZE, "fieldsize", IRK_UNARY) /* d = a: the bytes to read of a bit-field's unit */
+X(FIELDSHL, "fieldshl", IRK_BINARY) /* d = a << b: a bit-field's unit read as a u64, its
+                                      bits moved to the top */
+X(FIELDSHR, "fieldshr", IRK_BINARY) /* d = a >> b: then down to the bottom, zero-extended */
+X(FIELDSAR, "fieldsar", IRK_BINARY) /* ... or sign-extended */
 X(LOAD,    "load",    IRK_LOAD)    /* d = *(size, signed)(base + off) */
 X(STORE,   "store",   IRK_STORE)   /* *(size)(base + off) = a */
 X(ATOMIC_ADD, "atomic_add", IRK_STORE) /* lock *(size)(base + off) += a */

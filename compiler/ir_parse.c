@@ -399,12 +399,15 @@ static bool read_operands(struct reader *r, struct ir_insn *in)
 			return read_number(r, 0, IR_MAX_ARGS - 1, "an argument number", &in->imm);
 		return in->op != IR_CONST || read_number(r, INT64_MIN, INT64_MAX, "a constant", &in->imm);
 	case IRK_UNARY: /* mov val ; neg vA ; zext32 vA -- the emitter moves an immediate only */
+		if (in->op == IR_FIELDSIZE) /* fieldsize N, btf ID PATH */
+			return read_val(r, WANT_IMM32, "the size", &in->a) && expect(r, ",") &&
+			       expect(r, "btf") && read_core_access(r, in);
 		return read_val(r, in->op == IR_MOV ? WANT_REG | WANT_IMM64 : WANT_REG, "the operand", &in->a);
 	case IRK_BINARY: /* OP vA "," val -- BPF's two-address form: the first is a register */
 		if (!read_val(r, WANT_REG, "the first operand", &in->a) || !expect(r, ","))
 			return false;
-		if (in->op == IR_FIELDADD) /* fieldadd vA, IMM, btf ID PATH */
-			return read_val(r, WANT_IMM32, "the member's offset", &in->b) && expect(r, ",") &&
+		if (ir_is_core_op(in->op)) /* fieldadd vA, IMM, btf ID PATH */
+			return read_val(r, WANT_IMM32, "the relocated immediate", &in->b) && expect(r, ",") &&
 			       expect(r, "btf") && read_core_access(r, in);
 		return read_val(r, WANT_REG | WANT_IMM32, "the second operand", &in->b);
 	case IRK_LOAD:

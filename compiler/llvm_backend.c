@@ -289,7 +289,7 @@ static LLVMValueRef binary(struct llvm_gen *g, const struct ir_insn *in)
 	bool may_be_zero = in->b.kind != IRV_IMM || in->b.imm == 0;
 	switch (in->op) {
 	case IR_ADD:
-	case IR_FIELDADD: /* LLVM's code keeps no CO-RE relocation: compile.c refuses --aot with it */
+	case IR_FIELDADD: /* LLVM's code keeps no CO-RE relocation: compile.c warns under --aot */
 		return LLVMBuildAdd(g->b, a, b, "");
 	case IR_SUB: return LLVMBuildSub(g->b, a, b, "");
 	case IR_MUL: return LLVMBuildMul(g->b, a, b, "");
@@ -304,9 +304,9 @@ static LLVMValueRef binary(struct llvm_gen *g, const struct ir_insn *in)
 	}
 	/* shifts: BPF masks the count */
 	LLVMValueRef count = in->b.kind == IRV_IMM ? imm(g, in->b.imm & 63) : LLVMBuildAnd(g->b, b, imm(g, 63), "");
-	if (in->op == IR_SHL)
+	if (in->op == IR_SHL || in->op == IR_FIELDSHL)
 		return LLVMBuildShl(g->b, a, count, "");
-	if (in->op == IR_SHR)
+	if (in->op == IR_SHR || in->op == IR_FIELDSHR)
 		return LLVMBuildLShr(g->b, a, count, "");
 	return LLVMBuildAShr(g->b, a, count, "");
 }
@@ -420,7 +420,7 @@ static void translate_insn(struct llvm_gen *g, const struct ir_insn *in)
 	case IR_CONST: define(g, in->dst, imm(g, in->imm)); break;
 	case IR_CTX: define(g, in->dst, LLVMGetParam(g->fn, 0)); break;
 	case IR_ARG: define(g, in->dst, LLVMGetParam(g->fn, (unsigned)in->imm)); break;
-	case IR_MOV: define(g, in->dst, value(g, in->a)); break;
+	case IR_MOV: case IR_FIELDSIZE: define(g, in->dst, value(g, in->a)); break;
 	case IR_NEG: define(g, in->dst, LLVMBuildNeg(g->b, value(g, in->a), "")); break;
 	case IR_ZEXT32: define(g, in->dst, LLVMBuildAnd(g->b, value(g, in->a), imm(g, 0xffffffff), "")); break;
 	case IR_BSWAP16: case IR_BSWAP32: case IR_BSWAP64: define(g, in->dst, byte_swap(g, in)); break;

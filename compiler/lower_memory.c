@@ -13,9 +13,9 @@
  * kernel has the member, so that an object runs on kernels whose structs
  * differ from the compiling one's.  A place remembers how its offset was
  * reached from the kernel struct it starts in, as the access path the
- * relocation names.  Bit-fields are not relocated (their offset is the
- * compiling kernel's): BPF CO-RE moves them with shifts this code does
- * not emit.
+ * relocation names.  A bit-field is read as BPF CO-RE has it: its unit
+ * (FIELDADD to it, FIELDSIZE bytes) as a u64, shifted up (FIELDSHL) and
+ * down (FIELDSHR or FIELDSAR), each number relocated.
  */
 #define LOWER_INTERNAL
 #include "lower.h"
@@ -96,20 +96,27 @@ static int read_helper(enum ty_space space)
 	return space == SPACE_USER ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
 }
 
+/* A FIELD* op on a (an immediate for FIELDSIZE) and the compiling
+ * kernel's `value`, relocated as the place's access. */
+static int core_op(struct lower *L, const struct place *p, enum ir_op op, struct ir_val a, int32_t value,
+		   eq_loc loc)
+{
+	struct ir_core_access access = {p->core_root, core_path_text(L, p)};
+	struct ir_insn *in = lower_emit(L, op, loc);
+	in->dst = ir_vreg_new(L->f);
+	in->a = op == IR_FIELDSIZE ? ir_imm(value) : a;
+	in->b = op == IR_FIELDSIZE ? ir_none() : ir_imm(value);
+	in->imm = L->f->core.count;
+	ARENA_PUSH(L->arena, L->f->core, access);
+	return in->dst;
+}
+
 /* addr + off as one address in a register; the offset relocated where
  * it is a kernel struct's member's. */
 static int place_address(struct lower *L, const struct place *p, eq_loc loc)
 {
-	if (p->core_root) {
-		struct ir_core_access access = {p->core_root, core_path_text(L, p)};
-		struct ir_insn *in = lower_emit(L, IR_FIELDADD, loc);
-		in->dst = ir_vreg_new(L->f);
-		in->a = ir_reg(p->addr);
-		in->b = ir_imm(p->off);
-		in->imm = L->f->core.count;
-		ARENA_PUSH(L->arena, L->f->core, access);
-		return in->dst;
-	}
+	if (p->core_root)
+		return core_op(L, p, IR_FIELDADD, ir_reg(p->addr), p->off, loc);
 	return p->off ? lower_binop(L, IR_ADD, ir_reg(p->addr), ir_imm(p->off), loc) : p->addr;
 }
 
@@ -263,6 +270,39 @@ static struct ir_val extend(struct lower *L, int v, uint32_t bits, bool is_signe
 	return ir_reg(lower_binop(L, IR_AND, ir_reg(v), ir_imm((int64_t)((1ull << bits) - 1)), loc));
 }
 
+/* A kernel struct's bit-field, relocated: the unit of `size` bytes (its
+ * type's, doubled until it holds the bits) that holds it, read into a u64,
+ * then shifted up to drop the bits above the field and down to drop those
+ * below, as the kernel's bpf_core_calc_field_relo computes the four numbers
+ * (little endian: on a big-endian machine the shifts differ, and the field
+ * is not relocated).  False if the field needs more than 8 bytes. */
+static bool core_bitfield(struct lower *L, struct place *p, const struct ty_field *f, uint32_t size,
+			  bool is_signed, eq_loc loc, int *out)
+{
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || !size)
+		return false;
+	/* the field's first bit from the start of the access's element */
+	uint32_t bit_off = (uint32_t)(p->off - (int32_t)f->offset) * 8 + f->bit_offset, bits = f->bit_size;
+	uint32_t unit = size, unit_off = bit_off / 8 / unit * unit;
+	while (bit_off + bits - unit_off * 8 > unit * 8) {
+		if (unit >= 8)
+			return false;
+		unit *= 2;
+		unit_off = bit_off / 8 / unit * unit;
+	}
+	struct place at = *p;
+	at.off = (int32_t)unit_off;
+	int slot = lower_slot(L, 8);
+	lower_zero(L, slot, 0, 8, loc);
+	int dst = lower_frame_addr(L, slot, 0, loc);
+	int bytes = core_op(L, &at, IR_FIELDSIZE, ir_none(), (int32_t)unit, loc);
+	lower_call(L, read_helper(p->space), loc, 3, ir_reg(dst), ir_reg(bytes), ir_reg(place_address(L, &at, loc)));
+	int v = lower_load_slot_as(L, slot, 0, 8, false, loc);
+	v = core_op(L, &at, IR_FIELDSHL, ir_reg(v), (int32_t)(64 - (bit_off + bits - unit_off * 8)), loc);
+	*out = core_op(L, &at, is_signed ? IR_FIELDSAR : IR_FIELDSHR, ir_reg(v), (int32_t)(64 - bits), loc);
+	return true;
+}
+
 /* An integer or pointer in memory: the value, extended to 64 bits.  A
  * bit-field is read as the bytes that hold it (behind a pointer) or its
  * type's aligned unit (in place), then shifted and cut. */
@@ -276,8 +316,10 @@ struct ir_val lower_memory_int(struct lower *L, const struct ast *e)
 	uint32_t shift = 0, bits = size * 8;
 	bool is_signed = e->type->kind == TY_INT && e->type->is_signed;
 	int v;
+	if (f && f->bit_size && p.foreign && p.core_root && core_bitfield(L, &p, f, size, is_signed, e->loc, &v))
+		return ir_reg(v);
 	if (f && f->bit_size && p.foreign) {
-		p.core_root = 0; /* see the top of this file */
+		p.core_root = 0; /* the unit is one BPF CO-RE would not load */
 		shift = f->bit_offset % 8;
 		bits = f->bit_size;
 		v = read_word(L, &p, (shift + bits + 7) / 8, false, e->loc);

@@ -182,6 +182,7 @@ static void prog_put(struct buf *b, const struct eq_prog *p, uint32_t section)
 		put_u32(b, p->core_relos[i].insn_off);
 		put_u32(b, p->core_relos[i].type_id);
 		put_u32(b, p->core_relos[i].access_str_off);
+		put_u32(b, p->core_relos[i].kind);
 	}
 	put_u32(b, p->line);
 	put_u32(b, p->col);
@@ -473,7 +474,7 @@ static int btf_ext_build(struct obj *o)
 			put_u32(&core, p->core_relos[r].insn_off * 8);
 			put_u32(&core, p->core_relos[r].type_id);
 			put_u32(&core, p->core_relos[r].access_str_off);
-			put_u32(&core, BPF_CORE_FIELD_BYTE_OFFSET);
+			put_u32(&core, p->core_relos[r].kind);
 		}
 	}
 	/* struct btf_ext_header of version 1, with CO-RE relocations (32

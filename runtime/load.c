@@ -273,7 +273,7 @@ static int load_one(struct eq_session *s, struct prog_btf *pb, int i, enum rt_lo
 	for (uint32_t r = 0; relos && r < p->ncore_relos; r++)
 		relos[r] = (struct bpf_core_relo){.insn_off = p->core_relos[r].insn_off * 8,
 			.type_id = p->core_relos[r].type_id, .access_str_off = p->core_relos[r].access_str_off,
-			.kind = BPF_CORE_FIELD_BYTE_OFFSET};
+			.kind = p->core_relos[r].kind};
 	char name[BPF_OBJ_NAME_LEN];
 	object_name(p->name, name);
 	int fd = -ENOMEM;

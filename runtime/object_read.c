@@ -313,13 +313,17 @@ static void get_prog(struct reader *r, struct eq_prog *p, const struct eq_image 
 				   (i && p->lines[i].insn_off < p->lines[i - 1].insn_off)))
 			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's line info)", p->name);
 	}
-	p->ncore_relos = get_count(r, 12);
+	p->ncore_relos = get_count(r, 16);
 	p->core_relos = get_array(r, p->ncore_relos, sizeof(*p->core_relos));
 	for (uint32_t i = 0; i < p->ncore_relos && !r->failed; i++) {
 		p->core_relos[i].insn_off = get_u32(r);
 		p->core_relos[i].type_id = get_u32(r);
 		p->core_relos[i].access_str_off = get_u32(r);
-		if (!r->failed && p->core_relos[i].insn_off >= p->ninsns)
+		p->core_relos[i].kind = get_u32(r);
+		uint32_t kind = p->core_relos[i].kind;
+		bool field_kind = kind == BPF_CORE_FIELD_BYTE_OFFSET || kind == BPF_CORE_FIELD_BYTE_SIZE ||
+				  kind == BPF_CORE_FIELD_LSHIFT_U64 || kind == BPF_CORE_FIELD_RSHIFT_U64;
+		if (!r->failed && (p->core_relos[i].insn_off >= p->ninsns || !field_kind))
 			bad(r, "the " EQ_OBJECT_SECTION " section is corrupt (program %s's CO-RE relocation %u)",
 			    p->name, i);
 	}

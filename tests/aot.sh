@@ -96,28 +96,30 @@ fi
 # tests/aot/btf_shift writes this kernel's BTF with task_struct's members 64
 # bytes further on; compiled against it (EBPFQ_BTF), the object's offsets
 # are wrong here, and only its CO-RE relocations, applied by the kernel at
-# load (or by libbpf, for bpftool), find comm, tgid and real_parent.  The
+# load (or by libbpf, for bpftool), find comm, tgid, real_parent and the
+# bit-field in_execve (1 while the kernel runs an exec).  The
 # direct run against the same BTF, which has no relocations, must read
 # something else: else the shift tested nothing.
 shift_tool=$builddir/tests/aot/btf_shift
 if [ -x "$shift_tool" ] && command -v perl >/dev/null; then
 	shifted=$TMP/shifted.btf core=$TMP/core.o
-	core_prog='tracepoint:syscalls:sys_enter_getppid /comm == "perl"/ {
-		printf("%s %d %s\n", curtask->comm, curtask->tgid == pid, curtask->real_parent->comm); exit(); }'
+	core_prog='tracepoint:sched:sched_process_exec /comm == "perl"/ {
+		printf("%s %d %s %d\n", curtask->comm, curtask->tgid == pid, curtask->real_parent->comm,
+		       curtask->in_execve); exit(); }'
 	printf '#!/bin/sh\nsleep 0.2\nexec perl -e getppid\n' >"$TMP/getppid.sh"
 	chmod +x "$TMP/getppid.sh"
-	parent=$(basename "$EBPFQ" | cut -c1-15)
+	want="perl 1 $(basename "$EBPFQ" | cut -c1-15) 1" # comm, tgid == pid, parent's comm, in_execve
 	"$shift_tool" task_struct 64 "$shifted" 2>"$TMP/err" || cat "$TMP/err"
 	if EBPFQ_BTF=$shifted "$EBPFQ" --aot "$core" -e "$core_prog" 2>"$TMP/err" &&
 	   timeout 20 "$EBPFQ" run -c "$TMP/getppid.sh" "$core" >"$TMP/core.out" 2>"$TMP/err" &&
-	   grep -qx "perl 1 $parent" "$TMP/core.out"; then
+	   grep -qx "$want" "$TMP/core.out"; then
 		pass "aot: CO-RE: an object compiled for shifted task_struct members reads them here"
 	else
 		fail "aot: CO-RE: an object compiled for shifted task_struct members"
 		cat "$TMP/core.out" "$TMP/err"
 	fi
 	if EBPFQ_BTF=$shifted timeout 20 "$EBPFQ" -c "$TMP/getppid.sh" -e "$core_prog" >"$TMP/direct.out" 2>&1 &&
-	   grep -q . "$TMP/direct.out" && ! grep -qx "perl 1 $parent" "$TMP/direct.out"; then
+	   grep -q . "$TMP/direct.out" && ! grep -qx "$want" "$TMP/direct.out"; then
 		pass "aot: CO-RE: without relocations, the shifted layout reads other bytes"
 	else
 		fail "aot: CO-RE: the direct run against the shifted BTF"; cat "$TMP/direct.out"

@@ -80,8 +80,8 @@ static void print_emitted(struct arena *a, const struct ir_func *f, const struct
 					      (uint32_t)r->lines[i].col};
 	bpf_prog_print(stdout, &img, &p);
 	for (uint32_t i = 0; i < r->ncore; i++) /* fieldadds' CO-RE relocations */
-		printf("core relocation: insn %u, btf %u %s\n", r->core[i].insn_index, r->core[i].access.btf_id,
-		       r->core[i].access.path);
+		printf("core relocation: insn %u, kind %u, btf %u %s\n", r->core[i].insn_index, r->core[i].kind,
+		       r->core[i].access.btf_id, r->core[i].access.path);
 }
 
 /* regalloc + emit; with_ir: the allocated IR and the registers first. */
