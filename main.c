@@ -168,7 +168,8 @@ static int parse_args(int argc, char **argv, struct cli *cli)
 	if (cli->map_keys < 1)
 		return usage_error("EBPFQ_MAP_KEYS_MAX must be a number of keys from 1 up, not '%s'", env_keys);
 	const char *env_backend = getenv("EBPFQ_BACKEND");
-	if (env_backend && *env_backend && parse_backend(env_backend, &cli->backend))
+	/* running an object compiles nothing: the variable is for compiling runs */
+	if (env_backend && *env_backend && !cli->run_object && parse_backend(env_backend, &cli->backend))
 		return EXIT_USAGE;
 	const char *env_dispatch = getenv("EBPFQ_SYSCALL_DISPATCH_MIN");
 	cli->syscall_dispatch_min = env_dispatch ? atoi(env_dispatch) : 0;
