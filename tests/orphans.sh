@@ -2,11 +2,14 @@
 # tests/lib.sh and by runtime cases that run as their own scripts.
 
 # Programs of ours (probe0, probe1..., the syscall dispatchers) that no
-# process holds an fd of (a program fd, or a link's): what an ebpfq left
-# behind, by id.  Counting all of them would also count those of another
-# ebpfq running on the machine meanwhile.
+# process holds an fd of (a program fd, or a link's) and no file in bpffs
+# pins: what an ebpfq left behind, by id.  Counting all of them would also
+# count those of another ebpfq running on the machine meanwhile, or those
+# tests/aot.sh has bpftool load from an object and pin for a moment.
 orphan_ids() {
-	held=$(cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u)
+	held=$( (cat /proc/[0-9]*/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p'
+		 bpftool -f prog list 2>/dev/null |
+			 awk '/^[0-9]+:/ { id = $1; sub(":", "", id) } /^[ \t]+pinned / { print id }') | sort -u)
 	bpftool prog list 2>/dev/null | sed -n 's/^\([0-9]*\): .* name \(probe[0-9]\|dispatch_\).*/\1/p' |
 		while read -r id; do echo "$held" | grep -qx "$id" || echo "$id"; done
 }
