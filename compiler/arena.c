@@ -46,9 +46,14 @@ static void *map_chunk(size_t size)
 	return aligned;
 }
 
+static size_t round_up(size_t size)
+{
+	return (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	size = round_up(size);
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
 		size_t last = c ? sizeof(*c) + c->size : 0;
@@ -99,6 +104,16 @@ void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_
 	if (count < *cap)
 		return;
 	int ncap = *cap ? *cap * 2 : 8;
+	/* The array last allocated grows where it is, into the chunk's
+	 * fresh (zero) room: no copy, and no old array left behind (a long
+	 * probe's output buffer and IR blocks left megabytes behind). */
+	struct arena_chunk *c = a->head;
+	size_t old = round_up(elem_size * (size_t)*cap), grown = round_up(elem_size * (size_t)ncap);
+	if (*cap && c && (char *)*items + old == (char *)c->data + c->used && c->size - c->used >= grown - old) {
+		c->used += grown - old;
+		*cap = ncap;
+		return;
+	}
 	void *n = arena_alloc(a, elem_size * (size_t)ncap);
 	if (count)
 		memcpy(n, *items, elem_size * (size_t)count);

@@ -21,7 +21,9 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Grow an arena-owned array: *items has *cap slots of elem_size; ensures room for one more. */
+/* Grow an arena-owned array: *items has *cap slots of elem_size; ensures room
+ * for one more, doubling *cap (in place if the array is the arena's last
+ * allocation, else by a copy that leaves the old array unused). */
 void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_size);
 void arena_free(struct arena *a);
 
