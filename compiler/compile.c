@@ -361,7 +361,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	} else {
 		if (allocate_registers(c, f, probe) < 0)
 			return -1;
-		emit_func(&c->ir_arena, f, &r);
+		emit_func(&c->ir_arena, a, f, &r);
 	}
 	struct eq_prog p = {
 		.name = f->name, .probe_name = arena_strdup(a, ap->probe_name),
@@ -374,8 +374,12 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
 	};
-	p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
-	memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	if (o->backend == EQ_BACKEND_LLVM) { /* emit_func's are in the image already */
+		p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
+		memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	} else {
+		p.insns = r.insns;
+	}
 	p.nfuncs = r.nfuncs;
 	p.func_starts = ARENA_ARRAY(a, uint32_t, r.nfuncs + 1);
 	memcpy(p.func_starts, r.func_starts, sizeof(*p.func_starts) * r.nfuncs);

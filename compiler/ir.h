@@ -209,7 +209,12 @@ struct emit_result {
 	struct emit_core_ref *core;
 	uint32_t ncore;
 };
-/* The program f, then the subprograms it (or one of them) names. */
-int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);
+/* The program f, then the subprograms it (or one of them) names.  The
+ * instructions are allocated in insns_arena, the rest in a: given an
+ * arena nothing else allocates in meanwhile (the image's), the
+ * instructions grow in place there and are kept, not copied (a long
+ * probe's were 2.8 MB of arrays outgrown, then a copy). */
+int emit_func(struct arena *a, struct arena *insns_arena, const struct ir_func *f,
+	      struct emit_result *out);
 
 #endif

@@ -106,7 +106,7 @@ static int allocate(struct arena *a, struct ir_func *f, bool with_ir, const char
 		}
 	}
 	struct emit_result r;
-	emit_func(a, f, &r);
+	emit_func(a, a, f, &r);
 	print_emitted(a, f, &r, file, lines, nlines);
 	return 0;
 }
