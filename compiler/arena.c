@@ -57,7 +57,8 @@ void *arena_alloc(struct arena *a, size_t size)
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
 		size_t last = c ? sizeof(*c) + c->size : 0;
-		size_t want = !c ? ARENA_CHUNK_MIN : last >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 4 * last;
+		size_t first = a->first_chunk ? a->first_chunk : ARENA_CHUNK_MIN;
+		size_t want = !c ? first : last >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 4 * last;
 		if (want < ARENA_CHUNK_MIN)
 			want = ARENA_CHUNK_MIN;
 		if (want < sizeof(*c) + size) /* one big allocation: a chunk of its own */
@@ -119,6 +120,14 @@ void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_
 		memcpy(n, *items, elem_size * (size_t)count);
 	*items = n;
 	*cap = ncap;
+}
+
+void arena_expect(struct arena *a, size_t bytes)
+{
+	if (bytes < HUGE_PAGE)
+		return;
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	a->first_chunk = bytes < ARENA_CHUNK_MAX ? bytes : ARENA_CHUNK_MAX;
 }
 
 void arena_free(struct arena *a)

@@ -14,6 +14,7 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head;
+	size_t first_chunk; /* bytes of the first chunk, if arena_expect() said */
 };
 
 void *arena_alloc(struct arena *a, size_t size);
@@ -26,6 +27,11 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
  * allocation, else by a copy that leaves the old array unused). */
 void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_size);
 void arena_free(struct arena *a);
+/* The arena is about to hold some `bytes`: from 2 MiB on, its first chunk
+ * is that big (in huge pages, at most the largest chunk), instead of
+ * the small ones a short script needs: a long script's compile went
+ * through 1.3 MB of those per arena, each 4 KiB page a fault. */
+void arena_expect(struct arena *a, size_t bytes);
 
 #define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (size_t)(n)))

@@ -626,6 +626,11 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	struct compile c = {.opts = opts};
 	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
 	*out = NULL;
+	/* A long script's stages fill megabytes: their arenas start in big
+	 * chunks (bench/compiletime.sh's probe takes about 50 bytes of AST,
+	 * 60 of IR and 8 of image a byte of script); a short one's, small. */
+	arena_expect(&c.ast_arena, 32 * opts->src->len);
+	arena_expect(&c.ir_arena, 32 * opts->src->len);
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
 	if (program)
@@ -649,6 +654,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		ast_print(opts->dump_out, program);
 	if (program && !c.diag.errors) {
 		struct arena img_arena = {0};
+		arena_expect(&img_arena, 16 * opts->src->len);
 		c.img = ARENA_NEW(&img_arena, struct eq_image);
 		c.img->arena = img_arena;
 		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
