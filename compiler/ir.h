@@ -51,22 +51,24 @@ struct ir_addr {
 
 enum { IR_MAX_ARGS = 5 };
 
-/* An instruction is about 100 bytes, and a long probe has tens of thousands:
+/* An instruction is 88 bytes, and a long probe has tens of thousands:
  * the arguments of a call, which only a call has, are in the arena beside
- * it (compile time follows the memory it touches: bench/compiletime.sh). */
+ * it, the small fields share 4 bytes, and the others go from 4-byte to
+ * 8-byte alignment without a hole (compile time follows the memory it
+ * touches: bench/compiletime.sh). */
 struct ir_insn {
-	enum ir_op op;
+	enum ir_op op : 8;
+	enum ir_cond cond : 7; /* BR */
+	bool is_signed : 1;    /* LOAD: sign-extend */
+	uint8_t size;          /* memory access bytes: 1, 2, 4, 8 */
+	uint8_t nargs;         /* CALL: how many args */
 	eq_loc loc;
-	int dst;             /* vreg defined, -1 if none */
+	int dst;               /* vreg defined, -1 if none */
+	struct ir_addr mem;    /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
+	int target[2];         /* JMP: [0]; BR: [0] when true, [1] when false */
 	struct ir_val a, b;
-	struct ir_addr mem;  /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
-	uint8_t size;        /* memory access bytes: 1, 2, 4, 8 */
-	bool is_signed;      /* LOAD: sign-extend */
-	uint8_t nargs;       /* CALL: how many args */
-	enum ir_cond cond;   /* BR */
-	int64_t imm;         /* CONST value; CALL helper id; MAP/MAPVAL map index */
-	struct ir_val *args; /* CALL: nargs (<= IR_MAX_ARGS) values, in the arena */
-	int target[2];       /* JMP: [0]; BR: [0] when true, [1] when false */
+	int64_t imm;           /* CONST value; CALL helper id; MAP/MAPVAL map index */
+	struct ir_val *args;   /* CALL: nargs (<= IR_MAX_ARGS) values, in the arena */
 };
 
 /* What a FIELDADD's offset is (BPF CO-RE): the member reached from a
