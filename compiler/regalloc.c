@@ -338,7 +338,10 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 			}
 			set_merge(&tmp, &lv->out[i], &kill[i], true);
 			set_merge(&in, &tmp, &gen[i], false);
-			changed |= set_store(&lv->pool, &lv->in[i], &in, false);
+			/* most blocks of a long probe leave the same vregs live
+			 * at both ends: live_in shares live_out's items then */
+			bool same = set_equal(&in, &lv->out[i]);
+			changed |= set_store(&lv->pool, &lv->in[i], same ? &lv->out[i] : &in, same);
 		}
 		if (!back) /* each block's successors were final before it: done */
 			break;
