@@ -130,6 +130,25 @@ void arena_expect(struct arena *a, size_t bytes)
 	a->first_chunk = bytes < ARENA_CHUNK_MAX ? bytes : ARENA_CHUNK_MAX;
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+	for (struct arena_chunk *c = a->head; c; c = c->next)
+		if (c->size > keep->size)
+			keep = c;
+	for (struct arena_chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		if (c != keep)
+			munmap(c, sizeof(*c) + c->size);
+	}
+	if (keep) {
+		memset(keep->data, 0, keep->used);
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	a->head = keep;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_chunk *c = a->head;

@@ -31,6 +31,7 @@ struct compile {
 	const struct eq_compile_opts *opts;
 	struct eq_diag diag;
 	struct arena ast_arena, ir_arena;
+	struct arena scratch; /* regalloc's tables, reused by each function */
 	struct sema_info info;
 	struct eq_image *img;
 	struct lower_env env;
@@ -214,7 +215,7 @@ static int allocate_registers(struct compile *c, struct ir_func *f, const struct
 {
 	struct ir_func *failed;
 	uint32_t limit;
-	if (regalloc_program(&c->ir_arena, f, &failed, &limit) == 0)
+	if (regalloc_program(&c->ir_arena, &c->scratch, f, &failed, &limit) == 0)
 		return 0;
 	if (failed == f) {
 		diag_error(&c->diag, probe->loc, "this probe needs more than %u bytes of stack", limit);
@@ -631,6 +632,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	 * 60 of IR and 8 of image a byte of script); a short one's, small. */
 	arena_expect(&c.ast_arena, 32 * opts->src->len);
 	arena_expect(&c.ir_arena, 32 * opts->src->len);
+	arena_expect(&c.scratch, 32 * opts->src->len);
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
 	if (program)
@@ -675,6 +677,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		symtab_free(c.info.kernel_symbols);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
+	arena_free(&c.scratch);
 	if (c.diag.errors) {
 		eq_image_free(c.img);
 		return c.diag.errors;

@@ -174,13 +174,16 @@ void opt_fold(struct ir_func *f);
 /* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
  * Returns 0, or -1 if the frame would exceed frame_limit bytes: 512 for a
  * program, what its caller leaves of those for a subprogram (the kernel
- * counts a callback's stack on top of its caller's). */
-int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit);
+ * counts a callback's stack on top of its caller's).  Its working tables
+ * are in `scratch`, which it empties (arena_reset) as it starts and leaves
+ * in use: one scratch arena serves all of a compile's functions. */
+int regalloc(struct arena *a, struct arena *scratch, struct ir_func *f, uint32_t frame_limit);
 /* The program f, then each of its subprograms.  The kernel counts a
  * callback's stack on top of its caller's, 512 bytes for the chain, each
  * function's frame rounded up to 32 (ir_stack_depth).  Returns 0, or -1
  * with the function whose frame did not fit and the bytes it had. */
-int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit);
+int regalloc_program(struct arena *a, struct arena *scratch, struct ir_func *f,
+		     struct ir_func **failed, uint32_t *limit);
 /* The stack a function takes in the kernel's count: its frame rounded up
  * to 32 bytes, and at least 32 (the kernel's check_max_stack_depth()). */
 uint32_t ir_stack_depth(const struct ir_func *f);

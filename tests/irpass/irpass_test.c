@@ -90,7 +90,10 @@ static int allocate(struct arena *a, struct ir_func *f, bool with_ir, const char
 {
 	struct ir_func *failed;
 	uint32_t limit;
-	if (regalloc_program(a, f, &failed, &limit) < 0) {
+	struct arena scratch = {0};
+	int rc = regalloc_program(a, &scratch, f, &failed, &limit);
+	arena_free(&scratch);
+	if (rc < 0) {
 		printf("%s: regalloc: more than %u bytes of stack\n", failed->name, limit);
 		return -1;
 	}
