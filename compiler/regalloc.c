@@ -37,13 +37,13 @@ struct ra {
 	struct arena *arena;
 	struct arena *scratch; /* an iteration's tables: see regalloc() */
 	struct ir_func *f;
-	struct interval *iv;
+	struct interval *iv; /* per vreg, made anew each round (in scratch) */
 	int *call_pos;  /* positions (2k) of the calls, ascending */
 	int ncalls;
 	int npos;
 	bool *no_spill; /* per vreg, survives rewrites */
 	int8_t *reg_of; /* the function's reg_of while allocating, until copied to the arena */
-	int cap;        /* vregs iv, no_spill and reg_of have room for */
+	int cap;        /* vregs no_spill and reg_of have room for */
 	struct {        /* a block being rewritten by spill_vreg */
 		struct ir_insn *items;
 		int count, cap;
@@ -537,9 +537,8 @@ static void reserve_vregs(struct ra *ra)
 		return;
 	ra->cap = 2 * n;
 	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)ra->cap);
-	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)ra->cap);
 	ra->reg_of = realloc(ra->reg_of, (size_t)ra->cap);
-	if (!ra->no_spill || !ra->iv || !ra->reg_of)
+	if (!ra->no_spill || !ra->reg_of)
 		abort();
 	memset(ra->no_spill + old, 0, sizeof(bool) * (size_t)(ra->cap - old));
 	ra->f->reg_of = ra->reg_of;
@@ -765,6 +764,7 @@ int regalloc(struct arena *a, struct arena *scratch, struct ir_func *f, uint32_t
 			ninsns += f->blocks.items[i]->insns.count;
 		arena_reset(scratch);
 		ra.call_pos = ARENA_ARRAY(scratch, int, ninsns + 1);
+		ra.iv = ARENA_ARRAY(scratch, struct interval, f->nvregs + 1);
 		build_intervals(&ra);
 		int spill = linear_scan(&ra);
 		if (spill < 0)
@@ -782,7 +782,6 @@ int regalloc(struct arena *a, struct arena *scratch, struct ir_func *f, uint32_t
 	f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
 	memcpy(f->reg_of, ra.reg_of, (size_t)f->nvregs + 1);
 	free(ra.no_spill);
-	free(ra.iv);
 	free(ra.reg_of);
 	free(ra.rewrite.items);
 	return rc;
