@@ -46,13 +46,19 @@ static void *map_chunk(size_t size)
 	return aligned;
 }
 
+static size_t round_up(size_t size)
+{
+	return (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
-	size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	size = round_up(size);
 	struct arena_chunk *c = a->head;
 	if (!c || c->size - c->used < size) {
 		size_t last = c ? sizeof(*c) + c->size : 0;
-		size_t want = !c ? ARENA_CHUNK_MIN : last >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 4 * last;
+		size_t first = a->first_chunk ? a->first_chunk : ARENA_CHUNK_MIN;
+		size_t want = !c ? first : last >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 4 * last;
 		if (want < ARENA_CHUNK_MIN)
 			want = ARENA_CHUNK_MIN;
 		if (want < sizeof(*c) + size) /* one big allocation: a chunk of its own */
@@ -99,11 +105,48 @@ void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_
 	if (count < *cap)
 		return;
 	int ncap = *cap ? *cap * 2 : 8;
+	/* The array last allocated grows where it is, into the chunk's
+	 * fresh (zero) room: no copy, and no old array left behind (a long
+	 * probe's output buffer and IR blocks left megabytes behind). */
+	struct arena_chunk *c = a->head;
+	size_t old = round_up(elem_size * (size_t)*cap), grown = round_up(elem_size * (size_t)ncap);
+	if (*cap && c && (char *)*items + old == (char *)c->data + c->used && c->size - c->used >= grown - old) {
+		c->used += grown - old;
+		*cap = ncap;
+		return;
+	}
 	void *n = arena_alloc(a, elem_size * (size_t)ncap);
 	if (count)
 		memcpy(n, *items, elem_size * (size_t)count);
 	*items = n;
 	*cap = ncap;
+}
+
+void arena_expect(struct arena *a, size_t bytes)
+{
+	if (bytes < HUGE_PAGE)
+		return;
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	a->first_chunk = bytes < ARENA_CHUNK_MAX ? bytes : ARENA_CHUNK_MAX;
+}
+
+void arena_reset(struct arena *a)
+{
+	struct arena_chunk *keep = a->head;
+	for (struct arena_chunk *c = a->head; c; c = c->next)
+		if (c->size > keep->size)
+			keep = c;
+	for (struct arena_chunk *c = a->head, *next; c; c = next) {
+		next = c->next;
+		if (c != keep)
+			munmap(c, sizeof(*c) + c->size);
+	}
+	if (keep) {
+		memset(keep->data, 0, keep->used);
+		keep->used = 0;
+		keep->next = NULL;
+	}
+	a->head = keep;
 }
 
 void arena_free(struct arena *a)

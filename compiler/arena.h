@@ -14,6 +14,7 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head;
+	size_t first_chunk; /* bytes of the first chunk, if arena_expect() said */
 };
 
 void *arena_alloc(struct arena *a, size_t size);
@@ -21,9 +22,21 @@ char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Grow an arena-owned array: *items has *cap slots of elem_size; ensures room for one more. */
+/* Grow an arena-owned array: *items has *cap slots of elem_size; ensures room
+ * for one more, doubling *cap (in place if the array is the arena's last
+ * allocation, else by a copy that leaves the old array unused). */
 void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_size);
 void arena_free(struct arena *a);
+/* Empty the arena for reuse: its biggest chunk stays, zeroed where it was
+ * used; the others are freed.  For a stage that runs again and again on
+ * tables of about the same size (regalloc's rounds, one per spill, and
+ * its functions), which then touches its pages once, not at each round. */
+void arena_reset(struct arena *a);
+/* The arena is about to hold some `bytes`: from 2 MiB on, its first chunk
+ * is that big (in huge pages, at most the largest chunk), instead of
+ * the small ones a short script needs: a long script's compile went
+ * through 1.3 MB of those per arena, each 4 KiB page a fault. */
+void arena_expect(struct arena *a, size_t bytes);
 
 #define ARENA_NEW(a, type) ((type *)arena_alloc((a), sizeof(type)))
 #define ARENA_ARRAY(a, type, n) ((type *)arena_alloc((a), sizeof(type) * (size_t)(n)))

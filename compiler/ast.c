@@ -1,7 +1,7 @@
 /* ast.c - AST nodes and the -d ast printer; see ast.h.
  *
  * The printed form is one node per line, `kind details @LINE:COL`, children
- * indented by two spaces in field order (a, b, c, d, then the list).  Two
+ * indented by two spaces in field order (a, b, c, then the list).  Two
  * children get a label line so they are not mistaken for statements: a
  * probe's `filter` and an if's `else`.  A cast shows its type on its own
  * line, `cast (struct task_struct *)`, so its only child is the operand. */
@@ -27,7 +27,7 @@ void ast_append(struct arena *a, struct ast *parent, struct ast *child)
 
 /* ast_visit for a node that is there: the children that are not are
  * skipped here, not by a call each (most nodes have two or three of their
- * four empty, and the walk visits every node of a long probe). */
+ * three empty, and the walk visits every node of a long probe). */
 static void visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg)
 {
 	if (!fn(node, arg))
@@ -38,8 +38,6 @@ static void visit(const struct ast *node, bool (*fn)(const struct ast *node, voi
 		visit(node->b, fn, arg);
 	if (node->c)
 		visit(node->c, fn, arg);
-	if (node->d)
-		visit(node->d, fn, arg);
 	for (int i = 0; i < node->list.count; i++)
 		if (node->list.items[i])
 			visit(node->list.items[i], fn, arg);
@@ -219,7 +217,6 @@ static void print_node(FILE *out, const struct ast *n, int depth)
 	print_node(out, n->a, depth + 1);
 	print_node(out, n->b, depth + 1);
 	print_node(out, n->c, depth + 1);
-	print_node(out, n->d, depth + 1);
 	for (int i = 0; i < n->list.count; i++)
 		print_node(out, n->list.items[i], depth + 1);
 }

@@ -90,15 +90,19 @@ enum ast_op {
 struct eq_type; /* types.h */
 struct ty_field;
 
+/* 112 bytes, in this order (the 4-byte fields together): a long probe
+ * has 16 nodes a statement, and they are a third of what its compile
+ * touches (bench/compiletime.sh). */
 struct ast {
 	enum ast_kind kind;
 	enum ast_op op;
 	eq_loc loc;
+	int str_len;
+	int sema_id; /* filled by sema.c: variable / map / output index, per kind */
 	const char *name;
 	int64_t ival;
 	char *str;
-	int str_len;
-	struct ast *a, *b, *c, *d;
+	struct ast *a, *b, *c;
 	struct {
 		struct ast **items;
 		int count, cap;
@@ -107,13 +111,12 @@ struct ast {
 	/* Filled by sema.c. */
 	const struct eq_type *type;
 	const struct ty_field *field; /* AST_FIELD of a struct: the member */
-	int sema_id; /* variable / map / output index, per kind */
 };
 
 struct ast *ast_new(struct arena *a, enum ast_kind kind, eq_loc loc);
 void ast_append(struct arena *a, struct ast *parent, struct ast *child);
 /* Call fn on node and, where it returns true, on node's children (a, b, c,
- * d, then the list), depth first: the walks that look for a kind of node. */
+ * then the list), depth first: the walks that look for a kind of node. */
 void ast_visit(const struct ast *node, bool (*fn)(const struct ast *node, void *arg), void *arg);
 
 /* Print the tree in the -d ast form, one node per line, indented by depth:

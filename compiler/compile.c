@@ -31,6 +31,7 @@ struct compile {
 	const struct eq_compile_opts *opts;
 	struct eq_diag diag;
 	struct arena ast_arena, ir_arena;
+	struct arena scratch; /* regalloc's tables, reused by each function */
 	struct sema_info info;
 	struct eq_image *img;
 	struct lower_env env;
@@ -214,7 +215,7 @@ static int allocate_registers(struct compile *c, struct ir_func *f, const struct
 {
 	struct ir_func *failed;
 	uint32_t limit;
-	if (regalloc_program(&c->ir_arena, f, &failed, &limit) == 0)
+	if (regalloc_program(&c->ir_arena, &c->scratch, f, &failed, &limit) == 0)
 		return 0;
 	if (failed == f) {
 		diag_error(&c->diag, probe->loc, "this probe needs more than %u bytes of stack", limit);
@@ -365,7 +366,7 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 	} else {
 		if (allocate_registers(c, f, probe) < 0)
 			return -1;
-		emit_func(&c->ir_arena, f, &r);
+		emit_func(&c->ir_arena, a, f, &r);
 	}
 	struct eq_prog p = {
 		.name = f->name, .probe_name = arena_strdup(a, ap->probe_name),
@@ -378,8 +379,12 @@ static int finish_prog(struct compile *c, struct ir_func *f, const struct attach
 		.ninsns = r.ninsns, .nrefs = r.nrefs, .nlines = r.nlines,
 		.line = (uint32_t)ap->loc.line, .col = (uint32_t)ap->loc.col,
 	};
-	p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
-	memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	if (o->backend == EQ_BACKEND_LLVM) { /* emit_func's are in the image already */
+		p.insns = ARENA_ARRAY(a, struct bpf_insn, r.ninsns);
+		memcpy(p.insns, r.insns, sizeof(*p.insns) * r.ninsns);
+	} else {
+		p.insns = r.insns;
+	}
 	p.nfuncs = r.nfuncs;
 	p.func_starts = ARENA_ARRAY(a, uint32_t, r.nfuncs + 1);
 	memcpy(p.func_starts, r.func_starts, sizeof(*p.func_starts) * r.nfuncs);
@@ -626,6 +631,12 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	struct compile c = {.opts = opts};
 	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
 	*out = NULL;
+	/* A long script's stages fill megabytes: their arenas start in big
+	 * chunks (bench/compiletime.sh's probe takes about 50 bytes of AST,
+	 * 60 of IR and 8 of image a byte of script); a short one's, small. */
+	arena_expect(&c.ast_arena, 32 * opts->src->len);
+	arena_expect(&c.ir_arena, 32 * opts->src->len);
+	arena_expect(&c.scratch, 32 * opts->src->len);
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
 	if (program)
@@ -649,6 +660,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		ast_print(opts->dump_out, program);
 	if (program && !c.diag.errors) {
 		struct arena img_arena = {0};
+		arena_expect(&img_arena, 16 * opts->src->len);
 		c.img = ARENA_NEW(&img_arena, struct eq_image);
 		c.img->arena = img_arena;
 		c.img->file = arena_strdup(&c.img->arena, opts->src->file);
@@ -669,6 +681,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		symtab_free(c.info.kernel_symbols);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
+	arena_free(&c.scratch);
 	if (c.diag.errors) {
 		eq_image_free(c.img);
 		return c.diag.errors;

@@ -475,9 +475,12 @@ static void out_text(struct out *o, const char *s)
 /* The name of the map each instruction loads, NULL where it loads none:
  * one walk over the references, not one per instruction (a long probe has
  * a reference every few instructions).  The first reference to an
- * instruction names it. */
+ * instruction names it.  NULL where the references are in instruction
+ * order (the compiler's): bpf_prog_print walks them as it goes. */
 static const char **map_names(const struct eq_image *img, const struct eq_prog *p)
 {
+	if (eq_prog_refs_in_order(p))
+		return NULL;
 	const char **name = calloc(p->ninsns + 1, sizeof(*name));
 	if (!name)
 		abort();
@@ -556,6 +559,7 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 	o->len = 0;
 	uint32_t line = 0, next_line = 0;
 	const char **map_name = map_names(img, p);
+	uint32_t ref = 0; /* the first reference at or after i, without map_name */
 	struct index_text index;
 	index_init(&index);
 	for (uint32_t i = 0; i < p->ninsns;) {
@@ -568,7 +572,17 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
 		struct line l;
 		line_start(&l, out_room(o, LINE_ROOM));
 		put_index(&l, &index);
-		int n = print_one(&l, p->insns, i, p->ninsns, map_name[i]);
+		const char *name = NULL;
+		if (map_name) {
+			name = map_name[i];
+		} else {
+			while (ref < p->nrefs && p->refs[ref].insn_index < i)
+				ref++;
+			for (uint32_t r = ref; !name && r < p->nrefs && p->refs[r].insn_index == i; r++)
+				if ((int)p->refs[r].map_index < img->nmaps)
+					name = img->maps[p->refs[r].map_index].name;
+		}
+		int n = print_one(&l, p->insns, i, p->ninsns, name);
 		i += (uint32_t)n;
 		while (n-- > 0)
 			index_step(&index);

@@ -24,6 +24,7 @@ struct fixup {
 
 struct emitter {
 	struct arena *arena;
+	struct arena *insns_arena; /* the instructions' alone: see emit_func */
 	const struct ir_func *prog; /* owns the subprograms */
 	const struct ir_func *f;    /* the function being emitted */
 	struct {
@@ -67,7 +68,7 @@ static void put(struct emitter *e, struct bpf_insn in)
 		ARENA_PUSH(e->arena, e->lines, l);
 	}
 	e->new_function = false;
-	ARENA_PUSH(e->arena, e->insns, in);
+	ARENA_PUSH(e->insns_arena, e->insns, in);
 }
 
 static struct bpf_insn insn(uint8_t code, int dst, int src, int16_t off, int32_t imm)
@@ -449,9 +450,10 @@ static void emit_body(struct emitter *e, const struct ir_func *f)
 	}
 }
 
-int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out)
+int emit_func(struct arena *a, struct arena *insns_arena, const struct ir_func *f,
+	      struct emit_result *out)
 {
-	struct emitter e = {.arena = a, .prog = f};
+	struct emitter e = {.arena = a, .insns_arena = insns_arena, .prog = f};
 	emit_body(&e, f);
 	/* the subprograms in the order they are first named; emitting one may
 	 * name another, which this loop then reaches */

@@ -359,5 +359,12 @@ struct eq_image {
 };
 
 void eq_image_free(struct eq_image *img);
+/* Are p's map references in instruction order?  The compiler's always
+ * are; then eq_prog_ref_at() finds the first reference to an instruction
+ * (or NULL) by a binary search, where a table of a reference per
+ * instruction was 640 KB of pages touched, twice (-d bpf and vcheck), for
+ * a long probe.  Only for references in order. */
+bool eq_prog_refs_in_order(const struct eq_prog *p);
+const struct eq_map_ref *eq_prog_ref_at(const struct eq_prog *p, uint32_t insn);
 
 #endif

@@ -72,6 +72,14 @@ int ir_slot_new(struct arena *a, struct ir_func *f, uint32_t size, bool spill)
 struct ir_insn *ir_emit(struct arena *a, struct ir_block *b, enum ir_op op, eq_loc loc)
 {
 	struct ir_insn in = {.op = op, .loc = loc, .dst = -1, .mem = {.base = -1, .slot = -1}};
+	/* Room for 2 to start, not ARENA_PUSH's 8: a long probe's blocks
+	 * hold 1 to 7 instructions, and a block filled without other
+	 * allocations between grows in place (arena_grow).  Room for 8 was a
+	 * third of its IR's memory. */
+	if (!b->insns.cap) {
+		b->insns.cap = 2;
+		b->insns.items = ARENA_ARRAY(a, struct ir_insn, 2);
+	}
 	ARENA_PUSH(a, b->insns, in);
 	return &b->insns.items[b->insns.count - 1];
 }

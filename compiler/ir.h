@@ -51,22 +51,24 @@ struct ir_addr {
 
 enum { IR_MAX_ARGS = 5 };
 
-/* An instruction is about 100 bytes, and a long probe has tens of thousands:
+/* An instruction is 88 bytes, and a long probe has tens of thousands:
  * the arguments of a call, which only a call has, are in the arena beside
- * it (compile time follows the memory it touches: bench/compiletime.sh). */
+ * it, the small fields share 4 bytes, and the others go from 4-byte to
+ * 8-byte alignment without a hole (compile time follows the memory it
+ * touches: bench/compiletime.sh). */
 struct ir_insn {
-	enum ir_op op;
+	enum ir_op op : 8;
+	enum ir_cond cond : 7; /* BR */
+	bool is_signed : 1;    /* LOAD: sign-extend */
+	uint8_t size;          /* memory access bytes: 1, 2, 4, 8 */
+	uint8_t nargs;         /* CALL: how many args */
 	eq_loc loc;
-	int dst;             /* vreg defined, -1 if none */
+	int dst;               /* vreg defined, -1 if none */
+	struct ir_addr mem;    /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
+	int target[2];         /* JMP: [0]; BR: [0] when true, [1] when false */
 	struct ir_val a, b;
-	struct ir_addr mem;  /* LOAD, STORE, ATOMIC_ADD, FRAME (slot, off) */
-	uint8_t size;        /* memory access bytes: 1, 2, 4, 8 */
-	bool is_signed;      /* LOAD: sign-extend */
-	uint8_t nargs;       /* CALL: how many args */
-	enum ir_cond cond;   /* BR */
-	int64_t imm;         /* CONST value; CALL helper id; MAP/MAPVAL map index */
-	struct ir_val *args; /* CALL: nargs (<= IR_MAX_ARGS) values, in the arena */
-	int target[2];       /* JMP: [0]; BR: [0] when true, [1] when false */
+	int64_t imm;           /* CONST value; CALL helper id; MAP/MAPVAL map index */
+	struct ir_val *args;   /* CALL: nargs (<= IR_MAX_ARGS) values, in the arena */
 };
 
 /* What a FIELDADD's offset is (BPF CO-RE): the member reached from a
@@ -172,13 +174,16 @@ void opt_fold(struct ir_func *f);
 /* regalloc.c: assigns f->reg_of; spills to frame slots when it must.
  * Returns 0, or -1 if the frame would exceed frame_limit bytes: 512 for a
  * program, what its caller leaves of those for a subprogram (the kernel
- * counts a callback's stack on top of its caller's). */
-int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit);
+ * counts a callback's stack on top of its caller's).  Its working tables
+ * are in `scratch`, which it empties (arena_reset) as it starts and leaves
+ * in use: one scratch arena serves all of a compile's functions. */
+int regalloc(struct arena *a, struct arena *scratch, struct ir_func *f, uint32_t frame_limit);
 /* The program f, then each of its subprograms.  The kernel counts a
  * callback's stack on top of its caller's, 512 bytes for the chain, each
  * function's frame rounded up to 32 (ir_stack_depth).  Returns 0, or -1
  * with the function whose frame did not fit and the bytes it had. */
-int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit);
+int regalloc_program(struct arena *a, struct arena *scratch, struct ir_func *f,
+		     struct ir_func **failed, uint32_t *limit);
 /* The stack a function takes in the kernel's count: its frame rounded up
  * to 32 bytes, and at least 32 (the kernel's check_max_stack_depth()). */
 uint32_t ir_stack_depth(const struct ir_func *f);
@@ -216,7 +221,12 @@ struct emit_result {
 	struct emit_core_ref *core;
 	uint32_t ncore;
 };
-/* The program f, then the subprograms it (or one of them) names. */
-int emit_func(struct arena *a, const struct ir_func *f, struct emit_result *out);
+/* The program f, then the subprograms it (or one of them) names.  The
+ * instructions are allocated in insns_arena, the rest in a: given an
+ * arena nothing else allocates in meanwhile (the image's), the
+ * instructions grow in place there and are kept, not copied (a long
+ * probe's were 2.8 MB of arrays outgrown, then a copy). */
+int emit_func(struct arena *a, struct arena *insns_arena, const struct ir_func *f,
+	      struct emit_result *out);
 
 #endif

@@ -361,10 +361,15 @@ static bool read_branch(struct reader *r, struct ir_insn *in)
 	case IR_JMP:
 		return read_target(r, &in->target[0]);
 	case IR_BR:
-		return read_val(r, WANT_REG, "the first operand of br", &in->a) && read_cond(r, &in->cond) &&
-		       read_val(r, WANT_REG | WANT_IMM32, "the second operand of br", &in->b) &&
-		       expect(r, ",") && read_target(r, &in->target[0]) && expect(r, ",") &&
-		       read_target(r, &in->target[1]);
+	{
+		enum ir_cond cond = IRC_EQ; /* a bit-field has no address */
+		bool ok = read_val(r, WANT_REG, "the first operand of br", &in->a) && read_cond(r, &cond) &&
+			  read_val(r, WANT_REG | WANT_IMM32, "the second operand of br", &in->b) &&
+			  expect(r, ",") && read_target(r, &in->target[0]) && expect(r, ",") &&
+			  read_target(r, &in->target[1]);
+		in->cond = cond;
+		return ok;
+	}
 	default:
 		return read_val(r, WANT_REG | WANT_IMM64, "the value returned", &in->a);
 	}

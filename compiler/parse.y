@@ -624,8 +624,8 @@ void front_check_depth(struct front *F, struct ast *root)
 			diag_error(F->diag, it.node->loc, TOO_DEEP);
 			break;
 		}
-		struct ast *kids[4] = {it.node->a, it.node->b, it.node->c, it.node->d};
-		size_t need = count + 4 + (size_t)it.node->list.count;
+		struct ast *kids[3] = {it.node->a, it.node->b, it.node->c};
+		size_t need = count + 3 + (size_t)it.node->list.count;
 		if (need > cap) {
 			while (cap < need)
 				cap *= 2;
@@ -633,7 +633,7 @@ void front_check_depth(struct front *F, struct ast *root)
 			if (!stack)
 				abort();
 		}
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 3; i++)
 			if (kids[i])
 				stack[count++] = (struct item){kids[i], it.depth + 1};
 		for (int i = 0; i < it.node->list.count; i++)

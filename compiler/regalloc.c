@@ -35,14 +35,15 @@ struct interval {
 
 struct ra {
 	struct arena *arena;
+	struct arena *scratch; /* an iteration's tables: see regalloc() */
 	struct ir_func *f;
-	struct interval *iv;
+	struct interval *iv; /* per vreg, made anew each round (in scratch) */
 	int *call_pos;  /* positions (2k) of the calls, ascending */
 	int ncalls;
 	int npos;
 	bool *no_spill; /* per vreg, survives rewrites */
 	int8_t *reg_of; /* the function's reg_of while allocating, until copied to the arena */
-	int cap;        /* vregs iv, no_spill and reg_of have room for */
+	int cap;        /* vregs no_spill and reg_of have room for */
 	struct {        /* a block being rewritten by spill_vreg */
 		struct ir_insn *items;
 		int count, cap;
@@ -172,6 +173,7 @@ struct pool_chunk {
 };
 
 struct live_pool {
+	struct arena *arena; /* the scratch arena the chunks come from */
 	struct pool_chunk *last;
 	int *next;
 	size_t left;
@@ -181,9 +183,7 @@ static int *pool_take(struct live_pool *p, int n)
 {
 	if ((size_t)n > p->left) {
 		size_t size = n > POOL_CHUNK ? (size_t)n : POOL_CHUNK;
-		struct pool_chunk *c = malloc(sizeof(*c) + sizeof(int) * size);
-		if (!c)
-			abort();
+		struct pool_chunk *c = arena_alloc(p->arena, sizeof(*c) + sizeof(int) * size);
 		c->prev = p->last;
 		p->last = c;
 		p->next = c->items;
@@ -200,14 +200,6 @@ static void pool_give_back(struct live_pool *p, int n)
 {
 	p->next -= n;
 	p->left += (size_t)n;
-}
-
-static void free_pool(struct live_pool *p)
-{
-	for (struct pool_chunk *c = p->last, *prev; c; c = prev) {
-		prev = c->prev;
-		free(c);
-	}
 }
 
 /* *dst = *src, src's items copied into the pool unless src is in the pool
@@ -227,19 +219,12 @@ static bool set_store(struct live_pool *p, struct live_set *dst, const struct li
 }
 
 /* live_in/live_out per block (index in layout), nb sets each, their items
- * in pool; to free with free_liveness. */
+ * in pool; all in the scratch arena liveness() was given. */
 struct liveness {
 	int nb;
 	struct live_set *in, *out;
 	struct live_pool pool;
 };
-
-static void free_liveness(struct liveness *lv)
-{
-	free_pool(&lv->pool);
-	free(lv->in);
-	free(lv->out);
-}
 
 /* A block's gen and kill sets have a few items: insertion sort, with qsort
  * for a long block. */
@@ -283,22 +268,23 @@ static void block_summary(const struct ir_block *b, const struct live_items *li,
 /* live_in = gen | (live_out - kill), live_out = the successors' live_in,
  * iterated to the least fixed point, blocks in reverse layout order: one
  * pass when no edge goes back in the layout. */
-static void liveness(const struct ir_func *f, const struct live_items *li, struct liveness *lv)
+static void liveness(struct arena *scratch, const struct ir_func *f, const struct live_items *li,
+		     struct liveness *lv)
 {
 	int n = f->blocks.count;
 	lv->nb = n;
-	lv->in = xcalloc((size_t)n, sizeof(struct live_set));
-	lv->out = xcalloc((size_t)n, sizeof(struct live_set));
-	struct live_set *gen = xcalloc((size_t)n, sizeof(struct live_set));
-	struct live_set *kill = xcalloc((size_t)n, sizeof(struct live_set));
-	int *index_of = xcalloc((size_t)f->nblock_ids + 1, sizeof(int));
-	int *defined = xcalloc((size_t)li->count + 1, sizeof(int));
-	int *listed = xcalloc((size_t)li->count + 1, sizeof(int));
+	lv->in = ARENA_ARRAY(scratch, struct live_set, n + 1);
+	lv->out = ARENA_ARRAY(scratch, struct live_set, n + 1);
+	struct live_set *gen = ARENA_ARRAY(scratch, struct live_set, n + 1);
+	struct live_set *kill = ARENA_ARRAY(scratch, struct live_set, n + 1);
+	int *index_of = ARENA_ARRAY(scratch, int, f->nblock_ids + 1);
+	int *defined = ARENA_ARRAY(scratch, int, li->count + 1);
+	int *listed = ARENA_ARRAY(scratch, int, li->count + 1);
 	/* Every block's gen and kill, one after the other in a pool: each
 	 * block takes room for as many items as its instructions can name (no
 	 * set grows; a malloc per block before), and gives back what it did
 	 * not fill (room for all at once was megabytes of pages touched once) */
-	struct live_pool summaries = {0};
+	struct live_pool summaries = {.arena = scratch};
 	for (int i = 0; i < n; i++) {
 		const struct ir_block *b = f->blocks.items[i];
 		int room = b->insns.count * (IR_MAX_ARGS + 3), kill_room = b->insns.count;
@@ -313,7 +299,7 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 		kill[i].cap = kill[i].n;
 		pool_give_back(&summaries, room + kill_room - gen[i].n - kill[i].n);
 	}
-	lv->pool = (struct live_pool){0};
+	lv->pool = (struct live_pool){.arena = scratch};
 	struct live_set empty = {0}, merged = {0}, tmp = {0}, in = {0};
 	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
@@ -338,20 +324,17 @@ static void liveness(const struct ir_func *f, const struct live_items *li, struc
 			}
 			set_merge(&tmp, &lv->out[i], &kill[i], true);
 			set_merge(&in, &tmp, &gen[i], false);
-			changed |= set_store(&lv->pool, &lv->in[i], &in, false);
+			/* most blocks of a long probe leave the same vregs live
+			 * at both ends: live_in shares live_out's items then */
+			bool same = set_equal(&in, &lv->out[i]);
+			changed |= set_store(&lv->pool, &lv->in[i], same ? &lv->out[i] : &in, same);
 		}
 		if (!back) /* each block's successors were final before it: done */
 			break;
 	}
-	free_pool(&summaries);
 	set_free(&merged);
 	set_free(&tmp);
 	set_free(&in);
-	free(gen);
-	free(kill);
-	free(defined);
-	free(listed);
-	free(index_of);
 }
 
 static void extend(struct interval *iv, int pos)
@@ -404,7 +387,7 @@ static void build_intervals(struct ra *ra)
 	int nb = f->blocks.count;
 	struct live_items vregs = {vreg_uses, vreg_def, NULL, f->nvregs};
 	struct liveness lv;
-	liveness(f, &vregs, &lv);
+	liveness(ra->scratch, f, &vregs, &lv);
 	for (int v = 0; v < f->nvregs; v++)
 		ra->iv[v] = (struct interval){v, -1, -1, -1, -1, -1, false, ra->no_spill[v]};
 	int k = 0;
@@ -429,7 +412,6 @@ static void build_intervals(struct ra *ra)
 		}
 	}
 	ra->npos = 2 * k;
-	free_liveness(&lv);
 	/* A value computed in place from another (v = u + 8, two-address) wants
 	 * u's register; where v has a register to go to (a helper's argument)
 	 * and u has none, u wants it too, so that the chain ends there without
@@ -444,7 +426,7 @@ static void build_intervals(struct ra *ra)
 	 * comes before its end: next_call[p] is that call's position for each
 	 * p (npos if none), one walk back over the positions, not a search
 	 * per vreg (a binary search for each was a tenth of regalloc) */
-	int *next_call = xcalloc((size_t)ra->npos + 1, sizeof(int));
+	int *next_call = ARENA_ARRAY(ra->scratch, int, ra->npos + 1);
 	next_call[ra->npos] = ra->npos;
 	for (int p = ra->npos - 1, c = ra->ncalls - 1; p >= 0; p--) {
 		next_call[p] = next_call[p + 1];
@@ -456,7 +438,6 @@ static void build_intervals(struct ra *ra)
 		if (iv->start >= 0)
 			iv->crosses_call = next_call[iv->start] < iv->end;
 	}
-	free(next_call);
 }
 
 /* ---- allocation ---------------------------------------------------------------- */
@@ -501,12 +482,12 @@ static int choose(struct ra *ra, const struct interval *iv, const bool *busy)
 static int linear_scan(struct ra *ra)
 {
 	struct ir_func *f = ra->f;
-	struct interval **order = xcalloc((size_t)f->nvregs, sizeof(*order));
-	struct interval **active = xcalloc((size_t)f->nvregs, sizeof(*active));
+	struct interval **order = ARENA_ARRAY(ra->scratch, struct interval *, f->nvregs + 1);
+	struct interval **active = ARENA_ARRAY(ra->scratch, struct interval *, f->nvregs + 1);
 	int n = 0, nactive = 0, spill = -1;
 	/* by start, then vreg (by_start's order): a counting sort over the
 	 * positions, linear where qsort was n log n and a tenth of regalloc */
-	int *first = xcalloc((size_t)ra->npos + 2, sizeof(int));
+	int *first = ARENA_ARRAY(ra->scratch, int, ra->npos + 2);
 	for (int v = 0; v < f->nvregs; v++) {
 		f->reg_of[v] = -1;
 		if (ra->iv[v].start >= 0) {
@@ -519,7 +500,6 @@ static int linear_scan(struct ra *ra)
 	for (int v = 0; v < f->nvregs; v++)
 		if (ra->iv[v].start >= 0)
 			order[first[ra->iv[v].start]++] = &ra->iv[v];
-	free(first);
 	for (int i = 0; i < n && spill < 0; i++) {
 		struct interval *iv = order[i];
 		bool busy[NREGS] = {false};
@@ -543,8 +523,6 @@ static int linear_scan(struct ra *ra)
 		f->reg_of[iv->vreg] = (int8_t)r;
 		active[nactive++] = iv;
 	}
-	free(order);
-	free(active);
 	return spill;
 }
 
@@ -559,9 +537,8 @@ static void reserve_vregs(struct ra *ra)
 		return;
 	ra->cap = 2 * n;
 	ra->no_spill = realloc(ra->no_spill, sizeof(bool) * (size_t)ra->cap);
-	ra->iv = realloc(ra->iv, sizeof(struct interval) * (size_t)ra->cap);
 	ra->reg_of = realloc(ra->reg_of, (size_t)ra->cap);
-	if (!ra->no_spill || !ra->iv || !ra->reg_of)
+	if (!ra->no_spill || !ra->reg_of)
 		abort();
 	memset(ra->no_spill + old, 0, sizeof(bool) * (size_t)(ra->cap - old));
 	ra->f->reg_of = ra->reg_of;
@@ -683,11 +660,12 @@ static int slot_def(const struct live_items *li, const struct ir_insn *in)
 }
 
 /* Hull intervals of the n spill slots, as build_intervals() makes them for vregs. */
-static struct interval *slot_intervals(const struct ir_func *f, const struct live_items *li, int n)
+static struct interval *slot_intervals(struct arena *scratch, const struct ir_func *f,
+				       const struct live_items *li, int n)
 {
 	int nb = f->blocks.count;
 	struct liveness lv;
-	liveness(f, li, &lv);
+	liveness(scratch, f, li, &lv);
 	struct interval *iv = xcalloc((size_t)n + 1, sizeof(*iv));
 	for (int v = 0; v < n; v++)
 		iv[v] = (struct interval){.vreg = v, .start = -1, .end = -1};
@@ -706,7 +684,6 @@ static struct interval *slot_intervals(const struct ir_func *f, const struct liv
 				extend(&iv[d], 2 * k + 1);
 		}
 	}
-	free_liveness(&lv);
 	return iv;
 }
 
@@ -715,7 +692,7 @@ static struct interval *slot_intervals(const struct ir_func *f, const struct liv
  * spill slots whose values are never live at once can be the same 8
  * bytes.  Slots are packed greedily by start, below the frame lowering
  * uses; the slots merged away are left with size 0 and no instruction. */
-static void share_spill_slots(struct ir_func *f)
+static void share_spill_slots(struct arena *scratch, struct ir_func *f)
 {
 	int nslots = f->slots.count, n = 0;
 	int *slot_item = xcalloc((size_t)nslots, sizeof(int)), *item_slot = xcalloc((size_t)nslots, sizeof(int));
@@ -729,7 +706,7 @@ static void share_spill_slots(struct ir_func *f)
 			base = (uint32_t)-sl->offset;
 	}
 	struct live_items li = {slot_uses, slot_def, slot_item, n};
-	struct interval *iv = slot_intervals(f, &li, n);
+	struct interval *iv = slot_intervals(scratch, f, &li, n);
 	struct interval **order = xcalloc((size_t)n + 1, sizeof(*order));
 	int *shared_end = xcalloc((size_t)n + 1, sizeof(int)), *shared_of = xcalloc((size_t)n + 1, sizeof(int));
 	int *rep = xcalloc((size_t)n + 1, sizeof(int)); /* shared slot -> the slot index it keeps */
@@ -771,23 +748,29 @@ static void share_spill_slots(struct ir_func *f)
 	free(item_slot);
 }
 
-int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
+/* Each round's tables (liveness, the intervals' order, the calls) come
+ * from the scratch arena, emptied at the start of the next round: one
+ * memory, huge pages for a long probe, reused by every round and every
+ * probe, where each table was malloc'ed, mapped fresh page by page and
+ * given back (two thirds of a long probe's page faults). */
+int regalloc(struct arena *a, struct arena *scratch, struct ir_func *f, uint32_t frame_limit)
 {
-	struct ra ra = {.arena = a, .f = f};
+	struct ra ra = {.arena = a, .scratch = scratch, .f = f};
 	reserve_vregs(&ra);
 	int rc = 0;
 	for (;;) {
 		int ninsns = 0;
 		for (int i = 0; i < f->blocks.count; i++)
 			ninsns += f->blocks.items[i]->insns.count;
-		ra.call_pos = xcalloc((size_t)ninsns + 1, sizeof(int));
+		arena_reset(scratch);
+		ra.call_pos = ARENA_ARRAY(scratch, int, ninsns + 1);
+		ra.iv = ARENA_ARRAY(scratch, struct interval, f->nvregs + 1);
 		build_intervals(&ra);
 		int spill = linear_scan(&ra);
-		free(ra.call_pos);
 		if (spill < 0)
 			break;
 		if (f->frame_size + 8 > frame_limit)
-			share_spill_slots(f);
+			share_spill_slots(scratch, f);
 		if (ra.no_spill[spill] || f->frame_size + 8 > frame_limit) {
 			rc = -1;
 			break;
@@ -799,7 +782,6 @@ int regalloc(struct arena *a, struct ir_func *f, uint32_t frame_limit)
 	f->reg_of = arena_alloc(a, (size_t)f->nvregs + 1);
 	memcpy(f->reg_of, ra.reg_of, (size_t)f->nvregs + 1);
 	free(ra.no_spill);
-	free(ra.iv);
 	free(ra.reg_of);
 	free(ra.rewrite.items);
 	return rc;
@@ -842,7 +824,8 @@ static int levels_below(const struct ir_func *prog, int at, int limit)
  * (allocated already), less 32 for each level of callbacks it calls in turn
  * (allocated after it).  len()'s callback, which any function may name
  * whatever their order, has no frame: 32 is always its share. */
-int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed, uint32_t *limit)
+int regalloc_program(struct arena *a, struct arena *scratch, struct ir_func *f,
+		     struct ir_func **failed, uint32_t *limit)
 {
 	enum { STACK = 512, MIN_DEPTH = 32 };
 	int n = f->subprogs.count + 1;
@@ -855,7 +838,7 @@ int regalloc_program(struct arena *a, struct ir_func *f, struct ir_func **failed
 		uint32_t reserved = above[at] + MIN_DEPTH * (uint32_t)levels_below(f, at, n);
 		*failed = g;
 		*limit = reserved < STACK ? STACK - reserved : 0;
-		rc = regalloc(a, g, *limit);
+		rc = regalloc(a, scratch, g, *limit);
 		for (int k = 0; k < f->subprogs.count && rc == 0; k++)
 			if (names_subprog(g, k) && above[at] + ir_stack_depth(g) > above[k + 1])
 				above[k + 1] = above[at] + ir_stack_depth(g);

@@ -484,7 +484,11 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 		return &ty_none;
 	}
 	e->sema_id = (int)(v - s->info->vars.items);
-	return ty_new(s->arena, v->type); /* a copy: the variable's type may still grow */
+	/* A copy: the variable's type may still grow.  Equal bytes are an
+	 * equal type, and a node's type is never changed in place. */
+	if (!v->read_type || memcmp(v->read_type, &v->type, sizeof(v->type)))
+		v->read_type = ty_new(s->arena, v->type);
+	return v->read_type;
 }
 
 /* $N is replaced by the script's Nth argument: a number if it reads as one,

@@ -42,6 +42,10 @@ struct sema_map {
 struct sema_var {
 	const char *name;
 	struct eq_type type;
+	/* The copy of type the reads since it last changed share (check_var):
+	 * a long probe reads its variables tens of thousands of times, and a
+	 * copy per read was a tenth of the memory its compile touched. */
+	const struct eq_type *read_type;
 	/* The variable of a for-map loop: (key, value) of map `map`'s entries,
 	 * known inside the loop only (out_of_scope after it). */
 	bool map_entry;

@@ -132,7 +132,8 @@ struct vcheck {
 	uint8_t *nnext;
 	uint32_t *next;
 	bool goes_back;
-	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL */
+	const struct eq_map_ref **ref; /* instruction i's map reference, or NULL; NULL
+	                                   itself where eq_prog_ref_at finds them */
 	uint32_t *depth;   /* per function: the deepest stack byte it touches */
 	/* Slots below slot_lo hold a number, as they start, in every state: no
 	 * register was ever spilled there.  Copies, merges and the walks over
@@ -856,9 +857,12 @@ static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
 
 /* The map reference of each instruction (the first, if several), found in
  * one walk: a search of every reference at every 64-bit load was loads x
- * references, both as many as a long probe has map accesses. */
+ * references, both as many as a long probe has map accesses.  Not needed
+ * (NULL) where the references are in order: a binary search finds them. */
 static const struct eq_map_ref **refs_by_insn(const struct eq_prog *p)
 {
+	if (eq_prog_refs_in_order(p))
+		return NULL;
 	const struct eq_map_ref **ref = calloc(p->ninsns + 1, sizeof(*ref));
 	if (!ref)
 		abort();
@@ -896,7 +900,7 @@ static bool ld_imm64(struct vcheck *v, uint32_t i, struct vstate *s)
 		fail(v, i, "loads a kind of pseudo value (%d) this compiler never emits", in->src_reg);
 		return false;
 	}
-	const struct eq_map_ref *ref = v->ref[i];
+	const struct eq_map_ref *ref = v->ref ? v->ref[i] : eq_prog_ref_at(v->p, i);
 	if (!ref || (int)ref->map_index >= v->img->nmaps || ref->value != value) {
 		fail(v, i, "loads a map that the program's map references do not name as such");
 		return false;

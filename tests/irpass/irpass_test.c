@@ -90,7 +90,10 @@ static int allocate(struct arena *a, struct ir_func *f, bool with_ir, const char
 {
 	struct ir_func *failed;
 	uint32_t limit;
-	if (regalloc_program(a, f, &failed, &limit) < 0) {
+	struct arena scratch = {0};
+	int rc = regalloc_program(a, &scratch, f, &failed, &limit);
+	arena_free(&scratch);
+	if (rc < 0) {
 		printf("%s: regalloc: more than %u bytes of stack\n", failed->name, limit);
 		return -1;
 	}
@@ -106,7 +109,7 @@ static int allocate(struct arena *a, struct ir_func *f, bool with_ir, const char
 		}
 	}
 	struct emit_result r;
-	emit_func(a, f, &r);
+	emit_func(a, a, f, &r);
 	print_emitted(a, f, &r, file, lines, nlines);
 	return 0;
 }
