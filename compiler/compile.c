@@ -541,33 +541,6 @@ static void compile_watch_setups(struct compile *c)
 	}
 }
 
-/* Does the script read $N or $#?  (Before sema, which folds them in.) */
-static bool positional(const struct ast *node, void *found)
-{
-	if (node->kind == AST_POSITIONAL)
-		*(bool *)found = true;
-	return !*(bool *)found;
-}
-
-/* Does a printf or time() format end without a newline (eq_image.lines_by_thread)? */
-static bool partial_line(const struct ast *node, void *found)
-{
-	if (node->kind == AST_CALL && (!strcmp(node->name, "printf") || !strcmp(node->name, "time")) &&
-	    node->list.count > 0 && node->list.items[0]->kind == AST_STR) {
-		const struct ast *fmt = node->list.items[0];
-		if (fmt->str_len == 0 || fmt->str[fmt->str_len - 1] != '\n')
-			*(bool *)found = true;
-	}
-	return !*(bool *)found;
-}
-
-static bool writes_partial_lines(const struct ast *program)
-{
-	bool found = false;
-	ast_visit(program, partial_line, &found);
-	return found;
-}
-
 /* The ring buffer holds 256 KiB of events, for probes that fire faster than
  * user space reads.  A program whose events all come from BEGIN and END, once
  * each, needs only room for those: a page or a few.  That is most of the
@@ -595,7 +568,7 @@ static void compile_probes(struct compile *c, struct ast *program)
 				    .ncpus = c->opts->target.ncpus > 0 ? c->opts->target.ncpus : EQ_DEFAULT_NCPUS,
 				    .child_pid = c->opts->target.child_pid,
 				    .helper_errors = c->opts->helper_errors, .aot = c->opts->aot,
-				    .lines_by_thread = c->img->lines_by_thread = writes_partial_lines(program)};
+				    .lines_by_thread = c->img->lines_by_thread = c->info.writes_partial_lines};
 	for (int i = 0; i < program->list.count; i++) {
 		const struct ast *probe = program->list.items[i];
 		const struct attach_list *points = &c->points[i];
@@ -639,8 +612,6 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	arena_expect(&c.scratch, 32 * opts->src->len);
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
-	if (program)
-		ast_visit(program, positional, &c.uses_params);
 	c.info.nparams = opts->nparams;
 	c.info.params = opts->params;
 	c.info.target = &opts->target;
@@ -667,7 +638,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		c.img->loop_bound = LOOP_BOUND;
 		split_source_lines(c.img, opts->src);
 		c.img->aot = opts->aot;
-		c.img->uses_params = c.uses_params;
+		c.img->uses_params = c.uses_params || c.info.reads_params;
 		build_maps(&c);
 		compile_probes(&c, program);
 		if (c.core.count && !c.diag.errors)

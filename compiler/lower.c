@@ -1038,7 +1038,8 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 	struct lower L;
 	lower_begin(&L, env, ap, name, probe->loc);
 	int nvars = env->info->vars.count;
-	lower_find_loop_vars(probe->b, L.var_use);
+	if (env->info->has_map_loops)
+		lower_find_loop_vars(probe->b, L.var_use);
 	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
 	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
 	find_early_reads(probe->b, true, assigned, early);

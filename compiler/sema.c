@@ -336,6 +336,18 @@ static const struct builtin *find_builtin(struct sema *s, enum builtin_kind kind
 
 /* A call, through the builtin registry.  `map_value`: it is the value of
  * `@m[...] = call`, where aggregations may stand. */
+/* A printf or time() whose format ends without a newline: a probe may
+ * print a line in pieces (eq_image.lines_by_thread). */
+static void note_partial_line(struct sema *s, const struct ast *call)
+{
+	if (call->kind == AST_CALL && (!strcmp(call->name, "printf") || !strcmp(call->name, "time")) &&
+	    call->list.count > 0 && call->list.items[0]->kind == AST_STR) {
+		const struct ast *fmt = call->list.items[0];
+		if (fmt->str_len == 0 || fmt->str[fmt->str_len - 1] != '\n')
+			s->info->writes_partial_lines = true;
+	}
+}
+
 static const struct eq_type *check_call(struct sema *s, struct ast *call, bool is_statement,
 					bool map_value)
 {
@@ -353,6 +365,7 @@ static const struct eq_type *check_call(struct sema *s, struct ast *call, bool i
 	if (b->use == USE_MAP_VALUE && !map_value)
 		error(s, call->loc, "%s() can only be assigned to a map, as in @x = %s(%s)", n, n,
 		      b->max_args ? "value" : "");
+	note_partial_line(s, call);
 	return t;
 }
 
@@ -496,11 +509,13 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
  * is the argument's text (builtins/strings.c). */
 const char *sema_param_text(const struct sema *s, int64_t n)
 {
+	s->info->reads_params = true;
 	return n >= 1 && n <= s->info->nparams ? s->info->params[n - 1] : "";
 }
 
 static const struct eq_type *check_positional(struct sema *s, struct ast *e)
 {
+	s->info->reads_params = true;
 	const struct sema_info *info = s->info;
 	if (e->name && !strcmp(e->name, "$#")) {
 		e->kind = AST_INT;
@@ -882,6 +897,7 @@ static const struct eq_type *map_entry_type(struct sema *s, struct ast *m, const
  * of bpf_for_each_map_elem (lower_callback.c). */
 static void check_for_map(struct sema *s, struct ast *st)
 {
+	s->info->has_map_loops = true;
 	struct ast *var = st->a, *m = st->b;
 	struct sema_map *sm = map_find(s, m->name, m->loc);
 	m->sema_id = (int)(sm - s->info->maps.items);

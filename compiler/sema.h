@@ -78,6 +78,13 @@ struct sema_info {
 	bool watches_pids;     /* ustack or usym: processes are announced to user space */
 	struct symtab *kernel_symbols; /* /proc/kallsyms, read at the first kaddr() */
 	const struct eq_target *target; /* what the program will run on and with (-c, --unsafe) */
+	/* What checking saw, so that no later stage walks the whole AST again
+	 * for it (on a long probe, each walk is a pass through memory): */
+	bool reads_params;         /* $N or $# (eq_image.uses_params) */
+	bool writes_partial_lines; /* a printf or time() format ends without a newline
+	                              (eq_image.lines_by_thread) */
+	bool has_map_loops;        /* a for-map loop: lowering looks for the variables
+	                              its callback shares (lower_find_loop_vars) */
 };
 
 /* Check the program; fills types and sema_info.  Returns the number of errors. */
