@@ -24,16 +24,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "$here/bench/lib.sh"
 
-cc -O1 -o "$tmp/work" -x c - <<'EOF' || exit 1
-#include <stdlib.h>
-__attribute__((noinline)) void f(long i) { __asm__ volatile("" : : "r"(i) : "memory"); }
-int main(int argc, char **argv)
-{
-	for (long i = 0, n = argc > 1 ? atol(argv[1]) : 0; i < n; i++)
-		f(i);
-	return 0;
-}
-EOF
+cc -O1 -o "$tmp/work" "$here/bench/work.c" || exit 1   # work N: N calls of f
 
 kib() { awk -v k="$1:" '$1 == k { print $2 }' /proc/"$2"/status; }
 
