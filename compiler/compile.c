@@ -8,7 +8,6 @@
  */
 #include "compiler.h"
 
-#include <bpf/btf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,36 +283,12 @@ static void print_core_accesses(struct compile *c, const struct emit_result *r)
 {
 	const struct btf *btf = probe_kernel_btf(&c->opts->target, &c->probe_cache);
 	for (uint32_t i = 0; btf && i < r->ncore; i++) {
-		const struct ir_core_access *a = &r->core[i].access;
-		const struct btf_type *t = btf__type_by_id(btf, a->btf_id);
-		const char *name = t ? btf__name_by_offset(btf, t->name_off) : NULL;
 		static const char *const kinds[] = {
 			[BPF_CORE_FIELD_BYTE_OFFSET] = "offset", [BPF_CORE_FIELD_BYTE_SIZE] = "size",
 			[BPF_CORE_FIELD_LSHIFT_U64] = "left shift", [BPF_CORE_FIELD_RSHIFT_U64] = "right shift"};
-		fprintf(c->opts->dump_out, "; CO-RE %u: %s of %s %s %s (", r->core[i].insn_index,
-			kinds[r->core[i].kind], t && btf_is_union(t) ? "union" : "struct",
-			name && *name ? name : "(anonymous)", a->path);
-		/* the members the path names: "se.vruntime", "comm[1]" */
-		const char *sep = "";
-		for (const char *p = strchr(a->path, ':'); p && t; p = strchr(p + 1, ':')) {
-			unsigned long index = strtoul(p + 1, NULL, 10);
-			while (t && (btf_is_typedef(t) || btf_is_mod(t)))
-				t = btf__type_by_id(btf, t->type);
-			if (t && btf_is_composite(t) && index < btf_vlen(t)) {
-				const char *m = btf__name_by_offset(btf, btf_members(t)[index].name_off);
-				if (m && *m) {
-					fprintf(c->opts->dump_out, "%s%s", sep, m);
-					sep = ".";
-				}
-				t = btf__type_by_id(btf, btf_members(t)[index].type);
-			} else if (t && btf_is_array(t)) {
-				fprintf(c->opts->dump_out, "[%lu]", index);
-				t = btf__type_by_id(btf, btf_array(t)->type);
-			} else {
-				t = NULL;
-			}
-		}
-		fputs(")\n", c->opts->dump_out);
+		fprintf(c->opts->dump_out, "; CO-RE %u: %s of ", r->core[i].insn_index, kinds[r->core[i].kind]);
+		core_btf_describe(c->opts->dump_out, btf, r->core[i].access.btf_id, r->core[i].access.path);
+		fputc('\n', c->opts->dump_out);
 	}
 }
 
@@ -338,10 +313,14 @@ static void core_relocations(struct compile *c, const struct ast *program)
 	memcpy(c->img->core_btf, btf, size);
 	c->img->core_btf_size = size;
 	free(btf);
-	for (int i = 0; i < n; i++) { /* in program order: count, then fill */
+	for (int i = 0; i < n; i++) /* each program's relocations: count, then fill */
+		c->img->progs[c->core.items[i].prog].ncore_relos++;
+	for (int i = 0; i < c->img->nprogs; i++) {
+		c->img->progs[i].core_relos = ARENA_ARRAY(a, struct eq_core_relo, c->img->progs[i].ncore_relos + 1);
+		c->img->progs[i].ncore_relos = 0;
+	}
+	for (int i = 0; i < n; i++) {
 		struct eq_prog *p = &c->img->progs[c->core.items[i].prog];
-		if (!p->core_relos)
-			p->core_relos = ARENA_ARRAY(a, struct eq_core_relo, n);
 		p->core_relos[p->ncore_relos++] = (struct eq_core_relo){
 			c->core.items[i].insn, accesses[i].type_id, accesses[i].access_str_off, c->core.items[i].kind};
 	}

@@ -56,11 +56,18 @@ static uint32_t skip_modifiers(const struct btf *btf, uint32_t id)
 	return id;
 }
 
-static bool mark(struct copier *c, uint32_t record, uint32_t member)
+static struct on_path *find_on_path(const struct copier *c, uint32_t record, uint32_t member)
 {
 	for (int i = 0; i < c->npath; i++)
 		if (c->on_path[i].record == record && c->on_path[i].member == member)
-			return true;
+			return &c->on_path[i];
+	return NULL;
+}
+
+static bool mark(struct copier *c, uint32_t record, uint32_t member)
+{
+	if (find_on_path(c, record, member))
+		return true;
 	if (c->npath == c->path_cap) {
 		int cap = c->path_cap ? 2 * c->path_cap : 16;
 		struct on_path *p = realloc(c->on_path, sizeof(*p) * (size_t)cap);
@@ -73,12 +80,26 @@ static bool mark(struct copier *c, uint32_t record, uint32_t member)
 	return true;
 }
 
-static struct on_path *find_on_path(const struct copier *c, uint32_t record, uint32_t member)
+/* One step of an access path ("0:5:2"): *p at the ':' before the next
+ * index, *id the type it indexes (typedefs and qualifiers skipped); the
+ * step's struct or array is *from (its id *from_id) and its index *index;
+ * *id moves on to the member's or element's type, *p to the next ':' or
+ * NULL.  False where the index does not fit the type. */
+static bool path_step(const struct btf *btf, uint32_t *id, const char **p, const struct btf_type **from,
+		      uint32_t *from_id, unsigned long *index)
 {
-	for (int i = 0; i < c->npath; i++)
-		if (c->on_path[i].record == record && c->on_path[i].member == member)
-			return &c->on_path[i];
-	return NULL;
+	char *end;
+	*index = strtoul(*p + 1, &end, 10);
+	*p = *end == ':' ? end : NULL;
+	*from_id = *id;
+	const struct btf_type *t = *from = btf__type_by_id(btf, *id);
+	if (t && btf_is_composite(t) && *index < btf_vlen(t))
+		*id = skip_modifiers(btf, btf_members(t)[*index].type);
+	else if (t && btf_is_array(t))
+		*id = skip_modifiers(btf, btf_array(t)->type);
+	else
+		return false;
+	return true;
 }
 
 /* Walk one access path through the kernel's types: before copying, mark
@@ -96,28 +117,43 @@ static int walk_path(struct copier *c, uint32_t root, const char *path, char *lo
 	if (local)
 		local += sprintf(local, "%.*s", p ? (int)(p - path) : (int)strlen(path), path);
 	while (p) {
-		char *end;
-		unsigned long index = strtoul(p + 1, &end, 10);
-		p = *end == ':' ? end : NULL;
-		t = btf__type_by_id(c->kernel, id);
-		unsigned long renumbered = index;
-		if (btf_is_composite(t)) {
-			if (index >= btf_vlen(t))
-				return -EINVAL;
-			if (!local && !mark(c, id, (uint32_t)index))
-				return -ENOMEM;
-			if (local)
-				renumbered = find_on_path(c, id, (uint32_t)index)->local;
-			id = skip_modifiers(c->kernel, btf_members(t)[index].type);
-		} else if (btf_is_array(t)) {
-			id = skip_modifiers(c->kernel, btf_array(t)->type);
-		} else {
+		uint32_t record;
+		unsigned long index;
+		if (!path_step(c->kernel, &id, &p, &t, &record, &index))
 			return -EINVAL;
-		}
+		unsigned long renumbered = index;
+		if (btf_is_composite(t) && !local && !mark(c, record, (uint32_t)index))
+			return -ENOMEM;
+		if (btf_is_composite(t) && local)
+			renumbered = find_on_path(c, record, (uint32_t)index)->local;
 		if (local)
 			local += sprintf(local, ":%lu", renumbered);
 	}
 	return 0;
+}
+
+void core_btf_describe(FILE *out, const struct btf *kernel, uint32_t root, const char *path)
+{
+	uint32_t id = skip_modifiers(kernel, root);
+	const struct btf_type *t = btf__type_by_id(kernel, id);
+	const char *name = t ? btf__name_by_offset(kernel, t->name_off) : NULL;
+	fprintf(out, "%s %s %s (", t && btf_is_union(t) ? "union" : "struct", name && *name ? name : "(anonymous)",
+		path);
+	const char *sep = "";
+	for (const char *p = strchr(path, ':'); p;) {
+		uint32_t record;
+		unsigned long index;
+		if (!path_step(kernel, &id, &p, &t, &record, &index))
+			break;
+		const char *member = btf_is_composite(t) ? btf__name_by_offset(kernel, btf_members(t)[index].name_off)
+							 : NULL;
+		if (!btf_is_composite(t))
+			fprintf(out, "[%lu]", index);
+		else if (member && *member) /* an anonymous struct or union adds no name */
+			fprintf(out, "%s%s", sep, member);
+		sep = member && *member ? "." : sep;
+	}
+	fputc(')', out);
 }
 
 /* An array of `size` bytes, one per size. */

@@ -4,6 +4,7 @@
 #define EBPFQ_CORE_BTF_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct btf;
 
@@ -25,5 +26,9 @@ struct core_btf_access {
  * *error) if a path does not fit the kernel's types or memory ran out. */
 void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, uint32_t *size,
 		     int *error);
+
+/* For -d bpf: "struct task_struct 0:19:14 (se.vruntime)", the members an
+ * access path names from the kernel struct root. */
+void core_btf_describe(FILE *out, const struct btf *kernel, uint32_t root, const char *path);
 
 #endif
