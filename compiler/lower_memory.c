@@ -96,18 +96,23 @@ static int read_helper(enum ty_space space)
 	return space == SPACE_USER ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
 }
 
-/* A FIELD* op on a (an immediate for FIELDSIZE) and the compiling
- * kernel's `value`, relocated as the place's access. */
-static int core_op(struct lower *L, const struct place *p, enum ir_op op, struct ir_val a, int32_t value,
-		   eq_loc loc)
+/* The place's access, as an index into the function's core accesses. */
+static int core_access(struct lower *L, const struct place *p)
 {
 	struct ir_core_access access = {p->core_root, core_path_text(L, p)};
+	ARENA_PUSH(L->arena, L->f->core, access);
+	return L->f->core.count - 1;
+}
+
+/* A FIELD* op on a (an immediate for FIELDSIZE) and the compiling
+ * kernel's `value`, relocated as access (core_access) says. */
+static int core_op(struct lower *L, enum ir_op op, struct ir_val a, int32_t value, int access, eq_loc loc)
+{
 	struct ir_insn *in = lower_emit(L, op, loc);
 	in->dst = ir_vreg_new(L->f);
 	in->a = op == IR_FIELDSIZE ? ir_imm(value) : a;
 	in->b = op == IR_FIELDSIZE ? ir_none() : ir_imm(value);
-	in->imm = L->f->core.count;
-	ARENA_PUSH(L->arena, L->f->core, access);
+	in->imm = access;
 	return in->dst;
 }
 
@@ -116,7 +121,7 @@ static int core_op(struct lower *L, const struct place *p, enum ir_op op, struct
 static int place_address(struct lower *L, const struct place *p, eq_loc loc)
 {
 	if (p->core_root)
-		return core_op(L, p, IR_FIELDADD, ir_reg(p->addr), p->off, loc);
+		return core_op(L, IR_FIELDADD, ir_reg(p->addr), p->off, core_access(L, p), loc);
 	return p->off ? lower_binop(L, IR_ADD, ir_reg(p->addr), ir_imm(p->off), loc) : p->addr;
 }
 
@@ -290,16 +295,16 @@ static bool core_bitfield(struct lower *L, struct place *p, const struct ty_fiel
 		unit *= 2;
 		unit_off = bit_off / 8 / unit * unit;
 	}
-	struct place at = *p;
-	at.off = (int32_t)unit_off;
+	int access = core_access(L, p); /* the four numbers are of one member */
 	int slot = lower_slot(L, 8);
 	lower_zero(L, slot, 0, 8, loc);
 	int dst = lower_frame_addr(L, slot, 0, loc);
-	int bytes = core_op(L, &at, IR_FIELDSIZE, ir_none(), (int32_t)unit, loc);
-	lower_call(L, read_helper(p->space), loc, 3, ir_reg(dst), ir_reg(bytes), ir_reg(place_address(L, &at, loc)));
+	int bytes = core_op(L, IR_FIELDSIZE, ir_none(), (int32_t)unit, access, loc);
+	int addr = core_op(L, IR_FIELDADD, ir_reg(p->addr), (int32_t)unit_off, access, loc);
+	lower_call(L, read_helper(p->space), loc, 3, ir_reg(dst), ir_reg(bytes), ir_reg(addr));
 	int v = lower_load_slot_as(L, slot, 0, 8, false, loc);
-	v = core_op(L, &at, IR_FIELDSHL, ir_reg(v), (int32_t)(64 - (bit_off + bits - unit_off * 8)), loc);
-	*out = core_op(L, &at, is_signed ? IR_FIELDSAR : IR_FIELDSHR, ir_reg(v), (int32_t)(64 - bits), loc);
+	v = core_op(L, IR_FIELDSHL, ir_reg(v), (int32_t)(64 - (bit_off + bits - unit_off * 8)), access, loc);
+	*out = core_op(L, is_signed ? IR_FIELDSAR : IR_FIELDSHR, ir_reg(v), (int32_t)(64 - bits), access, loc);
 	return true;
 }
 
