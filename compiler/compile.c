@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "front.h"
 #include "ir.h"
@@ -529,7 +528,9 @@ static void size_ring_buffer(struct compile *c)
 {
 	if (c->env.streams_events)
 		return;
-	uint64_t bytes = (uint64_t)sysconf(_SC_PAGESIZE); /* the kernel's least */
+	/* a page, the kernel's least: the smallest there is, 4 KiB; the runtime
+	 * rounds up to its machine's (an --aot image may run on another) */
+	uint64_t bytes = 4096;
 	while (bytes < c->env.once_event_bytes)
 		bytes *= 2;
 	if (bytes < RINGBUF_BYTES)

@@ -52,6 +52,9 @@ static int init_data_map(const struct eq_run_opts *ro, int fd)
 int session__create_maps(struct eq_session *s)
 {
 	const struct eq_image *img = s->img;
+	/* a ring buffer is a power of two of pages: the compiler counts 4 KiB
+	 * ones, and this machine's may be bigger */
+	uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
 	for (int i = 0; i < img->nmaps; i++) {
 		const struct eq_map *m = &img->maps[i];
 		char name[BPF_OBJ_NAME_LEN];
@@ -59,9 +62,6 @@ int session__create_maps(struct eq_session *s)
 		struct rt_map_attrs attrs = {.type = m->type, .key_size = m->key_size,
 					     .value_size = m->value_size, .max_entries = m->max_entries,
 					     .flags = m->flags, .name = name};
-		/* a ring buffer is a power of two of pages, and an --aot object
-		 * may come from a machine with smaller pages than this one's */
-		uint32_t page = (uint32_t)sysconf(_SC_PAGESIZE);
 		if (m->type == BPF_MAP_TYPE_RINGBUF && attrs.max_entries < page)
 			attrs.max_entries = page;
 		int fd = rt_map_create(&attrs);
