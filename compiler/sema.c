@@ -507,7 +507,7 @@ static const struct eq_type *check_var(struct sema *s, struct ast *e)
 /* $N is replaced by the script's Nth argument: a number if it reads as one,
  * else a string, 0 if there is none; $# by how many there are.  str($N)
  * is the argument's text (builtins/strings.c). */
-const char *sema_param_text(const struct sema *s, int64_t n)
+const char *sema_param_text(struct sema *s, int64_t n)
 {
 	s->info->reads_params = true;
 	return n >= 1 && n <= s->info->nparams ? s->info->params[n - 1] : "";

@@ -132,8 +132,9 @@ struct sema_map *sema_map_arg(struct sema *s, struct ast *call, bool with_key);
 /* The value of a constant integer expression (literals, $N, + - * / << | &
  * ~ of them), checked as an expression too; false if it is not one. */
 bool sema_const_int(struct sema *s, struct ast *e, int64_t *value);
-/* The text of positional parameter $n ("" if it is not given). */
-const char *sema_param_text(const struct sema *s, int64_t n);
+/* The text of positional parameter $n ("" if it is not given); the script
+ * reads its parameters (sema_info.reads_params). */
+const char *sema_param_text(struct sema *s, int64_t n);
 /* "a string", "hist()": for messages. */
 const char *sema_type_name(struct sema *s, const struct eq_type *t);
 
