@@ -860,76 +860,98 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 	}
 }
 
-struct var_reads {
-	const bool *assigned;
-	bool *early;
+/* What set_up_vars finds in its one walk of a probe's body. */
+enum { LISTED = 1, LISTED_NUMBER = 2 };
+struct var_setup {
+	bool *assigned; /* per variable: a plain assignment to it has run unconditionally */
+	bool *early;    /* per variable: it may be read before it is assigned */
+	uint8_t *listed; /* per variable: LISTED bits, its appearances in first_seen */
+	/* The variables' first appearances, in the walk's order: each gets
+	 * its slot or register at one of them, in that order (-d ir's
+	 * numbering), and from that appearance's place in the source. */
+	const struct ast **first_seen;
+	int nfirst_seen;
 };
 
 static bool read_early(const struct ast *node, void *arg)
 {
-	struct var_reads *r = arg;
-	if (node->kind == AST_VAR && !r->assigned[node->sema_id])
-		r->early[node->sema_id] = true;
+	struct var_setup *vs = arg;
+	if (node->kind == AST_VAR && !vs->assigned[node->sema_id])
+		vs->early[node->sema_id] = true;
 	return true;
 }
 
-/* Which variables may be read before they are assigned: sema lets
- * `if (c) { $x = 1 } print($x)` through, and the path that skips the
- * assignment would read a register or stack bytes never written, which
- * the verifier refuses.  Those variables start as 0 or the empty string.
- * A variable is safe once a plain assignment to it runs unconditionally:
- * a statement of the probe's own block (top_level), not one inside an if. */
-static void find_early_reads(const struct ast *node, bool top_level, bool *assigned,
-			     bool *early)
+/* One walk finds both what set_up_vars needs: which variables may be read
+ * before they are assigned, and the order they first appear in.  Early
+ * reads: sema lets `if (c) { $x = 1 } print($x)` through, and the path
+ * that skips the assignment would read a register or stack bytes never
+ * written, which the verifier refuses.  A variable is safe once a plain
+ * assignment to it runs unconditionally: a statement of the probe's own
+ * block (top_level), not one inside an if.  `reads` is false under the
+ * target of such an assignment, which it writes and does not read.  (Two
+ * walks, one for each, were 8% of compiling a long probe: the AST is
+ * megabytes and each walk of it misses the cache.) */
+static void find_vars(struct var_setup *vs, const struct ast *node, bool top_level, bool reads)
 {
 	if (!node)
 		return;
-	if (node->kind == AST_FOR && node->b->kind == AST_MAP) /* lent to the callback at the loop */
-		ast_visit(node->c, read_early, &(struct var_reads){assigned, early});
-	if (node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
-	    node->op == OP_NONE) {
-		find_early_reads(node->b, false, assigned, early);
-		if (top_level)
-			assigned[node->a->sema_id] = true;
-		return; /* the variable assigned is not read */
+	if (reads && node->kind == AST_FOR && node->b->kind == AST_MAP) /* lent to the callback */
+		ast_visit(node->c, read_early, vs);
+	if (node->kind == AST_VAR && node->sema_id >= 0) {
+		int id = node->sema_id;
+		if (reads && !vs->assigned[id])
+			vs->early[id] = true;
+		/* where set_up_vars may act: its first appearance, and its first
+		 * as a number (a number starts as 0 there, if read early) */
+		bool number = node->type && ty_is_number(node->type);
+		if (!(vs->listed[id] & LISTED) || (number && !(vs->listed[id] & LISTED_NUMBER))) {
+			vs->listed[id] |= LISTED | (number ? LISTED_NUMBER : 0);
+			vs->first_seen[vs->nfirst_seen++] = node;
+		}
 	}
-	if (node->kind == AST_VAR && !assigned[node->sema_id])
-		early[node->sema_id] = true;
-	find_early_reads(node->a, false, assigned, early);
-	find_early_reads(node->b, false, assigned, early);
-	find_early_reads(node->c, false, assigned, early);
+	bool plain_assign = node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
+			    node->op == OP_NONE;
 	bool block = node->kind == AST_BLOCK && top_level;
+	find_vars(vs, node->a, false, reads && !plain_assign);
+	find_vars(vs, node->b, false, reads);
+	find_vars(vs, node->c, false, reads && !plain_assign);
 	for (int i = 0; i < node->list.count; i++)
-		find_early_reads(node->list.items[i], block, assigned, early);
+		find_vars(vs, node->list.items[i], block, reads && !plain_assign);
+	if (plain_assign && top_level)
+		vs->assigned[node->a->sema_id] = true;
 }
 
 /* String variables get their frame slot up front, so a statement's
  * temporaries can be given back at its end without losing them; a
  * variable that may be read early (above) starts as 0 or "". */
-static void set_up_vars(struct lower *L, const struct ast *node, const bool *early)
+static void set_up_vars(struct lower *L, const struct ast *body)
 {
-	if (!node)
-		return;
-	const struct eq_type *t = node->kind == AST_VAR && node->sema_id >= 0
-				  ? &L->env->info->vars.items[node->sema_id].type : NULL;
-	if (t && (L->var_use[node->sema_id] & VAR_ENTRY)) {
-		/* a for-map loop's own: the callback's */
-	} else if (t && ty_in_memory(t) && L->var_slot[node->sema_id] < 0) {
-		uint32_t size = ty_slot_size(t);
-		L->var_slot[node->sema_id] = L->var_use[node->sema_id] & VAR_SHARED ? lower_scratch_slot(L, size)
-					     : lower_slot(L, size);
-		if (early[node->sema_id])
-			lower_zero(L, L->var_slot[node->sema_id], 0, size, node->loc);
-	} else if (node->kind == AST_VAR && node->type && ty_is_number(node->type) &&
-		   early[node->sema_id] && L->var_vreg[node->sema_id] < 0) {
-		L->var_vreg[node->sema_id] = ir_vreg_new(L->f);
-		lower_mov(L, L->var_vreg[node->sema_id], ir_imm(0), node->loc);
+	int nvars = L->env->info->vars.count;
+	struct var_setup vs = {
+		.assigned = ARENA_ARRAY(L->arena, bool, nvars + 1),
+		.early = ARENA_ARRAY(L->arena, bool, nvars + 1),
+		.listed = ARENA_ARRAY(L->arena, uint8_t, nvars + 1),
+		.first_seen = ARENA_ARRAY(L->arena, const struct ast *, 2 * nvars + 1),
+	};
+	find_vars(&vs, body, true, true);
+	for (int i = 0; i < vs.nfirst_seen; i++) {
+		const struct ast *node = vs.first_seen[i];
+		int id = node->sema_id;
+		const struct eq_type *t = &L->env->info->vars.items[id].type;
+		if (L->var_use[id] & VAR_ENTRY) {
+			/* a for-map loop's own: the callback's */
+		} else if (ty_in_memory(t) && L->var_slot[id] < 0) {
+			uint32_t size = ty_slot_size(t);
+			L->var_slot[id] = L->var_use[id] & VAR_SHARED ? lower_scratch_slot(L, size)
+					  : lower_slot(L, size);
+			if (vs.early[id])
+				lower_zero(L, L->var_slot[id], 0, size, node->loc);
+		} else if (node->type && ty_is_number(node->type) && vs.early[id] &&
+			   L->var_vreg[id] < 0) {
+			L->var_vreg[id] = ir_vreg_new(L->f);
+			lower_mov(L, L->var_vreg[id], ir_imm(0), node->loc);
+		}
 	}
-	set_up_vars(L, node->a, early);
-	set_up_vars(L, node->b, early);
-	set_up_vars(L, node->c, early);
-	for (int i = 0; i < node->list.count; i++)
-		set_up_vars(L, node->list.items[i], early);
 }
 
 /* A function that keeps slots in the scratch map starts by finding its
@@ -1037,13 +1059,9 @@ struct ir_func *lower_probe(struct lower_env *env, const struct ast *probe,
 {
 	struct lower L;
 	lower_begin(&L, env, ap, name, probe->loc);
-	int nvars = env->info->vars.count;
 	if (env->info->has_map_loops)
 		lower_find_loop_vars(probe->b, L.var_use);
-	bool *assigned = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	bool *early = ARENA_ARRAY(env->arena, bool, nvars + 1);
-	find_early_reads(probe->b, true, assigned, early);
-	set_up_vars(&L, probe->b, early);
+	set_up_vars(&L, probe->b);
 	lower_pid_filter(&L, probe->loc);
 	if (probe->a) {
 		struct ir_block *body = lower_block(&L);
