@@ -125,6 +125,19 @@ void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_
 	*cap = ncap;
 }
 
+void arena_trim(struct arena *a, void *items, int *cap, int count, size_t elem_size)
+{
+	struct arena_chunk *c = a->head;
+	size_t old = round_up(elem_size * (size_t)*cap), kept = round_up(elem_size * (size_t)count);
+	if (!c || (char *)items + old != (char *)c->data + c->used)
+		return;
+	/* the room given back was never written or is zeroed again here:
+	 * arena memory is zero when it is handed out */
+	memset((char *)items + elem_size * (size_t)count, 0, old - elem_size * (size_t)count);
+	c->used -= old - kept;
+	*cap = count;
+}
+
 void arena_expect(struct arena *a, size_t bytes)
 {
 	if (bytes < HUGE_PAGE)

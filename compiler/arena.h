@@ -26,6 +26,10 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
  * for one more, doubling *cap (in place if the array is the arena's last
  * allocation, else by a copy that leaves the old array unused). */
 void arena_grow(struct arena *a, void **items, int *cap, int count, size_t elem_size);
+/* Give back the room of an arena-owned array past its count, if it is the
+ * arena's last allocation (then *cap becomes count; else nothing changes):
+ * for an array that is done growing, so the next one starts right after it. */
+void arena_trim(struct arena *a, void *items, int *cap, int count, size_t elem_size);
 void arena_free(struct arena *a);
 /* Empty the arena for reuse: its biggest chunk stays, zeroed where it was
  * used; the others are freed.  For a stage that runs again and again on

@@ -29,6 +29,7 @@ struct compile {
 	const struct eq_compile_opts *opts;
 	struct eq_diag diag;
 	struct arena ast_arena, ir_arena;
+	struct arena insn_arena; /* the IR's instructions (lower_env.insn_arena) */
 	struct arena scratch; /* regalloc's tables, reused by each function */
 	struct sema_info info;
 	struct eq_image *img;
@@ -539,7 +540,7 @@ static void size_ring_buffer(struct compile *c)
 
 static void compile_probes(struct compile *c, struct ast *program)
 {
-	c->env = (struct lower_env){.arena = &c->ir_arena, .img_arena = &c->img->arena,
+	c->env = (struct lower_env){.arena = &c->ir_arena, .insn_arena = &c->insn_arena, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
 				    .scratch_map = c->scratch_map, .first_stack_map = c->env.first_stack_map,
@@ -585,10 +586,12 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 	c.diag = (struct eq_diag){.src = opts->src, .out = opts->diag_out};
 	*out = NULL;
 	/* A long script's stages fill megabytes: their arenas start in big
-	 * chunks (bench/compiletime.sh's probe takes about 50 bytes of AST,
-	 * 60 of IR and 8 of image a byte of script); a short one's, small. */
+	 * chunks (bench/compiletime.sh's probe takes about 44 bytes of AST,
+	 * 30 of IR instructions, 16 of the rest of the IR and 9 of image a
+	 * byte of script); a short one's, small. */
 	arena_expect(&c.ast_arena, 32 * opts->src->len);
-	arena_expect(&c.ir_arena, 32 * opts->src->len);
+	arena_expect(&c.ir_arena, 16 * opts->src->len);
+	arena_expect(&c.insn_arena, 32 * opts->src->len);
 	arena_expect(&c.scratch, 32 * opts->src->len);
 	struct ast *program = parse_source(opts->src, &c.ast_arena, &c.diag);
 	bool parsed = program && !c.diag.errors;
@@ -632,6 +635,7 @@ int eq_compile(const struct eq_compile_opts *opts, struct eq_image **out)
 		symtab_free(c.info.kernel_symbols);
 	arena_free(&c.ast_arena);
 	arena_free(&c.ir_arena);
+	arena_free(&c.insn_arena);
 	arena_free(&c.scratch);
 	if (c.diag.errors) {
 		eq_image_free(c.img);

@@ -73,14 +73,20 @@ struct ir_insn *ir_emit(struct arena *a, struct ir_block *b, enum ir_op op, eq_l
 {
 	struct ir_insn in = {.op = op, .loc = loc, .dst = -1, .mem = {.base = -1, .slot = -1}};
 	/* Room for 2 to start, not ARENA_PUSH's 8: a long probe's blocks
-	 * hold 1 to 7 instructions, and a block filled without other
-	 * allocations between grows in place (arena_grow).  Room for 8 was a
-	 * third of its IR's memory. */
+	 * hold 1 to 7 instructions.  A block filled without other allocations
+	 * between grows in place (arena_grow), and gives back the room it did
+	 * not fill when it ends (arena_trim): then the next block starts right
+	 * after it, and the instructions lie in the arena one after the
+	 * other, as the passes read them.  Lowering gives instructions an
+	 * arena of their own for that (lower_env.insn_arena): a third of a
+	 * long probe's IR was room left behind by blocks that grew. */
 	if (!b->insns.cap) {
 		b->insns.cap = 2;
 		b->insns.items = ARENA_ARRAY(a, struct ir_insn, 2);
 	}
 	ARENA_PUSH(a, b->insns, in);
+	if (ir_is_terminator(op))
+		arena_trim(a, b->insns.items, &b->insns.cap, b->insns.count, sizeof(*b->insns.items));
 	return &b->insns.items[b->insns.count - 1];
 }
 

@@ -21,7 +21,7 @@
 
 struct ir_insn *lower_emit(struct lower *L, enum ir_op op, eq_loc loc)
 {
-	return ir_emit(L->arena, L->cur, op, loc);
+	return ir_emit(L->env->insn_arena, L->cur, op, loc);
 }
 
 void lower_error(struct lower *L, eq_loc loc, const char *msg)

@@ -12,6 +12,7 @@
  * image map i; the driver adds the ring buffer and drop counter after them. */
 struct lower_env {
 	struct arena *arena;      /* IR */
+	struct arena *insn_arena; /* IR blocks' instructions, and nothing else (ir_emit) */
 	struct arena *img_arena;  /* outputs, which end up in the image */
 	struct eq_diag *diag;
 	const struct sema_info *info;

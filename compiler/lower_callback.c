@@ -30,7 +30,7 @@ int lower_continue_subprog(struct lower *L, eq_loc loc)
 		return L->prog->continue_subprog;
 	struct ir_func *f = ir_func_new(L->arena, arena_printf(L->arena, "%s.continue", L->prog->main->name));
 	struct ir_block *b = ir_block_new(L->arena, f);
-	ir_emit(L->arena, b, IR_RET, loc)->a = ir_imm(0);
+	ir_emit(L->env->insn_arena, b, IR_RET, loc)->a = ir_imm(0);
 	L->prog->continue_subprog = lower_add_subprog(L, f);
 	return L->prog->continue_subprog;
 }
