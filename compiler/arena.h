@@ -34,7 +34,8 @@ void arena_free(struct arena *a);
 /* Empty the arena for reuse: its biggest chunk stays, zeroed where it was
  * used; the others are freed.  For a stage that runs again and again on
  * tables of about the same size (regalloc's rounds, one per spill, and
- * its functions), which then touches its pages once, not at each round. */
+ * its functions; vcheck's programs), which then touches its pages once,
+ * not at each round. */
 void arena_reset(struct arena *a);
 /* The arena is about to hold some `bytes`: from 2 MiB on, its first chunk
  * is that big (in huge pages, at most the largest chunk), instead of

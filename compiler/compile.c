@@ -30,7 +30,7 @@ struct compile {
 	struct eq_diag diag;
 	struct arena ast_arena, ir_arena;
 	struct arena insn_arena; /* the IR's instructions (lower_env.insn_arena) */
-	struct arena scratch; /* regalloc's tables, reused by each function */
+	struct arena scratch; /* regalloc's and vcheck's tables, reused by each function */
 	struct sema_info info;
 	struct eq_image *img;
 	struct lower_env env;
@@ -205,7 +205,7 @@ static int add_prog(struct compile *c, struct eq_prog p)
 	c->img->nprogs = c->progs.count;
 	if (c->opts->dump & EQ_DUMP_BPF)
 		bpf_prog_print(c->opts->dump_out, c->img, prog);
-	return vcheck_prog(c->img, prog, &c->diag);
+	return vcheck_prog(&c->scratch, c->img, prog, &c->diag);
 }
 
 /* The program's registers and its subprograms': a frame that does not fit

@@ -101,7 +101,10 @@ void bpf_prog_print(FILE *out, const struct eq_image *img, const struct eq_prog 
  * image: registers and stack read only after written, stack within 512
  * bytes, jump targets in range, map values null-checked before use, R0 set
  * before exit.  Returns 0, or -1 after reporting each violation as
- * "internal error" naming the script line of the offending instruction. */
-int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct eq_diag *diag);
+ * "internal error" naming the script line of the offending instruction.
+ * Its tables come from `scratch`, which it empties first (arena_reset):
+ * nothing there may be wanted after the call. */
+int vcheck_prog(struct arena *scratch, const struct eq_image *img, const struct eq_prog *prog,
+		struct eq_diag *diag);
 
 #endif

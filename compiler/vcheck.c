@@ -105,6 +105,7 @@ struct vcheck {
 	const struct eq_image *img;
 	const struct eq_prog *p;
 	struct eq_diag *diag;
+	struct arena *scratch; /* every table below: see vcheck_prog() */
 	/* The merged state at an instruction's entry is pool[state_of[i]].  A
 	 * program no state can flow back in is followed in one sweep: each
 	 * instruction is reached from below only, so its state is needed from
@@ -113,9 +114,10 @@ struct vcheck {
 	 * as there are paths open at once, not one per instruction (a state is
 	 * 4 KB, a long probe 100,000 instructions).  When a state can flow
 	 * back (a back edge, a callback placed before its call) every state
-	 * is kept, as a later sweep merges into it again. */
+	 * is kept, as a later sweep merges into it again (make_pool). */
 	struct vstate *pool;
-	uint32_t npool, pool_cap;
+	uint32_t npool;
+	int pool_cap;
 	uint32_t *free_states, nfree; /* places in the pool no state holds */
 	int32_t *state_of; /* per instruction, once seen: its state in the pool, -1 once let go */
 	bool keep_states;  /* states can flow back: keep every state */
@@ -859,13 +861,11 @@ static bool alu(struct vcheck *v, uint32_t i, struct vstate *s)
  * one walk: a search of every reference at every 64-bit load was loads x
  * references, both as many as a long probe has map accesses.  Not needed
  * (NULL) where the references are in order: a binary search finds them. */
-static const struct eq_map_ref **refs_by_insn(const struct eq_prog *p)
+static const struct eq_map_ref **refs_by_insn(struct arena *scratch, const struct eq_prog *p)
 {
 	if (eq_prog_refs_in_order(p))
 		return NULL;
-	const struct eq_map_ref **ref = calloc(p->ninsns + 1, sizeof(*ref));
-	if (!ref)
-		abort();
+	const struct eq_map_ref **ref = ARENA_ARRAY(scratch, const struct eq_map_ref *, p->ninsns + 1);
 	for (uint32_t r = p->nrefs; r-- > 0;)
 		if (p->refs[r].insn_index < p->ninsns)
 			ref[p->refs[r].insn_index] = &p->refs[r];
@@ -1443,16 +1443,38 @@ static bool merge_state(const struct vcheck *v, struct vstate *into, const struc
 	return changed;
 }
 
-/* Room for n more states in the pool without moving it. */
+/* The pool, from the scratch arena.  Where states are kept there is one
+ * for each instruction a state reaches, at most all but the second halves
+ * of 64-bit loads, and the pool is made that big at once: grown by
+ * doubling, a pool of thousands of 4 KB states was copied whenever it
+ * outgrew its chunk of the arena, each copy fresh pages and the old one
+ * left behind until the next reset (a loop of 300 statements: 70% more
+ * page faults than realloc, which moves a big block by remapping it).
+ * Where states are let go the pool holds the paths open at once, a few,
+ * and grows in place as the arena's last allocation (reserve_states):
+ * free_states comes before it, with room for every place that can be
+ * free, one per instruction (flow() makes at most one for each). */
+static void make_pool(struct vcheck *v)
+{
+	uint32_t n = v->p->ninsns;
+	if (v->keep_states) {
+		uint32_t places = 0;
+		for (uint32_t i = 0; i < n; i++)
+			places += !v->second[i];
+		v->pool = ARENA_ARRAY(v->scratch, struct vstate, places);
+		v->pool_cap = (int)places;
+	} else {
+		v->free_states = ARENA_ARRAY(v->scratch, uint32_t, n);
+	}
+}
+
+/* Room for n more states in the pool without moving it.  Its room at
+ * the end is less than n (at most 2), so arena_grow is told it is full:
+ * it doubles the pool, in place while the arena's chunk has room. */
 static void reserve_states(struct vcheck *v, uint32_t n)
 {
-	if (v->nfree + (v->pool_cap - v->npool) >= n)
-		return;
-	v->pool_cap = 2 * v->pool_cap + n + 16;
-	v->pool = realloc(v->pool, v->pool_cap * sizeof(*v->pool));
-	v->free_states = realloc(v->free_states, v->pool_cap * sizeof(*v->free_states));
-	if (!v->pool || !v->free_states)
-		abort();
+	while (v->nfree + ((uint32_t)v->pool_cap - v->npool) < n)
+		arena_grow(v->scratch, (void **)&v->pool, &v->pool_cap, v->pool_cap, sizeof(*v->pool));
 }
 
 static void flow(struct vcheck *v, uint32_t to, const struct vstate *s)
@@ -1623,7 +1645,15 @@ static void check_functions(struct vcheck *v)
 		     "calls (each function's rounded up to 32): more than the 512 they share", depth);
 }
 
-int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct eq_diag *diag)
+/* The tables, one or two entries per instruction, and the state pool come
+ * from the scratch arena, emptied here for each program: they were
+ * calloc'ed and the pool realloc'ed, megabytes for a long probe that
+ * malloc mapped fresh and gave back, every 4 KiB page a page fault (most
+ * of a long probe's); the arena's pages are touched once a compile, in
+ * huge pages.  Nothing else keeps data there across the call: regalloc
+ * empties it at each round too. */
+int vcheck_prog(struct arena *scratch, const struct eq_image *img, const struct eq_prog *prog,
+		struct eq_diag *diag)
 {
 	uint32_t n = prog->ninsns;
 	if (n == 0) {
@@ -1631,41 +1661,27 @@ int vcheck_prog(const struct eq_image *img, const struct eq_prog *prog, struct e
 		diag_error(diag, loc, "internal error: the program for %s is empty", prog->probe_name);
 		return -1;
 	}
-	struct vcheck v = {.img = img, .p = prog, .diag = diag, .moving = -1,
+	arena_reset(scratch);
+	struct vcheck v = {.img = img, .p = prog, .diag = diag, .scratch = scratch, .moving = -1,
 			  .slot_lo = SLOTS};
-	v.state_of = calloc(n, sizeof(*v.state_of));
-	v.seen = calloc(n, sizeof(*v.seen));
-	v.pending = calloc(n, sizeof(*v.pending));
-	v.reported = calloc(n, sizeof(*v.reported));
-	v.second = calloc(n, sizeof(*v.second));
-	v.nnext = calloc(n, sizeof(*v.nnext));
-	v.next = calloc(2 * (size_t)n, sizeof(*v.next));
-	v.ref = refs_by_insn(prog);
-	v.depth = calloc(prog->nfuncs + 1, sizeof(*v.depth));
-	v.names = calloc((size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1), sizeof(*v.names));
-	uint32_t *stack = calloc(n, sizeof(*stack));
-	if (!v.state_of || !v.seen || !v.pending || !v.reported || !v.second || !v.nnext || !v.next ||
-	    !v.depth || !v.names || !stack)
-		abort();
+	v.state_of = ARENA_ARRAY(scratch, int32_t, n);
+	v.seen = ARENA_ARRAY(scratch, bool, n);
+	v.pending = ARENA_ARRAY(scratch, bool, n);
+	v.reported = ARENA_ARRAY(scratch, bool, n);
+	v.second = ARENA_ARRAY(scratch, bool, n);
+	v.nnext = ARENA_ARRAY(scratch, uint8_t, n);
+	v.next = ARENA_ARRAY(scratch, uint32_t, 2 * (size_t)n);
+	v.ref = refs_by_insn(scratch, prog);
+	v.depth = ARENA_ARRAY(scratch, uint32_t, prog->nfuncs + 1);
+	v.names = ARENA_ARRAY(scratch, bool, (size_t)(prog->nfuncs + 1) * (prog->nfuncs + 1));
+	uint32_t *stack = ARENA_ARRAY(scratch, uint32_t, n);
 	check_structure(&v, stack);
 	if (!v.errors) {
 		v.keep_states = flows_back(&v);
+		make_pool(&v);
 		interpret(&v);
 	}
 	if (!v.errors)
 		check_functions(&v);
-	free(v.pool);
-	free(v.free_states);
-	free(v.state_of);
-	free(v.seen);
-	free(v.pending);
-	free(v.reported);
-	free(v.second);
-	free(v.nnext);
-	free(v.next);
-	free(v.ref);
-	free(v.depth);
-	free(v.names);
-	free(stack);
 	return v.errors ? -1 : 0;
 }

@@ -238,7 +238,7 @@ static const struct vcase cases[] = {
 
 /* Runs one case on a program with one source line per instruction, so that
  * the location of each message is checked too. */
-static bool run_case(const struct vcase *c, struct eq_image *img)
+static bool run_case(const struct vcase *c, struct eq_image *img, struct arena *scratch)
 {
 	struct eq_prog p = {.name = "probe0", .probe_name = c->name, .line = 1, .col = 1,
 			    .insns = (struct bpf_insn *)c->insns, .ninsns = c->ninsns,
@@ -262,7 +262,7 @@ static bool run_case(const struct vcase *c, struct eq_image *img)
 	FILE *mem = open_memstream(&msg, &len);
 	struct eq_source src = {"test.ebq", img->source_lines[0], strlen(img->source_lines[0])};
 	struct eq_diag diag = {.src = &src, .out = mem};
-	int rc = vcheck_prog(img, &p, &diag);
+	int rc = vcheck_prog(scratch, img, &p, &diag);
 	fclose(mem);
 	bool ok = rc == 0 && !c->reject;
 	if (c->reject && rc < 0 && strstr(msg, c->reject)) {
@@ -377,12 +377,14 @@ int main(void)
 	struct eq_image img = {.file = "test.ebq", .source_lines = lines, .nsource_lines = 1,
 			       .maps = (struct eq_map *)maps, .nmaps = sizeof(maps) / sizeof(maps[0]),
 			       .ringbuf_map = M_EVENTS, .drops_map = M_DATA};
+	struct arena scratch = {0}; /* reused by every case, as the compiler reuses it */
 	int passed = 0, failed = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool ok = run_case(&cases[i], &img);
+		bool ok = run_case(&cases[i], &img, &scratch);
 		printf("%s: vcheck %s\n", ok ? "PASS" : "FAIL", cases[i].name);
 		ok ? passed++ : failed++;
 	}
+	arena_free(&scratch);
 	for (size_t i = 0; i < sizeof(prints) / sizeof(prints[0]); i++) {
 		char buf[128] = "";
 		FILE *mem = fmemopen(buf, sizeof(buf) - 1, "w");
