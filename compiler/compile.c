@@ -30,7 +30,7 @@ struct compile {
 	struct eq_diag diag;
 	struct arena ast_arena, ir_arena;
 	struct arena insn_arena; /* the IR's instructions (lower_env.insn_arena) */
-	struct arena scratch; /* regalloc's and vcheck's tables, reused by each function */
+	struct arena scratch; /* lowering's, regalloc's and vcheck's tables, reused by each function */
 	struct sema_info info;
 	struct eq_image *img;
 	struct lower_env env;
@@ -540,7 +540,8 @@ static void size_ring_buffer(struct compile *c)
 
 static void compile_probes(struct compile *c, struct ast *program)
 {
-	c->env = (struct lower_env){.arena = &c->ir_arena, .insn_arena = &c->insn_arena, .img_arena = &c->img->arena,
+	c->env = (struct lower_env){.arena = &c->ir_arena, .insn_arena = &c->insn_arena,
+				    .var_arena = &c->scratch, .img_arena = &c->img->arena,
 				    .diag = &c->diag, .info = &c->info,
 				    .ringbuf_map = c->img->ringbuf_map, .drops_map = c->img->drops_map,
 				    .scratch_map = c->scratch_map, .first_stack_map = c->env.first_stack_map,

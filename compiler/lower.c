@@ -860,24 +860,32 @@ static void lower_stmt(struct lower *L, const struct ast *st)
 	}
 }
 
-/* What set_up_vars finds in its one walk of a probe's body. */
-enum { LISTED = 1, LISTED_NUMBER = 2 };
+/* What set_up_vars finds in its one walk of a probe's body: per variable,
+ * bits of `var`; and the variables' first appearances in the walk's
+ * order.  Each variable gets its slot or register at one of those, in that
+ * order (-d ir's numbering), and from that appearance's place in the
+ * source: its first, or its first as a number (a number read early starts
+ * as 0 there). */
+enum var_seen {
+	ASSIGNED = 1,      /* a plain assignment to it has run unconditionally */
+	EARLY = 2,         /* it may be read before it is assigned */
+	LISTED = 4,        /* in first_seen */
+	LISTED_NUMBER = 8, /* in first_seen as a number */
+};
 struct var_setup {
-	bool *assigned; /* per variable: a plain assignment to it has run unconditionally */
-	bool *early;    /* per variable: it may be read before it is assigned */
-	uint8_t *listed; /* per variable: LISTED bits, its appearances in first_seen */
-	/* The variables' first appearances, in the walk's order: each gets
-	 * its slot or register at one of them, in that order (-d ir's
-	 * numbering), and from that appearance's place in the source. */
-	const struct ast **first_seen;
-	int nfirst_seen;
+	uint8_t *var;
+	struct {
+		const struct ast **items;
+		int count, cap;
+	} first_seen;
+	struct arena *arena;
 };
 
 static bool read_early(const struct ast *node, void *arg)
 {
 	struct var_setup *vs = arg;
-	if (node->kind == AST_VAR && !vs->assigned[node->sema_id])
-		vs->early[node->sema_id] = true;
+	if (node->kind == AST_VAR && !(vs->var[node->sema_id] & ASSIGNED))
+		vs->var[node->sema_id] |= EARLY;
 	return true;
 }
 
@@ -898,15 +906,13 @@ static void find_vars(struct var_setup *vs, const struct ast *node, bool top_lev
 	if (reads && node->kind == AST_FOR && node->b->kind == AST_MAP) /* lent to the callback */
 		ast_visit(node->c, read_early, vs);
 	if (node->kind == AST_VAR && node->sema_id >= 0) {
-		int id = node->sema_id;
-		if (reads && !vs->assigned[id])
-			vs->early[id] = true;
-		/* where set_up_vars may act: its first appearance, and its first
-		 * as a number (a number starts as 0 there, if read early) */
+		uint8_t *var = &vs->var[node->sema_id];
+		if (reads && !(*var & ASSIGNED))
+			*var |= EARLY;
 		bool number = node->type && ty_is_number(node->type);
-		if (!(vs->listed[id] & LISTED) || (number && !(vs->listed[id] & LISTED_NUMBER))) {
-			vs->listed[id] |= LISTED | (number ? LISTED_NUMBER : 0);
-			vs->first_seen[vs->nfirst_seen++] = node;
+		if (!(*var & LISTED) || (number && !(*var & LISTED_NUMBER))) {
+			*var |= LISTED | (number ? LISTED_NUMBER : 0);
+			ARENA_PUSH(vs->arena, vs->first_seen, node);
 		}
 	}
 	bool plain_assign = node->kind == AST_ASSIGN && node->a && node->a->kind == AST_VAR &&
@@ -918,7 +924,7 @@ static void find_vars(struct var_setup *vs, const struct ast *node, bool top_lev
 	for (int i = 0; i < node->list.count; i++)
 		find_vars(vs, node->list.items[i], block, reads && !plain_assign);
 	if (plain_assign && top_level)
-		vs->assigned[node->a->sema_id] = true;
+		vs->var[node->a->sema_id] |= ASSIGNED;
 }
 
 /* String variables get their frame slot up front, so a statement's
@@ -926,17 +932,13 @@ static void find_vars(struct var_setup *vs, const struct ast *node, bool top_lev
  * variable that may be read early (above) starts as 0 or "". */
 static void set_up_vars(struct lower *L, const struct ast *body)
 {
-	int nvars = L->env->info->vars.count;
-	struct var_setup vs = {
-		.assigned = ARENA_ARRAY(L->arena, bool, nvars + 1),
-		.early = ARENA_ARRAY(L->arena, bool, nvars + 1),
-		.listed = ARENA_ARRAY(L->arena, uint8_t, nvars + 1),
-		.first_seen = ARENA_ARRAY(L->arena, const struct ast *, 2 * nvars + 1),
-	};
+	struct arena *a = L->env->var_arena;
+	struct var_setup vs = {.var = ARENA_ARRAY(a, uint8_t, L->env->info->vars.count + 1), .arena = a};
 	find_vars(&vs, body, true, true);
-	for (int i = 0; i < vs.nfirst_seen; i++) {
-		const struct ast *node = vs.first_seen[i];
+	for (int i = 0; i < vs.first_seen.count; i++) {
+		const struct ast *node = vs.first_seen.items[i];
 		int id = node->sema_id;
+		bool early = vs.var[id] & EARLY;
 		const struct eq_type *t = &L->env->info->vars.items[id].type;
 		if (L->var_use[id] & VAR_ENTRY) {
 			/* a for-map loop's own: the callback's */
@@ -944,10 +946,9 @@ static void set_up_vars(struct lower *L, const struct ast *body)
 			uint32_t size = ty_slot_size(t);
 			L->var_slot[id] = L->var_use[id] & VAR_SHARED ? lower_scratch_slot(L, size)
 					  : lower_slot(L, size);
-			if (vs.early[id])
+			if (early)
 				lower_zero(L, L->var_slot[id], 0, size, node->loc);
-		} else if (node->type && ty_is_number(node->type) && vs.early[id] &&
-			   L->var_vreg[id] < 0) {
+		} else if (node->type && ty_is_number(node->type) && early && L->var_vreg[id] < 0) {
 			L->var_vreg[id] = ir_vreg_new(L->f);
 			lower_mov(L, L->var_vreg[id], ir_imm(0), node->loc);
 		}
@@ -999,12 +1000,18 @@ void lower_begin(struct lower *L, struct lower_env *env, const struct attach_poi
 	struct lower_program *prog = ARENA_NEW(env->arena, struct lower_program);
 	*L = (struct lower){.env = env, .arena = env->arena, .ap = ap, .prog = prog, .scratch_vreg = -1,
 			    .stack_slot_max = STACK_SLOT_MAX};
+	/* The tables by variable are as long as the script has variables,
+	 * not the probe: they are needed only while the probe is lowered, and
+	 * come from env->var_arena, emptied here for each probe (the passes
+	 * after lowering empty it for themselves).  In the IR's arena, 2,000
+	 * small probes kept 2,000 of them, 64 MB. */
+	arena_reset(env->var_arena);
 	int nvars = env->info->vars.count;
-	L->var_vreg = ARENA_ARRAY(env->arena, int, nvars + 1);
-	L->var_slot = ARENA_ARRAY(env->arena, int, nvars + 1);
+	L->var_vreg = ARENA_ARRAY(env->var_arena, int, nvars + 1);
+	L->var_slot = ARENA_ARRAY(env->var_arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
 		L->var_vreg[i] = L->var_slot[i] = -1;
-	L->var_use = ARENA_ARRAY(env->arena, uint8_t, nvars + 1); /* no for-map loops: all 0 */
+	L->var_use = ARENA_ARRAY(env->var_arena, uint8_t, nvars + 1); /* no for-map loops: all 0 */
 	L->f = prog->main = ir_func_new(env->arena, name);
 	prog->continue_subprog = -1;
 	lower_place(L, lower_block(L));

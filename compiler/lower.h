@@ -13,6 +13,7 @@
 struct lower_env {
 	struct arena *arena;      /* IR */
 	struct arena *insn_arena; /* IR blocks' instructions, and nothing else (ir_emit) */
+	struct arena *var_arena;  /* per-variable tables of the probe being lowered (below) */
 	struct arena *img_arena;  /* outputs, which end up in the image */
 	struct eq_diag *diag;
 	const struct sema_info *info;

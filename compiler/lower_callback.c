@@ -238,8 +238,8 @@ static int lower_loop_body(struct lower *L, const struct ast *st, const struct s
 	struct lower C = {.env = L->env, .arena = L->arena, .ap = L->ap, .prog = L->prog,
 			  .var_use = L->var_use, .scratch_vreg = -1, .stack_slot_max = CALLBACK_STACK_SLOT_MAX,
 			  .scratch_size = L->scratch_size, .scratch_max = L->scratch_size};
-	C.var_vreg = ARENA_ARRAY(L->arena, int, nvars + 1);
-	C.var_slot = ARENA_ARRAY(L->arena, int, nvars + 1);
+	C.var_vreg = ARENA_ARRAY(L->env->var_arena, int, nvars + 1);
+	C.var_slot = ARENA_ARRAY(L->env->var_arena, int, nvars + 1);
 	for (int i = 0; i < nvars; i++)
 		C.var_vreg[i] = C.var_slot[i] = -1;
 	C.f = ir_func_new(L->arena, arena_printf(L->arena, "%s.for%d", L->prog->main->name, loc.line));
@@ -291,9 +291,10 @@ void lower_for_map(struct lower *L, const struct ast *st)
 {
 	eq_loc loc = st->loc;
 	int nvars = L->env->info->vars.count;
-	struct shared_ints sh = {.L = L, .ids = ARENA_ARRAY(L->arena, int, nvars + 1),
-				 .seen = ARENA_ARRAY(L->arena, bool, nvars + 1),
-				 .written = ARENA_ARRAY(L->arena, bool, nvars + 1)};
+	struct arena *a = L->env->var_arena;
+	struct shared_ints sh = {.L = L, .ids = ARENA_ARRAY(a, int, nvars + 1),
+				 .seen = ARENA_ARRAY(a, bool, nvars + 1),
+				 .written = ARENA_ARRAY(a, bool, nvars + 1)};
 	ast_visit(st->c, find_shared_int, &sh);
 	int n = sh.n, *ids = sh.ids;
 	int vars = n ? lower_scratch_slot(L, 8 * (uint32_t)n) : -1; /* before the callback's own */
