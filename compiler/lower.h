@@ -13,7 +13,8 @@
 struct lower_env {
 	struct arena *arena;      /* IR */
 	struct arena *insn_arena; /* IR blocks' instructions, and nothing else (ir_emit) */
-	struct arena *var_arena;  /* per-variable tables of the probe being lowered (below) */
+	struct arena *var_arena;  /* tables by variable while a probe is lowered (lower_begin
+	                             empties it; the passes after lowering use it too) */
 	struct arena *img_arena;  /* outputs, which end up in the image */
 	struct eq_diag *diag;
 	const struct sema_info *info;
