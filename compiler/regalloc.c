@@ -280,6 +280,11 @@ static void liveness(struct arena *scratch, const struct ir_func *f, const struc
 	int *index_of = ARENA_ARRAY(scratch, int, f->nblock_ids + 1);
 	int *defined = ARENA_ARRAY(scratch, int, li->count + 1);
 	int *listed = ARENA_ARRAY(scratch, int, li->count + 1);
+	/* each block's successors, by index: found while its instructions are
+	 * at hand for its summary (reading its last instruction again in the
+	 * backward sweep was a cache miss a block, most of liveness's time) */
+	int *succ = ARENA_ARRAY(scratch, int, 2 * n + 2); /* block i's at 2i, 2i + 1 */
+	uint8_t *nsucc = ARENA_ARRAY(scratch, uint8_t, n + 1);
 	/* Every block's gen and kill, one after the other in a pool: each
 	 * block takes room for as many items as its instructions can name (no
 	 * set grows; a malloc per block before), and gives back what it did
@@ -292,6 +297,7 @@ static void liveness(struct arena *scratch, const struct ir_func *f, const struc
 		gen[i] = (struct live_set){items, 0, room};
 		kill[i] = (struct live_set){items + room, 0, kill_room};
 		index_of[b->id] = i;
+		nsucc[i] = (uint8_t)successors(b, &succ[2 * i]);
 		block_summary(b, li, i + 1, defined, listed, &gen[i], &kill[i]);
 		memmove(items + gen[i].n, kill[i].items, sizeof(int) * (size_t)kill[i].n);
 		kill[i].items = items + gen[i].n;
@@ -299,17 +305,20 @@ static void liveness(struct arena *scratch, const struct ir_func *f, const struc
 		kill[i].cap = kill[i].n;
 		pool_give_back(&summaries, room + kill_room - gen[i].n - kill[i].n);
 	}
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nsucc[i]; k++)
+			succ[2 * i + k] = index_of[succ[2 * i + k]];
 	lv->pool = (struct live_pool){.arena = scratch};
 	struct live_set empty = {0}, merged = {0}, tmp = {0}, in = {0};
 	bool back = false; /* an edge to a block at or before its source */
 	for (bool changed = true; changed;) {
 		changed = false;
 		for (int i = n - 1; i >= 0; i--) {
-			int succ[2], ns = successors(f->blocks.items[i], succ);
+			int ns = nsucc[i];
 			for (int k = 0; k < ns; k++)
-				back |= index_of[succ[k]] <= i;
-			const struct live_set *a = ns > 0 ? &lv->in[index_of[succ[0]]] : &empty;
-			const struct live_set *b = ns > 1 ? &lv->in[index_of[succ[1]]] : &empty;
+				back |= succ[2 * i + k] <= i;
+			const struct live_set *a = ns > 0 ? &lv->in[succ[2 * i]] : &empty;
+			const struct live_set *b = ns > 1 ? &lv->in[succ[2 * i + 1]] : &empty;
 			if (!b->n || a->items == b->items) {
 				set_store(&lv->pool, &lv->out[i], a, true);
 			} else if (!a->n) {
