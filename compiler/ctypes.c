@@ -43,6 +43,7 @@ struct ctypes {
 			const char *name;   /* "struct foo", "union u", "enum e", "foo_t" */
 			struct eq_type *type;
 			eq_loc defined;     /* where the script defined it; line 0: only declared */
+			const struct eq_source *defined_in; /* the script, or the header defining it */
 			bool warned;        /* that the kernel's BTF has it too */
 		} *items;
 		int count, cap;
@@ -187,7 +188,10 @@ const struct eq_type *ctypes_lookup_for(struct ctypes *c, const char *name, bool
 	if (k && (t = btf_types_find(k, name))) {
 		if (n && n->defined.line && !n->warned) {
 			n->warned = true;
-			diag_warning(c->diag, n->defined, "the kernel's BTF defines %s too: kernel memory "
+			/* shown in the file it is defined in, which may be a header */
+			struct eq_diag where = *c->diag;
+			where.src = n->defined_in;
+			diag_warning(&where, n->defined, "the kernel's BTF defines %s too: kernel memory "
 				     "is read with the kernel's definition, user memory with this one", name);
 		}
 		return t;
@@ -473,6 +477,7 @@ static const struct eq_type *define_record(struct ctypes *c, const struct ast *d
 			return n->type;
 		}
 		n->defined = def->loc;
+		n->defined_in = c->diag->src;
 		rec = n->type;
 	} else {
 		rec = ARENA_NEW(c->arena, struct eq_type);
