@@ -26,8 +26,8 @@ struct fixup {
  * from every block in one walk in layout order, which is the order of
  * their instructions in memory.  Reading each block's last instruction
  * as the jumps lead there went back and forth across a long probe's
- * megabytes of IR, a cache miss a block (most of emit's time for 8,000
- * statements, and more than twice as much as for 4,000). */
+ * megabytes of IR, a cache miss a block (most of emit's time in a
+ * profile of 8,000 statements). */
 struct block_exit {
 	int target[2];    /* the last instruction's */
 	enum ir_op op;    /* the last instruction's */
