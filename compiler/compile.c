@@ -302,17 +302,15 @@ static void core_relocations(struct compile *c, const struct ast *program)
 	for (int i = 0; i < n; i++)
 		accesses[i] = (struct core_btf_access){c->core.items[i].access.btf_id, c->core.items[i].access.path};
 	uint32_t size = 0;
-	void *btf = kernel ? core_btf_build(kernel, accesses, n, &size, &error) : NULL;
+	void *btf = kernel ? core_btf_build(kernel, accesses, n, &c->img->arena, &size, &error) : NULL;
 	if (!btf) {
 		diag_error(&c->diag, program->loc, "--aot: cannot describe the kernel structs the programs "
 			   "read for CO-RE relocation: %s", strerror(-error));
 		return;
 	}
 	struct arena *a = &c->img->arena;
-	c->img->core_btf = arena_alloc(a, size);
-	memcpy(c->img->core_btf, btf, size);
+	c->img->core_btf = btf;
 	c->img->core_btf_size = size;
-	free(btf);
 	for (int i = 0; i < n; i++) /* each program's relocations: count, then fill */
 		c->img->progs[c->core.items[i].prog].ncore_relos++;
 	for (int i = 0; i < c->img->nprogs; i++) {

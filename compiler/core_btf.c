@@ -285,8 +285,8 @@ static int copy_type(struct copier *c, uint32_t id)
 	return local;
 }
 
-void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, uint32_t *size,
-		     int *error)
+void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, struct arena *a,
+		     uint32_t *size, int *error)
 {
 	struct copier c = {.kernel = kernel, .nkernel = btf__type_cnt(kernel)};
 	c.out = btf__new_empty();
@@ -312,9 +312,8 @@ void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses,
 	void *copy = NULL;
 	if (!rc) {
 		const void *raw = btf__raw_data(c.out, size);
-		copy = raw ? malloc(*size) : NULL;
-		if (copy)
-			memcpy(copy, raw, *size);
+		if (raw)
+			copy = memcpy(arena_alloc(a, *size), raw, *size);
 		else
 			rc = -ENOMEM;
 	}

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arena.h"
+
 struct btf;
 
 /* One relocation's access: in, the kernel struct's id in the compiling
@@ -18,14 +20,14 @@ struct core_btf_access {
 };
 
 /* Raw BTF holding, for every access, a copy of its struct and of the types
- * along its path, in which the members on no path stand in as bytes of
- * the same size (an int for a bit-field): what the kernel needs to find the
- * same members in its own types, and not the whole graph of types
- * task_struct reaches.  Fills each access's type_id and access_str_off.
- * Returns malloc'ed bytes and their number in *size, or NULL (-errno in
- * *error) if a path does not fit the kernel's types or memory ran out. */
-void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, uint32_t *size,
-		     int *error);
+ * along its path, in which the members on no path stand in as runs of
+ * bytes of the same size: what the kernel needs to find the same members
+ * in its own types, and not the whole graph of types task_struct reaches.
+ * Fills each access's type_id and access_str_off.  Returns the bytes, in
+ * arena a, and their number in *size, or NULL (-errno in *error) if a path
+ * does not fit the kernel's types or memory ran out. */
+void *core_btf_build(const struct btf *kernel, struct core_btf_access *accesses, int n, struct arena *a,
+		     uint32_t *size, int *error);
 
 /* For -d bpf: "struct task_struct 0:19:14 (se.vruntime)", the members an
  * access path names from the kernel struct root. */

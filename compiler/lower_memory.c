@@ -75,7 +75,7 @@ static const char *core_path_text(struct lower *L, const struct place *p)
 	size_t n = 0;
 	for (int i = 0; i < p->core_len; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s%u", i ? ":" : "", p->core_path[i]);
-	return arena_printf(L->arena, "%s", text);
+	return arena_strdup(L->arena, text);
 }
 
 /* args->FIELD of an array (TPF_ARRAY): in the tracepoint's record */
