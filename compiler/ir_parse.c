@@ -387,7 +387,7 @@ static bool read_core_access(struct reader *r, struct ir_insn *in)
 		n++;
 	if (!n || !isdigit((unsigned char)r->p[0]))
 		return expected(r, "an access path (0:5:2)");
-	struct ir_core_access c = {(uint32_t)id, arena_printf(r->arena, "%.*s", (int)n, r->p)};
+	struct ir_core_access c = {(uint32_t)id, arena_strndup(r->arena, r->p, n)};
 	r->p += n;
 	in->imm = r->f->core.count;
 	ARENA_PUSH(r->arena, r->f->core, c);
